@@ -1,0 +1,127 @@
+"""ao3conv: keep the fan works you love — AO3 works to EPUB, Markdown, text and JSON.
+
+Parse a saved AO3 page (or bytes, or HTML text) into a typed :class:`Work`, then
+write it in any registered format:
+
+>>> import ao3conv
+>>> html = '''<div id="chapters"><h3 class="landmark heading">Work Text:</h3>
+... <div class="userstuff"><p>It was a <em>dark</em> night.</p><hr/><p>Dawn.</p></div></div>'''
+>>> work = ao3conv.parse(html)
+>>> [block.__class__.__name__ for block in work.chapters[0].body]
+['Paragraph', 'SceneBreak', 'Paragraph']
+>>> print(ao3conv.write(work, "txt").decode().split("\\n\\n")[-3:])
+['It was a dark night.', '                                 * * *', 'Dawn.\\n']
+>>> ao3conv.Work.from_json(work.to_json()) == work
+True
+
+Importing this package does not import lxml, httpx, ebooklib or typer: each is
+loaded on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import (
+    AdultContentGateError,
+    Ao3convError,
+    FetchError,
+    FormatError,
+    InputError,
+    InputTooLargeError,
+    ListingPageError,
+    LoginError,
+    NetworkError,
+    NotAnAo3PageError,
+    NotAWorkError,
+    OutputError,
+    OutputExistsError,
+    ParseWarning,
+    RateLimitedError,
+    RestrictedWorkError,
+    SeriesPageError,
+    SiteErrorPage,
+    SiteUnavailableError,
+    UnrevealedWorkError,
+    WorkNotFoundError,
+    WorkReferenceError,
+)
+from .model import Chapter, Creator, Language, SeriesLink, Work
+from .writers import available_writers, get_writer, register_writer, write
+
+if TYPE_CHECKING:
+    pass
+
+
+def parse(source: bytes | str | os.PathLike[str], *, url: str | None = None) -> Work:
+    """Parse an AO3 page into a :class:`Work`.
+
+    ``source`` is the page's bytes, its HTML as ``str``, or a path (``pathlib.Path``
+    or any ``os.PathLike``; a ``str`` without ``<`` that names an existing file is
+    read as a path too). Every shape AO3 serves works: full-work and chapter pages,
+    AO3's "Download → HTML" files, body-only captures, a bare ``div#chapters``
+    fragment, and ao3conv's own JSON. ``url`` fills in the work URL when the page
+    does not say it.
+
+    Raises a subclass of :class:`NotAWorkError` for pages that hold no work (adult
+    gate, login wall, 404, series, listing...) and :class:`InputError` when the
+    input cannot be read.
+    """
+    from .parse import parse as _parse
+
+    return _parse(source, url=url)
+
+
+def fetch_work(work: str | int, **options: Any) -> Work:
+    """Fetch a work from AO3 by id or URL (one polite request) and parse it."""
+    from .fetch import fetch_work as _fetch_work
+
+    return _fetch_work(work, **options)
+
+
+async def afetch_work(work: str | int, **options: Any) -> Work:
+    """The asynchronous twin of :func:`fetch_work`."""
+    from .fetch import afetch_work as _afetch_work
+
+    return await _afetch_work(work, **options)
+
+
+__all__ = [
+    "AdultContentGateError",
+    "Ao3convError",
+    "Chapter",
+    "Creator",
+    "FetchError",
+    "FormatError",
+    "InputError",
+    "InputTooLargeError",
+    "Language",
+    "ListingPageError",
+    "LoginError",
+    "NetworkError",
+    "NotAWorkError",
+    "NotAnAo3PageError",
+    "OutputError",
+    "OutputExistsError",
+    "ParseWarning",
+    "RateLimitedError",
+    "RestrictedWorkError",
+    "SeriesLink",
+    "SeriesPageError",
+    "SiteErrorPage",
+    "SiteUnavailableError",
+    "UnrevealedWorkError",
+    "Work",
+    "WorkNotFoundError",
+    "WorkReferenceError",
+    "__version__",
+    "afetch_work",
+    "available_writers",
+    "fetch_work",
+    "get_writer",
+    "parse",
+    "register_writer",
+    "write",
+]

@@ -1,0 +1,1 @@
+"""Fetching AO3 pages politely (httpx). Filled in by the fetcher work."""

@@ -1,0 +1,81 @@
+"""Generic traversal of the model, next to the types rather than in each writer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ._nodes import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Div,
+    Figure,
+    Image,
+    Inline,
+    LineBreak,
+    OrderedList,
+    Table,
+    Text,
+)
+from ._work import Work
+
+
+def iter_inline_text(items: Iterable[Inline]) -> Iterator[str]:
+    """Every text leaf under these inlines, in reading order (image alt text included)."""
+    for item in items:
+        kind = type(item)
+        if kind is Text:
+            yield item.text  # type: ignore[union-attr]
+        elif kind is LineBreak:
+            continue
+        elif kind is Image:
+            if item.alt:  # type: ignore[union-attr]
+                yield item.alt  # type: ignore[union-attr]
+        else:
+            yield from iter_inline_text(item.children)  # type: ignore[union-attr]
+
+
+def iter_block_inlines(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...]]:
+    """The inline content of every leaf block (and captions), in reading order."""
+    for block in blocks:
+        kind = type(block)
+        if kind is BlockQuote or kind is Div:
+            yield from iter_block_inlines(block.children)  # type: ignore[union-attr]
+        elif kind is Figure:
+            yield from iter_block_inlines(block.children)  # type: ignore[union-attr]
+            if block.caption:  # type: ignore[union-attr]
+                yield block.caption  # type: ignore[union-attr]
+        elif kind is BulletList or kind is OrderedList:
+            for item in block.items:  # type: ignore[union-attr]
+                yield from iter_block_inlines(item.children)
+        elif kind is Table:
+            if block.caption:  # type: ignore[union-attr]
+                yield block.caption  # type: ignore[union-attr]
+            for row in block.rows:  # type: ignore[union-attr]
+                for cell in row.cells:
+                    yield from iter_block_inlines(cell.children)
+        elif hasattr(block, "children"):
+            yield block.children  # type: ignore[union-attr,misc]
+
+
+def iter_text(blocks: Iterable[Block]) -> Iterator[str]:
+    """Every text leaf under these blocks, in reading order."""
+    for content in iter_block_inlines(blocks):
+        yield from iter_inline_text(content)
+
+
+def plain_text(blocks: Iterable[Block], separator: str = "\n\n") -> str:
+    """The blocks' text: one entry per leaf block, joined by ``separator``."""
+    return separator.join("".join(iter_inline_text(c)) for c in iter_block_inlines(blocks))
+
+
+def work_regions(work: Work) -> Iterator[tuple[str, tuple[Block, ...]]]:
+    """Every content region of the work in AO3's reading order, with its role."""
+    yield "summary", work.summary
+    yield "notes", work.notes
+    for chapter in work.chapters:
+        yield "chapter summary", chapter.summary
+        yield "chapter notes", chapter.notes
+        yield "body", chapter.body
+        yield "chapter end notes", chapter.end_notes
+    yield "end notes", work.end_notes

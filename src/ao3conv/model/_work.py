@@ -1,0 +1,155 @@
+"""The work: typed AO3 metadata, preface and afterword regions, chapters.
+
+Field names follow AO3's own words (creator, fandom, relationship, freeform tag,
+series, collection, gift, summary, notes, end notes, work skin). Unknown values
+are ``None`` (or empty), never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ._nodes import Block
+
+
+@dataclass(frozen=True, slots=True)
+class Creator:
+    """One creator as the byline shows them.
+
+    ``name`` is the byline text ("Pseud (username)" when the pseud differs);
+    ``pseud`` and ``username`` are split out when the page says them. The
+    anonymous byline is ``Creator("Anonymous")`` with no URL; orphaned works have
+    ``username == "orphan_account"``.
+    """
+
+    name: str
+    pseud: str | None = None
+    username: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """The work's language: AO3's name for it and a BCP 47 code ("en", "zh")."""
+
+    name: str
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesLink:
+    """The work's place in one series ("Part 2 of Title")."""
+
+    title: str
+    id: int | None = None
+    position: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A collection the work is in; ``name`` is the URL slug, ``title`` the shown name."""
+
+    title: str
+    name: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Association:
+    """A related work or request shown in the work's notes or afterword.
+
+    ``kind`` is one of ``"inspired-by"``, ``"translation-of"``,
+    ``"translated-to"``, ``"prompt"``, ``"inspired"`` (a work inspired by this
+    one) or ``"other"``. ``text`` is the whole line as AO3 shows it.
+    """
+
+    kind: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    work_id: int | None = None
+    creators: tuple[str, ...] = ()
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter: its number (position in the work), AO3 chapter id, title and regions."""
+
+    number: int | None = None
+    id: int | None = None
+    title: str | None = None
+    creators: tuple[Creator, ...] = ()
+    summary: tuple[Block, ...] = ()
+    notes: tuple[Block, ...] = ()
+    body: tuple[Block, ...] = ()
+    end_notes: tuple[Block, ...] = ()
+
+
+# What kind of page the work came from; tells the reader how complete it is.
+SOURCE_KINDS = ("work", "chapter", "download", "fragment", "json")
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A fan work as AO3 shows it.
+
+    ``chapter_count``/``chapter_total`` are AO3's "Chapters: 12/19" (total ``None``
+    for "?"), while ``chapters`` holds what the page itself contained (a chapter
+    page holds one). ``source`` is the page kind it was parsed from.
+    """
+
+    title: str
+    id: int | None = None
+    url: str | None = None
+    creators: tuple[Creator, ...] = ()
+    rating: str | None = None
+    warnings: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    fandoms: tuple[str, ...] = ()
+    relationships: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    language: Language | None = None
+    series: tuple[SeriesLink, ...] = ()
+    collections: tuple[Collection, ...] = ()
+    gifts: tuple[str, ...] = ()
+    associations: tuple[Association, ...] = ()
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    completed: bool | None = None
+    words: int | None = None
+    chapter_count: int | None = None
+    chapter_total: int | None = None
+    kudos: int | None = None
+    hits: int | None = None
+    bookmarks: int | None = None
+    comments: int | None = None
+    summary: tuple[Block, ...] = ()
+    notes: tuple[Block, ...] = ()
+    end_notes: tuple[Block, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    work_skin: str | None = None
+    source: str = "work"
+    restricted: bool = False
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """This work as versioned JSON; :meth:`from_json` gives back an equal work."""
+        from ._json import work_to_json
+
+        return work_to_json(self, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Work:
+        """Read a work written by :meth:`to_json` (raises :class:`InputError` if malformed)."""
+        from ._json import work_from_json
+
+        return work_from_json(text)
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        """The creator names as the byline shows them."""
+        return tuple(c.name for c in self.creators)

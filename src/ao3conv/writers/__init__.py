@@ -1,0 +1,154 @@
+"""Writers, looked up by name or alias through one registry.
+
+Built-in writers are imported only when used, so ``import ao3conv`` stays light
+(no ebooklib). Third-party writers register through the ``ao3conv.writers``
+entry-point group: the entry point loads a class (or instance) following the
+:class:`Writer` protocol. :func:`register_writer` adds one at run time.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib import metadata
+from typing import Any
+
+from ..errors import FormatError
+from ..model import NOTES_POLICIES, Work, apply_notes_policy
+from ._base import Writer, WriterInfo, check_options
+
+ENTRY_POINT_GROUP = "ao3conv.writers"
+
+# name -> (info, "module:attribute"); kept as data so listing imports nothing.
+_BUILTINS: dict[str, tuple[WriterInfo, str]] = {
+    "epub": (
+        WriterInfo("epub", (), "epub", "EPUB 3 e-book (with NCX), validated by EPUBCheck"),
+        "ao3conv.writers.epub:EpubWriter",
+    ),
+    "md": (
+        WriterInfo("md", ("markdown",), "md", "CommonMark Markdown with YAML front matter"),
+        "ao3conv.writers.markdown:MarkdownWriter",
+    ),
+    "txt": (
+        WriterInfo("txt", ("text", "plain"), "txt", "plain UTF-8 text"),
+        "ao3conv.writers.text:TextWriter",
+    ),
+    "json": (
+        WriterInfo("json", (), "json", "the document model as versioned JSON"),
+        "ao3conv.writers.json:JsonWriter",
+    ),
+}
+
+_loaded: dict[str, Writer] = {}
+_registered: dict[str, tuple[WriterInfo, Writer]] = {}
+_plugins: dict[str, tuple[WriterInfo, metadata.EntryPoint]] | None = None
+
+
+def _instance(obj: Any) -> Writer:
+    writer = obj() if isinstance(obj, type) else obj
+    if not isinstance(writer, Writer):
+        raise FormatError(f"{obj!r} is not an ao3conv writer (see ao3conv.writers.Writer)")
+    return writer
+
+
+def _info(writer: Writer, origin: str) -> WriterInfo:
+    return WriterInfo(
+        writer.name, tuple(writer.aliases), writer.extension, writer.description, origin
+    )
+
+
+def _entry_points() -> dict[str, tuple[WriterInfo, metadata.EntryPoint]]:
+    global _plugins
+    if _plugins is None:
+        _plugins = {}
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = ep.dist.name if ep.dist is not None else "?"
+            info = WriterInfo(ep.name, (), ep.name, f"third-party writer ({dist})", dist)
+            _plugins.setdefault(ep.name, (info, ep))
+    return _plugins
+
+
+def register_writer(writer: Any) -> None:
+    """Add a writer (class or instance) at run time; it wins over a built-in of the same name."""
+    instance = _instance(writer)
+    _registered[instance.name] = (_info(instance, "registered"), instance)
+
+
+def _resolve(name: str) -> str | None:
+    key = name.lower().lstrip(".")
+    if key in _registered or key in _BUILTINS:
+        return key
+    for infos in (
+        {k: v[0] for k, v in _registered.items()},
+        {k: v[0] for k, v in _BUILTINS.items()},
+    ):
+        for canonical, info in infos.items():
+            if key in info.aliases:
+                return canonical
+    return key if key in _entry_points() else None
+
+
+def available_writers() -> list[WriterInfo]:
+    """Every writer that can be used, sorted by name (plugins are listed, not imported)."""
+    found: dict[str, WriterInfo] = {name: info for name, (info, _) in _BUILTINS.items()}
+    for name, (info, _) in _entry_points().items():
+        found.setdefault(name, info)
+    for name, (info, _) in _registered.items():
+        found[name] = info
+    return sorted(found.values(), key=lambda info: info.name)
+
+
+def get_writer(name: str) -> Writer:
+    """The writer called ``name`` (or one of its aliases).
+
+    Raises :class:`~ao3conv.errors.FormatError` naming the formats available.
+    """
+    key = _resolve(name)
+    if key is None:
+        names = ", ".join(info.name for info in available_writers())
+        raise FormatError(f"unknown format {name!r}: choose one of {names}")
+    if key in _registered:
+        return _registered[key][1]
+    if key not in _loaded:
+        if key in _BUILTINS:
+            module, _, attr = _BUILTINS[key][1].partition(":")
+            _loaded[key] = _instance(getattr(importlib.import_module(module), attr))
+        else:
+            _loaded[key] = _instance(_entry_points()[key][1].load())
+    return _loaded[key]
+
+
+def format_for_path(path: str) -> str | None:
+    """The format name that a file name's extension implies, if any."""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if not suffix:
+        return None
+    for info in available_writers():
+        if suffix == info.extension or suffix in info.aliases:
+            return info.name
+    return None
+
+
+def write(work: Work, format: str = "epub", **options: Any) -> bytes:
+    """Render ``work`` as ``format`` and return the file's bytes.
+
+    ``notes="keep"|"drop"|"end"`` (shared by every writer) says where notes go;
+    other options are the writer's own (see ``ao3conv formats``).
+    """
+    notes = options.pop("notes", "keep")
+    if notes not in NOTES_POLICIES:
+        raise FormatError(f"notes must be one of {', '.join(NOTES_POLICIES)}, not {notes!r}")
+    writer = get_writer(format)
+    return writer.write(apply_notes_policy(work, notes), **options)
+
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Writer",
+    "WriterInfo",
+    "available_writers",
+    "check_options",
+    "format_for_path",
+    "get_writer",
+    "register_writer",
+    "write",
+]
