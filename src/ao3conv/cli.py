@@ -1,0 +1,319 @@
+"""The ``ao3conv`` command line (typer). No logic of its own: it maps flags onto
+the library and turns errors into one line each.
+
+Exit codes: 0 when everything worked, 1 when any input failed (the others are
+still converted), 2 for usage errors (bad flags, unknown format).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+
+from . import __version__
+from .convert import OutputPlan, choose_format, read_cover, save
+from .errors import Ao3convError, FormatError, ParseWarning
+from .model import NOTES_POLICIES, Work
+
+app = typer.Typer(
+    name="ao3conv",
+    help="Keep the fan works you love: AO3 works to EPUB, Markdown, plain text and JSON.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+# --- shared pieces -------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def fail_usage(message: str) -> NoReturn:
+    say(f"ao3conv: error: {message}")
+    raise typer.Exit(EXIT_USAGE)
+
+
+@contextmanager
+def reported(label: str, debug: bool, failures: list[str]) -> Iterator[None]:
+    """Run one unit of work; turn its errors into one line (a traceback only with --debug)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ParseWarning)
+        try:
+            yield
+        except FormatError as exc:
+            if debug:
+                raise
+            fail_usage(str(exc))
+        except Ao3convError as exc:
+            if debug:
+                raise
+            failures.append(label)
+            say(f"ao3conv: error: {label}: {exc}")
+        except KeyboardInterrupt:
+            say(f"ao3conv: interrupted while working on {label}; finished files are complete")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # a bug, not the user's fault: still one line
+            if debug:
+                raise
+            failures.append(label)
+            say(
+                f"ao3conv: internal error on {label}: {type(exc).__name__}: {exc} "
+                "(run again with --debug for details, and please report it)"
+            )
+    for warning in caught:
+        if issubclass(warning.category, ParseWarning):
+            say(f"ao3conv: warning: {label}: {warning.message}")
+
+
+def load_input(source: str) -> Work:
+    """A work from a file path, or from standard input when ``source`` is ``-``."""
+    from . import parse
+
+    if source == "-":
+        return parse(sys.stdin.buffer.read())
+    return parse(Path(source))
+
+
+def writer_options(
+    *,
+    notes: str | None = None,
+    wrap: int | None = None,
+    no_html: bool = False,
+    split: bool = False,
+    cover: Path | None = None,
+    no_cover: bool = False,
+    work_skin: bool = False,
+) -> dict[str, Any]:
+    """Only the options the user set, so a writer can refuse those it does not take."""
+    options: dict[str, Any] = {}
+    if notes is not None:
+        if notes not in NOTES_POLICIES:
+            fail_usage(f"--notes must be one of {', '.join(NOTES_POLICIES)}, not {notes!r}")
+        options["notes"] = notes
+    if wrap is not None:
+        options["wrap"] = wrap
+    if no_html:
+        options["no_html"] = True
+    if split:
+        options["split"] = True
+    if cover is not None and no_cover:
+        fail_usage("--cover and --no-cover cannot be used together")
+    if no_cover:
+        options["cover"] = False
+    if work_skin:
+        options["work_skin"] = True
+    return options
+
+
+def finish(failures: list[str], total: int) -> NoReturn:
+    if failures and total > 1:
+        say(f"ao3conv: {len(failures)} of {total} failed")
+    raise typer.Exit(EXIT_FAILED if failures else 0)
+
+
+# --- options shared by convert / fetch ----------------------------------------------------
+
+FormatOpt = Annotated[
+    Optional[str],
+    typer.Option("--format", "-f", help="Output format (see `ao3conv formats`). Default: from -o, else epub."),
+]
+OutputOpt = Annotated[
+    Optional[str],
+    typer.Option("--output", "-o", help="Output file, folder, or - for stdout. Default: current folder."),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
+NotesOpt = Annotated[
+    Optional[str],
+    typer.Option("--notes", help="Where notes go: keep (as AO3 shows them), drop, or end."),
+]
+WrapOpt = Annotated[Optional[int], typer.Option("--wrap", min=20, help="txt: wrap lines at N columns.")]
+NoHtmlOpt = Annotated[
+    bool, typer.Option("--no-html", help="md: drop marks Markdown cannot express instead of inline HTML.")
+]
+SplitOpt = Annotated[
+    bool, typer.Option("--split", help="md: one file per chapter plus an index, into a folder.")
+]
+CoverOpt = Annotated[
+    Optional[Path], typer.Option("--cover", help="epub: use this image as the cover.", dir_okay=False)
+]
+NoCoverOpt = Annotated[bool, typer.Option("--no-cover", help="epub: no cover at all.")]
+SkinOpt = Annotated[
+    bool, typer.Option("--work-skin", help="epub: keep the work's own CSS (sanitised).")
+]
+ImagesOpt = Annotated[
+    bool,
+    typer.Option("--images", help="epub: embed images saved next to the page or given as data: URIs."),
+]
+
+
+def run_exports(
+    inputs: list[str],
+    load: Callable[[str], Work],
+    *,
+    fmt: str | None,
+    output: str | None,
+    force: bool,
+    debug: bool,
+    options: dict[str, Any],
+    images: bool = False,
+    cover: Path | None = None,
+) -> NoReturn:
+    """Load each input, write it, report failures one line each; exit with the right code."""
+    try:
+        chosen = choose_format(fmt, output)
+        cover_bytes = read_cover(cover) if cover is not None else None
+    except FormatError as exc:
+        fail_usage(str(exc))
+    except Ao3convError as exc:
+        say(f"ao3conv: error: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    if cover_bytes is not None:
+        options["cover"] = cover_bytes
+    plan = OutputPlan(chosen, output, force, many=len(inputs) > 1, options=options)
+    failures: list[str] = []
+    for source in inputs:
+        with reported(source, debug, failures):
+            work = load(source)
+            where = save(work, _with_images(plan, work, source) if images else plan)
+            if where != "stdout":
+                say(f"{source} → {where}")
+    finish(failures, len(inputs))
+
+
+def _with_images(plan: OutputPlan, work: Work, source: str) -> OutputPlan:
+    from .resources import resolve_images
+
+    base = Path(source).parent if source != "-" else Path.cwd()
+    found = resolve_images(work, base)
+    return OutputPlan(plan.format, plan.output, plan.force, plan.many, {**plan.options, "images": found})
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+@app.command()
+def convert(
+    inputs: Annotated[list[str], typer.Argument(help="Saved AO3 pages (.html), ao3conv .json files, or - for stdin.", metavar="INPUT")],
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    notes: NotesOpt = None,
+    wrap: WrapOpt = None,
+    no_html: NoHtmlOpt = False,
+    split: SplitOpt = False,
+    cover: CoverOpt = None,
+    no_cover: NoCoverOpt = False,
+    work_skin: SkinOpt = False,
+    images: ImagesOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Convert saved AO3 pages to EPUB (default), Markdown, text or JSON."""
+    options = writer_options(
+        notes=notes, wrap=wrap, no_html=no_html, split=split, cover=cover,
+        no_cover=no_cover, work_skin=work_skin,
+    )
+    run_exports(
+        inputs, load_input, fmt=fmt, output=output, force=force, debug=debug,
+        options=options, images=images, cover=cover,
+    )
+
+
+@app.command()
+def info(
+    source: Annotated[str, typer.Argument(help="A saved AO3 page, an ao3conv .json file, or -.", metavar="INPUT")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metadata as JSON.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Show a work's metadata: title, creators, tags, series, stats, chapters."""
+    from .writers._metadata import work_metadata
+
+    failures: list[str] = []
+    with reported(source, debug, failures):
+        meta = work_metadata(load_input(source))
+        if as_json:
+            typer.echo(json.dumps(meta, ensure_ascii=False, indent=2))
+        else:
+            typer.echo(_describe(meta))
+    finish(failures, 1)
+
+
+def _describe(meta: dict[str, Any]) -> str:
+    def show(value: Any) -> str:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) if value else "-"
+        return "-" if value is None else str(value)
+
+    series = [f"Part {s['position'] or '?'} of {s['title']}" for s in meta["series"]]
+    total = meta["chapter_total"] if meta["chapter_total"] is not None else "?"
+    rows = [
+        ("Title", meta["title"]),
+        ("Creators", meta["authors"]),
+        ("URL", meta["url"]),
+        ("Rating", meta["rating"]),
+        ("Warnings", meta["warnings"]),
+        ("Categories", meta["categories"]),
+        ("Fandoms", meta["fandoms"]),
+        ("Relationships", meta["relationships"]),
+        ("Characters", meta["characters"]),
+        ("Tags", meta["tags"]),
+        ("Language", meta["language"]),
+        ("Series", series),
+        ("Collections", meta["collections"]),
+        ("Published", meta["published"]),
+        ("Updated", meta["updated"]),
+        ("Completed", {True: "yes", False: "no", None: None}[meta["completed"]]),
+        ("Words", meta["words"]),
+        ("Chapters", f"{show(meta['chapter_count'])}/{total} (this page holds {len(meta['chapters'])})"),
+        ("Kudos", meta["kudos"]),
+        ("Hits", meta["hits"]),
+        ("Bookmarks", meta["bookmarks"]),
+        ("Comments", meta["comments"]),
+    ]
+    lines = [f"{label + ':':<15}{show(value)}" for label, value in rows]
+    if meta["summary"]:
+        lines += ["", "Summary:", meta["summary"]]
+    return "\n".join(lines)
+
+
+@app.command()
+def formats() -> None:
+    """List the output formats (built-in and installed plug-ins)."""
+    from .writers import available_writers
+
+    for writer in available_writers():
+        aliases = f" (also: {', '.join(writer.aliases)})" if writer.aliases else ""
+        typer.echo(f"{writer.name:<6} .{writer.extension:<5} {writer.description}{aliases}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ao3conv {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Keep the fan works you love: AO3 works to EPUB, Markdown, plain text and JSON."""
+
+
+def main() -> None:
+    app()

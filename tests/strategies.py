@@ -1,0 +1,434 @@
+"""Hypothesis strategies for the document model, shared by every test module.
+
+Everything these strategies produce is *canonical*: built through the model's
+normalising builder (:func:`ao3conv.model.normalize_blocks` /
+:func:`~ao3conv.model.normalize_inlines`), exactly as a parser must produce it.
+They are meant to be hostile to writers: Markdown/HTML/YAML-special characters,
+entity-like text, whitespace runs, no-break spaces, right-to-left text, emoji,
+nested and adjacent marks, links with spaces and parentheses in their URLs,
+images, lists, tables, quotes, preformatted text, scene breaks, and attributes
+(work-skin classes, ``lang``, ``dir``, ``align``).
+
+Metadata strings (title, tags, names) are whitespace-collapsed and stripped, as
+AO3 shows them. Sizes are kept modest so property tests stay fast.
+
+Public strategies: :func:`texts`, :func:`attrs`, :func:`inlines`,
+:func:`blocks`, :func:`chapters`, :func:`works`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from hypothesis import strategies as st
+
+from ao3conv.model import (
+    MARK_TYPES,
+    NO_ATTRS,
+    Association,
+    Attrs,
+    Block,
+    BlockQuote,
+    BulletList,
+    Chapter,
+    Collection,
+    Creator,
+    Div,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    Language,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Plain,
+    Preformatted,
+    SceneBreak,
+    SeriesLink,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+    Work,
+    collapse,
+    normalize_blocks,
+    normalize_inlines,
+)
+
+# Characters that are syntax somewhere (Markdown, HTML, YAML, pipe tables), plus
+# letters, digits, whitespace, no-break space, RTL letters, emoji and combining marks.
+_SYNTAX = "*_[]<>#+-.!|\\`~&;:()='\"{}^$%@/,?"
+_ALPHABET = (
+    "abcXYZ019 "
+    + _SYNTAX
+    + "\u00a0\t\n"
+    + "שלוםمرحبا"
+    + "😀👍🏽"
+    + "e\u0301ßé中文"
+    + "\u200f\u200b"
+)
+# Whole runs that trip naive writers.
+_TOKENS = (
+    "&amp;",
+    "&#42;",
+    "&copy",
+    "<div>",
+    "</p>",
+    "<!--",
+    "<http://a.b>",
+    "1.",
+    "2)",
+    "10. ",
+    "---",
+    "===",
+    "***",
+    "* * *",
+    "```",
+    "~~~",
+    "    ",
+    "- ",
+    "+ ",
+    "# ",
+    "> ",
+    "| a |",
+    "[x]: /u",
+    "![i](j)",
+    "\\",
+    "**",
+    "__",
+    "a_b_c",
+    "snake_case",
+    "2*3*4",
+    "http://example.com/x_y",
+    "www.example.org",
+    "foo@bar.com",
+    "\u2028",
+    "  ",
+    "\u00a0\u00a0",
+)
+
+_run = st.one_of(st.sampled_from(_TOKENS), st.text(alphabet=_ALPHABET, min_size=1, max_size=8))
+
+
+def texts(min_size: int = 0, max_runs: int = 4) -> st.SearchStrategy[str]:
+    """Raw text full of special characters (not collapsed)."""
+    return st.lists(_run, min_size=min_size, max_size=max_runs).map("".join)
+
+
+def _clean(text: str) -> str:
+    return collapse(text).strip(" ")
+
+
+def names(min_size: int = 0) -> st.SearchStrategy[str]:
+    """Metadata strings as AO3 shows them: collapsed and stripped."""
+    strategy = texts(min_size=1 if min_size else 0).map(_clean)
+    return strategy.filter(bool) if min_size else strategy
+
+
+_pre_text = st.lists(
+    st.one_of(
+        st.sampled_from(_TOKENS), st.text(alphabet=_ALPHABET + "\n\n  ", min_size=1, max_size=10)
+    ),
+    min_size=1,
+    max_size=4,
+).map("".join)
+
+_URLS = (
+    "https://archiveofourown.org/works/1",
+    "http://example.com/a b/c",
+    "https://en.wikipedia.org/wiki/Foo_(bar)",
+    "https://example.com/p?a=1&b=<2>&c=\"3\"",
+    "https://example.com/(unbalanced",
+    "https://example.com/close)paren",
+    "https://example.com/back\\slash",
+    "https://example.com/*star*_under_",
+    "https://example.com/ü/中文",
+    "mailto:someone@example.com",
+    "#footnote1",
+    "../relative path/x.html",
+    "/works/2/chapters/3",
+    "<http://angle>",
+    "",
+)
+
+_CLASSES = ("font-smallcaps", "rtl", "center", "note", "a_b", "x-1", 'q"uote', "<b>")
+
+_attrs = st.builds(
+    Attrs,
+    classes=st.lists(st.sampled_from(_CLASSES), max_size=2, unique=True).map(tuple),
+    lang=st.sampled_from((None, None, "en", "he", "ar", "zh-Hant", "x\"y")),
+    dir=st.sampled_from((None, None, "rtl", "ltr", "auto")),
+    align=st.sampled_from((None, None, "center", "right", "left", "justify")),
+)
+
+
+def attrs() -> st.SearchStrategy[Attrs]:
+    """An attribute set; empty about a third of the time."""
+    return st.one_of(st.just(NO_ATTRS), _attrs)
+
+
+_optional_title = st.one_of(st.none(), names(), st.sampled_from(('say "hi"', "a (b)", "it's")))
+
+_image = st.builds(
+    Image,
+    src=st.sampled_from(_URLS[:-1] + ("https://i.imgur.com/x y.png",)),
+    alt=texts(max_runs=2).map(_clean),
+    title=_optional_title,
+    width=st.sampled_from((None, "100", "50%")),
+    height=st.sampled_from((None, "80")),
+    attrs=attrs(),
+)
+
+_leaf_inline = st.one_of(
+    texts(min_size=1).map(Text),
+    texts(min_size=1).map(Text),
+    st.just(LineBreak()),
+    _image,
+)
+
+
+def _extend_inlines(children: st.SearchStrategy[Inline]) -> st.SearchStrategy[Inline]:
+    kids = st.lists(children, min_size=1, max_size=3).map(tuple)
+    mark = st.builds(lambda kind, k, a: kind(k, a), st.sampled_from(MARK_TYPES), kids, attrs())
+    link = st.builds(Link, kids, st.sampled_from(_URLS), _optional_title, attrs())
+    return st.one_of(mark, mark, link)
+
+
+_inline_tree = st.recursive(_leaf_inline, _extend_inlines, max_leaves=10)
+
+
+def _unnest_links(items: tuple[Inline, ...], in_link: bool = False) -> list[Inline]:
+    # HTML cannot nest links, so no page gives a link inside a link.
+    out: list[Inline] = []
+    for item in items:
+        kind = type(item)
+        if kind is Link:
+            kids = _unnest_links(item.children, True)  # type: ignore[union-attr]
+            if in_link:
+                out.extend(kids)
+            else:
+                out.append(replace(item, children=tuple(kids)))  # type: ignore[arg-type]
+        elif kind in MARK_TYPES:
+            kids = _unnest_links(item.children, in_link)  # type: ignore[union-attr]
+            out.append(replace(item, children=tuple(kids)))  # type: ignore[arg-type]
+        else:
+            out.append(item)
+    return out
+
+
+def _canonical_inlines(items: list[Inline], preformatted: bool = False) -> tuple[Inline, ...]:
+    return normalize_inlines(_unnest_links(tuple(items)), preformatted=preformatted)
+
+
+def inlines(min_size: int = 1, max_size: int = 5) -> st.SearchStrategy[tuple[Inline, ...]]:
+    """Canonical inline content of one block (may come out empty after normalising)."""
+    return st.lists(_inline_tree, min_size=min_size, max_size=max_size).map(_canonical_inlines)
+
+
+_pre_inlines = st.lists(
+    st.one_of(
+        _pre_text.map(Text),
+        _pre_text.map(Text),
+        st.builds(
+            lambda kind, t: kind((Text(t),)), st.sampled_from(MARK_TYPES), _pre_text
+        ),
+        st.just(LineBreak()),
+    ),
+    min_size=1,
+    max_size=4,
+).map(lambda items: _canonical_inlines(items, preformatted=True))
+
+
+def _cell(blocks_: st.SearchStrategy[Block]) -> st.SearchStrategy[TableCell]:
+    return st.builds(
+        TableCell,
+        st.lists(blocks_, max_size=2).map(tuple),
+        header=st.booleans(),
+        colspan=st.sampled_from((1, 1, 1, 2)),
+        rowspan=st.sampled_from((1, 1, 1, 2)),
+        attrs=attrs(),
+    )
+
+
+def _table(cell_blocks: st.SearchStrategy[Block]) -> st.SearchStrategy[Table]:
+    row = st.builds(
+        TableRow, st.lists(_cell(cell_blocks), min_size=1, max_size=3).map(tuple), st.booleans()
+    )
+    rows = st.lists(row, min_size=1, max_size=3).map(
+        lambda rs: tuple(sorted(rs, key=lambda r: not r.head))  # head rows come first
+    )
+    return st.builds(Table, rows, st.one_of(st.just(()), inlines(max_size=2)), attrs())
+
+
+_simple_block = st.one_of(
+    st.builds(Paragraph, inlines(), attrs()),
+    st.builds(Plain, inlines(), attrs()),
+)
+
+_leaf_block = st.one_of(
+    st.builds(Paragraph, inlines(), attrs()),
+    st.builds(Paragraph, inlines(), attrs()),
+    st.builds(Paragraph, inlines(), st.just(NO_ATTRS)),
+    st.builds(Plain, inlines(), attrs()),
+    st.builds(Heading, st.integers(1, 6), inlines(max_size=3), attrs()),
+    st.builds(SceneBreak, attrs()),
+    st.builds(Preformatted, _pre_inlines, attrs()),
+    _table(_simple_block),
+)
+
+
+def _items(children: st.SearchStrategy[Block]) -> st.SearchStrategy[tuple[ListItem, ...]]:
+    item = st.builds(ListItem, st.lists(children, max_size=3).map(tuple), attrs())
+    return st.lists(item, min_size=1, max_size=3).map(tuple)
+
+
+def _extend_blocks(children: st.SearchStrategy[Block]) -> st.SearchStrategy[Block]:
+    kids = st.lists(children, min_size=1, max_size=3).map(tuple)
+    return st.one_of(
+        st.builds(BlockQuote, kids, attrs()),
+        st.builds(Div, kids, attrs()),
+        st.builds(BulletList, _items(children), attrs()),
+        st.builds(
+            OrderedList,
+            _items(children),
+            st.sampled_from((1, 1, 0, 2, 7, 10, 99, 123456789)),
+            attrs(),
+        ),
+        st.builds(
+            Figure,
+            st.lists(st.one_of(_image.map(lambda i: Plain((i,))), children), max_size=2).map(
+                tuple
+            ),
+            st.one_of(st.just(()), inlines(max_size=2)),
+            attrs(),
+        ),
+    )
+
+
+_block_tree = st.recursive(_leaf_block, _extend_blocks, max_leaves=8)
+
+
+def blocks(min_size: int = 0, max_size: int = 5) -> st.SearchStrategy[tuple[Block, ...]]:
+    """A canonical block sequence (a chapter body, a summary, notes...)."""
+    return st.lists(_block_tree, min_size=min_size, max_size=max_size).map(normalize_blocks)
+
+
+def _creators() -> st.SearchStrategy[tuple[Creator, ...]]:
+    creator = st.one_of(
+        st.just(Creator("Anonymous")),
+        st.builds(
+            lambda n, u: Creator(n, n, u, f"https://archiveofourown.org/users/{u}/pseuds/{n}"),
+            names(min_size=1),
+            st.sampled_from(("someone", "orphan_account", "x_y")),
+        ),
+        names(min_size=1).map(Creator),
+    )
+    return st.lists(creator, max_size=3).map(tuple)
+
+
+def chapters(number: int | None = 1) -> st.SearchStrategy[Chapter]:
+    """One chapter with optional title, summary, notes, body and end notes."""
+    return st.builds(
+        Chapter,
+        number=st.just(number) if number is not None else st.none(),
+        id=st.one_of(st.none(), st.integers(1, 10**9)),
+        title=st.one_of(st.none(), names(), names(min_size=1)),
+        creators=st.one_of(st.just(()), _creators()),
+        summary=st.one_of(st.just(()), blocks(max_size=2)),
+        notes=st.one_of(st.just(()), blocks(max_size=2)),
+        body=blocks(max_size=5),
+        end_notes=st.one_of(st.just(()), blocks(max_size=2)),
+    )
+
+
+def _chapter_list() -> st.SearchStrategy[tuple[Chapter, ...]]:
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[Chapter, ...]:
+        count = draw(st.integers(0, 3))
+        first = draw(st.sampled_from((1, 1, 3)))  # a chapter page holds chapter N alone
+        return tuple(draw(chapters(first + i)) for i in range(count))
+
+    return build()
+
+
+_tag_list = st.lists(names(min_size=1), max_size=3, unique=True).map(tuple)
+_dates = st.one_of(st.none(), st.dates(dt.date(2008, 9, 1), dt.date(2030, 12, 31)))
+_counts = st.one_of(st.none(), st.integers(0, 2_000_000))
+
+
+@st.composite
+def _works(draw: st.DrawFn) -> Work:
+    chapter_list = draw(_chapter_list())
+    total = draw(st.one_of(st.none(), st.integers(max(1, len(chapter_list)), 60)))
+    count = draw(st.one_of(st.none(), st.integers(len(chapter_list), total or 60)))
+    work_id = draw(st.one_of(st.none(), st.integers(1, 10**8)))
+    return Work(
+        title=draw(names(min_size=1)),
+        id=work_id,
+        url=f"https://archiveofourown.org/works/{work_id}" if work_id else None,
+        creators=draw(_creators()),
+        rating=draw(
+            st.sampled_from((None, "General Audiences", "Explicit", "Not Rated", "Teen And Up"))
+        ),
+        warnings=draw(_tag_list),
+        categories=draw(st.lists(st.sampled_from(("F/F", "M/M", "Gen", "Other")), max_size=2,
+                                 unique=True).map(tuple)),
+        fandoms=draw(_tag_list),
+        relationships=draw(_tag_list),
+        characters=draw(_tag_list),
+        tags=draw(_tag_list),
+        language=draw(
+            st.one_of(
+                st.none(),
+                st.sampled_from(
+                    (Language("English", "en"), Language("中文-普通话 國語", "zh"),
+                     Language("עברית", "he"), Language("Unknownese"))
+                ),
+            )
+        ),
+        series=draw(
+            st.lists(
+                st.builds(SeriesLink, names(min_size=1), st.one_of(st.none(), st.integers(1, 10**6)),
+                          st.one_of(st.none(), st.integers(1, 40))),
+                max_size=2,
+            ).map(tuple)
+        ),
+        collections=draw(
+            st.lists(st.builds(Collection, names(min_size=1), st.sampled_from((None, "a_b"))),
+                     max_size=2).map(tuple)
+        ),
+        gifts=draw(st.lists(names(min_size=1), max_size=2).map(tuple)),
+        associations=draw(
+            st.lists(
+                st.builds(Association, st.sampled_from(("inspired-by", "translation-of")),
+                          names(min_size=1)),
+                max_size=1,
+            ).map(tuple)
+        ),
+        published=draw(_dates),
+        updated=draw(_dates),
+        completed=draw(st.one_of(st.none(), st.booleans())),
+        words=draw(_counts),
+        chapter_count=count,
+        chapter_total=total,
+        kudos=draw(_counts),
+        hits=draw(_counts),
+        bookmarks=draw(_counts),
+        comments=draw(_counts),
+        summary=draw(st.one_of(st.just(()), blocks(max_size=2))),
+        notes=draw(st.one_of(st.just(()), blocks(max_size=2))),
+        end_notes=draw(st.one_of(st.just(()), blocks(max_size=2))),
+        chapters=chapter_list,
+    )
+
+
+def works() -> st.SearchStrategy[Work]:
+    """A whole canonical work: metadata of every kind, 0–3 chapters, all regions."""
+    return _works()
+
+
+__all__ = ["attrs", "blocks", "chapters", "inlines", "names", "texts", "works"]
