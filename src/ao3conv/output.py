@@ -28,8 +28,8 @@ _SPACES = re.compile(r"\s+")
 def _clean_piece(text: str) -> str:
     # Format characters (bidi overrides, zero-width joiners...) can disguise a
     # name's real extension; control characters break terminals and file systems.
-    kept = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
-    return _SPACES.sub(" ", kept).strip()
+    spaced = _SPACES.sub(" ", text)
+    return "".join(ch for ch in spaced if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).strip()
 
 
 def _truncate_bytes(text: str, limit: int) -> str:

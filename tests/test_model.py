@@ -1,0 +1,124 @@
+"""The model's builder rules and its versioned JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ao3conv.errors import InputError
+from ao3conv.model import (
+    Attrs,
+    Chapter,
+    Emphasis,
+    LineBreak,
+    Link,
+    Paragraph,
+    SceneBreak,
+    Strong,
+    Text,
+    Work,
+    apply_notes_policy,
+    block_inlines,
+    inlines,
+    link,
+    mark,
+    normalize_blocks,
+    paragraph,
+)
+
+
+def test_whitespace_collapses_as_a_browser_shows_it() -> None:
+    built = paragraph([Text("  one \n\t two  "), LineBreak(), Text("  three \u00a0 ")])
+    assert built == Paragraph((Text("one two"), LineBreak(), Text("three \u00a0")))
+
+
+def test_spaces_move_outside_marks_and_identical_marks_fuse() -> None:
+    pieces = [Text("a"), *mark(Emphasis, [Text(" b ")]), *mark(Emphasis, [Text("c")])]
+    assert block_inlines(pieces) == (Text("a "), Emphasis((Text("b"),)), Text(" "), Emphasis((Text("c"),)))
+    fused = inlines([*mark(Emphasis, [Text("b")]), *mark(Emphasis, [Text("c")])])
+    assert fused == (Emphasis((Text("bc"),)),)
+
+
+def test_marks_with_different_attributes_do_not_fuse() -> None:
+    red = Attrs(classes=("red",))
+    out = inlines([*mark(Strong, [Text("a")], red), *mark(Strong, [Text("b")])])
+    assert out == (Strong((Text("a"),), red), Strong((Text("b"),)))
+
+
+def test_empty_content_disappears() -> None:
+    assert mark(Emphasis, [Text("")]) == []
+    assert mark(Emphasis, [Text("   ")]) == [Text(" ")]
+    assert link([], "https://example.org") == []
+    assert paragraph([Text(" \n ")]) is None
+
+
+def test_links_keep_their_target_and_fuse_only_with_the_same_target() -> None:
+    a = link([Text("x ")], "https://a.example")
+    b = link([Text("y")], "https://b.example")
+    out = block_inlines([*a, *b])
+    assert out == (Link((Text("x"),), "https://a.example"), Text(" "), Link((Text("y"),), "https://b.example"))
+
+
+def test_normalize_blocks_is_idempotent_on_messy_input() -> None:
+    messy = (
+        Paragraph((Text("  a  "), Emphasis((Text(" b "), Emphasis((Text("c "),)))), Text(" "))),
+        Paragraph((Text(" "),)),
+        SceneBreak(),
+    )
+    once = normalize_blocks(messy)
+    assert once == normalize_blocks(once)
+    assert len(once) == 2
+
+
+WORK = Work(
+    title="T",
+    notes=(Paragraph((Text("work notes"),)),),
+    end_notes=(Paragraph((Text("work end"),)),),
+    chapters=(
+        Chapter(
+            number=1,
+            notes=(Paragraph((Text("ch notes"),)),),
+            body=(Paragraph((Text("body"),)),),
+            end_notes=(Paragraph((Text("ch end"),)),),
+        ),
+    ),
+)
+
+
+def test_notes_policies() -> None:
+    assert apply_notes_policy(WORK, "keep") is WORK
+    dropped = apply_notes_policy(WORK, "drop")
+    assert not dropped.notes and not dropped.end_notes
+    assert not dropped.chapters[0].notes and not dropped.chapters[0].end_notes
+    assert dropped.chapters[0].body == WORK.chapters[0].body
+    moved = apply_notes_policy(WORK, "end")
+    assert not moved.notes and not moved.chapters[0].notes
+    assert moved.end_notes == WORK.notes + WORK.end_notes
+    assert moved.chapters[0].end_notes == WORK.chapters[0].notes + WORK.chapters[0].end_notes
+
+
+def test_json_is_versioned_and_round_trips() -> None:
+    text = WORK.to_json()
+    payload = json.loads(text)
+    assert payload["version"] == 1
+    assert payload["work"]["chapters"][0]["body"][0]["t"] == "Paragraph"
+    assert Work.from_json(text) == WORK
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", "not valid JSON"),
+        ("[]", "no 'work' key"),
+        ('{"version": 99, "work": {}}', "version 99"),
+        ('{"version": 1, "work": {}}', "needs the field 'title'"),
+        ('{"version": 1, "work": {"title": 3}}', "expected str"),
+        ('{"version": 1, "work": {"title": "x", "bogus": 1}}', "unknown field"),
+        ('{"version": 1, "work": {"title": "x", "summary": [{"t": "Marquee"}]}}', "unknown node type"),
+        ('{"version": 1, "work": {"title": "x", "published": "yesterday"}}', "malformed"),
+    ],
+)
+def test_malformed_json_gives_input_errors(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        Work.from_json(text)
