@@ -9,12 +9,14 @@ entry-point group: the entry point loads a class (or instance) following the
 from __future__ import annotations
 
 import importlib
-from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FormatError
 from ..model import NOTES_POLICIES, Work, apply_notes_policy
 from ._base import Writer, WriterInfo, check_options
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 ENTRY_POINT_GROUP = "ao3conv.writers"
 
@@ -59,6 +61,8 @@ def _info(writer: Writer, origin: str) -> WriterInfo:
 def _entry_points() -> dict[str, tuple[WriterInfo, metadata.EntryPoint]]:
     global _plugins
     if _plugins is None:
+        from importlib import metadata  # slow to import; only needed once a plug-in may matter
+
         _plugins = {}
         for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
             dist = ep.dist.name if ep.dist is not None else "?"
