@@ -111,10 +111,13 @@ _TOKENS = (
     "\u00a0\u00a0",
 )
 
-_run = st.one_of(st.sampled_from(_TOKENS), st.text(alphabet=_ALPHABET, min_size=1, max_size=8))
+_WORDS = ("word", "Ünïcödé", "لا", "שָׁלוֹם", "x", "A", "0", "12", " ", " ", " ")
+# One draw per piece keeps generation cheap; joining pieces still mixes everything.
+_PIECES = tuple(dict.fromkeys((*_ALPHABET, *_TOKENS, *_WORDS)))
+_run = st.sampled_from(_PIECES)
 
 
-def texts(min_size: int = 0, max_runs: int = 4) -> st.SearchStrategy[str]:
+def texts(min_size: int = 0, max_runs: int = 6) -> st.SearchStrategy[str]:
     """Raw text full of special characters (not collapsed)."""
     return st.lists(_run, min_size=min_size, max_size=max_runs).map("".join)
 
@@ -130,11 +133,7 @@ def names(min_size: int = 0) -> st.SearchStrategy[str]:
 
 
 _pre_text = st.lists(
-    st.one_of(
-        st.sampled_from(_TOKENS), st.text(alphabet=_ALPHABET + "\n\n  ", min_size=1, max_size=10)
-    ),
-    min_size=1,
-    max_size=4,
+    st.sampled_from((*_PIECES, "\n", "\n\n", "  ", "\t")), min_size=1, max_size=8
 ).map("".join)
 
 _URLS = (
@@ -157,30 +156,43 @@ _URLS = (
 
 _CLASSES = ("font-smallcaps", "rtl", "center", "note", "a_b", "x-1", 'q"uote', "<b>")
 
-_attrs = st.builds(
-    Attrs,
-    classes=st.lists(st.sampled_from(_CLASSES), max_size=2, unique=True).map(tuple),
-    lang=st.sampled_from((None, None, "en", "he", "ar", "zh-Hant", "x\"y")),
-    dir=st.sampled_from((None, None, "rtl", "ltr", "auto")),
-    align=st.sampled_from((None, None, "center", "right", "left", "justify")),
+# Pools drawn in one step each: generation cost is per draw, and attributes sit on
+# almost every node.
+_ATTRS_POOL = (
+    NO_ATTRS,
+    NO_ATTRS,
+    NO_ATTRS,
+    Attrs(classes=("font-smallcaps",)),
+    Attrs(classes=("rtl", "center")),
+    Attrs(classes=('q"uote', "<b>"), lang='x"y'),
+    Attrs(lang="he", dir="rtl"),
+    Attrs(lang="ar", dir="rtl", align="right"),
+    Attrs(lang="zh-Hant"),
+    Attrs(dir="ltr", align="center"),
+    Attrs(align="justify"),
+    Attrs(classes=("a_b", "x-1"), lang="en", dir="auto", align="left"),
 )
 
 
 def attrs() -> st.SearchStrategy[Attrs]:
-    """An attribute set; empty about a third of the time."""
-    return st.one_of(st.just(NO_ATTRS), _attrs)
+    """An attribute set (classes, lang, dir, align); empty a quarter of the time."""
+    return st.sampled_from(_ATTRS_POOL)
 
 
 _optional_title = st.one_of(st.none(), names(), st.sampled_from(('say "hi"', "a (b)", "it's")))
 
+_IMAGE_SHELLS = tuple(
+    (src, title, width, height, attrs_)
+    for src, (title, width, height), attrs_ in zip(
+        (*_URLS[:-1], "https://i.imgur.com/x y.png"),
+        [(None, None, None), ('say "hi"', "100", "80"), ("a (b)", "50%", None)] * 6,
+        _ATTRS_POOL + _ATTRS_POOL,
+    )
+)
 _image = st.builds(
-    Image,
-    src=st.sampled_from(_URLS[:-1] + ("https://i.imgur.com/x y.png",)),
-    alt=texts(max_runs=2).map(_clean),
-    title=_optional_title,
-    width=st.sampled_from((None, "100", "50%")),
-    height=st.sampled_from((None, "80")),
-    attrs=attrs(),
+    lambda shell, alt: Image(shell[0], alt, *shell[1:]),
+    st.sampled_from(_IMAGE_SHELLS),
+    texts(max_runs=3).map(_clean),
 )
 
 _leaf_inline = st.one_of(
@@ -198,7 +210,7 @@ def _extend_inlines(children: st.SearchStrategy[Inline]) -> st.SearchStrategy[In
     return st.one_of(mark, mark, link)
 
 
-_inline_tree = st.recursive(_leaf_inline, _extend_inlines, max_leaves=10)
+_inline_tree = st.recursive(_leaf_inline, _extend_inlines, max_leaves=6)
 
 
 def _unnest_links(items: tuple[Inline, ...], in_link: bool = False) -> list[Inline]:
@@ -224,7 +236,7 @@ def _canonical_inlines(items: list[Inline], preformatted: bool = False) -> tuple
     return normalize_inlines(_unnest_links(tuple(items)), preformatted=preformatted)
 
 
-def inlines(min_size: int = 1, max_size: int = 5) -> st.SearchStrategy[tuple[Inline, ...]]:
+def inlines(min_size: int = 1, max_size: int = 3) -> st.SearchStrategy[tuple[Inline, ...]]:
     """Canonical inline content of one block (may come out empty after normalising)."""
     return st.lists(_inline_tree, min_size=min_size, max_size=max_size).map(_canonical_inlines)
 
@@ -246,7 +258,7 @@ _pre_inlines = st.lists(
 def _cell(blocks_: st.SearchStrategy[Block]) -> st.SearchStrategy[TableCell]:
     return st.builds(
         TableCell,
-        st.lists(blocks_, max_size=2).map(tuple),
+        st.lists(blocks_, max_size=1).map(tuple),
         header=st.booleans(),
         colspan=st.sampled_from((1, 1, 1, 2)),
         rowspan=st.sampled_from((1, 1, 1, 2)),
@@ -265,8 +277,8 @@ def _table(cell_blocks: st.SearchStrategy[Block]) -> st.SearchStrategy[Table]:
 
 
 _simple_block = st.one_of(
-    st.builds(Paragraph, inlines(), attrs()),
-    st.builds(Plain, inlines(), attrs()),
+    st.builds(Paragraph, inlines(max_size=2), attrs()),
+    st.builds(Plain, inlines(max_size=2), attrs()),
 )
 
 _leaf_block = st.one_of(
@@ -309,10 +321,10 @@ def _extend_blocks(children: st.SearchStrategy[Block]) -> st.SearchStrategy[Bloc
     )
 
 
-_block_tree = st.recursive(_leaf_block, _extend_blocks, max_leaves=8)
+_block_tree = st.recursive(_leaf_block, _extend_blocks, max_leaves=5)
 
 
-def blocks(min_size: int = 0, max_size: int = 5) -> st.SearchStrategy[tuple[Block, ...]]:
+def blocks(min_size: int = 0, max_size: int = 4) -> st.SearchStrategy[tuple[Block, ...]]:
     """A canonical block sequence (a chapter body, a summary, notes...)."""
     return st.lists(_block_tree, min_size=min_size, max_size=max_size).map(normalize_blocks)
 
