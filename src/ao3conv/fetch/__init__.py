@@ -1,1 +1,151 @@
-"""Fetching AO3 pages politely (httpx). Filled in by the fetcher work."""
+"""Fetching AO3 pages politely (httpx), sync and async.
+
+The fetcher delivers bytes; the parser makes a :class:`~ao3conv.model.Work` of them.
+A work is one request — ``/works/N?view_adult=true&view_full_work=true`` — sent
+through a limiter shared by the whole process (one request every 2 s by default,
+never under 1 s to AO3), with an honest User-Agent. AO3's 429 "Retry later" is
+waited out as ``Retry-After`` says; server errors and dropped connections are retried
+with exponential backoff; restricted works log in (username and password, or a
+browser's cookies.txt) only when needed. Fetched works are cached on disk (mode 0600)
+so converting again costs no request.
+
+High level: :func:`fetch_work` / :func:`afetch_work` (→ ``Work``), :func:`fetch_images`
+/ :func:`afetch_images`. Lower level: :class:`Fetcher` / :class:`AsyncFetcher`
+(``fetch_work_page``, ``get``, ``login``) configured by :class:`FetchOptions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Ao3convError
+from ._cache import PageCache, default_cache_dir
+from ._client import AsyncFetcher, Fetcher
+from ._images import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGES,
+    MAX_TOTAL_IMAGE_BYTES,
+    image_sources,
+    keep_image,
+    sniff_image,
+)
+from ._limiter import Limiter, limiter_for
+from ._options import DEFAULT_USER_AGENT, PASSWORD_ENV, FetchOptions
+from ._plan import FetchedPage, WaitNotice
+from ._urls import (
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    WorkRef,
+    is_ao3_host,
+    parse_work_ref,
+    resolve_base_url,
+)
+
+if TYPE_CHECKING:
+    from ..model import Work
+
+Images = dict[str, tuple[str, bytes]]
+
+
+def fetch_work(work: str | int, **options: Any) -> Work:
+    """Fetch a work by id or URL and parse it (options: see :class:`FetchOptions`).
+
+    ``client=`` takes an ``httpx.Client`` to send through.
+    """
+    client = options.pop("client", None)
+    with Fetcher(client=client, **options) as fetcher:
+        return fetcher.fetch_work(work)
+
+
+async def afetch_work(work: str | int, **options: Any) -> Work:
+    """The asynchronous twin of :func:`fetch_work` (``client=`` takes an ``httpx.AsyncClient``)."""
+    client = options.pop("client", None)
+    async with AsyncFetcher(client=client, **options) as fetcher:
+        return await fetcher.fetch_work(work)
+
+
+def fetch_images(
+    srcs: Iterable[str],
+    *,
+    fetcher: Fetcher | None = None,
+    max_images: int = MAX_IMAGES,
+    max_image_bytes: int = MAX_IMAGE_BYTES,
+    max_total_bytes: int = MAX_TOTAL_IMAGE_BYTES,
+    **options: Any,
+) -> Images:
+    """Fetch remote images: ``{src: (media_type, bytes)}`` for those that could be had.
+
+    One at a time, through the shared limiter. Sources that fail, are too large, are not
+    JPEG/PNG/GIF/WebP, or come past ``max_images`` are left out: keep them as links.
+    """
+    own = fetcher is None
+    fetcher = fetcher if fetcher is not None else Fetcher(**options)
+    try:
+        results: Images = {}
+        for src, url in image_sources(srcs, fetcher.options.site, max_images).items():
+            try:
+                outcome: tuple[str, bytes] | Ao3convError = fetcher.fetch_image(
+                    url, max_image_bytes
+                )
+            except Ao3convError as error:
+                outcome = error
+            keep_image(results, src, outcome, max_total_bytes)
+        return results
+    finally:
+        if own:
+            fetcher.close()
+
+
+async def afetch_images(
+    srcs: Iterable[str],
+    *,
+    fetcher: AsyncFetcher | None = None,
+    max_images: int = MAX_IMAGES,
+    max_image_bytes: int = MAX_IMAGE_BYTES,
+    max_total_bytes: int = MAX_TOTAL_IMAGE_BYTES,
+    **options: Any,
+) -> Images:
+    """The asynchronous twin of :func:`fetch_images` (still one image at a time)."""
+    own = fetcher is None
+    fetcher = fetcher if fetcher is not None else AsyncFetcher(**options)
+    try:
+        results: Images = {}
+        for src, url in image_sources(srcs, fetcher.options.site, max_images).items():
+            try:
+                outcome: tuple[str, bytes] | Ao3convError = await fetcher.fetch_image(
+                    url, max_image_bytes
+                )
+            except Ao3convError as error:
+                outcome = error
+            keep_image(results, src, outcome, max_total_bytes)
+        return results
+    finally:
+        if own:
+            await fetcher.aclose()
+
+
+__all__ = [
+    "BASE_URL_ENV",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_USER_AGENT",
+    "PASSWORD_ENV",
+    "AsyncFetcher",
+    "FetchOptions",
+    "FetchedPage",
+    "Fetcher",
+    "Limiter",
+    "PageCache",
+    "WaitNotice",
+    "WorkRef",
+    "afetch_images",
+    "afetch_work",
+    "default_cache_dir",
+    "fetch_images",
+    "fetch_work",
+    "is_ao3_host",
+    "limiter_for",
+    "parse_work_ref",
+    "resolve_base_url",
+    "sniff_image",
+]

@@ -1,0 +1,102 @@
+"""Fetched work pages on disk, so converting a work again costs AO3 no request.
+
+Small on purpose (hishel caches by HTTP semantics, and AO3's pages say ``no-cache``;
+we want "this work, fetched less than ``ttl`` ago"). One file per work, keyed by the
+work's canonical URL: a JSON header line, then the page bytes. Files are written
+atomically (temporary file + rename), with mode 0600 in a 0700 folder, because a page
+fetched while logged in may be a restricted work. Nothing else is stored: no cookies,
+no request headers, no password. A damaged or stale file is a miss, never an error;
+a cache that cannot be written is skipped with a log message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ._plan import FetchedPage
+
+log = logging.getLogger("ao3conv.fetch")
+
+_SUFFIX = ".page"
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder for ao3conv pages (platformdirs)."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("ao3conv") / "pages"
+
+
+class PageCache:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        ttl: float | None = 24 * 3600,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.directory = Path(directory) if directory is not None else default_cache_dir()
+        self.ttl = ttl
+        self._clock = clock
+
+    def get(self, key: str) -> FetchedPage | None:
+        """The page stored under ``key`` if it is there and fresh."""
+        try:
+            raw = self._path(key).read_bytes()
+            header_line, _, content = raw.partition(b"\n")
+            header = json.loads(header_line)
+            if header["key"] != key or len(content) != header["length"]:
+                return None
+            if self.ttl is not None and self._clock() - header["fetched_at"] > self.ttl:
+                return None
+            return FetchedPage(
+                header["url"],
+                header["status"],
+                content,
+                header["work_id"],
+                from_cache=True,
+                kind=header["kind"],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, page: FetchedPage) -> None:
+        """Store ``page`` under ``key`` (atomically; private to the user)."""
+        header = {
+            "key": key,
+            "url": page.url,
+            "status": page.status,
+            "work_id": page.work_id,
+            "kind": page.kind,
+            "fetched_at": self._clock(),
+            "length": len(page.content),
+        }
+        data = json.dumps(header).encode() + b"\n" + page.content
+        try:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _write_private(self._path(key), data)
+        except OSError as error:
+            log.warning("Could not cache %s in %s: %s", key, self.directory, error)
+
+    def _path(self, key: str) -> Path:
+        return self.directory / (hashlib.sha256(key.encode()).hexdigest()[:40] + _SUFFIX)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    # mkstemp creates the file with mode 0600, so the page is never readable by others.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

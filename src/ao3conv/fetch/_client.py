@@ -1,0 +1,349 @@
+"""The two thin drivers of the sans-IO core: :class:`Fetcher` (httpx.Client) and
+:class:`AsyncFetcher` (httpx.AsyncClient).
+
+They share everything but the lines that block: pacing through the process-wide
+limiter, sending one request without following redirects (the core follows them),
+reading the body up to a size cap, and turning httpx's transport errors into
+:class:`TransportFailure` outcomes for the core to judge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+
+from ..errors import InputTooLargeError
+from ._cache import PageCache
+from ._classify import PageKind
+from ._cookies import load_cookies
+from ._images import image_flow
+from ._limiter import limiter_for
+from ._options import MIN_AO3_DELAY, FetchOptions
+from ._plan import (
+    AO3_SITE,
+    Action,
+    FetchedPage,
+    Flow,
+    Outcome,
+    Request,
+    Response,
+    RetryPolicy,
+    Send,
+    Session,
+    SetCookie,
+    TransportFailure,
+    Wait,
+    login_flow,
+    page_flow,
+    resolve_chapter_flow,
+    site_of,
+    work_page_flow,
+)
+from ._urls import canonical_work_url, host_of, on_site, parse_work_ref
+
+if TYPE_CHECKING:
+    from ..model import Work
+
+log = logging.getLogger("ao3conv.fetch")
+T = TypeVar("T")
+
+
+class _FetcherBase:
+    """Options, session, cache and pacing: everything the two drivers share."""
+
+    def __init__(self, options: FetchOptions | None = None, **kwargs: Any) -> None:
+        self.options = opts = FetchOptions.from_kwargs(options, **kwargs)
+        cookies_file = str(opts.cookies_file) if opts.cookies_file is not None else None
+        self.session = Session(opts.site, opts.username, opts.resolved_password, cookies_file)
+        self.policy = RetryPolicy(opts.max_tries, opts.backoff, opts.max_wait)
+        self.cache = PageCache(opts.cache_dir, opts.cache_ttl) if opts.use_cache else None
+        self._cookies = load_cookies(opts.cookies_file, opts.site) if cookies_file else []
+        self._headers = {"User-Agent": opts.user_agent}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.options!r})"
+
+    def _install_cookies(self, cookies: httpx.Cookies) -> None:
+        for cookie in self._cookies:
+            cookies.jar.set_cookie(cookie)
+
+    def _client_options(self) -> dict[str, Any]:
+        return {"timeout": self.options.timeout, "follow_redirects": False}
+
+    def _pause_before(self, request: Request) -> float:
+        site = site_of(request.url)
+        delay = self.options.delay
+        if site == AO3_SITE:
+            delay = max(delay, MIN_AO3_DELAY)
+        return limiter_for(site).reserve(delay)
+
+    def _announce(self, wait: Wait) -> None:
+        limiter_for(site_of(wait.url)).hold(wait.seconds)
+        notice = wait.notice(datetime.now())
+        log.info("%s", notice.message)
+        if self.options.on_wait is not None:
+            self.options.on_wait(notice)
+
+    def _set_cookie(self, cookies: httpx.Cookies, action: SetCookie) -> None:
+        cookies.set(action.name, action.value, domain=host_of(action.url).split(":")[0])
+
+    def _work_id(self, ref: str | int) -> tuple[int | None, int | None]:
+        parsed = parse_work_ref(ref, self.options.site)
+        return parsed.work_id, parsed.chapter_id
+
+    def _cached(self, work_id: int) -> FetchedPage | None:
+        if self.cache is None:
+            return None
+        page = self.cache.get(canonical_work_url(self.options.site, work_id))
+        if page is not None:
+            log.debug("work %s from cache", work_id)
+        return page
+
+    def _store(self, page: FetchedPage) -> FetchedPage:
+        if self.cache is not None and page.kind == PageKind.WORK.value and page.work_id:
+            self.cache.put(canonical_work_url(self.options.site, page.work_id), page)
+        return page
+
+    def _cap(self, request: Request) -> int:
+        return request.max_bytes or self.options.max_page_bytes
+
+    def _too_large(self, request: Request, size: int | None = None) -> InputTooLargeError:
+        cap = self._cap(request)
+        said = f"{size} bytes" if size else "more than that"
+        return InputTooLargeError(
+            f"{request.url} is larger than the limit of {cap} bytes ({said}); "
+            "raise max_page_bytes if this is expected"
+        )
+
+    def _declared_size(self, response: httpx.Response, request: Request) -> None:
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self._cap(request):
+            raise self._too_large(request, int(length))
+
+    def _response(self, response: httpx.Response, content: bytes) -> Response:
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        return Response(response.status_code, str(response.url), headers, content)
+
+
+def _failure(error: httpx.TransportError, request: Request) -> TransportFailure:
+    if isinstance(error, httpx.TimeoutException):
+        return TransportFailure("timeout", "timed out", request.url)
+    if isinstance(error, httpx.RemoteProtocolError):
+        return TransportFailure("connection", "the server closed the connection", request.url)
+    if isinstance(error, httpx.ConnectError):
+        return TransportFailure("connection", "cannot connect", request.url)
+    return TransportFailure("connection", "the connection failed", request.url)
+
+
+def _form(request: Request) -> dict[str, str] | None:
+    return dict(request.form) if request.form is not None else None
+
+
+class Fetcher(_FetcherBase):
+    """Fetch AO3 pages politely over an ``httpx.Client`` (yours, or one it opens and closes).
+
+    Use as a context manager. Every fetcher in the process shares one limiter per site.
+    """
+
+    def __init__(
+        self,
+        options: FetchOptions | None = None,
+        *,
+        client: httpx.Client | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(options, **kwargs)
+        self._owns_client = client is None
+        self.client = client if client is not None else httpx.Client(**self._client_options())
+        self._install_cookies(self.client.cookies)
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.client.close()
+
+    def fetch_work_page(self, ref: str | int) -> FetchedPage:
+        """A whole work's page: from the cache if fresh, else in one request."""
+        work_id, chapter_id = self._work_id(ref)
+        if work_id is None:
+            assert chapter_id is not None
+            work_id = self._run(resolve_chapter_flow(self.session, chapter_id, self.policy))
+        cached = self._cached(work_id)
+        if cached is not None:
+            return cached
+        return self._store(self._run(work_page_flow(self.session, work_id, self.policy)))
+
+    def fetch_work(self, ref: str | int) -> Work:
+        """Fetch a work and parse it."""
+        from ..parse import parse
+
+        page = self.fetch_work_page(ref)
+        return parse(page.content, url=page.work_url)
+
+    def get(self, url: str) -> FetchedPage:
+        """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
+        return self._run(page_flow(self.session, on_site(url, self.options.site), self.policy))
+
+    def login(self) -> None:
+        """Log in now (otherwise it happens only when a page needs it)."""
+        if not self.session.logged_in:
+            self._run(login_flow(self.session, self.policy))
+
+    def fetch_image(self, src: str, max_bytes: int) -> tuple[str, bytes]:
+        """One image: ``(media_type, bytes)``; raises a :class:`FetchError` if it cannot."""
+        return self._run(image_flow(src, self.policy, max_bytes))
+
+    def _run(self, flow: Flow[T]) -> T:
+        outcome: Outcome | None = None
+        try:
+            while True:
+                outcome = self._act(flow.send(outcome))
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        finally:
+            flow.close()
+
+    def _act(self, action: Action) -> Outcome | None:
+        if isinstance(action, Send):
+            return self._send(action.request)
+        if isinstance(action, Wait):
+            self._announce(action)
+        else:
+            self._set_cookie(self.client.cookies, action)
+        return None
+
+    def _send(self, request: Request) -> Outcome:
+        pause = self._pause_before(request)
+        if pause > 0:
+            time.sleep(pause)
+        log.debug("%s %s", request.method, request.url)
+        try:
+            with self.client.stream(
+                request.method,
+                request.url,
+                data=_form(request),
+                headers=self._headers,
+                follow_redirects=False,
+            ) as response:
+                self._declared_size(response, request)
+                content = bytearray()
+                for chunk in response.iter_bytes():
+                    content += chunk
+                    if len(content) > self._cap(request):
+                        raise self._too_large(request)
+        except httpx.TransportError as error:
+            return _failure(error, request)
+        return self._response(response, bytes(content))
+
+
+class AsyncFetcher(_FetcherBase):
+    """The asynchronous twin of :class:`Fetcher`, over an ``httpx.AsyncClient``."""
+
+    def __init__(
+        self,
+        options: FetchOptions | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(options, **kwargs)
+        self._owns_client = client is None
+        self.client = client if client is not None else httpx.AsyncClient(**self._client_options())
+        self._install_cookies(self.client.cookies)
+
+    async def __aenter__(self) -> AsyncFetcher:
+        return self
+
+    async def __aexit__(
+        self, *exc: type[BaseException] | BaseException | TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+
+    async def fetch_work_page(self, ref: str | int) -> FetchedPage:
+        """A whole work's page: from the cache if fresh, else in one request."""
+        work_id, chapter_id = self._work_id(ref)
+        if work_id is None:
+            assert chapter_id is not None
+            work_id = await self._run(resolve_chapter_flow(self.session, chapter_id, self.policy))
+        cached = self._cached(work_id)
+        if cached is not None:
+            return cached
+        return self._store(await self._run(work_page_flow(self.session, work_id, self.policy)))
+
+    async def fetch_work(self, ref: str | int) -> Work:
+        """Fetch a work and parse it."""
+        from ..parse import parse
+
+        page = await self.fetch_work_page(ref)
+        return parse(page.content, url=page.work_url)
+
+    async def get(self, url: str) -> FetchedPage:
+        """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
+        flow = page_flow(self.session, on_site(url, self.options.site), self.policy)
+        return await self._run(flow)
+
+    async def login(self) -> None:
+        """Log in now (otherwise it happens only when a page needs it)."""
+        if not self.session.logged_in:
+            await self._run(login_flow(self.session, self.policy))
+
+    async def fetch_image(self, src: str, max_bytes: int) -> tuple[str, bytes]:
+        """One image: ``(media_type, bytes)``; raises a :class:`FetchError` if it cannot."""
+        return await self._run(image_flow(src, self.policy, max_bytes))
+
+    async def _run(self, flow: Flow[T]) -> T:
+        outcome: Outcome | None = None
+        try:
+            while True:
+                outcome = await self._act(flow.send(outcome))
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        finally:
+            flow.close()
+
+    async def _act(self, action: Action) -> Outcome | None:
+        if isinstance(action, Send):
+            return await self._send(action.request)
+        if isinstance(action, Wait):
+            self._announce(action)
+        else:
+            self._set_cookie(self.client.cookies, action)
+        return None
+
+    async def _send(self, request: Request) -> Outcome:
+        pause = self._pause_before(request)
+        if pause > 0:
+            await asyncio.sleep(pause)
+        log.debug("%s %s", request.method, request.url)
+        try:
+            async with self.client.stream(
+                request.method,
+                request.url,
+                data=_form(request),
+                headers=self._headers,
+                follow_redirects=False,
+            ) as response:
+                self._declared_size(response, request)
+                content = bytearray()
+                async for chunk in response.aiter_bytes():
+                    content += chunk
+                    if len(content) > self._cap(request):
+                        raise self._too_large(request)
+        except httpx.TransportError as error:
+            return _failure(error, request)
+        return self._response(response, bytes(content))

@@ -1,0 +1,92 @@
+"""Fetch options, in one frozen dataclass (credentials never shown in its repr)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
+
+from .._version import PROJECT_URL, __version__
+from ..errors import FetchError
+from ._urls import is_ao3_host, resolve_base_url
+
+if TYPE_CHECKING:
+    from ._plan import WaitNotice
+
+PASSWORD_ENV = "AO3CONV_PASSWORD"
+DEFAULT_USER_AGENT = f"ao3conv/{__version__} (+{PROJECT_URL})"
+MIN_AO3_DELAY = 1.0  # seconds; AO3 allows ~60 requests a minute per address
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How to talk to AO3.
+
+    ``base_url`` defaults to ``$AO3CONV_BASE_URL``, else https://archiveofourown.org.
+    ``delay`` is the least time between two requests to the site (every fetcher in the
+    process shares it); AO3 gets at least 1 s. ``password`` defaults to
+    ``$AO3CONV_PASSWORD`` and is read only when a login is needed. ``cache_ttl`` is in
+    seconds (``None``: cached pages never expire). ``backoff`` is the first wait after a
+    server error or dropped connection (doubling each time, with jitter); ``max_wait``
+    is the longest ``Retry-After`` worth waiting for. ``on_wait`` is told about every
+    such wait (see :class:`WaitNotice`).
+
+    >>> FetchOptions(username="reader", password="hunter2")  # doctest: +ELLIPSIS
+    FetchOptions(base_url='https://archiveofourown.org', delay=2.0, username='reader', ...)
+    >>> "hunter2" in repr(FetchOptions(username="reader", password="hunter2"))
+    False
+    """
+
+    base_url: str | None = None
+    delay: float = 2.0
+    username: str | None = None
+    password: str | None = field(default=None, repr=False, compare=False)
+    cookies_file: str | os.PathLike[str] | None = None
+    cache_dir: str | os.PathLike[str] | None = None
+    use_cache: bool = True
+    cache_ttl: float | None = 24 * 3600
+    max_tries: int = 5
+    timeout: float = 60.0
+    user_agent: str = DEFAULT_USER_AGENT
+    on_wait: Callable[[WaitNotice], None] | None = field(default=None, repr=False, compare=False)
+    max_page_bytes: int = 64 * 1024 * 1024
+    backoff: float = 5.0
+    max_wait: float = 15 * 60
+
+    def __post_init__(self) -> None:
+        base = resolve_base_url(self.base_url)
+        object.__setattr__(self, "base_url", base)
+        if is_ao3_host(base.split("://", 1)[1]) and self.delay < MIN_AO3_DELAY:
+            raise FetchError(
+                f"A delay of {self.delay:g} s is too short for AO3; use at least "
+                f"{MIN_AO3_DELAY:g} s (AO3 is run by volunteers and blocks fast clients)"
+            )
+        if self.delay < 0 or self.max_tries < 1 or self.timeout <= 0 or self.backoff < 0:
+            raise FetchError(
+                "Fetch options out of range: delay and backoff must be >= 0, "
+                "max_tries >= 1 and timeout > 0"
+            )
+
+    @property
+    def site(self) -> str:
+        """The resolved base URL (never ``None`` after construction)."""
+        assert self.base_url is not None
+        return self.base_url
+
+    def resolved_password(self) -> str | None:
+        """The password given, else ``$AO3CONV_PASSWORD`` (read now, kept nowhere)."""
+        return self.password or os.environ.get(PASSWORD_ENV) or None
+
+    @classmethod
+    def from_kwargs(cls, options: FetchOptions | None = None, **kwargs: Any) -> FetchOptions:
+        """Options from keyword arguments, refusing unknown names with a clear message."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise FetchError(
+                f"Unknown fetch option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        if options is None:
+            return cls(**kwargs)
+        return cls(**{**{f.name: getattr(options, f.name) for f in fields(cls)}, **kwargs})

@@ -1,0 +1,162 @@
+"""Work references and base URLs: text in, normalised URLs out (no I/O).
+
+A work reference is what a user types: an id, ``/works/N``, ``/works/N/chapters/M``,
+``/collections/X/works/N``, ``/chapters/M``, with or without a scheme, on any of AO3's
+host names. Every AO3 host maps to the one base URL requests go to.
+
+>>> parse_work_ref("archiveofourown.org/works/123/chapters/456")
+WorkRef(work_id=123, chapter_id=456)
+>>> parse_work_ref(" 98765 ")
+WorkRef(work_id=98765, chapter_id=None)
+>>> work_url("https://archiveofourown.org", 123)
+'https://archiveofourown.org/works/123?view_adult=true&view_full_work=true'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+from ..errors import FetchError, WorkReferenceError
+
+DEFAULT_BASE_URL = "https://archiveofourown.org"
+BASE_URL_ENV = "AO3CONV_BASE_URL"
+
+# AO3's own list of permitted hosts (its pages' inline script), plus the www. forms.
+AO3_HOSTS = frozenset(
+    {
+        "archiveofourown.org",
+        "www.archiveofourown.org",
+        "download.archiveofourown.org",
+        "insecure.archiveofourown.org",
+        "secure.archiveofourown.org",
+        "archiveofourown.com",
+        "www.archiveofourown.com",
+        "archiveofourown.net",
+        "www.archiveofourown.net",
+        "archiveofourown.gay",
+        "www.archiveofourown.gay",
+        "ao3.org",
+        "www.ao3.org",
+        "archive.transformativeworks.org",
+    }
+)
+
+_WORK_PATH = re.compile(r"^(?:/collections/[^/]+)?/works/(\d+)(?:/chapters/(\d+))?(?:/|$)")
+_DOWNLOAD_PATH = re.compile(r"^/downloads/(\d+)(?:/|$)")
+_CHAPTER_PATH = re.compile(r"^/chapters/(\d+)(?:/|$)")
+_HOW = "give a work id like 123456 or a URL like https://archiveofourown.org/works/123456"
+
+
+@dataclass(frozen=True)
+class WorkRef:
+    """A work (``work_id``), or only one of its chapters until AO3 tells us the work."""
+
+    work_id: int | None
+    chapter_id: int | None = None
+
+
+def is_ao3_host(host: str) -> bool:
+    """True for AO3's own host names (any alias), whatever the port or case."""
+    return host.lower().split(":", 1)[0].rstrip(".") in AO3_HOSTS
+
+
+def resolve_base_url(base_url: str | None = None) -> str:
+    """The base URL to use: the one given, else ``$AO3CONV_BASE_URL``, else AO3.
+
+    >>> resolve_base_url("http://127.0.0.1:8080/")
+    'http://127.0.0.1:8080'
+    >>> resolve_base_url("archiveofourown.gay")
+    'https://archiveofourown.gay'
+    """
+    raw = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    text = raw.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(f"{raw!r} is not a usable base URL; give one like {DEFAULT_BASE_URL}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def host_of(url: str) -> str:
+    """The ``host[:port]`` of a URL, lower-cased."""
+    return urlsplit(url).netloc.lower()
+
+
+def parse_work_ref(ref: str | int, base_url: str | None = None) -> WorkRef:
+    """Read a work id or URL. URLs must be on an AO3 host or on ``base_url``'s host."""
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return _checked(WorkRef(ref), str(ref))
+    text = str(ref).strip()
+    if text.isdigit():
+        return _checked(WorkRef(int(text)), text)
+    parts = urlsplit(_with_scheme(text))
+    if parts.netloc and not _host_allowed(parts.netloc, base_url):
+        raise WorkReferenceError(f"{text!r} is not on AO3 ({parts.netloc}); {_HOW}")
+    path = parts.path or "/"
+    if match := _WORK_PATH.match(path):
+        chapter = int(match[2]) if match[2] else None
+        return _checked(WorkRef(int(match[1]), chapter), text)
+    if match := _DOWNLOAD_PATH.match(path):
+        return _checked(WorkRef(int(match[1])), text)
+    if match := _CHAPTER_PATH.match(path):
+        return _checked(WorkRef(None, int(match[1])), text)
+    raise WorkReferenceError(f"{text!r} is not a work id or an AO3 work URL; {_HOW}")
+
+
+def work_url(base_url: str, work_id: int) -> str:
+    """The one URL that gets a whole work: adult gate passed, every chapter on one page."""
+    query = urlencode({"view_adult": "true", "view_full_work": "true"})
+    return f"{base_url}/works/{work_id}?{query}"
+
+
+def canonical_work_url(base_url: str, work_id: int) -> str:
+    """The work's address as people share it (no query)."""
+    return f"{base_url}/works/{work_id}"
+
+
+def chapter_url(base_url: str, chapter_id: int) -> str:
+    """AO3 resolves ``/chapters/M`` to its work (by redirect, or by showing the chapter)."""
+    return f"{base_url}/chapters/{chapter_id}?view_adult=true"
+
+
+def work_id_in(url: str) -> int | None:
+    """The work id in a URL's path, if it names one."""
+    match = _WORK_PATH.match(urlsplit(url).path or "/")
+    return int(match[1]) if match else None
+
+
+def on_site(url: str, base_url: str) -> str:
+    """``url`` moved onto the base URL: a path, or a URL on any AO3 host (or the base's).
+
+    >>> on_site("https://www.ao3.org/series/9?page=2", "http://127.0.0.1:8000")
+    'http://127.0.0.1:8000/series/9?page=2'
+    """
+    parts = urlsplit(_with_scheme(url.strip()))
+    if parts.netloc and not _host_allowed(parts.netloc, base_url):
+        raise WorkReferenceError(f"{url!r} is not an AO3 URL; give a URL on archiveofourown.org")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{base_url}{parts.path or '/'}{query}"
+
+
+def _with_scheme(text: str) -> str:
+    if "://" in text or text.startswith("/"):
+        return text
+    first = text.split("/", 1)[0]
+    # "archiveofourown.org/works/1" has a host; "works/1" is a path.
+    return "https://" + text if "." in first or ":" in first else "/" + text
+
+
+def _host_allowed(netloc: str, base_url: str | None) -> bool:
+    if is_ao3_host(netloc):
+        return True
+    return base_url is not None and netloc.lower() == host_of(base_url)
+
+
+def _checked(ref: WorkRef, text: str) -> WorkRef:
+    if ref.work_id == 0 or ref.chapter_id == 0:
+        raise WorkReferenceError(f"{text!r} is not a work id or an AO3 work URL; {_HOW}")
+    return ref

@@ -1,0 +1,391 @@
+"""A small imitation of AO3 on 127.0.0.1 for fetcher and batch tests (no internet).
+
+It serves the real pages in ``tests/fixtures/pages`` the way AO3 does
+(``ao3-structure.md`` §0, §3, §5): the adult gate (optionally ignoring
+``view_adult=true``, as if AO3 dropped the parameter), the chaptered redirect to the
+first chapter without ``view_full_work=true``, ``/chapters/M`` and
+``/collections/X/works/N`` redirects, the restricted-work login wall, a Devise-like
+login (session cookie, per-session authenticity token, wrong-password flash), the
+404 page, an unrevealed work, listing pages and images. Faults are scripted per path
+prefix: 429 "Retry later" with ``Retry-After``, 503 pages, dropped connections and
+hangs. Every request is logged with its arrival time, headers and body.
+
+    with FakeAo3() as ao3:
+        ao3.add_work(1)
+        ao3.fail("/works/1", Fault.rate_limited(1))
+        ... ao3.base_url ... ao3.log ...
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+SESSION_COOKIE = "_otwarchive_session"
+
+WORK_PAGE = "work-single_noskin_endnotes_2026.html"
+CHAPTERED_PAGE = "work-multi_fullwork_10of-unknown_loggedin_2026.html"
+CHAPTER_PAGE = "chapter-page_3of3_multiseries_images_2026.html"
+RESTRICTED_PAGE = "work-single_restricted_translation_loggedin_2026.html"
+ADULT_GATE = "interstitial-adult-content-warning_2024.html"
+LOGIN_WALL = "interstitial-restricted-login_2026.html"
+UNREVEALED = "interstitial-unrevealed-mystery-work_2026.html"
+NOT_FOUND = "error-404_deleted-or-missing-work_2026.html"
+
+SERVER_ERROR_PAGE = (
+    b'<!DOCTYPE html><html><head><title>503 | Archive of Our Own</title></head><body>'
+    b'<div id="main" class="system errors error-503 region">'
+    b'<h2 class="heading">Page Responding Too Slowly</h2></div></body></html>'
+)
+WRONG_PASSWORD_FLASH = (
+    b'<div class="flash error">The password or user name you entered doesn&#39;t match '
+    b"our records. Please try again or reset your password.</div>"
+)
+
+_TOKEN_FIELD = re.compile(rb'(name="authenticity_token" value="|name="csrf-token" content=")[^"]*"')
+
+
+def page(name: str) -> bytes:
+    return (PAGES / name).read_bytes()
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str  # "429" | "503" | "drop" | "hang"
+    seconds: float = 0.0
+    retry_after: str | None = None
+
+    @classmethod
+    def rate_limited(cls, retry_after: float | str) -> Fault:
+        value = retry_after if isinstance(retry_after, str) else f"{retry_after:g}"
+        return cls("429", retry_after=value)
+
+    @classmethod
+    def unavailable(cls) -> Fault:
+        return cls("503")
+
+    @classmethod
+    def dropped(cls) -> Fault:
+        return cls("drop")
+
+    @classmethod
+    def hang(cls, seconds: float) -> Fault:
+        return cls("hang", seconds)
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    at: float  # time.monotonic() on arrival
+    method: str
+    path: str  # with the query
+    headers: dict[str, str]
+    body: bytes
+    cookies: dict[str, str]
+
+    @property
+    def route(self) -> str:
+        return urlsplit(self.path).path
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(self.path).query)
+
+    @property
+    def form(self) -> dict[str, list[str]]:
+        return parse_qs(self.body.decode())
+
+
+@dataclass
+class WorkSpec:
+    page: bytes
+    adult: bool = False
+    restricted: bool = False
+    unrevealed: bool = False
+    first_chapter: int | None = None  # chaptered works redirect here without view_full_work
+
+
+@dataclass
+class AccountSession:
+    token: str
+    user: str | None = None
+
+
+@dataclass
+class FakeAo3State:
+    works: dict[int, WorkSpec] = field(default_factory=dict)
+    chapters: dict[int, int] = field(default_factory=dict)  # chapter id -> work id
+    users: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, tuple[bytes, bool]] = field(default_factory=dict)  # path -> (body, login?)
+    images: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    faults: list[tuple[str, Fault]] = field(default_factory=list)
+    sessions: dict[str, AccountSession] = field(default_factory=dict)
+    log: list[LoggedRequest] = field(default_factory=list)
+    ignore_view_adult: bool = False
+    login_posts: int = 0
+
+
+class FakeAo3:
+    """The server: start it with ``with FakeAo3() as ao3`` (or :meth:`start`/:meth:`stop`)."""
+
+    def __init__(self) -> None:
+        self.state = FakeAo3State()
+        self._lock = threading.Lock()
+        handler = type("Handler", (_Handler,), {"ao3": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def add_work(self, work_id: int, page_name: str = WORK_PAGE, **spec: Any) -> None:
+        self.state.works[work_id] = WorkSpec(page(page_name), **spec)
+
+    def add_chapter(self, chapter_id: int, work_id: int) -> None:
+        self.state.chapters[chapter_id] = work_id
+
+    def add_user(self, name: str, password: str) -> None:
+        self.state.users[name] = password
+
+    def add_page(self, path: str, body: bytes, *, login_required: bool = False) -> None:
+        self.state.pages[path] = (body, login_required)
+
+    def add_image(self, path: str, content_type: str, body: bytes) -> None:
+        self.state.images[path] = (content_type, body)
+
+    def logged_in_session(self, user: str) -> str:
+        """A session id already logged in as ``user`` (for cookies.txt tests)."""
+        sid = secrets.token_hex(16)
+        self.state.sessions[sid] = AccountSession(secrets.token_urlsafe(16), user)
+        return sid
+
+    def fail(self, path_prefix: str, *faults: Fault) -> None:
+        """The next requests whose path starts with ``path_prefix`` meet ``faults``, in order."""
+        with self._lock:
+            self.state.faults.extend((path_prefix, fault) for fault in faults)
+
+    # --- inspection -----------------------------------------------------------------------
+
+    @property
+    def log(self) -> list[LoggedRequest]:
+        with self._lock:
+            return list(self.state.log)
+
+    def requests_to(self, route_prefix: str) -> list[LoggedRequest]:
+        return [r for r in self.log if r.route.startswith(route_prefix)]
+
+    # --- life -----------------------------------------------------------------------------
+
+    def start(self) -> FakeAo3:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeAo3:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _next_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            for index, (prefix, fault) in enumerate(self.state.faults):
+                if path.startswith(prefix):
+                    del self.state.faults[index]
+                    return fault
+        return None
+
+    def _record(self, request: LoggedRequest) -> None:
+        with self._lock:
+            self.state.log.append(request)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    ao3: FakeAo3
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    # --- dispatch -------------------------------------------------------------------------
+
+    def _handle(self) -> None:
+        arrived = time.monotonic()
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        jar = SimpleCookie(self.headers.get("Cookie", ""))
+        self.cookies = {name: morsel.value for name, morsel in jar.items()}
+        self.request_body = body
+        self.ao3._record(
+            LoggedRequest(
+                arrived, self.command, self.path, dict(self.headers), body, dict(self.cookies)
+            )
+        )
+        self.new_cookies: list[str] = []
+        parts = urlsplit(self.path)
+        self.query = parse_qs(parts.query)
+        fault = self.ao3._next_fault(parts.path)
+        if fault is not None and self._apply(fault):
+            return
+        self._route(parts.path)
+
+    def _apply(self, fault: Fault) -> bool:
+        if fault.kind == "429":
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            self._send(429, b"Retry later\n", "text/plain", headers)
+        elif fault.kind == "503":
+            self._send(503, SERVER_ERROR_PAGE)
+        elif fault.kind == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+        else:
+            time.sleep(fault.seconds)
+            return False
+        return True
+
+    def _route(self, path: str) -> None:
+        state = self.ao3.state
+        segments = path.strip("/").split("/")
+        if path == "/users/login":
+            self._login_post() if self.command == "POST" else self._login_form()
+        elif path == "/token_dispenser.json":
+            token = self._session().token
+            self._send(200, f'{{"token": "{token}"}}'.encode(), "application/json")
+        elif segments[:1] == ["collections"] and segments[2:3] == ["works"]:
+            self._redirect("/" + "/".join(segments[2:]) + self._query_string())
+        elif segments[:1] == ["chapters"] and len(segments) == 2:
+            work_id = state.chapters.get(int(segments[1]))
+            if work_id is None:
+                self._send(404, page(NOT_FOUND))
+            else:
+                self._redirect(f"/works/{work_id}/chapters/{segments[1]}{self._query_string()}")
+        elif segments[:1] == ["works"] and len(segments) >= 2 and segments[1].isdigit():
+            self._work(int(segments[1]), segments[2:])
+        elif path in state.images:
+            content_type, body = state.images[path]
+            self._send(200, body, content_type)
+        elif path in state.pages:
+            body, login_required = state.pages[path]
+            if login_required and self._session().user is None:
+                self._login_wall(restricted=False)
+            else:
+                self._send(200, body)
+        else:
+            self._send(404, page(NOT_FOUND))
+
+    # --- works ----------------------------------------------------------------------------
+
+    def _work(self, work_id: int, rest: list[str]) -> None:
+        spec = self.ao3.state.works.get(work_id)
+        if spec is None:
+            self._send(404, page(NOT_FOUND))
+        elif spec.restricted and self._session().user is None:
+            self._login_wall(restricted=True)
+        elif spec.unrevealed:
+            self._send(200, page(UNREVEALED))
+        elif spec.adult and not self._sees_adult():
+            self._send(200, page(ADULT_GATE))
+        elif rest[:1] == ["chapters"]:
+            self._send(200, page(CHAPTER_PAGE))
+        elif spec.first_chapter and self.query.get("view_full_work") != ["true"]:
+            self._redirect(f"/works/{work_id}/chapters/{spec.first_chapter}")
+        else:
+            self._send(200, spec.page)
+
+    def _sees_adult(self) -> bool:
+        if self.cookies.get("view_adult") == "true":
+            return True
+        return not self.ao3.state.ignore_view_adult and self.query.get("view_adult") == ["true"]
+
+    # --- login ----------------------------------------------------------------------------
+
+    def _session(self) -> AccountSession:
+        sessions = self.ao3.state.sessions
+        sid = self.cookies.get(SESSION_COOKIE)
+        if sid not in sessions:
+            sid = secrets.token_hex(16)
+            sessions[sid] = AccountSession(secrets.token_urlsafe(16))
+            self.cookies[SESSION_COOKIE] = sid
+            self.new_cookies.append(f"{SESSION_COOKIE}={sid}; path=/; HttpOnly")
+        return sessions[sid]
+
+    def _login_wall(self, restricted: bool) -> None:
+        flag = "restricted=true&" if restricted else ""
+        self._redirect(f"/users/login?{flag}return_to={quote(self.path, safe='')}")
+
+    def _login_form(self, flash: bytes = b"") -> None:
+        token = self._session().token.encode()
+        body = page(LOGIN_WALL)
+        # The fixture's tokens are stale; every form gets this session's token, as on AO3.
+        body = _TOKEN_FIELD.sub(rb'\g<1>' + token + b'"', body)
+        if flash:
+            body = body.replace(b'<div class="flash"></div>', flash, 1)
+        self._send(200, body)
+
+    def _login_post(self) -> None:
+        state = self.ao3.state
+        state.login_posts += 1
+        form = parse_qs(self.request_body.decode())
+        session = self._session()
+        if form.get("authenticity_token") != [session.token]:
+            self._send(422, b"<h2 class='heading'>Session Expired</h2>")
+            return
+        user = form.get("user[login]", [""])[0]
+        if state.users.get(user) != form.get("user[password]", [None])[0]:
+            self._login_form(WRONG_PASSWORD_FLASH)
+            return
+        # Devise gives a logged-in user a fresh session.
+        del state.sessions[self.cookies[SESSION_COOKIE]]
+        sid = secrets.token_hex(16)
+        state.sessions[sid] = AccountSession(secrets.token_urlsafe(16), user)
+        self.new_cookies.append(f"{SESSION_COOKIE}={sid}; path=/; HttpOnly")
+        self._redirect(f"/users/{user}")
+
+    # --- replies --------------------------------------------------------------------------
+
+    def _query_string(self) -> str:
+        query = urlsplit(self.path).query
+        return f"?{query}" if query else ""
+
+    def _redirect(self, location: str) -> None:
+        self._send(302, b"", headers={"Location": location})
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        for cookie in self.new_cookies:
+            self.send_header("Set-Cookie", cookie)
+        self.end_headers()
+        self.wfile.write(body)
