@@ -1,0 +1,47 @@
+"""Batch export: reading lists, series and listings → a folder of files; resumable and polite.
+
+>>> from ao3conv.batch import export_batch               # doctest: +SKIP
+>>> result = export_batch(["reading-list.txt"], "library", format="epub",
+...                       progress=lambda event: print(event.message))
+>>> result.counts, [f.reason for f in result.failures]
+
+Every work is fetched through one :class:`~ao3conv.fetch.Fetcher` (the process-wide
+limiter), written atomically, and recorded in an SQLite state in the output folder
+after each step, so an interrupted batch continues where it stopped and a rerun asks
+AO3 nothing for the works already done. See :func:`export_batch`.
+"""
+
+from __future__ import annotations
+
+from ._listing import ListedSeries, ListedWork, ListingPage, SeriesPart, Unlisted, parse_listing
+from ._lists import BadLine, Source, classify, read_lists
+from ._names import DEFAULT_TEMPLATE, FIELDS, check_template, render_name, work_fields
+from ._report import BatchEvent, BatchResult, WorkOutcome
+from ._run import FAILED_NAME, export_batch
+from ._state import STATE_NAME, BatchState, Version
+
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "FAILED_NAME",
+    "FIELDS",
+    "STATE_NAME",
+    "BadLine",
+    "BatchEvent",
+    "BatchResult",
+    "BatchState",
+    "ListedSeries",
+    "ListedWork",
+    "ListingPage",
+    "SeriesPart",
+    "Source",
+    "Unlisted",
+    "Version",
+    "WorkOutcome",
+    "check_template",
+    "classify",
+    "export_batch",
+    "parse_listing",
+    "read_lists",
+    "render_name",
+    "work_fields",
+]

@@ -1,0 +1,144 @@
+"""Sources → the works to export, in order: listings followed page by page, series expanded.
+
+A work named twice (in a list and in a series, say) is exported once, where it first
+appears; listing data (chapter count, date) seen anywhere is kept for it. Listing and
+series pages are fetched through the batch's fetcher (the shared limiter), never from
+the page cache: they change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..errors import WorkNotFoundError
+from ._listing import ListedSeries, ListedWork, ListingPage, Unlisted, parse_listing
+from ._lists import Source
+
+if TYPE_CHECKING:
+    from ..fetch import Fetcher
+
+# A listing longer than this is almost surely a loop or a query the user did not mean
+# (AO3 shows 20 a page: 1,000 pages is 20,000 works).
+MAX_PAGES = 1000
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One work to export: its id (``None`` until a chapter URL is resolved), where it
+    was named, and what its listing blurb said (if it came from one)."""
+
+    work_id: int | None
+    url: str
+    origin: str
+    chapter_id: int | None = None
+    listed: ListedWork | None = None
+    series_id: int | None = None  # the series it was listed from, for {series}
+
+    @property
+    def label(self) -> str:
+        if self.listed and self.listed.title:
+            return self.listed.title
+        return f"work {self.work_id}" if self.work_id else self.url
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    """A list, series or listing that could not be read at all."""
+
+    source: Source
+    reason: str
+
+
+Note = Callable[[str], None]
+
+
+class Expander:
+    """Turns sources into entries; remembers what it has seen so each work comes once."""
+
+    def __init__(self, fetcher: Fetcher | None, note: Note) -> None:
+        self._fetcher = fetcher
+        self._note = note
+        self._order: list[int | str] = []
+        self._entries: dict[int | str, Entry] = {}
+        self._series_done: set[int] = set()
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [self._entries[key] for key in self._order]
+
+    def add(self, source: Source) -> None:
+        """Add one source's works (fetching its pages if it is a series or a listing)."""
+        if source.kind == "work":
+            assert source.work_id is not None
+            self._add(Entry(source.work_id, _work_url(source), source.origin))
+        elif source.kind == "chapter":
+            self._add(Entry(None, source.text, source.origin, chapter_id=source.chapter_id))
+        elif source.kind == "series":
+            assert source.series_id is not None and source.path is not None
+            self._series(source.series_id, source.path, source.origin)
+        else:
+            assert source.path is not None
+            self._listing(source.path, source.origin)
+
+    def _add(self, entry: Entry) -> None:
+        key = entry.work_id if entry.work_id is not None else f"chapter:{entry.chapter_id}"
+        known = self._entries.get(key)
+        if known is None:
+            self._order.append(key)
+            self._entries[key] = entry
+        elif known.listed is None and entry.listed is not None:
+            self._entries[key] = replace(known, listed=entry.listed)
+
+    def _series(self, series_id: int, path: str, origin: str) -> None:
+        if series_id in self._series_done:
+            return
+        self._series_done.add(series_id)
+        for item in self._pages(path, f"series {series_id}"):
+            if isinstance(item, ListedWork):
+                self._add(_listed_entry(item, origin, series_id))
+
+    def _listing(self, path: str, origin: str) -> None:
+        for item in self._pages(path, "listing"):
+            if isinstance(item, ListedWork):
+                self._add(_listed_entry(item, origin, None))
+            elif isinstance(item, ListedSeries):
+                self._series(item.series_id, f"/series/{item.series_id}", origin)
+
+    def _pages(self, path: str, what: str) -> Iterable[ListedWork | ListedSeries]:
+        url: str | None = path
+        seen: set[str] = set()
+        number = 0
+        while url and url not in seen and number < MAX_PAGES:
+            seen.add(url)
+            number += 1
+            page = self._get(url)
+            title = page.title or what
+            self._note(f"{title}: page {number}, {len(page.items)} entries")
+            for item in page.items:
+                if isinstance(item, Unlisted):
+                    self._note(f"{title}: skipped {item.what}")
+                else:
+                    yield item
+            url = page.next_url
+        if number >= MAX_PAGES and url:
+            self._note(f"{what}: stopped after {MAX_PAGES} pages")
+
+    def _get(self, url: str) -> ListingPage:
+        if self._fetcher is None:
+            raise RuntimeError("a fetcher is needed to read listing pages")
+        page = self._fetcher.get(url)
+        if page.status >= 400:
+            raise WorkNotFoundError(
+                f"AO3 answered HTTP {page.status} for {page.url}; check the URL", url=page.url
+            )
+        return parse_listing(page.content, page.url)
+
+
+def _listed_entry(item: ListedWork, origin: str, series_id: int | None) -> Entry:
+    return Entry(item.work_id, f"/works/{item.work_id}", origin, listed=item, series_id=series_id)
+
+
+def _work_url(source: Source) -> str:
+    return f"/works/{source.work_id}"

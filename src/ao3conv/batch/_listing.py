@@ -1,0 +1,228 @@
+"""Listing and series pages → the works they list, in order (lxml, no I/O).
+
+A listing is any AO3 page of blurbs (``li.blurb``): a tag's or user's works, bookmarks,
+marked for later, a collection, a search, a series. Each work blurb gives what the
+batch needs to decide whether a work changed without fetching it: the chapter count
+("7/7", "3/?") and the date AO3 shows (the last update). A bookmark of a series, or a
+series blurb, is returned as a series to expand. Mystery works, deleted works and
+external bookmarks have no work to fetch: they are returned as skipped, with AO3's
+words for why. Markup follows ``ao3-structure.md`` §5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+
+_BLURBS = (
+    "//*[self::ol or self::ul][contains(concat(' ', normalize-space(@class), ' '), ' index ')]"
+    "/li[contains(concat(' ', normalize-space(@class), ' '), ' blurb ')]"
+)
+_NEXT = (
+    "//ol[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')]"
+    "//li[contains(concat(' ', normalize-space(@class), ' '), ' next ')]//a[@href]"
+)
+_KIND_ID = re.compile(r"^(work|series|external-work)-(\d+)$")
+_HREF_ID = re.compile(r"^(?:https?://[^/]+)?/(works|series|external_works)/(\d+)/?(?:[?#].*)?$")
+_CHAPTERS = re.compile(r"^\s*([\d,]+)\s*/\s*([\d,]+|\?)\s*$")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+@dataclass(frozen=True)
+class SeriesPart:
+    """"Part N of <series>" as a blurb shows it."""
+
+    title: str
+    id: int | None
+    position: int | None
+
+
+@dataclass(frozen=True)
+class ListedWork:
+    """A work blurb: enough to name the work and to tell whether it changed."""
+
+    work_id: int
+    title: str
+    creators: tuple[str, ...] = ()
+    fandoms: tuple[str, ...] = ()
+    rating: str | None = None
+    updated: dt.date | None = None
+    chapter_count: int | None = None
+    chapter_total: int | None = None
+    series: tuple[SeriesPart, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListedSeries:
+    """A series blurb or a bookmarked series: expand it to its works."""
+
+    series_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """A blurb with nothing to fetch (mystery work, deleted work, external bookmark)."""
+
+    what: str
+
+
+ListItem = ListedWork | ListedSeries | Unlisted
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of a listing: its heading, its items in order, and the next page's URL."""
+
+    title: str
+    items: tuple[ListItem, ...]
+    next_url: str | None
+
+
+def parse_listing(content: bytes, url: str) -> ListingPage:
+    """Read one listing or series page; ``url`` is where it came from (for the next link)."""
+    root = _root(content)
+    if root is None:
+        return ListingPage("", (), None)
+    items = tuple(_item(blurb) for blurb in root.xpath(_BLURBS))
+    nexts = root.xpath(_NEXT)
+    next_url = urljoin(url, nexts[0].get("href").strip()) if nexts else None
+    return ListingPage(_heading(root), items, next_url)
+
+
+def _root(content: bytes) -> etree._Element | None:
+    if not content.strip():
+        return None
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=False)
+    return etree.fromstring(content, parser)
+
+
+def _heading(root: etree._Element) -> str:
+    found = root.xpath("//h2[contains(concat(' ', normalize-space(@class), ' '), ' heading ')]")
+    return _text(found[0]) if found else ""
+
+
+def _item(blurb: etree._Element) -> ListItem:
+    classes = (blurb.get("class") or "").split()
+    if "mystery" in classes:
+        return Unlisted("a Mystery Work (in a collection not revealed yet)")
+    if "deleted" in classes:
+        return Unlisted(_text(blurb) or "a deleted work")
+    kind, number = _blurb_target(blurb, classes)
+    title = _title(blurb)
+    if kind == "works" and number is not None:
+        return _work(blurb, number, title)
+    if kind == "series" and number is not None:
+        return ListedSeries(number, title)
+    if kind == "external_works":
+        return Unlisted(f"an external work ({title or 'untitled'}), not on AO3")
+    message = blurb.xpath(".//p[contains(concat(' ', normalize-space(@class), ' '), ' message ')]")
+    return Unlisted(_text(message[0]) if message else f"an entry with no work ({title})")
+
+
+def _blurb_target(blurb: etree._Element, classes: list[str]) -> tuple[str | None, int | None]:
+    """What a blurb links to: from its heading link, else its ``work-N`` class."""
+    for href in blurb.xpath(".//h4[contains(@class, 'heading')]/a[1]/@href"):
+        if match := _HREF_ID.match(href.strip()):
+            return match[1], int(match[2])
+    for name in classes:
+        if match := _KIND_ID.match(name):
+            kind = {"work": "works", "external-work": "external_works"}.get(match[1], match[1])
+            return kind, int(match[2])
+    return None, None
+
+
+def _title(blurb: etree._Element) -> str:
+    links = blurb.xpath(".//h4[contains(@class, 'heading')]/a[1]")
+    return _text(links[0]) if links else ""
+
+
+def _work(blurb: etree._Element, work_id: int, title: str) -> ListedWork:
+    count, total = _chapters(blurb)
+    authors = blurb.xpath(".//h4[contains(@class, 'heading')]/a[@rel='author']")
+    creators = tuple(_text(a) for a in authors)
+    if not creators:
+        heading = blurb.xpath(".//h4[contains(@class, 'heading')]")
+        if heading and "Anonymous" in _text(heading[0]):
+            creators = ("Anonymous",)
+    return ListedWork(
+        work_id=work_id,
+        title=title,
+        creators=creators,
+        fandoms=tuple(_text(a) for a in blurb.xpath(".//h5[contains(@class, 'fandoms')]/a")),
+        rating=_rating(blurb),
+        updated=_date(blurb),
+        chapter_count=count,
+        chapter_total=total,
+        series=_series(blurb),
+    )
+
+
+def _chapters(blurb: etree._Element) -> tuple[int | None, int | None]:
+    found = blurb.xpath(".//dl[contains(@class, 'stats')]/dd[contains(@class, 'chapters')]")
+    match = _CHAPTERS.match(_text(found[0])) if found else None
+    if not match:
+        return None, None
+    total = None if match[2] == "?" else int(match[2].replace(",", ""))
+    return int(match[1].replace(",", "")), total
+
+
+def _rating(blurb: etree._Element) -> str | None:
+    found = blurb.xpath(
+        ".//ul[contains(@class, 'required-tags')]"
+        "//span[contains(concat(' ', @class, ' '), ' rating ')]"
+    )
+    if not found:
+        return None
+    return found[0].get("title") or _text(found[0]) or None
+
+
+def _date(blurb: etree._Element) -> dt.date | None:
+    # The work's date sits in the header; a bookmark's own date is further down.
+    found = blurb.xpath(
+        "./div[contains(@class, 'header')]/p[contains(@class, 'datetime')]"
+        " | .//div[contains(@class, 'header')]/p[contains(@class, 'datetime')]"
+    )
+    return parse_blurb_date(_text(found[0])) if found else None
+
+
+def parse_blurb_date(text: str) -> dt.date | None:
+    """AO3's "30 Apr 2013" (English month abbreviations whatever the locale).
+
+    >>> parse_blurb_date("04 Jul 2005")
+    datetime.date(2005, 7, 4)
+    """
+    parts = text.split()
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit():
+        return None
+    month = _MONTHS.get(parts[1][:3].lower())
+    try:
+        return dt.date(int(parts[2]), month, int(parts[0])) if month else None
+    except ValueError:
+        return None
+
+
+def _series(blurb: etree._Element) -> tuple[SeriesPart, ...]:
+    parts = []
+    for item in blurb.xpath("./ul[contains(@class, 'series')]/li | .//ul[@class='series']/li"):
+        link = item.xpath(".//a[@href]")
+        if not link:
+            continue
+        match = _HREF_ID.match(link[0].get("href", "").strip())
+        number = item.xpath(".//strong")
+        position = _text(number[0]).replace(",", "") if number else ""
+        parts.append(SeriesPart(
+            _text(link[0]),
+            int(match[2]) if match and match[1] == "series" else None,
+            int(position) if position.isdigit() else None,
+        ))
+    return tuple(dict.fromkeys(parts))
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())

@@ -1,0 +1,197 @@
+"""Reading lists: what the user named, as a list of sources (no I/O beyond reading the list).
+
+A LIST argument is a text file of work URLs or ids (one a line; blank lines and ``#``
+comments ignored), ``-`` for standard input, or a single AO3 reference: a work id or
+URL, a series, or a listing (a user's works or bookmarks, a tag's works, a collection,
+marked for later, a search). Each line of a file may be any of those too, so a
+hand-made list can mix works and series.
+
+>>> classify("https://archiveofourown.org/works/123/chapters/456").work_id
+123
+>>> classify("archiveofourown.org/series/43794").kind
+'series'
+>>> classify("https://archiveofourown.org/tags/Angst/works?page=2").path
+'/tags/Angst/works?page=2'
+>>> classify("https://archiveofourown.org/collections/yuletide").path
+'/collections/yuletide/works'
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from ..errors import InputError, WorkReferenceError
+
+SourceKind = Literal["work", "chapter", "series", "listing"]
+
+_HOW = (
+    "give a work id, or an AO3 URL of a work, series, user's works or bookmarks, "
+    "tag, collection or marked-for-later list"
+)
+_SERIES = re.compile(r"^/series/(\d+)/?$")
+_WORK = re.compile(r"^(?:/collections/[^/]+)?/works/(\d+)(?:/chapters/(\d+))?(?:/|$)")
+_DOWNLOAD = re.compile(r"^/downloads/(\d+)(?:/|$)")
+_CHAPTER = re.compile(r"^/chapters/(\d+)/?$")
+_USER = r"/users/[^/]+(?:/pseuds/[^/]+)?"
+# Listing pages, and the shorter forms that mean "the works of ...".
+_LISTINGS = re.compile(
+    rf"^(?:{_USER}/(?:works|bookmarks|readings|series|gifts)"
+    r"|/tags/[^/]+/(?:works|bookmarks)"
+    r"|/collections/[^/]+/(?:works|bookmarks)"
+    r"|/works(?:/search)?|/bookmarks(?:/search)?|/series)/?$"
+)
+_WORKS_OF = re.compile(rf"^(?:{_USER}|/tags/[^/]+|/collections/[^/]+)/?$")
+_URL_IN_LINE = re.compile(r"(?:https?://)?[\w.-]+\.\w+(?::\d+)?/\S+")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One thing to export: a work, a chapter (its work found later), a series or a listing.
+
+    ``path`` is the series or listing page's path and query, on whatever AO3 host the
+    user gave; the batch fetches it from the configured base URL. ``origin`` says
+    where it came from (``"list.txt:12"``, or the argument itself) for messages.
+    """
+
+    kind: SourceKind
+    text: str
+    work_id: int | None = None
+    chapter_id: int | None = None
+    series_id: int | None = None
+    path: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A line of a list that names nothing we can export."""
+
+    text: str
+    origin: str
+    reason: str
+
+
+def classify(text: str, base_url: str | None = None, origin: str = "") -> Source:
+    """What a reference names. Raises :class:`WorkReferenceError` for anything else."""
+    from ..fetch._urls import is_ao3_host, resolve_base_url
+
+    ref = text.strip()
+    where = origin or ref
+    if ref.isdigit() and int(ref) > 0:
+        return Source("work", ref, work_id=int(ref), origin=where)
+    parts = urlsplit(_with_scheme(ref))
+    if not parts.netloc or parts.scheme not in ("http", "https"):
+        raise WorkReferenceError(f"{ref!r} is not a work id or an AO3 URL; {_HOW}")
+    base_host = urlsplit(resolve_base_url(base_url)).netloc if base_url else None
+    if not is_ao3_host(parts.netloc) and parts.netloc.lower() != base_host:
+        raise WorkReferenceError(f"{ref!r} is not on AO3 ({parts.netloc}); {_HOW}")
+    return _classify_path(ref, parts.path or "/", parts.query, where)
+
+
+def _classify_path(ref: str, path: str, query: str, origin: str) -> Source:
+    if match := _WORK.match(path):
+        chapter = int(match[2]) if match[2] else None
+        return Source("work", ref, work_id=int(match[1]), chapter_id=chapter, origin=origin)
+    if match := _DOWNLOAD.match(path):
+        return Source("work", ref, work_id=int(match[1]), origin=origin)
+    if match := _CHAPTER.match(path):
+        return Source("chapter", ref, chapter_id=int(match[1]), origin=origin)
+    if match := _SERIES.match(path):
+        series = int(match[1])
+        with_query = f"/series/{series}" + (f"?{query}" if query else "")
+        return Source("series", ref, series_id=series, path=with_query, origin=origin)
+    if _WORKS_OF.match(path):
+        path = path.rstrip("/") + "/works"
+    elif not _LISTINGS.match(path):
+        raise WorkReferenceError(f"{ref!r} is not a work, series or listing URL; {_HOW}")
+    listing = path.rstrip("/") + (f"?{query}" if query else "")
+    return Source("listing", ref, path=listing, origin=origin)
+
+
+def _with_scheme(text: str) -> str:
+    if "://" in text:
+        return text
+    return "https://" + text.lstrip("/")
+
+
+def read_lists(
+    arguments: Iterable[str], base_url: str | None = None
+) -> tuple[list[Source], list[BadLine]]:
+    """Every source named by the LIST arguments, in order, and the lines that name nothing.
+
+    An argument that is an existing file (or ``-``) is read as a list; anything else must
+    be a reference itself. A file that cannot be read is an :class:`InputError`.
+    """
+    sources: list[Source] = []
+    bad: list[BadLine] = []
+    for argument in arguments:
+        if argument == "-":
+            lines = sys.stdin.read().splitlines()
+            _read_lines(lines, "stdin", base_url, sources, bad)
+        elif _looks_like_file(argument, base_url):
+            _read_lines(_file_lines(Path(argument)), argument, base_url, sources, bad)
+        else:
+            sources.append(classify(argument, base_url, origin=argument))
+    return sources, bad
+
+
+def _looks_like_file(argument: str, base_url: str | None) -> bool:
+    path = Path(argument)
+    if path.is_file():
+        return True
+    if path.is_dir():
+        raise InputError(f"{argument} is a folder; give a text file of work URLs, - or a URL")
+    if _is_reference(argument, base_url):
+        return False  # classify() says whether it is a good one
+    raise InputError(f"{argument}: no such file; {_HOW}, or a text file of them")
+
+
+def _is_reference(argument: str, base_url: str | None) -> bool:
+    from ..fetch._urls import host_of, is_ao3_host
+
+    text = argument.strip()
+    if text.isdigit() or "://" in text:
+        return True
+    host = text.split("/", 1)[0]
+    return is_ao3_host(host) or (base_url is not None and host.lower() == host_of(base_url))
+
+
+def _file_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text("utf-8-sig", errors="replace").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read the list {path}: {exc.strerror}") from None
+
+
+def _read_lines(
+    lines: list[str], name: str, base_url: str | None, sources: list[Source], bad: list[BadLine]
+) -> None:
+    for number, text in _entries(lines):
+        origin = f"{name}:{number}"
+        try:
+            sources.append(classify(_reference_in(text), base_url, origin=origin))
+        except WorkReferenceError as exc:
+            bad.append(BadLine(text, origin, str(exc)))
+
+
+def _entries(lines: list[str]) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(lines, start=1):
+        # "#" starts a comment at the start of a line or after a space; inside a URL
+        # ("/works/1#comments") it is part of it.
+        text = re.sub(r"(?:^|\s)#.*$", "", line).strip()
+        if text:
+            yield number, text
+
+
+def _reference_in(text: str) -> str:
+    """The line itself, or the first URL in it ("Title <tab> URL" as browsers export)."""
+    if text.isdigit() or (" " not in text and "\t" not in text):
+        return text
+    found = _URL_IN_LINE.search(text)
+    return found[0] if found else text

@@ -1,0 +1,401 @@
+"""The batch itself: sources → works → files, one at a time, the state committed after each.
+
+Order of a run: read the lists; fetch listing and series pages to learn every work
+(``total``); then for each work: skip it if the state says it is done and its file is
+there (no request), or — with ``update`` — if its listing blurb shows the version we
+have; else fetch it (one request, or the page cache), name it, render it, write it
+atomically, record it. A work that fails is recorded with its reason and the batch
+goes on; a wrong login, or AO3 unreachable for several works in a row, stops it (the
+next run continues where it stopped).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import (
+    Ao3convError,
+    LoginError,
+    NetworkError,
+    OutputExistsError,
+    ParseWarning,
+    RateLimitedError,
+    SiteUnavailableError,
+)
+from ..output import inside, write_atomic
+from ._expand import Entry, Expander
+from ._lists import Source, read_lists
+from ._names import DEFAULT_TEMPLATE, check_template, render_name, with_work_id, work_fields
+from ._report import BatchEvent, BatchResult, WorkOutcome
+from ._state import STATE_NAME, BatchState, Record, Version, folder_lock
+
+if TYPE_CHECKING:
+    from ..fetch import FetchedPage, Fetcher, WaitNotice
+    from ..model import Work
+
+FAILED_NAME = "failed.txt"
+FAILED_HEADER = "# ao3conv batch: works that failed (feed this file back to `ao3conv batch`)\n"
+# Failures that mean AO3 cannot be reached, not that one work is wrong.
+_SITE_TROUBLE = (NetworkError, RateLimitedError, SiteUnavailableError)
+STOP_AFTER = 5
+
+Progress = Callable[[BatchEvent], None]
+OnWait = Callable[["WaitNotice"], None]
+
+
+def export_batch(
+    lists: Iterable[str | int | os.PathLike[str]],
+    output: str | os.PathLike[str] = ".",
+    *,
+    format: str = "epub",
+    options: Mapping[str, Any] | None = None,
+    name_template: str | None = None,
+    update: bool = False,
+    force: bool = False,
+    anthology: bool = False,
+    state_path: str | os.PathLike[str] | None = None,
+    fetcher: Fetcher | None = None,
+    progress: Progress | None = None,
+    debug: bool = False,
+    **fetch_options: Any,
+) -> BatchResult:
+    """Export every work named by ``lists`` into the folder ``output``.
+
+    ``lists`` holds what the CLI takes: text files of work URLs or ids, ``"-"`` for
+    stdin, work ids, or AO3 URLs of works, series and listings. ``format`` and
+    ``options`` are a writer's name and options (as :func:`ao3conv.write` takes them);
+    ``name_template`` places each work (see :mod:`ao3conv.batch._names`). ``progress``
+    is called with a :class:`BatchEvent` for every step. The state is kept in
+    ``output/.ao3conv-batch.sqlite`` unless ``state_path`` says otherwise. Give a
+    :class:`~ao3conv.fetch.Fetcher` to share one, or :class:`~ao3conv.fetch.FetchOptions`
+    fields as keywords (``delay=``, ``base_url=``, ``username=``...).
+
+    Returns a :class:`BatchResult`; raises only for what stops the batch before it
+    starts (bad template or format, unreadable list, output folder not writable).
+    Interrupting it (``KeyboardInterrupt``) loses nothing: rerun to continue.
+    """
+    from ..writers import get_writer
+
+    writer = get_writer(format)
+    template = name_template or DEFAULT_TEMPLATE
+    check_template(template)
+    if anthology:
+        from ._anthology import check_anthology
+
+        check_anthology(writer.name, dict(options or {}))
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    state_file = Path(state_path) if state_path is not None else folder / STATE_NAME
+    run = _Batch(folder, writer.name, writer.extension, dict(options or {}), template,
+                 update, force, progress, debug)
+    with folder_lock(state_file):
+        run.open(state_file, fetcher, fetch_options)
+        try:
+            return run.run([str(item) for item in lists], anthology)
+        finally:
+            run.close()
+
+
+class _Batch:
+    def __init__(self, folder: Path, fmt: str, extension: str, options: dict[str, Any],
+                 template: str, update: bool, force: bool, progress: Progress | None,
+                 debug: bool) -> None:
+        self.folder = folder
+        self.format = fmt
+        self.split = bool(options.get("split"))
+        self.extension = "" if self.split else extension
+        self.options = options
+        self.template = template
+        self.update = update
+        self.force = force
+        self.debug = debug
+        self._progress = progress
+        self.result = BatchResult(folder)
+        self._claimed: dict[str, int] = {}
+        self._fresh: Fetcher | None = None
+        self._own_fetcher = False
+
+    # --- set-up -------------------------------------------------------------------------
+
+    def open(
+        self, state_file: Path, fetcher: Fetcher | None, fetch_options: dict[str, Any]
+    ) -> None:
+        self.state = BatchState(state_file)
+        recovered = self.state.recover(self.folder)
+        if recovered:
+            self._note(f"{recovered} work(s) written just before an interruption are complete")
+        self._claimed = self.state.claimed_paths()
+        # Template names never start with a dot, so only failed.txt could collide.
+        self._claimed.setdefault(FAILED_NAME.casefold(), -1)
+        if fetcher is None:
+            from ..fetch import Fetcher
+
+            fetcher = Fetcher(on_wait=self._chain_wait(fetch_options.pop("on_wait", None)),
+                              **fetch_options)
+            self._own_fetcher = True
+        self.fetcher = fetcher
+        self.site = fetcher.options.site
+
+    def close(self) -> None:
+        self.state.close()
+        if self._fresh is not None:
+            self._fresh.close()
+        if self._own_fetcher:
+            self.fetcher.close()
+
+    def _chain_wait(self, theirs: OnWait | None) -> OnWait:
+        def on_wait(notice: WaitNotice) -> None:
+            done = len(self.result.outcomes)
+            self._emit(BatchEvent("wait", notice.message, done, 0, wait=notice))
+            if theirs is not None:
+                theirs(notice)
+
+        return on_wait
+
+    # --- the run ------------------------------------------------------------------------
+
+    def run(self, lists: list[str], anthology: bool) -> BatchResult:
+        entries = self._expand(lists)
+        total = len(entries) + len(self.result.outcomes)
+        done = len(self.result.outcomes)
+        self._emit(BatchEvent("total", f"{len(entries)} works to export", done, total))
+        trouble = 0
+        for index, entry in enumerate(entries):
+            self._emit(BatchEvent("start", entry.label, len(self.result.outcomes), total))
+            outcome, error = self._attempt(entry)
+            self._record(outcome, total)
+            trouble = trouble + 1 if isinstance(error, _SITE_TROUBLE) else 0
+            if isinstance(error, LoginError) or trouble >= STOP_AFTER:
+                self._stop(error, len(entries) - index - 1)
+                break
+        if anthology:
+            from ._anthology import build_anthology
+
+            self.result.anthology = build_anthology(self, entries)
+        self._write_failed()
+        return self.result
+
+    def _expand(self, lists: list[str]) -> list[Entry]:
+        sources, bad = read_lists(lists, self.fetcher.options.site)
+        for line in bad:
+            failed = WorkOutcome("failed", None, line.text, reason=line.reason, origin=line.origin)
+            self._record(failed, 0)
+        expander = Expander(self.fetcher, self._note)
+        for source in sources:
+            try:
+                expander.add(source)
+            except Ao3convError as exc:
+                self._source_failed(source, str(exc))
+            except Exception as exc:
+                if self.debug:
+                    raise
+                self._source_failed(source, _internal(exc))
+        return expander.entries
+
+    def _source_failed(self, source: Source, reason: str) -> None:
+        url = self.site + source.path if source.path else source.text
+        self._record(WorkOutcome("failed", None, url, reason=reason, origin=source.origin), 0)
+
+    def _attempt(self, entry: Entry) -> tuple[WorkOutcome, Exception | None]:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ParseWarning)
+                outcome = self._process(entry)
+            said = tuple(str(w.message) for w in caught if issubclass(w.category, ParseWarning))
+            return (replace(outcome, warnings=said) if said else outcome), None
+        except Ao3convError as exc:
+            return self._failed(entry, str(exc)), exc
+        except Exception as exc:
+            if self.debug:
+                raise
+            return self._failed(entry, _internal(exc)), exc
+
+    def _failed(self, entry: Entry, reason: str) -> WorkOutcome:
+        url = self._url(entry)
+        title = entry.listed.title if entry.listed else None
+        if entry.work_id is not None:
+            self.state.failed(entry.work_id, self.format, url, title, reason)
+        return WorkOutcome("failed", entry.work_id, url, title, reason=reason, origin=entry.origin)
+
+    def _stop(self, error: Exception | None, remaining: int) -> None:
+        self.result.remaining = remaining
+        if isinstance(error, LoginError):
+            self.result.stopped = f"stopped: {error}"
+        else:
+            self.result.stopped = (
+                f"stopped after {STOP_AFTER} works in a row could not be fetched ({error}); "
+                "run the same command later to continue"
+            )
+        self._note(self.result.stopped)
+
+    # --- one work -----------------------------------------------------------------------
+
+    def _process(self, entry: Entry) -> WorkOutcome:
+        if entry.work_id is None:
+            # A chapter URL: AO3 tells us its work only when asked.
+            page = self.fetcher.fetch_work_page(entry.url)
+            assert page.work_id is not None
+            entry = replace(entry, work_id=page.work_id)
+            existing = self._existing(page.work_id)
+            if existing is not None and not self.update:
+                return self._kept("skipped", entry, existing)
+            return self._export(entry, existing, page)
+        existing = self._existing(entry.work_id)
+        listed = _listed_version(entry)
+        if existing is not None:
+            if not self.update:
+                return self._kept("skipped", entry, existing)
+            if listed.known and not listed.differs_from(existing.version):
+                return self._kept("unchanged", entry, existing)
+            page = self._fresh_fetcher().fetch_work_page(entry.work_id)
+        else:
+            page = self.fetcher.fetch_work_page(entry.work_id)
+        return self._export(entry, existing, page)
+
+    def _existing(self, work_id: int) -> Record | None:
+        """The work's record if it is done and its file (or folder) is still there."""
+        record = self.state.get(work_id, self.format)
+        if record is None or record.status != "done" or not record.path:
+            return None
+        return record if (self.folder / record.path).exists() else None
+
+    def _kept(self, status: str, entry: Entry, record: Record) -> WorkOutcome:
+        return WorkOutcome(status, entry.work_id, self._url(entry), record.title,  # type: ignore[arg-type]
+                           str(self.folder / record.path), origin=entry.origin,
+                           chapters=_chapters(record.version))
+
+    def _export(self, entry: Entry, existing: Record | None, page: FetchedPage) -> WorkOutcome:
+        from .. import parse
+
+        assert entry.work_id is not None
+        work = parse(page.content, url=page.work_url or self._url(entry))
+        listed = _listed_version(entry)
+        version = listed if listed.known else page_version(work)
+        url = self._url(entry)
+        requested = not page.from_cache
+        if existing is not None and not version.differs_from(existing.version) and not listed.known:
+            return WorkOutcome("unchanged", entry.work_id, url, work.title,
+                               str(self.folder / (existing.path or "")), origin=entry.origin,
+                               chapters=_chapters(version), requested=requested)
+        if existing is not None and existing.path:
+            relative = existing.path  # the name it already has, even if the title changed
+        else:
+            relative = self._choose(work, entry)
+        self._write(work, entry.work_id, url, relative, version)
+        status = "updated" if existing is not None else "exported"
+        return WorkOutcome(status, entry.work_id, url, work.title, str(self.folder / relative),  # type: ignore[arg-type]
+                           origin=entry.origin, chapters=_chapters(version), requested=requested)
+
+    def _choose(self, work: Work, entry: Entry) -> str:
+        assert entry.work_id is not None
+        fields = work_fields(work, entry.series_id)
+        fields["id"] = entry.work_id
+        first = render_name(self.template, fields, self.extension)
+        second = with_work_id(first, entry.work_id, self.extension)
+        for relative in (first, second):
+            if self._free(relative, entry.work_id):
+                self._claimed[relative.casefold()] = entry.work_id
+                return relative
+        raise OutputExistsError(
+            f"{self.folder / first} and {self.folder / second} belong to other files; "
+            "use --force to overwrite them, or another --name-template"
+        )
+
+    def _free(self, relative: str, work_id: int) -> bool:
+        owner = self._claimed.get(relative.casefold())
+        if owner is not None:
+            return owner == work_id
+        return self.force or not inside(self.folder, relative).exists()
+
+    def _write(self, work: Work, work_id: int, url: str, relative: str, version: Version) -> None:
+        target = inside(self.folder, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        title = work.title
+        if self.split:
+            from ..convert import OutputPlan, save
+
+            self.state.writing(work_id, self.format, url, title, relative, version, None)
+            save(work, OutputPlan(self.format, str(target), True, False, self.options))
+        else:
+            from ..writers import write
+
+            data = write(work, self.format, **self.options)
+            self.state.writing(work_id, self.format, url, title, relative, version, data)
+            write_atomic(target, data, force=True)
+        self.state.done(work_id, self.format, url, title, relative, version)
+
+    def _fresh_fetcher(self) -> Fetcher:
+        """A fetcher that skips the page cache (an update must see AO3's current page),
+        sharing the batch's client (cookies, login) and, as every fetcher, the limiter."""
+        if self._fresh is None:
+            from ..fetch import Fetcher
+
+            options = replace(self.fetcher.options, use_cache=False)
+            self._fresh = Fetcher(options, client=self.fetcher.client)
+        return self._fresh
+
+    # --- reporting ----------------------------------------------------------------------
+
+    def _url(self, entry: Entry) -> str:
+        return f"{self.site}/works/{entry.work_id}" if entry.work_id else entry.url
+
+    def _record(self, outcome: WorkOutcome, total: int) -> None:
+        self.result.outcomes.append(outcome)
+        message = outcome.title or outcome.url
+        self._emit(BatchEvent("work", message, len(self.result.outcomes), total, outcome=outcome))
+
+    def _note(self, message: str) -> None:
+        self.result.notes.append(message)
+        self._emit(BatchEvent("note", message, len(self.result.outcomes)))
+
+    def _emit(self, event: BatchEvent) -> None:
+        if self._progress is not None:
+            self._progress(event)
+
+    def _write_failed(self) -> None:
+        path = self.folder / FAILED_NAME
+        failures = self.result.failures
+        if failures:
+            lines = [f"{f.url}  # {' '.join((f.reason or '').split())}\n" for f in failures]
+            write_atomic(path, (FAILED_HEADER + "".join(lines)).encode("utf-8"), force=True)
+            self.result.failed_file = path
+        elif _is_ours(path):
+            path.unlink()
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(FAILED_HEADER)) == FAILED_HEADER.encode()
+    except OSError:
+        return False
+
+
+def _listed_version(entry: Entry) -> Version:
+    listed = entry.listed
+    if listed is None:
+        return Version()
+    return Version(listed.chapter_count, listed.chapter_total, listed.updated)
+
+
+def page_version(work: Work) -> Version:
+    """A work page's version: chapters, and the date AO3 shows (updated, else published)."""
+    return Version(work.chapter_count, work.chapter_total, work.updated or work.published)
+
+
+def _chapters(version: Version) -> str | None:
+    if version.chapter_count is None:
+        return None
+    total = version.chapter_total if version.chapter_total is not None else "?"
+    return f"{version.chapter_count}/{total}"
+
+
+def _internal(exc: Exception) -> str:
+    return (f"internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for details, and please report it)")
+
