@@ -43,7 +43,7 @@ UNREVEALED = "interstitial-unrevealed-mystery-work_2026.html"
 NOT_FOUND = "error-404_deleted-or-missing-work_2026.html"
 
 SERVER_ERROR_PAGE = (
-    b'<!DOCTYPE html><html><head><title>503 | Archive of Our Own</title></head><body>'
+    b"<!DOCTYPE html><html><head><title>503 | Archive of Our Own</title></head><body>"
     b'<div id="main" class="system errors error-503 region">'
     b'<h2 class="heading">Page Responding Too Slowly</h2></div></body></html>'
 )
@@ -143,7 +143,9 @@ class FakeAo3:
         handler = type("Handler", (_Handler,), {"ao3": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     # --- set-up ---------------------------------------------------------------------------
 
@@ -340,7 +342,7 @@ class _Handler(BaseHTTPRequestHandler):
         token = self._session().token.encode()
         body = page(LOGIN_WALL)
         # The fixture's tokens are stale; every form gets this session's token, as on AO3.
-        body = _TOKEN_FIELD.sub(rb'\g<1>' + token + b'"', body)
+        body = _TOKEN_FIELD.sub(rb"\g<1>" + token + b'"', body)
         if flash:
             body = body.replace(b'<div class="flash"></div>', flash, 1)
         self._send(200, body)

@@ -47,6 +47,19 @@ def test_a_hold_delays_every_later_request() -> None:
     assert limiter.reserve(2.0) == 34.0
 
 
+def test_a_slot_booked_before_a_hold_is_moved_after_it() -> None:
+    clock = Clock()
+    limiter = Limiter(clock)
+    assert limiter.reserve(2.0) == 0.0
+    assert limiter.reserve(2.0) == 2.0  # sleeping until t+2...
+    limiter.hold(10.0)  # ...when the site asks everyone to wait 10 s
+    clock.now += 2
+    assert limiter.rebook_if_held(2.0) == 8.0
+    clock.now += 8
+    assert limiter.rebook_if_held(2.0) == 0.0
+    assert limiter.reserve(2.0) == 2.0
+
+
 def test_limiter_slots_stay_apart_under_threads() -> None:
     limiter = Limiter(Clock())
     slots: list[float] = []

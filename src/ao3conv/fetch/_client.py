@@ -23,7 +23,7 @@ from ._cache import PageCache
 from ._classify import PageKind
 from ._cookies import load_cookies
 from ._images import image_flow
-from ._limiter import limiter_for
+from ._limiter import Limiter, limiter_for
 from ._options import MIN_AO3_DELAY, FetchOptions
 from ._plan import (
     AO3_SITE,
@@ -76,12 +76,12 @@ class _FetcherBase:
     def _client_options(self) -> dict[str, Any]:
         return {"timeout": self.options.timeout, "follow_redirects": False}
 
-    def _pause_before(self, request: Request) -> float:
+    def _pace(self, request: Request) -> tuple[Limiter, float]:
         site = site_of(request.url)
         delay = self.options.delay
         if site == AO3_SITE:
             delay = max(delay, MIN_AO3_DELAY)
-        return limiter_for(site).reserve(delay)
+        return limiter_for(site), delay
 
     def _announce(self, wait: Wait) -> None:
         limiter_for(site_of(wait.url)).hold(wait.seconds)
@@ -224,9 +224,11 @@ class Fetcher(_FetcherBase):
         return None
 
     def _send(self, request: Request) -> Outcome:
-        pause = self._pause_before(request)
-        if pause > 0:
+        limiter, delay = self._pace(request)
+        pause = limiter.reserve(delay)
+        while pause > 0:
             time.sleep(pause)
+            pause = limiter.rebook_if_held(delay)
         log.debug("%s %s", request.method, request.url)
         try:
             with self.client.stream(
@@ -326,9 +328,11 @@ class AsyncFetcher(_FetcherBase):
         return None
 
     async def _send(self, request: Request) -> Outcome:
-        pause = self._pause_before(request)
-        if pause > 0:
+        limiter, delay = self._pace(request)
+        pause = limiter.reserve(delay)
+        while pause > 0:
             await asyncio.sleep(pause)
+            pause = limiter.rebook_if_held(delay)
         log.debug("%s %s", request.method, request.url)
         try:
             async with self.client.stream(

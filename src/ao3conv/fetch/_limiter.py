@@ -2,7 +2,8 @@
 
 The limiter hands out start times ("slots") at least ``delay`` seconds apart. It never
 sleeps itself: a caller reserves a slot and sleeps until it with ``time.sleep`` or
-``asyncio.sleep``, so the same object serves sync and async drivers alike. A wait that
+``asyncio.sleep`` (then asks :meth:`rebook_if_held`), so the same object serves sync and
+async drivers alike. Slots space the *start* of requests, across threads and tasks. A wait that
 AO3 asks for (429 ``Retry-After``) or a backoff after server errors is :meth:`hold`,
 and it delays every later request to that site, not only the one that was refused.
 """
@@ -28,6 +29,20 @@ class Limiter:
         with self._lock:
             now = self._clock()
             slot = max(now, self._next_free, self._held_until)
+            self._next_free = slot + delay
+            return slot - now
+
+    def rebook_if_held(self, delay: float) -> float:
+        """After sleeping until a slot: a new slot if a hold began meanwhile, else 0.
+
+        A request that booked its slot before AO3 asked us to wait must not go out
+        during the wait; it takes a fresh slot after it instead.
+        """
+        with self._lock:
+            now = self._clock()
+            if self._held_until <= now:
+                return 0.0
+            slot = max(self._next_free, self._held_until)
             self._next_free = slot + delay
             return slot - now
 
