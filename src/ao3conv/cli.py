@@ -8,9 +8,10 @@ still converted), 2 for usage errors (bad flags, unknown format).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
@@ -33,6 +34,8 @@ app = typer.Typer(
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+
+ImageFinder = Callable[[Work, str], Mapping[str, tuple[str, bytes]]]
 
 
 # --- shared pieces -------------------------------------------------------------------
@@ -172,8 +175,13 @@ def run_exports(
     options: dict[str, Any],
     images: bool = False,
     cover: Path | None = None,
+    find_images: ImageFinder | None = None,
 ) -> NoReturn:
-    """Load each input, write it, report failures one line each; exit with the right code."""
+    """Load each input, write it, report failures one line each; exit with the right code.
+
+    ``find_images(work, source)`` gives the images for ``--images`` (default: files saved
+    next to the page and ``data:`` URIs; ``fetch`` gets them from the web).
+    """
     try:
         chosen = choose_format(fmt, output)
         cover_bytes = read_cover(cover) if cover is not None else None
@@ -189,17 +197,19 @@ def run_exports(
     for source in inputs:
         with reported(source, debug, failures):
             work = load(source)
-            where = save(work, _with_images(plan, work, source) if images else plan)
+            where = save(work, _with_images(plan, work, source, find_images) if images else plan)
             if where != "stdout":
                 say(f"{source} → {where}")
     finish(failures, len(inputs))
 
 
-def _with_images(plan: OutputPlan, work: Work, source: str) -> OutputPlan:
+def _with_images(
+    plan: OutputPlan, work: Work, source: str, find_images: ImageFinder | None = None
+) -> OutputPlan:
     from .resources import resolve_images
 
     base = Path(source).parent if source != "-" else Path.cwd()
-    found = resolve_images(work, base)
+    found = find_images(work, source) if find_images else resolve_images(work, base)
     return OutputPlan(plan.format, plan.output, plan.force, plan.many, {**plan.options, "images": found})
 
 
@@ -231,6 +241,89 @@ def convert(
         inputs, load_input, fmt=fmt, output=output, force=force, debug=debug,
         options=options, images=images, cover=cover,
     )
+
+
+_WORKS_HELP = "AO3 work ids or URLs (works, chapters, collections)."
+_DELAY_HELP = "Seconds between requests (default 2; at least 1 for AO3)."
+_USERNAME_HELP = (
+    "Log in as this AO3 user when a work needs it; the password comes from "
+    "AO3CONV_PASSWORD or a hidden prompt."
+)
+_COOKIES_HELP = "Browser cookies (Netscape cookies.txt) to use instead of a password."
+_BASE_URL_HELP = "Site to fetch from (default: $AO3CONV_BASE_URL, else archiveofourown.org)."
+_NO_CACHE_HELP = "Neither read nor write the page cache."
+_CACHE_DIR_HELP = "Keep fetched pages here (default: the user cache folder)."
+_WEB_IMAGES_HELP = "epub: fetch the work's images (politely) and embed them."
+
+
+@app.command()
+def fetch(
+    works: Annotated[list[str], typer.Argument(help=_WORKS_HELP, metavar="WORK")],
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    delay: Annotated[float | None, typer.Option("--delay", min=0, help=_DELAY_HELP)] = None,
+    username: Annotated[str | None, typer.Option("--username", help=_USERNAME_HELP)] = None,
+    cookies: Annotated[
+        Path | None, typer.Option("--cookies", dir_okay=False, help=_COOKIES_HELP)
+    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", file_okay=False, help=_CACHE_DIR_HELP)
+    ] = None,
+    notes: NotesOpt = None,
+    wrap: WrapOpt = None,
+    no_html: NoHtmlOpt = False,
+    split: SplitOpt = False,
+    cover: CoverOpt = None,
+    no_cover: NoCoverOpt = False,
+    work_skin: SkinOpt = False,
+    images: Annotated[bool, typer.Option("--images", help=_WEB_IMAGES_HELP)] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Fetch AO3 works (one polite request each, cached) and convert them like `convert`."""
+    from .fetch import Fetcher, FetchOptions
+
+    options = writer_options(
+        notes=notes, wrap=wrap, no_html=no_html, split=split, cover=cover,
+        no_cover=no_cover, work_skin=work_skin,
+    )
+    if debug:
+        import logging
+
+        logging.basicConfig(format="ao3conv: %(message)s")
+        logging.getLogger("ao3conv.fetch").setLevel(logging.DEBUG)
+    fetch_options: dict[str, Any] = {
+        "base_url": base_url, "username": username, "cookies_file": cookies,
+        "use_cache": not no_cache, "cache_dir": cache_dir,
+        "on_wait": lambda notice: say(f"ao3conv: {notice.message}"),
+    }
+    if delay is not None:
+        fetch_options["delay"] = delay
+    if username and not os.environ.get("AO3CONV_PASSWORD"):
+        fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
+    try:
+        fetcher = Fetcher(FetchOptions.from_kwargs(**fetch_options))
+    except Ao3convError as exc:
+        fail_usage(str(exc))
+    with fetcher:
+        run_exports(
+            works, fetcher.fetch_work, fmt=fmt, output=output, force=force, debug=debug,
+            options=options, images=images, cover=cover,
+            find_images=lambda work, _source: _web_images(work, fetcher),
+        )
+
+
+def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
+    """``data:`` images from the page itself, the rest fetched through the same fetcher."""
+    from .fetch import fetch_images
+    from .resources import image_sources, resolve_images
+
+    sources = image_sources(work)
+    found = resolve_images(sources, None)
+    found.update(fetch_images([s for s in sources if s not in found], fetcher=fetcher))
+    return found
 
 
 @app.command()
