@@ -381,6 +381,16 @@ def test_wrong_password_is_a_login_error_quoting_ao3(pages_dir: Any) -> None:
     assert "wrong" not in str(e.value)
 
 
+def test_a_refused_password_is_never_tried_again(pages_dir: Any) -> None:
+    session = Session(BASE, "reader", lambda: "wrong")
+    refused = ok(f"{BASE}/users/login", page(pages_dir, "interstitial-restricted-login_2026.html"))
+    with pytest.raises(LoginError):
+        drive(work_page_flow(session, 5, policy()), script(*wall(pages_dir), refused))
+    with pytest.raises(RestrictedWorkError, match="failed earlier") as caught:
+        drive(work_page_flow(session, 6, policy()), script(*wall(pages_dir)))
+    assert "not retried" in str(caught.value)
+
+
 def test_two_factor_accounts_are_pointed_to_cookies(pages_dir: Any) -> None:
     asks = page(pages_dir, "interstitial-restricted-login_2026.html").replace(
         b'name="user[password]"', b'name="user[otp_attempt]"'

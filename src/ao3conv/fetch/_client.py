@@ -186,9 +186,9 @@ class Fetcher(_FetcherBase):
 
     def fetch_work(self, ref: str | int) -> Work:
         """Fetch a work and parse it."""
+        page = self.fetch_work_page(ref)
         from ..parse import parse
 
-        page = self.fetch_work_page(ref)
         return parse(page.content, url=page.work_url)
 
     def get(self, url: str) -> FetchedPage:
@@ -289,9 +289,9 @@ class AsyncFetcher(_FetcherBase):
 
     async def fetch_work(self, ref: str | int) -> Work:
         """Fetch a work and parse it."""
+        page = await self.fetch_work_page(ref)
         from ..parse import parse
 
-        page = await self.fetch_work_page(ref)
         return parse(page.content, url=page.work_url)
 
     async def get(self, url: str) -> FetchedPage:

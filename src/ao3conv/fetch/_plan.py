@@ -171,10 +171,11 @@ class Session:
     password: Callable[[], str | None] = field(default=lambda: None, repr=False)
     cookies_file: str | None = None
     logged_in: bool = False
+    login_failed: bool = False  # never try a refused password twice: AO3 locks accounts
 
     @property
     def can_log_in(self) -> bool:
-        return self.username is not None and not self.logged_in
+        return self.username is not None and not self.logged_in and not self.login_failed
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,11 @@ def login_flow(session: Session, policy: RetryPolicy, wall: Response | None = No
         ("commit", "Log in"),
     )
     answer = yield from send(Request("POST", f"{base}/users/login", fields, "login"), policy)
-    _check_login(answer, session.username)
+    try:
+        _check_login(answer, session.username)
+    except LoginError:
+        session.login_failed = True
+        raise
     session.logged_in = True
 
 
@@ -422,7 +427,7 @@ def _check_login(answer: Response, username: str) -> None:
             f"The AO3 account {username!r} uses two-factor authentication, which ao3conv "
             "cannot answer; export your browser's cookies and use --cookies instead"
         )
-    said = f": {info.heading}" if info.heading else ""
+    said = f" ({info.heading.rstrip('.')})" if info.heading else ""
     raise LoginError(
         f"AO3 did not accept the username or password for {username!r}{said}; check them "
         "(the password comes from AO3CONV_PASSWORD or the prompt), or use --cookies"
@@ -430,6 +435,11 @@ def _check_login(answer: Response, username: str) -> None:
 
 
 def _login_needed(what: str, session: Session) -> str:
+    if session.login_failed:
+        return (
+            f"{what} is only for logged-in AO3 users, and logging in as {session.username!r} "
+            "failed earlier in this run (not retried, so AO3 does not lock the account)"
+        )
     if session.logged_in:
         return (
             f"{what} is not visible to AO3 user {session.username!r} even when logged in; "
