@@ -122,3 +122,34 @@ def test_json_is_versioned_and_round_trips() -> None:
 def test_malformed_json_gives_input_errors(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         Work.from_json(text)
+
+
+# --- properties over generated works (strategies shared in tests/strategies.py) ----------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from strategies import blocks, works  # noqa: E402
+
+from ao3conv.model import iter_text, normalize_inlines  # noqa: E402
+
+
+@given(works())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_json_round_trip_is_exact(work: Work) -> None:
+    assert Work.from_json(work.to_json()) == work
+    assert Work.from_json(work.to_json(indent=2).encode()) == work
+
+
+@given(blocks())
+@settings(max_examples=100, deadline=None)
+def test_builder_is_idempotent(content: tuple) -> None:
+    once = normalize_blocks(content)
+    assert normalize_blocks(once) == once
+
+
+@given(st.lists(st.sampled_from([" ", "a", "\u00a0", "\n", "b "]), max_size=12))
+def test_normalising_never_loses_visible_text(pieces: list[str]) -> None:
+    built = normalize_inlines([Text(p) for p in pieces])
+    visible = "".join(pieces).split()
+    assert "".join(iter_text([Paragraph(built)])).split() == visible
