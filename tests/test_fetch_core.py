@@ -196,6 +196,12 @@ def test_options_never_show_the_password_and_refuse_unknown_names() -> None:
         FetchOptions.from_kwargs(delai=3)
 
 
+def test_options_can_be_derived_from_other_options() -> None:
+    base = FetchOptions(base_url="http://127.0.0.1:1", delay=0.1, username="reader")
+    derived = FetchOptions.from_kwargs(base, delay=0.3)
+    assert (derived.delay, derived.username, derived.base_url) == (0.3, "reader", base.base_url)
+
+
 def test_password_comes_from_the_environment_when_not_given(monkeypatch: Any) -> None:
     monkeypatch.setenv("AO3CONV_PASSWORD", PASSWORD)
     assert FetchOptions(username="reader").resolved_password() == PASSWORD

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from .._version import PROJECT_URL, __version__
@@ -87,6 +87,4 @@ class FetchOptions:
             raise FetchError(
                 f"Unknown fetch option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
-        if options is None:
-            return cls(**kwargs)
-        return cls(**{**{f.name: getattr(options, f.name) for f in fields(cls)}, **kwargs})
+        return cls(**kwargs) if options is None else replace(options, **kwargs)
