@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import ao3conv.fetch._flows
 import ao3conv.fetch._images
 import ao3conv.fetch._options
 import ao3conv.fetch._plan
@@ -34,24 +35,26 @@ from ao3conv.errors import (
 )
 from ao3conv.fetch import FetchOptions, parse_work_ref, resolve_base_url
 from ao3conv.fetch._classify import PageKind, classify, dispensed_token, login_token
+from ao3conv.fetch._flows import (
+    Session,
+    login_flow,
+    page_flow,
+    resolve_chapter_flow,
+    work_page_flow,
+)
 from ao3conv.fetch._plan import (
     Request,
     Response,
     RetryPolicy,
     Send,
-    Session,
     SetCookie,
     TransportFailure,
     Wait,
     WaitNotice,
     follow,
     human_seconds,
-    login_flow,
-    page_flow,
-    resolve_chapter_flow,
     retry_after,
     send,
-    work_page_flow,
 )
 from ao3conv.fetch._urls import WorkRef, on_site, work_url
 

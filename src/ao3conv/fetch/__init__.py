@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Ao3convError
 from ._cache import PageCache, default_cache_dir
 from ._client import AsyncFetcher, Fetcher
+from ._flows import FetchedPage
 from ._images import (
     MAX_IMAGE_BYTES,
     MAX_IMAGES,
@@ -32,7 +33,7 @@ from ._images import (
 )
 from ._limiter import Limiter, limiter_for
 from ._options import DEFAULT_USER_AGENT, PASSWORD_ENV, FetchOptions
-from ._plan import FetchedPage, WaitNotice
+from ._plan import WaitNotice
 from ._urls import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,

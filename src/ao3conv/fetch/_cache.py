@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ._plan import FetchedPage
+from ._flows import FetchedPage
 
 log = logging.getLogger("ao3conv.fetch")
 

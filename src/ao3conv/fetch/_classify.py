@@ -126,9 +126,9 @@ def _token(root: etree._Element, form: etree._Element | None) -> str | None:
     for scope in [*scopes, root]:
         field = _first(scope, ".//input[@name='authenticity_token'][@value]")
         if field is not None and field.get("value"):
-            return field.get("value")
+            return str(field.get("value"))
     meta = _first(root, "//meta[@name='csrf-token'][@content]")
-    return meta.get("content") or None if meta is not None else None
+    return str(meta.get("content")) if meta is not None and meta.get("content") else None
 
 
 def _error_kind(main_class: str) -> PageKind:

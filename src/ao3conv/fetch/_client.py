@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from datetime import datetime
+from http.cookiejar import Cookie
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,28 +24,30 @@ from ..errors import InputTooLargeError
 from ._cache import PageCache
 from ._classify import PageKind
 from ._cookies import load_cookies
+from ._flows import (
+    FetchedPage,
+    Session,
+    login_flow,
+    page_flow,
+    resolve_chapter_flow,
+    work_page_flow,
+)
 from ._images import image_flow
 from ._limiter import Limiter, limiter_for
 from ._options import MIN_AO3_DELAY, FetchOptions
 from ._plan import (
     AO3_SITE,
     Action,
-    FetchedPage,
     Flow,
     Outcome,
     Request,
     Response,
     RetryPolicy,
     Send,
-    Session,
     SetCookie,
     TransportFailure,
     Wait,
-    login_flow,
-    page_flow,
-    resolve_chapter_flow,
     site_of,
-    work_page_flow,
 )
 from ._urls import canonical_work_url, host_of, on_site, parse_work_ref
 
@@ -59,11 +63,14 @@ class _FetcherBase:
 
     def __init__(self, options: FetchOptions | None = None, **kwargs: Any) -> None:
         self.options = opts = FetchOptions.from_kwargs(options, **kwargs)
-        cookies_file = str(opts.cookies_file) if opts.cookies_file is not None else None
+        cookies_file = None
+        self._cookies: list[Cookie] = []
+        if opts.cookies_file is not None:
+            cookies_file = os.fspath(opts.cookies_file)
+            self._cookies = load_cookies(cookies_file, opts.site)
         self.session = Session(opts.site, opts.username, opts.resolved_password, cookies_file)
         self.policy = RetryPolicy(opts.max_tries, opts.backoff, opts.max_wait)
         self.cache = PageCache(opts.cache_dir, opts.cache_ttl) if opts.use_cache else None
-        self._cookies = load_cookies(opts.cookies_file, opts.site) if cookies_file else []
         self._headers = {"User-Agent": opts.user_agent}
 
     def __repr__(self) -> str:
