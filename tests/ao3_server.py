@@ -55,6 +55,18 @@ WRONG_PASSWORD_FLASH = (
 _TOKEN_FIELD = re.compile(rb'(name="authenticity_token" value="|name="csrf-token" content=")[^"]*"')
 
 
+def forbid_internet(monkeypatch: Any) -> None:
+    """Make any name lookup but the loopback's fail, so no test can reach the internet."""
+    real = socket.getaddrinfo
+
+    def loopback_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise socket.gaierror(f"tests may not reach {host!r}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+
+
 def page(name: str) -> bytes:
     return (PAGES / name).read_bytes()
 
@@ -154,8 +166,10 @@ class FakeAo3:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def add_work(self, work_id: int, page_name: str = WORK_PAGE, **spec: Any) -> None:
-        self.state.works[work_id] = WorkSpec(page(page_name), **spec)
+    def add_work(
+        self, work_id: int, page_name: str = WORK_PAGE, content: bytes | None = None, **spec: Any
+    ) -> None:
+        self.state.works[work_id] = WorkSpec(content or page(page_name), **spec)
 
     def add_chapter(self, chapter_id: int, work_id: int) -> None:
         self.state.chapters[chapter_id] = work_id

@@ -26,6 +26,7 @@ from ao3_server import (
     WORK_PAGE,
     FakeAo3,
     Fault,
+    forbid_internet,
     page,
 )
 from ao3conv.errors import (
@@ -37,11 +38,23 @@ from ao3conv.errors import (
     UnrevealedWorkError,
     WorkNotFoundError,
 )
-from ao3conv.fetch import DEFAULT_USER_AGENT, AsyncFetcher, FetchedPage, Fetcher
+from ao3conv.fetch import (
+    DEFAULT_USER_AGENT,
+    AsyncFetcher,
+    FetchedPage,
+    Fetcher,
+    afetch_images,
+    fetch_images,
+)
 
 DELAY = 0.05
 PASSWORD = "pa55-w0rd-never-on-disk"
 JITTER = 0.02  # arrival times wobble by a few ms around the send times
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: Any) -> None:
+    forbid_internet(monkeypatch)
 
 
 @pytest.fixture
@@ -84,6 +97,17 @@ class Client:
 
     def page(self, ref: str | int) -> FetchedPage:
         return self.run("fetch_work_page", ref)[0]
+
+    def images(self, srcs: list[str]) -> dict[str, tuple[str, bytes]]:
+        if self.mode == "sync":
+            with Fetcher(**self.options) as fetcher:
+                return fetch_images(srcs, fetcher=fetcher)
+
+        async def run() -> dict[str, tuple[str, bytes]]:
+            async with AsyncFetcher(**self.options) as fetcher:
+                return await afetch_images(srcs, fetcher=fetcher)
+
+        return asyncio.run(run())
 
 
 def _args(arg: Any) -> tuple[Any, ...]:
@@ -372,6 +396,32 @@ def test_listing_pages_are_fetched_as_they_are(mode: str, ao3: FakeAo3, tmp_path
         "/users/reader/readings",
     ]
     assert not list(tmp_path.rglob("*.page"))  # listings change; they are never cached
+
+
+def test_images_come_through_the_same_polite_client(
+    mode: str, ao3: FakeAo3, tmp_path: Path
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    ao3.add_image("/media/a.png", "image/png", png)
+    ao3.add_image("/media/b.png", "text/html", png)  # a wrong type does not matter
+    ao3.add_image("/media/evil.svg", "image/svg+xml", b"<svg><script>alert(1)</script></svg>")
+    srcs = [
+        f"{ao3.base_url}/media/a.png",
+        "/media/b.png",
+        "/media/evil.svg",
+        "/media/missing.png",
+        "https://images.invalid/elsewhere.png",  # unreachable: left as a link, quickly
+    ]
+    images = Client(mode, ao3, tmp_path, delay=0.1).images(srcs)
+    assert images == {srcs[0]: ("image/png", png), "/media/b.png": ("image/png", png)}
+    assert [r.route for r in ao3.log] == [
+        "/media/a.png",
+        "/media/b.png",
+        "/media/evil.svg",
+        "/media/missing.png",
+    ]
+    assert {r.headers["User-Agent"] for r in ao3.log} == {DEFAULT_USER_AGENT}
+    assert min(gaps(ao3)) >= 0.1 - JITTER
 
 
 def test_the_environment_sets_the_base_url(ao3: FakeAo3, monkeypatch: Any, tmp_path: Path) -> None:

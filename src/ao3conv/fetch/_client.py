@@ -70,6 +70,10 @@ class _FetcherBase:
             self._cookies = load_cookies(cookies_file, opts.site)
         self.session = Session(opts.site, opts.username, opts.resolved_password, cookies_file)
         self.policy = RetryPolicy(opts.max_tries, opts.backoff, opts.max_wait)
+        # A dead image host is common and not worth minutes of backoff: one retry at most.
+        self.image_policy = RetryPolicy(
+            min(2, opts.max_tries), opts.backoff, min(opts.max_wait, 60)
+        )
         self.cache = PageCache(opts.cache_dir, opts.cache_ttl) if opts.use_cache else None
         self._headers = {"User-Agent": opts.user_agent}
 
@@ -209,7 +213,7 @@ class Fetcher(_FetcherBase):
 
     def fetch_image(self, src: str, max_bytes: int) -> tuple[str, bytes]:
         """One image: ``(media_type, bytes)``; raises a :class:`FetchError` if it cannot."""
-        return self._run(image_flow(src, self.policy, max_bytes))
+        return self._run(image_flow(src, self.image_policy, max_bytes))
 
     def _run(self, flow: Flow[T]) -> T:
         outcome: Outcome | None = None
@@ -313,7 +317,7 @@ class AsyncFetcher(_FetcherBase):
 
     async def fetch_image(self, src: str, max_bytes: int) -> tuple[str, bytes]:
         """One image: ``(media_type, bytes)``; raises a :class:`FetchError` if it cannot."""
-        return await self._run(image_flow(src, self.policy, max_bytes))
+        return await self._run(image_flow(src, self.image_policy, max_bytes))
 
     async def _run(self, flow: Flow[T]) -> T:
         outcome: Outcome | None = None
