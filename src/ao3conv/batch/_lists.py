@@ -86,7 +86,7 @@ def classify(text: str, base_url: str | None = None, origin: str = "") -> Source
     if ref.isdigit() and int(ref) > 0:
         return Source("work", ref, work_id=int(ref), origin=where)
     parts = urlsplit(_with_scheme(ref))
-    if not parts.netloc or parts.scheme not in ("http", "https"):
+    if not parts.netloc or parts.scheme not in ("http", "https") or any(c.isspace() for c in ref):
         raise WorkReferenceError(f"{ref!r} is not a work id or an AO3 URL; {_HOW}")
     base_host = urlsplit(resolve_base_url(base_url)).netloc if base_url else None
     if not is_ao3_host(parts.netloc) and parts.netloc.lower() != base_host:

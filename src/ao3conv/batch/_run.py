@@ -46,6 +46,8 @@ STOP_AFTER = 5
 
 Progress = Callable[[BatchEvent], None]
 OnWait = Callable[["WaitNotice"], None]
+# (work, fetcher) → {src: (media type, bytes)} for the EPUB writer's ``images`` option.
+ImageFinder = Callable[["Work", "Fetcher"], Mapping[str, tuple[str, bytes]]]
 
 
 def export_batch(
@@ -61,6 +63,7 @@ def export_batch(
     state_path: str | os.PathLike[str] | None = None,
     fetcher: Fetcher | None = None,
     progress: Progress | None = None,
+    images: ImageFinder | None = None,
     debug: bool = False,
     **fetch_options: Any,
 ) -> BatchResult:
@@ -71,7 +74,8 @@ def export_batch(
     ``options`` are a writer's name and options (as :func:`ao3conv.write` takes them);
     ``name_template`` places each work (see :mod:`ao3conv.batch._names`). ``progress``
     is called with a :class:`BatchEvent` for every step. The state is kept in
-    ``output/.ao3conv-batch.sqlite`` unless ``state_path`` says otherwise. Give a
+    ``output/.ao3conv-batch.sqlite`` unless ``state_path`` says otherwise. ``images``
+    finds each work's images to embed (through the batch's fetcher). Give a
     :class:`~ao3conv.fetch.Fetcher` to share one, or :class:`~ao3conv.fetch.FetchOptions`
     fields as keywords (``delay=``, ``base_url=``, ``username=``...).
 
@@ -93,6 +97,7 @@ def export_batch(
     state_file = Path(state_path) if state_path is not None else folder / STATE_NAME
     run = _Batch(folder, writer.name, writer.extension, dict(options or {}), template,
                  update, force, progress, debug)
+    run.find_images = images
     with folder_lock(state_file):
         run.open(state_file, fetcher, fetch_options)
         try:
@@ -119,6 +124,8 @@ class _Batch:
         self._claimed: dict[str, int] = {}
         self._fresh: Fetcher | None = None
         self._own_fetcher = False
+        self.find_images: ImageFinder | None = None
+        self._bad_lines: set[int] = set()
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -160,10 +167,11 @@ class _Batch:
     # --- the run ------------------------------------------------------------------------
 
     def run(self, lists: list[str], anthology: bool) -> BatchResult:
-        entries = self._expand(lists)
-        total = len(entries) + len(self.result.outcomes)
-        done = len(self.result.outcomes)
-        self._emit(BatchEvent("total", f"{len(entries)} works to export", done, total))
+        entries, unusable = self._expand(lists)
+        total = len(entries) + len(unusable)
+        self._emit(BatchEvent("total", f"{len(entries)} works to export", 0, total))
+        for outcome in unusable:
+            self._record(outcome, total)
         trouble = 0
         for index, entry in enumerate(entries):
             self._emit(BatchEvent("start", entry.label, len(self.result.outcomes), total))
@@ -180,26 +188,27 @@ class _Batch:
         self._write_failed()
         return self.result
 
-    def _expand(self, lists: list[str]) -> list[Entry]:
+    def _expand(self, lists: list[str]) -> tuple[list[Entry], list[WorkOutcome]]:
+        """The works to export, and the lines and listings that gave none."""
         sources, bad = read_lists(lists, self.fetcher.options.site)
-        for line in bad:
-            failed = WorkOutcome("failed", None, line.text, reason=line.reason, origin=line.origin)
-            self._record(failed, 0)
+        unusable = [WorkOutcome("failed", None, line.text, reason=f"{line.origin}: {line.reason}",
+                                origin=line.origin) for line in bad]
+        self._bad_lines = {id(outcome) for outcome in unusable}
         expander = Expander(self.fetcher, self._note)
         for source in sources:
             try:
                 expander.add(source)
             except Ao3convError as exc:
-                self._source_failed(source, str(exc))
+                unusable.append(self._source_failed(source, str(exc)))
             except Exception as exc:
                 if self.debug:
                     raise
-                self._source_failed(source, _internal(exc))
-        return expander.entries
+                unusable.append(self._source_failed(source, _internal(exc)))
+        return expander.entries, unusable
 
-    def _source_failed(self, source: Source, reason: str) -> None:
+    def _source_failed(self, source: Source, reason: str) -> WorkOutcome:
         url = self.site + source.path if source.path else source.text
-        self._record(WorkOutcome("failed", None, url, reason=reason, origin=source.origin), 0)
+        return WorkOutcome("failed", None, url, reason=reason, origin=source.origin)
 
     def _attempt(self, entry: Entry) -> tuple[WorkOutcome, Exception | None]:
         try:
@@ -270,7 +279,7 @@ class _Batch:
                            chapters=_chapters(record.version))
 
     def _export(self, entry: Entry, existing: Record | None, page: FetchedPage) -> WorkOutcome:
-        from .. import parse
+        from ..parse import parse
 
         assert entry.work_id is not None
         work = parse(page.content, url=page.work_url or self._url(entry))
@@ -295,6 +304,11 @@ class _Batch:
         assert entry.work_id is not None
         fields = work_fields(work, entry.series_id)
         fields["id"] = entry.work_id
+        if fields["series"] is None and entry.listed and entry.listed.series:
+            # The blurb it was listed from knows a series the page did not show.
+            part = next((s for s in entry.listed.series if s.id == entry.series_id),
+                        entry.listed.series[0])
+            fields["series"], fields["series_position"] = part.title, part.position
         first = render_name(self.template, fields, self.extension)
         second = with_work_id(first, entry.work_id, self.extension)
         for relative in (first, second):
@@ -316,15 +330,18 @@ class _Batch:
         target = inside(self.folder, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         title = work.title
+        options = self.options
+        if self.find_images is not None:
+            options = {**options, "images": self.find_images(work, self.fetcher)}
         if self.split:
             from ..convert import OutputPlan, save
 
             self.state.writing(work_id, self.format, url, title, relative, version, None)
-            save(work, OutputPlan(self.format, str(target), True, False, self.options))
+            save(work, OutputPlan(self.format, str(target), True, False, options))
         else:
             from ..writers import write
 
-            data = write(work, self.format, **self.options)
+            data = write(work, self.format, **options)
             self.state.writing(work_id, self.format, url, title, relative, version, data)
             write_atomic(target, data, force=True)
         self.state.done(work_id, self.format, url, title, relative, version)
@@ -359,7 +376,8 @@ class _Batch:
 
     def _write_failed(self) -> None:
         path = self.folder / FAILED_NAME
-        failures = self.result.failures
+        # Lines that name no work are reported, not listed: they would fail again.
+        failures = [f for f in self.result.failures if id(f) not in self._bad_lines]
         if failures:
             lines = [f"{f.url}  # {' '.join((f.reason or '').split())}\n" for f in failures]
             write_atomic(path, (FAILED_HEADER + "".join(lines)).encode("utf-8"), force=True)
