@@ -326,6 +326,128 @@ def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
     return found
 
 
+_LISTS_HELP = (
+    "Text files of AO3 work URLs or ids (one a line; # starts a comment), - for stdin, or an "
+    "AO3 URL of a work, series, user's works or bookmarks, tag, collection or marked-for-later."
+)
+_BATCH_OUTPUT_HELP = "Output folder (default: the current folder); the batch's state is kept in it."
+_TEMPLATE_HELP = (
+    "Where each work goes: {title} {creators} {id} {fandom} {series} {series_position} "
+    "{rating}, / for folders (default: '{creators} - {title}')."
+)
+_UPDATE_HELP = "Check finished works again; re-export those with new chapters or a new date."
+_ANTHOLOGY_HELP = "epub: also put every work, in list order, into one book (a part per work)."
+_JSON_HELP = "Print one JSON object per work on stdout as each finishes."
+_STATE_HELP = "The batch's state file (default: OUTPUT/.ao3conv-batch.sqlite)."
+
+
+@app.command()
+def batch(
+    lists: Annotated[list[str], typer.Argument(help=_LISTS_HELP, metavar="LIST")],
+    fmt: FormatOpt = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help=_BATCH_OUTPUT_HELP)
+    ] = None,
+    name_template: Annotated[
+        str | None, typer.Option("--name-template", help=_TEMPLATE_HELP)
+    ] = None,
+    update: Annotated[bool, typer.Option("--update", help=_UPDATE_HELP)] = False,
+    anthology: Annotated[bool, typer.Option("--anthology", help=_ANTHOLOGY_HELP)] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_JSON_HELP)] = False,
+    state: Annotated[
+        Path | None, typer.Option("--state", dir_okay=False, help=_STATE_HELP)
+    ] = None,
+    force: ForceOpt = False,
+    delay: Annotated[float | None, typer.Option("--delay", min=0, help=_DELAY_HELP)] = None,
+    username: Annotated[str | None, typer.Option("--username", help=_USERNAME_HELP)] = None,
+    cookies: Annotated[
+        Path | None, typer.Option("--cookies", dir_okay=False, help=_COOKIES_HELP)
+    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", file_okay=False, help=_CACHE_DIR_HELP)
+    ] = None,
+    notes: NotesOpt = None,
+    wrap: WrapOpt = None,
+    no_html: NoHtmlOpt = False,
+    split: SplitOpt = False,
+    cover: CoverOpt = None,
+    no_cover: NoCoverOpt = False,
+    work_skin: SkinOpt = False,
+    images: Annotated[bool, typer.Option("--images", help=_WEB_IMAGES_HELP)] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Export a reading list, series, bookmarks... to a folder; resumable, polite, rerunnable.
+
+    Finished works are recorded in the folder: running the same command again continues
+    where it stopped and asks AO3 nothing for what is done. Exit 1 if any work failed
+    (they are listed in OUTPUT/failed.txt, which can be given back as a LIST).
+    """
+    from .batch import export_batch
+    from .batch._progress import reporter_for
+
+    if output == "-":
+        fail_usage("batch writes files into a folder; give -o FOLDER")
+    options = writer_options(
+        notes=notes, wrap=wrap, no_html=no_html, split=split, cover=cover,
+        no_cover=no_cover, work_skin=work_skin,
+    )
+    try:
+        chosen = choose_format(fmt, None)
+        if cover is not None:
+            options["cover"] = read_cover(cover)
+    except FormatError as exc:
+        fail_usage(str(exc))
+    except Ao3convError as exc:
+        say(f"ao3conv: error: {exc}")
+        raise typer.Exit(EXIT_FAILED) from None
+    fetch_options: dict[str, Any] = {
+        "base_url": base_url, "username": username, "cookies_file": cookies,
+        "use_cache": not no_cache, "cache_dir": cache_dir,
+    }
+    if delay is not None:
+        fetch_options["delay"] = delay
+    if username and not os.environ.get("AO3CONV_PASSWORD"):
+        fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
+    _interrupt_on_sigterm()
+    reporter = reporter_for(as_json=as_json)
+    failures: list[str] = []
+    result, interrupted = None, False
+    with reported("batch", debug, failures):
+        try:
+            with reporter:
+                result = export_batch(
+                    lists, output or ".", format=chosen, options=options,
+                    name_template=name_template, update=update, force=force,
+                    anthology=anthology, state_path=state, progress=reporter, debug=debug,
+                    images=_web_images if images else None, **fetch_options,
+                )
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        say("ao3conv: interrupted; every finished work is saved and recorded: "
+            "run the same command again to continue")
+        raise typer.Exit(130)
+    if result is None:
+        finish(failures, 1)
+    reporter.summary(result)
+    raise typer.Exit(0 if result.ok else EXIT_FAILED)
+
+
+def _interrupt_on_sigterm() -> None:
+    """`kill` stops a batch like Ctrl-C: the work in hand is dropped cleanly, state kept."""
+    import contextlib
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    # Outside the main thread (embedded use) signals are not ours to change.
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 @app.command()
 def info(
     source: Annotated[str, typer.Argument(help="A saved AO3 page, an ao3conv .json file, or -.", metavar="INPUT")],
