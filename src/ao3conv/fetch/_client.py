@@ -248,6 +248,7 @@ class Fetcher(_FetcherBase):
                 data=_form(request),
                 headers=self._headers,
                 follow_redirects=False,
+                timeout=self.options.timeout,
             ) as response:
                 self._declared_size(response, request)
                 content = bytearray()
@@ -352,6 +353,7 @@ class AsyncFetcher(_FetcherBase):
                 data=_form(request),
                 headers=self._headers,
                 follow_redirects=False,
+                timeout=self.options.timeout,
             ) as response:
                 self._declared_size(response, request)
                 content = bytearray()
