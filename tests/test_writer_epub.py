@@ -1,0 +1,671 @@
+"""The EPUB writer: what a reader finds in the book (EPUBCheck runs in test_writer_epub_check)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from lxml import etree
+
+import ao3conv
+from ao3conv.errors import FormatError, InputError
+from ao3conv.model import (
+    Association,
+    Attrs,
+    BlockQuote,
+    BulletList,
+    Chapter,
+    Code,
+    Collection,
+    Creator,
+    Div,
+    Emphasis,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    Language,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Plain,
+    Preformatted,
+    SceneBreak,
+    SeriesLink,
+    SmallCaps,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+    Underline,
+    Work,
+    iter_block_inlines,
+)
+from epubcheck import XHTML, Book, inline_text, leaf_texts
+from strategies import works
+
+OPF = {"o": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+NS = {"x": XHTML[1:-1], "epub": "http://www.idpf.org/2007/ops"}
+
+
+# --- sample works ---------------------------------------------------------------------
+
+
+def image_bytes(kind: str, color: tuple[int, int, int] = (153, 0, 0)) -> bytes:
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new("RGB", (12, 8), color).save(out, kind)
+    return out.getvalue()
+
+
+SAFE_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10">'
+            b'<rect width="10" height="10" fill="#900"/></svg>')
+HOSTILE = "\"Quotes\" & <b>tags</b> / slash \\ back 'single' 😀 שלום عليكم"
+
+
+NO_ATTRS = Attrs()
+
+
+def para(*items: Inline | str, attrs: Attrs = NO_ATTRS) -> Paragraph:
+    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in items), attrs)
+
+
+def rich_work() -> Work:
+    """Every block, inline and metadata field the model has."""
+    body = (
+        para("Plain text, ", Emphasis((Text("emphasis"),)), ", ", Strong((Text("strong"),)), ", ",
+             Underline((Text("underline"),)), ", ", Strikethrough((Text("struck"),)), ", x",
+             Superscript((Text("2"),)), " H", Subscript((Text("2"),)), "O, ",
+             Code((Text("code()"),)), ", ", SmallCaps((Text("Small Caps"),)), ", ",
+             Span((Text("skinned"),), Attrs(classes=("font-red",))), "."),
+        para("Line one", LineBreak(), "line two."),
+        para(Link((Text("the archive"),), "https://archiveofourown.org/"), " and ",
+             Link((Text("a relative work link"),), "/works/2"), " and ",
+             Link((Text("the end notes"),), "#work_endnotes"), " and ",
+             Link((Text("mail"),), "mailto:someone@example.com", "write to me"), "."),
+        para("An embedded image: ", Image("pics/cat.png", "a cat", "Cat!", "12", "8"),
+             " and one left out: ", Image("https://example.com/dog.png", "a dog"),
+             " and one without alt: ", Image("https://example.com/x.png")),
+        SceneBreak(),
+        Heading(3, (Text("A heading in the text"),)),
+        BlockQuote((para("Quoted."), para("Quoted again."))),
+        BulletList((ListItem((Plain((Text("one"),)),)),
+                    ListItem((Plain((Text("two"),)), OrderedList((ListItem((Plain(
+                        (Text("two point one"),)),)),), start=3))))),
+        Table((TableRow((TableCell((Plain((Text("Name"),)),), header=True),
+                         TableCell((Plain((Text("Says"),)),), header=True)), head=True),
+               TableRow((TableCell((Plain((Text("A"),)),)),
+                         TableCell((Plain((Text("Hi"),)),), colspan=2)))),
+              (Text("A chat"),)),
+        Preformatted((Text("  keep   this\n    spacing"),)),
+        Figure((Plain((Image("data:image/gif;base64,R0lGODlhAQABAAAAACw=", "tiny"),)),),
+               (Text("A figure caption"),)),
+        Div((para("Right to left: ", Span((Text("שלום"),), Attrs(lang="he", dir="rtl"))),),
+            Attrs(classes=("letter",), align="center")),
+        para("Centred", attrs=Attrs(align="center")),
+    )
+    return Work(
+        title="The Rich Work", id=1234, url="https://archiveofourown.org/works/1234",
+        creators=(Creator("Pseud (user)", "Pseud", "user",
+                          "https://archiveofourown.org/users/user/pseuds/Pseud"),
+                  Creator("cocreator", url="https://archiveofourown.org/users/cocreator")),
+        rating="Teen And Up Audiences", warnings=("No Archive Warnings Apply",),
+        categories=("F/M", "Gen"), fandoms=("Fandom One", "Fandom Two"),
+        relationships=("A/B",), characters=("A", "B"), tags=("Fluff", "Hurt/Comfort"),
+        language=Language("English", "en"),
+        series=(SeriesLink("First Series", 11, 2), SeriesLink("Second Series", 12, 5)),
+        collections=(Collection("A Collection", "a_collection"),),
+        gifts=("friend",),
+        associations=(
+            Association("inspired-by", "Inspired by Parent Work by someone", "Parent Work",
+                        "https://archiveofourown.org/works/99"),
+            Association("inspired", "Child Work by fan", "Child Work",
+                        "https://archiveofourown.org/works/100"),
+        ),
+        published=dt.date(2020, 1, 2), updated=dt.date(2021, 3, 4), completed=False,
+        words=1234, chapter_count=2, chapter_total=None, kudos=56, hits=7890, bookmarks=3,
+        comments=4,
+        summary=(para("The summary, with ", Emphasis((Text("style"),)), "."),),
+        notes=(para("Work notes."),),
+        end_notes=(para("Work end notes."),),
+        chapters=(
+            Chapter(1, 101, "The Beginning", summary=(para("Chapter summary."),),
+                    notes=(para("Chapter notes."),), body=body,
+                    end_notes=(para("Chapter end notes."),)),
+            Chapter(2, 102, None, creators=(Creator("guest author"),),
+                    body=(para("Second chapter."),)),
+        ),
+        work_skin="#workskin .font-red { color: #900; } #workskin .letter { margin: 1em; }",
+    )
+
+
+RICH_IMAGES = {"pics/cat.png": ("image/png", image_bytes("PNG"))}
+
+
+def hostile_work() -> Work:
+    """Titles, names and links written to break naive writers and validators."""
+    links = ("javascript:alert(1)", " JAVASCRIPT:alert(1)", "java\nscript:alert(1)",
+             "vbscript:msgbox", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
+             "http://exa mple.com/", "http://[::1", "mailto:", "#fn1", "//evil.example/x y",
+             "https://example.com/ü/中文?q=a b&c=<d>#frag ment", "%zz", "")
+    body = tuple(para(Link((Text(f"link {i}"),), href), " after")
+                 for i, href in enumerate(links))
+    return Work(
+        title=HOSTILE + "\x00\x0b\ufffe\ud800",
+        creators=(Creator(HOSTILE, url="javascript:alert(1)"), Creator("<script>x</script>")),
+        fandoms=(HOSTILE,), tags=("a & b", "<i>", "c/d"),
+        language=Language("עברית", "he"),
+        series=(SeriesLink(HOSTILE, None, 1),),
+        collections=(Collection(HOSTILE, "bad name/../x"),),
+        summary=(para("Summary\x00 with a NUL and \x1b escape and \ud83d lone surrogate"),),
+        chapters=(Chapter(1, None, HOSTILE, body=(
+            *body,
+            para(Image("javascript:alert(1)", "script image"),
+                 Image("data:image/svg+xml,<svg onload=alert(1)>", "svg")),
+            para(Span((Text("classes"),), Attrs(classes=('q"uote', "<b>", "ok-1"), lang='x"y',
+                                                  dir="sideways", align="middle"))),
+            para(Link((Text("outer "), Link((Text("inner"),), "https://example.com/in")),
+                      "https://example.com/out")),
+        )),),
+        work_skin=(
+            '@import url("https://evil.example/x.css"); '
+            "#workskin p { background: url(https://evil.example/t.png); color: red; "
+            "behavior: url(x.htc); -moz-binding: url(x.xml#b); width: expression(alert(1)); "
+            "direction: rtl; position: fixed; font-weight: bold } "
+            "@font-face { font-family: x; src: url(https://evil.example/f.woff) } "
+            "body { margin: 0 } .plain { font-style: italic } "
+            "@media screen { #workskin .a { color: blue; background-image: url(x.png) } }"
+        ),
+    )
+
+
+def empty_work() -> Work:
+    return Work(title="")
+
+
+def oneshot_work() -> Work:
+    return Work(title="A Oneshot", creators=(Creator("someone"),), chapter_count=1,
+                chapter_total=1, chapters=(Chapter(body=(para("The whole story."),)),))
+
+
+# name -> (work factory, writer options)
+CASES: dict[str, tuple[Callable[[], Work], dict[str, object]]] = {
+    "rich": (rich_work, {"images": RICH_IMAGES, "work_skin": True,
+                         "cover": image_bytes("PNG", (10, 20, 30))}),
+    "rich-notes-end": (rich_work, {"notes": "end"}),
+    "rich-notes-drop": (rich_work, {"notes": "drop", "cover": SAFE_SVG}),
+    "hostile": (hostile_work, {"work_skin": True}),
+    "hostile-no-cover": (hostile_work, {"cover": False}),
+    "empty": (empty_work, {}),
+    "oneshot": (oneshot_work, {"cover": image_bytes("JPEG")}),
+}
+
+
+def write_case(name: str) -> tuple[Work, bytes]:
+    factory, options = CASES[name]
+    work = factory()
+    return work, ao3conv.write(work, "epub", **options)
+
+
+# --- reading back ---------------------------------------------------------------------
+
+
+def expected_texts(blocks: Iterable[object], embedded: Iterable[str] = ()) -> list[str]:
+    """What a reader should see for each leaf block: the model's text, images as
+    their alt text when embedded and as "[Image: alt]" when not."""
+    shown = set(embedded)
+    return [_clean("".join(_texts(content, shown))) for content in iter_block_inlines(blocks)]
+
+
+def _texts(items: Iterable[Inline], embedded: set[str]) -> Iterable[str]:
+    for item in items:
+        if isinstance(item, Text):
+            yield item.text
+        elif isinstance(item, Image):
+            if item.src in embedded:
+                yield item.alt
+            else:
+                yield f"[Image: {item.alt}]" if item.alt else "[Image]"
+        elif not isinstance(item, LineBreak):
+            yield from _texts(item.children, embedded)  # type: ignore[union-attr]
+
+
+def _clean(text: str) -> str:
+    return re.sub("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", text)
+
+
+_SEPARATED = {f"{XHTML}{tag}" for tag in ("p", "dt", "dd", "h1", "h2", "h3", "li", "div")}
+
+
+def page_text(root: etree._Element) -> str:
+    """A document's text as one line, blocks separated by a space."""
+    for element in root.iter(*_SEPARATED):
+        element.tail = " " + (element.tail or "")
+    return " ".join("".join(root.itertext()).split())
+
+
+def region(root: etree._Element, xpath: str) -> list[str]:
+    found = root.xpath(xpath, namespaces=NS)
+    return leaf_texts(found[0]) if found else []
+
+
+def assert_reads_back(work: Work, data: bytes, embedded: Iterable[str] = ()) -> None:
+    book = Book(data)
+    chapters = [name for name in book.spine() if "/chapter-" in name]
+    assert len(chapters) == len(work.chapters)
+    for name, chapter in zip(chapters, work.chapters, strict=True):
+        root = book.xml(name)
+        section = "//x:section[@epub:type='chapter']"
+        assert region(root, f"{section}/x:div[@class='userstuff module']") == expected_texts(
+            chapter.body, embedded)
+        for css, blocks in (("summary module", chapter.summary), ("notes module", chapter.notes),
+                            ("end notes module", chapter.end_notes)):
+            assert region(root, f"{section}//x:div[@class='{css}']/x:blockquote") == (
+                expected_texts(blocks, embedded))
+    title = book.xml("EPUB/title.xhtml")
+    assert region(title, "//x:div[@class='summary module']/x:blockquote") == expected_texts(
+        work.summary, embedded)
+    if work.end_notes:
+        after = book.xml("EPUB/afterword.xhtml")
+        assert region(after, "//x:div[@id='work_endnotes']/x:blockquote") == expected_texts(
+            work.end_notes, embedded)
+
+
+ACTIVE_ELEMENTS = {"script", "iframe", "object", "embed", "form", "input", "button", "textarea",
+                   "select", "audio", "video", "source", "style", "base", "frame", "applet"}
+
+
+def assert_nothing_active(data: bytes) -> None:
+    """No scripts, handlers, dangerous URLs or remote resources anywhere in the book."""
+    book = Book(data)
+    for name, content in book.files.items():
+        if name.endswith(".css"):
+            lowered = content.decode().lower()
+            for bad in ("url(", "@import", "expression", "behavior", "binding", "javascript"):
+                assert bad not in lowered, (name, bad)
+        if not name.endswith((".xhtml", ".opf", ".ncx")):
+            continue
+        for element in etree.fromstring(content).iter():
+            if not isinstance(element.tag, str):
+                continue
+            if element.tag.startswith(XHTML):
+                assert etree.QName(element).localname not in ACTIVE_ELEMENTS, name
+            for attr, value in element.attrib.items():
+                assert not etree.QName(attr).localname.lower().startswith("on"), (name, attr)
+                lowered = "".join(value.lower().split())
+                for scheme in ("javascript:", "vbscript:", "data:", "file:"):
+                    assert not lowered.startswith(scheme), (name, attr, value)
+                if attr in ("src", "href") and etree.QName(element).localname != "a":
+                    # resources (img src, link href, item href) are inside the book
+                    assert not re.match(r"[a-z]+:|//", value), (name, value)
+                    path = re.sub(r"[^/]*$", "", name) + value.split("#")[0]
+                    assert path in book.files or value.startswith("#"), (name, value)
+
+
+# --- tests ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_region_reads_back_in_order(name: str) -> None:
+    work, data = write_case(name)
+    options = CASES[name][1]
+    if options.get("notes") == "end":
+        work = ao3conv.model.apply_notes_policy(work, "end")
+    elif options.get("notes") == "drop":
+        work = ao3conv.model.apply_notes_policy(work, "drop")
+    assert_reads_back(work, data, embedded=options.get("images", {}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_nothing_active_or_remote_in_the_book(name: str) -> None:
+    assert_nothing_active(write_case(name)[1])
+
+
+def test_container_is_a_deterministic_epub_zip() -> None:
+    _, first = write_case("rich")
+    _, second = write_case("rich")
+    assert first == second
+    book = Book(first)
+    infos = book.zip.infolist()
+    assert infos[0].filename == "mimetype" and infos[0].compress_type == 0
+    assert book.files["mimetype"] == b"application/epub+zip"
+    assert not infos[0].extra
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert "EPUB/toc.ncx" in book.files and "EPUB/nav.xhtml" in book.files
+
+
+def test_same_bytes_in_another_process_with_another_hash_seed(tmp_path) -> None:
+    work, _ = write_case("hostile")
+    work = replace(work, title=HOSTILE, summary=())  # JSON files carry no lone surrogates
+    data = ao3conv.write(work, "epub", work_skin=True)
+    source = tmp_path / "work.json"
+    source.write_text(work.to_json(), encoding="utf-8")
+    script = ("import sys, ao3conv; w = ao3conv.Work.from_json(open(sys.argv[1]).read()); "
+              "sys.stdout.buffer.write(ao3conv.write(w, 'epub', work_skin=True))")
+    env = {"PYTHONHASHSEED": "12345", "PATH": ""}
+    other = subprocess.run([sys.executable, "-c", script, str(source)], capture_output=True,
+                           check=True, env=env).stdout
+    assert other == data
+
+
+def test_reading_order_navigation_and_landmarks() -> None:
+    _, data = write_case("rich")
+    book = Book(data)
+    assert book.spine() == ["EPUB/cover.xhtml", "EPUB/title.xhtml", "EPUB/nav.xhtml",
+                            "EPUB/chapter-001.xhtml", "EPUB/chapter-002.xhtml",
+                            "EPUB/afterword.xhtml"]
+    nav = book.xml("EPUB/nav.xhtml")
+    toc = [a.text for a in nav.xpath("//x:nav[@epub:type='toc']//x:a", namespaces=NS)]
+    assert toc == ["Preface", "Chapter 1: The Beginning", "Chapter 2", "Afterword"]
+    landmarks = {a.get(f"{{{NS['epub']}}}type"): a.get("href")
+                 for a in nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)}
+    assert landmarks == {"cover": "cover.xhtml", "titlepage": "title.xhtml",
+                         "toc": "nav.xhtml#toc", "bodymatter": "chapter-001.xhtml"}
+    ncx = book.xml("EPUB/toc.ncx")
+    labels = ncx.xpath("//n:navPoint/n:navLabel/n:text/text()",
+                       namespaces={"n": "http://www.daisy.org/z3986/2005/ncx/"})
+    assert labels == toc
+
+
+def test_metadata_says_everything_calibre_and_readers_use() -> None:
+    _, data = write_case("rich")
+    opf = Book(data).opf
+
+    def dc(name: str) -> list[str]:
+        return opf.xpath(f"//dc:{name}/text()", namespaces=OPF)
+
+    def meta(prop: str, refines: str | None = None) -> list[str]:
+        test = f"@property='{prop}'" + (f" and @refines='#{refines}'" if refines else "")
+        return opf.xpath(f"//o:meta[{test}]/text()", namespaces=OPF)
+
+    assert dc("title") == ["The Rich Work"]
+    assert dc("creator") == ["Pseud (user)", "cocreator"]
+    assert meta("file-as", "creator-1") == ["Pseud"]
+    assert meta("role", "creator-1") == ["aut"]
+    assert dc("language") == ["en"]
+    expected_id = uuid.uuid5(uuid.NAMESPACE_URL, "https://archiveofourown.org/works/1234")
+    assert dc("identifier") == [f"urn:uuid:{expected_id}"]
+    assert dc("source") == ["https://archiveofourown.org/works/1234"]
+    assert dc("date") == ["2020-01-02"]
+    assert meta("dcterms:modified") == ["2021-03-04T00:00:00Z"]
+    assert dc("publisher") == ["Archive of Our Own"]
+    assert dc("description") == ["The summary, with style."]
+    assert dc("subject") == ["Teen And Up Audiences", "No Archive Warnings Apply", "F/M", "Gen",
+                             "Fandom One", "Fandom Two", "A/B", "A", "B", "Fluff",
+                             "Hurt/Comfort"]
+    assert meta("belongs-to-collection") == ["First Series", "Second Series"]
+    assert meta("collection-type", "series-1") == ["series"]
+    assert meta("group-position", "series-1") == ["2"]
+    assert meta("group-position", "series-2") == ["5"]
+    calibre = {m.get("name"): m.get("content") for m in opf.iterfind("o:metadata/o:meta", OPF)
+               if (m.get("name") or "").startswith("calibre:")}
+    assert calibre == {"calibre:series": "First Series", "calibre:series_index": "2"}
+
+
+def test_identifier_and_modified_date_are_the_works_own() -> None:
+    base = Work(title="Same")
+
+    def opf_of(work: Work) -> etree._Element:
+        return Book(ao3conv.write(work, "epub", cover=False)).opf
+
+    def ident(work: Work) -> str:
+        return opf_of(work).xpath("//dc:identifier/text()", namespaces=OPF)[0]
+
+    assert ident(base) == ident(Work(title="Same"))
+    assert ident(Work(title="x", id=5)) == ident(Work(title="y", id=5))
+    assert ident(Work(title="x", id=5)) != ident(Work(title="x", id=6))
+    published_only = opf_of(Work(title="x", published=dt.date(2011, 2, 3)))
+    assert published_only.xpath("//o:meta[@property='dcterms:modified']/text()",
+                                namespaces=OPF) == ["2011-02-03T00:00:00Z"]
+
+
+def test_title_page_is_like_ao3s_preface() -> None:
+    _, data = write_case("rich")
+    page = Book(data).xml("EPUB/title.xhtml")
+    text = page_text(page)
+    for expected in (
+        "The Rich Work", "by Pseud (user), cocreator", "Rating: Teen And Up Audiences",
+        "Archive Warning: No Archive Warnings Apply", "Categories: F/M, Gen",
+        "Fandoms: Fandom One, Fandom Two", "Relationship: A/B", "Characters: A, B",
+        "Additional Tags: Fluff, Hurt/Comfort", "Language: English",
+        "Series: Part 2 of First Series, Part 5 of Second Series",
+        "Collections: A Collection", "Published: 2020-01-02", "Updated: 2021-03-04",
+        "Words: 1,234", "Chapters: 2/?", "Comments: 4", "Kudos: 56", "Bookmarks: 3",
+        "Hits: 7,890", "Posted originally on the Archive of Our Own at "
+        "https://archiveofourown.org/works/1234", "Summary: The summary, with style.",
+        "For friend.", "Inspired by Parent Work by someone", "Work notes.",
+    ):
+        assert expected in text
+    links = {a.text: a.get("href") for a in page.iter(f"{XHTML}a")}
+    assert links["Pseud (user)"] == "https://archiveofourown.org/users/user/pseuds/Pseud"
+    assert links["First Series"] == "https://archiveofourown.org/series/11"
+    assert links["A Collection"] == "https://archiveofourown.org/collections/a_collection"
+    assert links["Parent Work"] == "https://archiveofourown.org/works/99"
+
+
+def test_afterword_has_end_notes_series_and_inspired_works() -> None:
+    _, data = write_case("rich")
+    page = Book(data).xml("EPUB/afterword.xhtml")
+    text = page_text(page)
+    for expected in ("Work end notes.", "Series this work belongs to: Part 2 of First Series",
+                     "Works inspired by this one: Child Work by fan"):
+        assert expected in text
+
+
+@pytest.mark.parametrize(("chapters", "count", "total", "labels"), [
+    ((Chapter(1, title="Start"), Chapter(2)), 2, None, ["Chapter 1: Start", "Chapter 2"]),
+    ((Chapter(7, title="Seventh"),), 10, None, ["Chapter 7: Seventh"]),
+    ((Chapter(3),), 3, 3, ["Chapter 3"]),
+    ((Chapter(1),), 1, 1, ["A Title"]),
+    ((Chapter(),), None, None, ["A Title"]),
+    ((Chapter(), Chapter()), None, None, ["Chapter 1", "Chapter 2"]),
+])
+def test_chapter_headings_follow_ao3(chapters, count, total, labels) -> None:
+    chapters = tuple(Chapter(c.number, title=c.title, body=(para("x"),)) for c in chapters)
+    work = Work(title="A Title", chapters=chapters, chapter_count=count, chapter_total=total)
+    book = Book(ao3conv.write(work, "epub", cover=False))
+    headings = [inline_text(book.xml(name).xpath("//x:h2", namespaces=NS)[0])
+                for name in book.spine() if "/chapter-" in name]
+    assert headings == labels
+
+
+def test_notes_policy_moves_or_drops_notes() -> None:
+    work = rich_work()
+    moved = Book(ao3conv.write(work, "epub", notes="end", cover=False))
+    first = moved.xml("EPUB/chapter-001.xhtml")
+    assert region(first, "//x:div[@class='notes module']/x:blockquote") == []
+    assert region(first, "//x:div[@class='end notes module']/x:blockquote") == [
+        "Chapter notes.", "Chapter end notes."]
+    dropped = Book(ao3conv.write(work, "epub", notes="drop", cover=False))
+    text = b"".join(dropped.files.values())
+    assert b"Chapter notes." not in text and b"Work end notes." not in text
+    assert b"Chapter summary." in dropped.files["EPUB/chapter-001.xhtml"]
+
+
+def test_links_are_kept_only_when_safe_and_valid() -> None:
+    _, data = write_case("hostile")
+    page = Book(data).xml("EPUB/chapter-001.xhtml")
+    hrefs = {inline_text(a): a.get("href") for a in page.iter(f"{XHTML}a")}
+    # every dangerous or broken target lost its link but kept its text
+    texts = region(page, "//x:div[@class='userstuff module']")
+    assert texts[:3] == ["link 0 after", "link 1 after", "link 2 after"]
+    assert set(hrefs) == {"link 10", "link 11", "link 12", "outer inner"}
+    assert hrefs["link 12"] == "https://archiveofourown.org/%25zz"  # site-relative, escaped
+    assert hrefs["link 10"] == "https://evil.example/x%20y"
+    assert hrefs["link 11"] == ("https://example.com/%C3%BC/%E4%B8%AD%E6%96%87"
+                                "?q=a%20b&c=%3Cd%3E#frag%20ment")
+    assert hrefs["outer inner"] == "https://example.com/out"  # no link inside a link
+    rich = Book(write_case("rich")[1]).xml("EPUB/chapter-001.xhtml")
+    rich_links = {inline_text(a): a.get("href") for a in rich.iter(f"{XHTML}a")}
+    assert rich_links["a relative work link"] == "https://archiveofourown.org/works/2"
+    assert rich_links["the end notes"] == "afterword.xhtml#work_endnotes"
+    assert rich_links["mail"] == "mailto:someone@example.com"
+    assert rich_links["[Image: a dog]"] == "https://example.com/dog.png"
+
+
+def test_attributes_survive_only_in_valid_forms() -> None:
+    page = Book(write_case("hostile")[1]).xml("EPUB/chapter-001.xhtml")
+    span = next(s for s in page.iter(f"{XHTML}span") if s.text == "classes")
+    assert dict(span.attrib) == {"class": "ok-1"}
+    rich = Book(write_case("rich")[1]).xml("EPUB/chapter-001.xhtml")
+    rtl = next(s for s in rich.iter(f"{XHTML}span") if s.text == "שלום")
+    assert rtl.get("lang") == "he" and rtl.get("dir") == "rtl"
+    assert rich.xpath("//x:div[@class='letter align-center']", namespaces=NS)
+    assert rich.xpath("//x:p[@class='align-center']/text()", namespaces=NS) == ["Centred"]
+    assert rich.xpath("//x:ol/@start", namespaces=NS) == ["3"]
+    assert rich.xpath("//x:td/@colspan", namespaces=NS) == ["2"]
+
+
+def test_text_that_xml_cannot_carry_is_dropped_not_fatal() -> None:
+    _, data = write_case("hostile")
+    book = Book(data)
+    assert book.opf.xpath("//dc:title/text()", namespaces=OPF) == [HOSTILE]
+    assert region(book.xml("EPUB/title.xhtml"), "//x:div[@class='summary module']/x:blockquote") \
+        == ["Summary with a NUL and  escape and  lone surrogate"]
+
+
+def test_rtl_language_turns_pages_right_to_left() -> None:
+    book = Book(write_case("hostile")[1])
+    assert book.opf.xpath("//o:spine/@page-progression-direction", namespaces=OPF) == ["rtl"]
+    assert book.xml("EPUB/chapter-001.xhtml").get("dir") == "rtl"
+    assert Book(write_case("rich")[1]).xml("EPUB/chapter-001.xhtml").get("dir") is None
+
+
+# --- cover ----------------------------------------------------------------------------
+
+
+def cover_item(book: Book) -> etree._Element | None:
+    found = book.opf.xpath("//o:item[@properties='cover-image']", namespaces=OPF)
+    return found[0] if found else None
+
+
+def test_generated_cover_is_a_png_showing_the_work() -> None:
+    from PIL import Image as PILImage
+
+    book = Book(write_case("hostile")[1])
+    item = cover_item(book)
+    assert item is not None and item.get("media-type") == "image/png"
+    image = PILImage.open(io.BytesIO(book.files["EPUB/" + item.get("href")]))
+    assert image.size == (1200, 1800)
+    assert len(image.getcolors(256) or ()) > 8  # anti-aliased text, not a blank page
+    assert book.spine()[0] == "EPUB/cover.xhtml"
+    other = Book(ao3conv.write(Work(title="Another title"), "epub"))
+    assert other.files["EPUB/images/cover.png"] != book.files["EPUB/images/cover.png"]
+
+
+@pytest.mark.parametrize(("cover", "media_type"), [
+    (image_bytes("PNG"), "image/png"), (image_bytes("JPEG"), "image/jpeg"),
+    (image_bytes("GIF"), "image/gif"), (SAFE_SVG, "image/svg+xml"),
+])
+def test_users_cover_is_kept_byte_for_byte(cover: bytes, media_type: str) -> None:
+    book = Book(ao3conv.write(Work(title="t"), "epub", cover=cover))
+    item = cover_item(book)
+    assert item is not None and item.get("media-type") == media_type
+    assert book.files["EPUB/" + item.get("href")] == cover
+
+
+def test_other_image_formats_become_png_covers() -> None:
+    book = Book(ao3conv.write(Work(title="t"), "epub", cover=image_bytes("BMP")))
+    assert cover_item(book).get("media-type") == "image/png"  # type: ignore[union-attr]
+
+
+def test_no_cover_when_asked() -> None:
+    book = Book(ao3conv.write(Work(title="t"), "epub", cover=False))
+    assert cover_item(book) is None and "EPUB/cover.xhtml" not in book.files
+
+
+@pytest.mark.parametrize("cover", [
+    b"not an image at all", image_bytes("PNG")[:30],
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+    b'<image x:href="https://evil.example/x.png"/></svg>',
+    b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>',
+])
+def test_bad_or_unsafe_cover_is_refused_clearly(cover: bytes) -> None:
+    with pytest.raises(InputError, match="cover"):
+        ao3conv.write(Work(title="t"), "epub", cover=cover)
+
+
+# --- work skin, images, options ---------------------------------------------------------
+
+
+def test_work_skin_is_opt_in_scoped_and_defanged() -> None:
+    plain = Book(ao3conv.write(hostile_work(), "epub", cover=False))
+    assert "EPUB/skin.css" not in plain.files
+    css = Book(write_case("hostile")[1]).files["EPUB/skin.css"].decode()
+    rules = [line for line in css.splitlines() if "{" in line and not line.startswith("@")]
+    assert rules and all(line.startswith("#workskin") for line in rules)
+    assert "color: red" in css and "font-weight: bold" in css
+    assert "#workskin .plain" in css and "#workskin { margin: 0; }" in css
+    assert "@media screen" in css and "color: blue" in css
+    for gone in ("url(", "@import", "behavior", "binding", "expression", "direction",
+                 "fixed", "font-face"):
+        assert gone not in css
+    chapter = Book(write_case("hostile")[1]).files["EPUB/chapter-001.xhtml"]
+    assert b'href="skin.css"' in chapter and b'id="workskin"' in chapter
+
+
+def test_images_are_embedded_only_from_the_mapping() -> None:
+    _, data = write_case("rich")
+    book = Book(data)
+    page = book.xml("EPUB/chapter-001.xhtml")
+    images = page.xpath("//x:img", namespaces=NS)
+    assert [(i.get("src"), i.get("alt")) for i in images] == [("images/image-001.png", "a cat")]
+    assert book.files["EPUB/images/image-001.png"] == RICH_IMAGES["pics/cat.png"][1]
+    items = book.opf.xpath("//o:item[@href='images/image-001.png']/@media-type", namespaces=OPF)
+    assert items == ["image/png"]
+    # a data: URI not resolved by the caller stays visible text, never a data: reference
+    assert "[Image: tiny]" in region(page, "//x:figure")
+
+
+def test_image_mapping_with_wrong_label_or_bad_bytes() -> None:
+    work = Work(title="t", chapters=(Chapter(body=(para(Image("a.png", "A"), Image("b", "B")),)),))
+    images = {"a.png": ("image/jpeg", image_bytes("PNG")), "b": ("image/png", b"\x89PNG\r\n")}
+    book = Book(ao3conv.write(work, "epub", cover=False, images=images))
+    assert book.opf.xpath("//o:item[@href='images/image-001.png']/@media-type",
+                          namespaces=OPF) == ["image/png"]
+    texts = region(book.xml("EPUB/chapter-001.xhtml"), "//x:div[@class='userstuff module']")
+    assert texts == ["A[Image: B]"]
+
+
+@pytest.mark.parametrize("options", [{"colour": True}, {"cover": "cover.png"}, {"images": [1]}])
+def test_bad_options_are_refused(options: dict[str, object]) -> None:
+    with pytest.raises(FormatError):
+        ao3conv.write(Work(title="t"), "epub", **options)
+
+
+def test_ebooklib_reads_the_book_back(tmp_path) -> None:
+    from ebooklib import epub
+
+    _, data = write_case("rich")
+    path = tmp_path / "rich.epub"
+    path.write_bytes(data)
+    book = epub.read_epub(str(path))
+    assert book.get_metadata("DC", "title")[0][0] == "The Rich Work"
+    assert [item.get_name() for item in book.get_items_of_type(9)][:2] == [
+        "cover.xhtml", "title.xhtml"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(works())
+def test_any_work_reads_back_and_stays_inert(work: Work) -> None:
+    data = ao3conv.write(work, "epub", cover=False, work_skin=True)
+    assert_reads_back(work, data)
+    assert_nothing_active(data)
