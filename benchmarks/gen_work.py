@@ -15,6 +15,7 @@ breaks. The defaults give ~1.5M words in ~12 MB over 150 chapters.
 same work straight as a model (for measuring writers without the parser).
 """
 
+# ruff: noqa: E501 - the page templates are HTML, kept as AO3 writes it
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-_VOCABULARY = (
+_VOCABULARY = (  # noqa: SIM905 - a word list reads better than 300 quoted strings
     "the and was that had his her with for you not but they she said what from there would "
     "could about been into their were which when them then than this just over before after "
     "again because through something nothing everything anything someone everyone himself "
@@ -43,7 +44,11 @@ _VOCABULARY = (
     "dragon wizard castle forest river mountain village kingdom letter promise secret memory "
     "heart hands eyes voice breath words name face door room house table chair bed floor wall "
     "coffee tea rain snow fire stars moon sun sky sea ship train car road city street home "
-    "I he it a an of to in on at as is be by or so if we my me no do up all one out can will"
+    "understanding consciousness embarrassment unexpectedly desperately immediately "
+    "particularly conversation relationship uncomfortable overwhelming remembering "
+    "apologetically indescribable acknowledgement responsibility disappointment "
+    "extraordinary uncharacteristically simultaneously nevertheless questioningly "
+    "I he it a of to in on at as is be by or so if we my no up all one out can"
 ).split()
 _NAMES = ("Aziraphale", "Crowley", "Hermione", "Sherlock", "John", "Kirk", "Spock", "Buffy",
           "Geralt", "Jaskier", "Nicolo", "Yusuf", "Wei Ying", "Lan Zhan", "Eddie", "Buck")
