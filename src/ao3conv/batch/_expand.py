@@ -63,6 +63,8 @@ class Expander:
         self._order: list[int | str] = []
         self._entries: dict[int | str, Entry] = {}
         self._series_done: set[int] = set()
+        self._heading: str | None = None
+        self.headings: list[str] = []  # each series' or listing's own title, in order
 
     @property
     def entries(self) -> list[Entry]:
@@ -70,6 +72,7 @@ class Expander:
 
     def add(self, source: Source) -> None:
         """Add one source's works (fetching its pages if it is a series or a listing)."""
+        self._heading = None
         if source.kind == "work":
             assert source.work_id is not None
             self._add(Entry(source.work_id, _work_url(source), source.origin))
@@ -81,6 +84,8 @@ class Expander:
         else:
             assert source.path is not None
             self._listing(source.path, source.origin)
+        if self._heading:
+            self.headings.append(self._heading)
 
     def _add(self, entry: Entry) -> None:
         key = entry.work_id if entry.work_id is not None else f"chapter:{entry.chapter_id}"
@@ -115,6 +120,8 @@ class Expander:
             number += 1
             page = self._get(url)
             title = page.title or what
+            if self._heading is None:
+                self._heading = page.title
             self._note(f"{title}: page {number}, {len(page.items)} entries")
             for item in page.items:
                 if isinstance(item, Unlisted):

@@ -168,7 +168,8 @@ def summary_lines(result: BatchResult) -> list[str]:
 def _closing_lines(result: BatchResult) -> list[str]:
     lines = []
     if result.stopped:
-        lines.append(f"ao3conv: {result.stopped} ({result.remaining} works not tried yet)")
+        left = f" ({result.remaining} works not tried yet)" if result.remaining else ""
+        lines.append(f"ao3conv: {result.stopped}{left}")
     if result.failed_file is not None:
         lines.append(
             f"ao3conv: the failed works are listed in {result.failed_file}; retry them with "

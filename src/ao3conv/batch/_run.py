@@ -98,6 +98,7 @@ def export_batch(
     run = _Batch(folder, writer.name, writer.extension, dict(options or {}), template,
                  update, force, progress, debug)
     run.find_images = images
+    run.keep_models = anthology
     with folder_lock(state_file):
         run.open(state_file, fetcher, fetch_options)
         try:
@@ -126,6 +127,9 @@ class _Batch:
         self._own_fetcher = False
         self.find_images: ImageFinder | None = None
         self._bad_lines: set[int] = set()
+        self.keep_models = False  # for --anthology: every work's model, in the state
+        self._exported_ids: list[int] = []
+        self._title = "Anthology"
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -177,14 +181,14 @@ class _Batch:
             self._emit(BatchEvent("start", entry.label, len(self.result.outcomes), total))
             outcome, error = self._attempt(entry)
             self._record(outcome, total)
+            if outcome.status != "failed" and outcome.work_id is not None:
+                self._exported_ids.append(outcome.work_id)
             trouble = trouble + 1 if isinstance(error, _SITE_TROUBLE) else 0
             if isinstance(error, LoginError) or trouble >= STOP_AFTER:
                 self._stop(error, len(entries) - index - 1)
                 break
         if anthology:
-            from ._anthology import build_anthology
-
-            self.result.anthology = build_anthology(self, entries)
+            self._anthology()
         self._write_failed()
         return self.result
 
@@ -195,6 +199,7 @@ class _Batch:
                                 origin=line.origin) for line in bad]
         self._bad_lines = {id(outcome) for outcome in unusable}
         expander = Expander(self.fetcher, self._note)
+        self._title = _book_title(lists)
         for source in sources:
             try:
                 expander.add(source)
@@ -204,6 +209,8 @@ class _Batch:
                 if self.debug:
                     raise
                 unusable.append(self._source_failed(source, _internal(exc)))
+        if len(sources) == 1 and len(expander.headings) == 1:
+            self._title = expander.headings[0]
         return expander.entries, unusable
 
     def _source_failed(self, source: Source, reason: str) -> WorkOutcome:
@@ -283,6 +290,8 @@ class _Batch:
 
         assert entry.work_id is not None
         work = parse(page.content, url=page.work_url or self._url(entry))
+        if self.keep_models:
+            self.state.keep_model(entry.work_id, work.to_json())
         listed = _listed_version(entry)
         version = listed if listed.known else page_version(work)
         url = self._url(entry)
@@ -310,15 +319,19 @@ class _Batch:
                         entry.listed.series[0])
             fields["series"], fields["series_position"] = part.title, part.position
         first = render_name(self.template, fields, self.extension)
+        if self._free(first, entry.work_id):
+            return self._claim(first, entry.work_id)
         second = with_work_id(first, entry.work_id, self.extension)
-        for relative in (first, second):
-            if self._free(relative, entry.work_id):
-                self._claimed[relative.casefold()] = entry.work_id
-                return relative
+        if self._free(second, entry.work_id):
+            return self._claim(second, entry.work_id)
         raise OutputExistsError(
             f"{self.folder / first} and {self.folder / second} belong to other files; "
             "use --force to overwrite them, or another --name-template"
         )
+
+    def _claim(self, relative: str, work_id: int) -> str:
+        self._claimed[relative.casefold()] = work_id
+        return relative
 
     def _free(self, relative: str, work_id: int) -> bool:
         owner = self._claimed.get(relative.casefold())
@@ -345,6 +358,59 @@ class _Batch:
             self.state.writing(work_id, self.format, url, title, relative, version, data)
             write_atomic(target, data, force=True)
         self.state.done(work_id, self.format, url, title, relative, version)
+
+    def _anthology(self) -> None:
+        """Every work done, in list order, as one EPUB (see :mod:`._anthology`)."""
+        from ._anthology import anthology
+
+        works = [work for work in map(self._model_of, dict.fromkeys(self._exported_ids)) if work]
+        if not works:
+            self._note("anthology: no works to put in it")
+            return
+        try:
+            from ..writers import write
+
+            options = {k: v for k, v in self.options.items() if k != "split"}
+            data = write(anthology(works, self._title), "epub", **options)
+            relative = self._anthology_name()
+            write_atomic(inside(self.folder, relative), data, force=True)
+            self.state.set_meta(f"anthology:{relative.casefold()}", relative)
+        except Ao3convError as exc:
+            self.result.stopped = f"the anthology could not be made: {exc}"
+            self._note(self.result.stopped)
+            return
+        self.result.anthology = self.folder / relative
+        self._note(f"anthology: {len(works)} works → {self.result.anthology}")
+
+    def _model_of(self, work_id: int) -> Work | None:
+        """A work's model: kept in the state, else fetched (from the page cache if fresh)."""
+        from ..model import Work
+        from ..parse import parse
+
+        kept = self.state.model(work_id)
+        if kept is not None:
+            return Work.from_json(kept)
+        try:
+            page = self.fetcher.fetch_work_page(work_id)
+            work = parse(page.content, url=page.work_url)
+        except Ao3convError as exc:
+            self._note(f"anthology: leaving out work {work_id}: {exc}")
+            return None
+        self.state.keep_model(work_id, work.to_json())
+        return work
+
+    def _anthology_name(self) -> str:
+        from ..output import safe_filename
+
+        for stem in (self._title, f"{self._title} (anthology)"):
+            relative = safe_filename(stem, "epub")
+            owner = self._claimed.get(relative.casefold())
+            ours = self.state.get_meta(f"anthology:{relative.casefold()}") is not None
+            if owner is None and (ours or self.force or not (self.folder / relative).exists()):
+                return relative
+        raise OutputExistsError(
+            f"{self.folder / relative} is in the way of the anthology; use --force to replace it"
+        )
 
     def _fresh_fetcher(self) -> Fetcher:
         """A fetcher that skips the page cache (an update must see AO3's current page),
@@ -392,6 +458,14 @@ def _is_ours(path: Path) -> bool:
             return handle.read(len(FAILED_HEADER)) == FAILED_HEADER.encode()
     except OSError:
         return False
+
+
+def _book_title(lists: list[str]) -> str:
+    """A single list file's name; a single series' or listing's title replaces it later."""
+    files = [item for item in lists if Path(item).is_file()]
+    if len(lists) == 1 and files:
+        return Path(files[0]).stem.replace("_", " ").replace("-", " ").strip() or "Anthology"
+    return "Anthology"
 
 
 def _listed_version(entry: Entry) -> Version:

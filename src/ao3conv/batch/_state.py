@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS works (
     PRIMARY KEY (work_id, format)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS models (work_id INTEGER PRIMARY KEY, json BLOB NOT NULL);
 """
 
 
@@ -144,6 +146,22 @@ class BatchState:
             " title = COALESCE(excluded.title, title), changed_at = excluded.changed_at",
             (work_id, fmt, url, title, reason, _now()),
         )
+
+    def keep_model(self, work_id: int, json_text: str) -> None:
+        """Keep a work's model (for an anthology built later without asking AO3 again)."""
+        packed = zlib.compress(json_text.encode("utf-8"), 6)
+        self._db.execute("INSERT OR REPLACE INTO models VALUES (?, ?)", (work_id, packed))
+
+    def model(self, work_id: int) -> str | None:
+        row = self._db.execute("SELECT json FROM models WHERE work_id = ?", (work_id,)).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8") if row else None
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def recover(self, folder: Path) -> int:
         """Finish ``writing`` rows whose complete file is in place; count them."""
