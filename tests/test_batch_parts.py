@@ -251,6 +251,13 @@ def test_a_colliding_name_gets_the_work_id() -> None:
     assert with_work_id("Fandom/The Title.epub", 42, "epub") == "Fandom/The Title (42).epub"
 
 
+def test_a_long_title_is_shortened_so_the_work_id_still_fits() -> None:
+    long_name = render_name("{title}", {"title": "é" * 300}, "epub")
+    renamed = with_work_id(long_name, 123456789, "epub")
+    assert renamed.endswith(" (123456789).epub")
+    assert len(renamed.encode()) <= 200
+
+
 @pytest.mark.parametrize(
     ("template", "complaint"),
     [("{author}", "unknown field"), ("{title!r}", "conversions"), ("{}", "empty"),

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import FormatError
 from ..model import Work
-from ..output import safe_filename
+from ..output import MAX_NAME_BYTES, safe_filename
 
 DEFAULT_TEMPLATE = "{creators} - {title}"
 FIELDS = ("title", "creators", "id", "fandom", "series", "series_position", "rating")
@@ -85,9 +85,12 @@ def render_name(template: str, fields: Mapping[str, Any], extension: str) -> str
 def with_work_id(relative: str, work_id: int | None, extension: str) -> str:
     """The same path with `` (id)`` before the extension, so two works both survive."""
     folder, _, name = relative.rpartition("/")
-    suffix = f".{extension}" if extension else ""
-    stem = name[: -len(suffix)] if suffix and name.endswith(suffix) else name
-    renamed = safe_filename(f"{stem} ({work_id})", extension)
+    dotted = f".{extension}" if extension else ""
+    stem = name[: -len(dotted)] if dotted and name.endswith(dotted) else name
+    # Shorten the title, never the id: the id is what tells the two apart.
+    tag = f" ({work_id})"
+    room = MAX_NAME_BYTES - len(tag.encode()) - len(dotted.encode())
+    renamed = safe_filename(safe_filename(stem, max_bytes=room) + tag, extension)
     return f"{folder}/{renamed}" if folder else renamed
 
 

@@ -44,6 +44,7 @@ class WorkOutcome:
             "chapters": self.chapters,
             "reason": self.reason,
             "source": self.origin,
+            "fetched": self.requested,
             "warnings": list(self.warnings),
         }
 
@@ -70,7 +71,7 @@ class BatchResult:
     outcomes: list[WorkOutcome] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     remaining: int = 0  # works not attempted because the batch stopped
-    stopped: str | None = None  # why it stopped early (AO3 unreachable, login refused)
+    stopped: str | None = None  # why it stopped early (AO3 unreachable), or the anthology failed
     failed_file: Path | None = None
     anthology: Path | None = None
 

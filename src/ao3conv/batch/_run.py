@@ -5,8 +5,8 @@ Order of a run: read the lists; fetch listing and series pages to learn every wo
 there (no request), or — with ``update`` — if its listing blurb shows the version we
 have; else fetch it (one request, or the page cache), name it, render it, write it
 atomically, record it. A work that fails is recorded with its reason and the batch
-goes on; a wrong login, or AO3 unreachable for several works in a row, stops it (the
-next run continues where it stopped).
+goes on (a refused password is not tried again: the fetcher knows); AO3 unreachable for
+several works in a row stops it, and the next run continues where it stopped.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     Ao3convError,
-    LoginError,
     NetworkError,
     OutputExistsError,
     ParseWarning,
@@ -184,7 +183,7 @@ class _Batch:
             if outcome.status != "failed" and outcome.work_id is not None:
                 self._exported_ids.append(outcome.work_id)
             trouble = trouble + 1 if isinstance(error, _SITE_TROUBLE) else 0
-            if isinstance(error, LoginError) or trouble >= STOP_AFTER:
+            if trouble >= STOP_AFTER:
                 self._stop(error, len(entries) - index - 1)
                 break
         if anthology:
@@ -240,13 +239,10 @@ class _Batch:
 
     def _stop(self, error: Exception | None, remaining: int) -> None:
         self.result.remaining = remaining
-        if isinstance(error, LoginError):
-            self.result.stopped = f"stopped: {error}"
-        else:
-            self.result.stopped = (
-                f"stopped after {STOP_AFTER} works in a row could not be fetched ({error}); "
-                "run the same command later to continue"
-            )
+        self.result.stopped = (
+            f"stopped after {STOP_AFTER} works in a row could not be fetched ({error}); "
+            "run the same command later to continue"
+        )
         self._note(self.result.stopped)
 
     # --- one work -----------------------------------------------------------------------
@@ -420,6 +416,8 @@ class _Batch:
 
             options = replace(self.fetcher.options, use_cache=False)
             self._fresh = Fetcher(options, client=self.fetcher.client)
+            # One session: logged in once, and a refused password never tried twice.
+            self._fresh.session = self.fetcher.session
         return self._fresh
 
     # --- reporting ----------------------------------------------------------------------
