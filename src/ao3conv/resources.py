@@ -140,7 +140,7 @@ def decode_data_uri(uri: str) -> bytes | None:
 
 
 def resolve_images(
-    sources: Iterable[str],
+    sources: Work | Iterable[str],
     base: str | os.PathLike[str] | None,
     *,
     max_image_bytes: int = MAX_IMAGE_BYTES,
@@ -149,9 +149,12 @@ def resolve_images(
 ) -> dict[str, tuple[str, bytes]]:
     """``{src: (media type, bytes)}`` for the images that can be embedded.
 
-    ``sources`` are image ``src`` values (see :func:`image_sources`); ``base`` is
-    the folder of the saved page (``None``: only ``data:`` URIs are read).
+    ``sources`` is the work (its images are found with :func:`image_sources`) or
+    image ``src`` values; ``base`` is the folder of the saved page (``None``: only
+    ``data:`` URIs are read).
     """
+    if isinstance(sources, Work):
+        sources = image_sources(sources)
     root = Path(base).resolve() if base is not None else None
     found: dict[str, tuple[str, bytes]] = {}
     total = 0
