@@ -52,9 +52,10 @@ class Book:
     stylesheets: tuple[str, ...]
     renderer: Renderer
 
-    def document(self, title: str) -> tuple[Any, Any]:
-        html, body = new_document(title, self.language, self.direction, self.stylesheets)
-        return html, body
+    def document(self, title: str, *, skin: bool = True) -> tuple[Any, Any]:
+        """A new document; ``skin=False`` for pages the work skin has nothing to do with."""
+        stylesheets = self.stylesheets if skin else self.stylesheets[:1]
+        return new_document(title, self.language, self.direction, stylesheets)
 
     def workskin(self, body: Any) -> Any:
         return SubElement(body, X + "div", id="workskin")
@@ -111,7 +112,7 @@ def _clean(text: str) -> str:
 
 
 def cover_page(book: Book, image_path: str) -> bytes:
-    html, body = book.document("Cover")
+    html, body = book.document("Cover", skin=False)
     body.set(EPUB_TYPE, "cover")
     div = _element(body, "div", class_="cover")
     by = ", ".join(creator_names(book.work.creators))
@@ -342,7 +343,7 @@ class NavEntry:
 def nav_page(
     book: Book, toc: Sequence[NavEntry], landmarks: Sequence[tuple[str, NavEntry]]
 ) -> bytes:
-    html, body = book.document("Contents")
+    html, body = book.document("Contents", skin=False)
     nav = _element(body, "nav", id="toc", role="doc-toc")
     nav.set(EPUB_TYPE, "toc")
     _element(nav, "h1", "Contents")
