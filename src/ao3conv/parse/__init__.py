@@ -1,1 +1,71 @@
-"""AO3 page → :class:`~ao3conv.model.Work` (lxml). Filled in by the parser work."""
+"""AO3 pages → :class:`~ao3conv.model.Work`.
+
+:func:`parse` takes a page as bytes, HTML text or a file and returns the work
+it holds, whatever shape the page has: a full-work or single-chapter work page,
+one chapter page, AO3's "Download → HTML" file, a body-only capture, a bare
+``div#chapters`` fragment, or ao3conv's own JSON. Pages that hold no work raise
+a :class:`~ao3conv.errors.NotAWorkError` subclass saying what the page is.
+
+Modules: ``_load`` (read, decode, clean, one lxml parse), ``_classify`` (page
+kind), ``_page`` and ``_download`` (the two page families), ``_meta`` (header
+metadata), ``_blocks``/``_inline`` (content, tag → handler), ``_breaks`` (scene
+breaks), ``_selectors`` (every AO3 selector).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..model import Work
+from ._load import DEFAULT_MAX_BYTES
+
+__all__ = ["DEFAULT_MAX_BYTES", "parse"]
+
+
+def parse(
+    source: bytes | str | os.PathLike[str],
+    *,
+    url: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Work:
+    """Parse one AO3 page (bytes, HTML text, or a path) into a :class:`Work`.
+
+    ``url`` supplies the work's address when the page does not say it.
+    Inputs over ``max_bytes`` raise :class:`~ao3conv.errors.InputTooLargeError`
+    before they are read. Unknown elements are unwrapped and reported in one
+    :class:`~ao3conv.errors.ParseWarning` per page.
+    """
+    from . import _load
+
+    raw, _name = _load.read(source, max_bytes)
+    if _is_json(raw):
+        text = raw if isinstance(raw, str) else raw.decode("utf-8-sig", "replace")
+        return Work.from_json(text)
+    data = _load.clean_utf8(raw if isinstance(raw, str) else _load.to_text_or_utf8(raw))
+    return _parse_html(data, url)
+
+
+def _is_json(raw: bytes | str) -> bool:
+    if isinstance(raw, str):
+        return raw.lstrip("\ufeff \t\r\n")[:1] == "{"
+    return raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+
+
+def _parse_html(data: bytes, url: str | None) -> Work:
+    from ._classify import DOWNLOAD, classify
+    from ._context import Context
+    from ._load import parse_html
+
+    root = parse_html(data)
+    kind = classify(root, url=url)
+    ctx = Context()
+    if kind == DOWNLOAD:
+        from ._download import download_page
+
+        work = download_page(root, ctx, url=url)
+    else:
+        from ._page import work_page
+
+        work = work_page(root, ctx, url=url)
+    ctx.report(stacklevel=3)
+    return work

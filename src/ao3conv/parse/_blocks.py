@@ -1,0 +1,502 @@
+"""Block content: one pass over a userstuff region's children, tag → handler.
+
+Inline content sitting directly in a container (bare text, a lone ``<em>``) is
+gathered into a run and becomes a :class:`~ao3conv.model.Plain` block when a
+block element or the container's end closes it. A mark or link that wraps block
+elements (``<em><p>…</p></em>``) is carried down as a *wrap* and applied to the
+inline content of each block inside it, as a browser renders it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lxml import etree
+
+from ..model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Div,
+    Figure,
+    Heading,
+    Inline,
+    ListItem,
+    OrderedList,
+    Preformatted,
+    SceneBreak,
+    Span,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+    block_inlines,
+    link,
+    mark,
+    paragraph,
+    plain,
+)
+from ._attrs import attrs_of, classes_only, safe_href, with_align
+from ._context import Context
+from ._fastnodes import new_paragraph, new_text
+from ._inline import MAX_DEPTH, collapse, fast_inlines, flatten, inline_children, inline_element
+from ._tags import BLOCKS, DROPPED, HEADINGS, MARKS, SPANS, UNKNOWN_BLOCKS
+
+Wrap = tuple[Callable[[list[Inline]], list[Inline]], ...]
+
+
+class Flow:
+    """Blocks being collected, plus the pending run of inline content."""
+
+    __slots__ = ("out", "run", "wrap")
+
+    def __init__(self, wrap: Wrap = ()) -> None:
+        self.out: list[Block] = []
+        self.run: list[Inline] = []
+        self.wrap = wrap
+
+    def add_inlines(self, items: list[Inline]) -> None:
+        self.run.extend(_wrapped(items, self.wrap) if self.wrap else items)
+
+    def flush(self) -> None:
+        if self.run:
+            block = plain(self.run)
+            self.run = []
+            if block is not None:
+                self.out.append(block)
+
+
+def _wrapped(items: list[Inline], wrap: Wrap) -> list[Inline]:
+    for apply in reversed(wrap):
+        items = apply(items)
+    return items
+
+
+BlockHandler = Callable[[etree._Element, Context, Flow, int], None]
+
+
+def convert(container: etree._Element, ctx: Context, *, skip_landmark: bool = False) -> list[Block]:
+    """The blocks of a userstuff region (its contents, not the container itself)."""
+    flow = Flow()
+    blocks_in(container, ctx, flow, 0, skip_landmark=skip_landmark)
+    flow.flush()
+    return flow.out
+
+
+def blocks_in(
+    el: etree._Element, ctx: Context, flow: Flow, depth: int, *, skip_landmark: bool = False
+) -> None:
+    """Convert ``el``'s content into ``flow`` (text, children and their tails)."""
+    if depth > MAX_DEPTH:
+        flow.flush()
+        items: list[Inline] = []
+        flatten(el, ctx, items)
+        flow.add_inlines(items)
+        flow.flush()
+        return
+    text = el.text
+    if text and (flow.run or not text.isspace()):
+        flow.add_inlines([Text(text)])
+    for child in el:
+        tag = child.tag
+        if type(tag) is str:
+            handler = _BLOCK_HANDLERS.get(tag)
+            if handler is not None:
+                if skip_landmark and tag == "h3" and "landmark" in (child.get("class") or ""):
+                    skip_landmark = False
+                else:
+                    handler(child, ctx, flow, depth + 1)
+            else:
+                _inline_at_block_level(child, ctx, flow, depth + 1)
+        tail = child.tail
+        if tail and (flow.run or not tail.isspace()):
+            flow.add_inlines([Text(tail)])
+
+
+def _inline_at_block_level(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    tag = el.tag
+    if tag in DROPPED:
+        ctx.removed[tag] += 1
+        return
+    if tag in UNKNOWN_BLOCKS:
+        ctx.unknown[tag] += 1
+        flow.flush()
+        blocks_in(el, ctx, flow, depth)
+        flow.flush()
+        return
+    wrap = _wrap_for(el, ctx) if _holds_blocks(el) else None
+    if wrap is None:
+        items: list[Inline] = []
+        inline_element(el, ctx, items, depth, False)
+        flow.add_inlines(items)
+        return
+    inner = Flow(flow.wrap + wrap)
+    inner.out = flow.out
+    inner.run = flow.run
+    blocks_in(el, ctx, inner, depth)
+    flow.run = inner.run
+
+
+def _holds_blocks(el: etree._Element) -> bool:
+    return any(type(d.tag) is str and d.tag in BLOCKS for d in el.iterdescendants())
+
+
+def _wrap_for(el: etree._Element, ctx: Context) -> Wrap:
+    tag = el.tag
+    attrs = attrs_of(el)
+    kind = MARKS.get(tag)
+    if kind is None and tag in SPANS and attrs:
+        kind = Span
+    if kind is not None:
+        return (lambda items: mark(kind, items, attrs),)
+    if tag == "a":
+        href = safe_href(el.get("href"))
+        if href is not None:
+            return (lambda items: link(items, href, None, attrs),)
+        return ()
+    if tag not in SPANS:
+        ctx.unknown[tag] += 1
+    return ()
+
+
+# --- handlers ----------------------------------------------------------------------------
+
+
+def _p(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    attrs = attrs_of(el)
+    if not flow.wrap:
+        if not len(el):  # text only: most paragraphs of most works
+            text = el.text
+            if text:
+                text = collapse(text).strip(" ")
+                if text:
+                    flow.out.append(new_paragraph((new_text(text),), attrs))
+            return
+        kids = fast_inlines(el)
+        if kids is not None:
+            if kids:
+                flow.out.append(new_paragraph(kids, attrs))
+            return
+    block = paragraph(_inlines_of(el, ctx, flow, depth), attrs)
+    if block is not None:
+        flow.out.append(block)
+
+
+def _inlines_of(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> list[Inline]:
+    items: list[Inline] = []
+    inline_children(el, ctx, items, depth, False)
+    return _wrapped(items, flow.wrap) if flow.wrap else items
+
+
+def _heading(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    kids = block_inlines(_inlines_of(el, ctx, flow, depth))
+    if kids:
+        flow.out.append(Heading(HEADINGS[el.tag], kids, attrs_of(el)))
+
+
+def _hr(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    flow.out.append(SceneBreak(classes_only(attrs_of(el))))
+
+
+def _pre(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    items: list[Inline] = []
+    inline_children(el, ctx, items, depth, True)
+    kids = list(block_inlines(items, preformatted=True))
+    # A newline right after <pre> is not content (HTML parsing rules).
+    if kids and type(kids[0]) is Text and kids[0].text.startswith("\n"):  # type: ignore[union-attr]
+        rest = kids[0].text[1:]  # type: ignore[union-attr]
+        kids[:1] = [Text(rest)] if rest else []
+    if kids:
+        flow.out.append(Preformatted(tuple(kids), attrs_of(el)))
+
+
+def _children(el: etree._Element, ctx: Context, depth: int, wrap: Wrap = ()) -> tuple[Block, ...]:
+    inner = Flow(wrap)
+    blocks_in(el, ctx, inner, depth)
+    inner.flush()
+    return tuple(inner.out)
+
+
+def _blockquote(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    children = _children(el, ctx, depth, flow.wrap)
+    if children:
+        flow.out.append(BlockQuote(children, attrs_of(el)))
+
+
+def _container(
+    el: etree._Element, ctx: Context, flow: Flow, depth: int, extra_align: str = ""
+) -> None:
+    """div, center, details, dl, address...: a Div when it carries attributes,
+    otherwise only a block boundary."""
+    flow.flush()
+    attrs = attrs_of(el)
+    if extra_align:
+        attrs = with_align(attrs, extra_align)
+    if attrs:
+        children = _children(el, ctx, depth, flow.wrap)
+        if children:
+            flow.out.append(Div(children, attrs))
+        return
+    blocks_in(el, ctx, flow, depth)
+    flow.flush()
+
+
+def _center(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    _container(el, ctx, flow, depth, "center")
+
+
+def _unknown_block(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    ctx.unknown[el.tag] += 1
+    flow.flush()
+    blocks_in(el, ctx, flow, depth)
+    flow.flush()
+
+
+def _list(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    items = _list_items(el, ctx, depth, flow.wrap)
+    if not items:
+        return
+    attrs = attrs_of(el)
+    if el.tag == "ol":
+        flow.out.append(OrderedList(items, _start(el.get("start")), attrs))
+    else:
+        flow.out.append(BulletList(items, attrs))
+
+
+def _start(value: str | None) -> int:
+    try:
+        return max(-(10**9), min(10**9, int((value or "1").strip())))
+    except ValueError:
+        return 1
+
+
+def _list_items(el: etree._Element, ctx: Context, depth: int, wrap: Wrap) -> tuple[ListItem, ...]:
+    """``li`` children, and any stray content between them as items of its own."""
+    items: list[ListItem] = []
+    loose = Flow(wrap)
+    text = el.text
+    if text and not text.isspace():
+        loose.add_inlines([Text(text)])
+    for child in el:
+        if child.tag == "li":
+            _close_loose(loose, items)
+            loose = Flow(wrap)
+            items.append(ListItem(_children(child, ctx, depth + 1, wrap), attrs_of(child)))
+        elif type(child.tag) is str:
+            handler = _BLOCK_HANDLERS.get(child.tag)
+            if handler is not None:
+                handler(child, ctx, loose, depth + 1)
+            else:
+                _inline_at_block_level(child, ctx, loose, depth + 1)
+        tail = child.tail
+        if tail and not tail.isspace():
+            loose.add_inlines([Text(tail)])
+    _close_loose(loose, items)
+    return tuple(items)
+
+
+def _close_loose(loose: Flow, items: list[ListItem]) -> None:
+    loose.flush()
+    if loose.out:
+        items.append(ListItem(tuple(loose.out)))
+
+
+def _stray_li(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    flow.out.append(BulletList((ListItem(_children(el, ctx, depth, flow.wrap), attrs_of(el)),)))
+
+
+def _dt(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    block = paragraph(_inlines_of(el, ctx, flow, depth), attrs_of(el))
+    if block is not None:
+        flow.out.append(block)
+
+
+def _figure(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    caption: tuple[Inline, ...] = ()
+    inner = Flow(flow.wrap)
+    text = el.text
+    if text and not text.isspace():
+        inner.add_inlines([Text(text)])
+    for child in el:
+        if child.tag == "figcaption":
+            inner.flush()
+            caption = block_inlines([*caption, *_inlines_of(child, ctx, inner, depth + 1)])
+        elif type(child.tag) is str:
+            handler = _BLOCK_HANDLERS.get(child.tag)
+            if handler is not None:
+                handler(child, ctx, inner, depth + 1)
+            else:
+                _inline_at_block_level(child, ctx, inner, depth + 1)
+        tail = child.tail
+        if tail and not tail.isspace():
+            inner.add_inlines([Text(tail)])
+    inner.flush()
+    if inner.out or caption:
+        flow.out.append(Figure(tuple(inner.out), caption, attrs_of(el)))
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def _table(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    flow.flush()
+    head: list[TableRow] = []
+    body: list[TableRow] = []
+    caption: list[Inline] = []
+    _rows(el, ctx, depth, flow.wrap, head, body, caption, in_head=False)
+    if head or body:
+        flow.out.append(Table((*head, *body), block_inlines(caption), attrs_of(el)))
+    elif caption:
+        block = paragraph(caption)
+        if block is not None:
+            flow.out.append(block)
+
+
+def _rows(
+    el: etree._Element,
+    ctx: Context,
+    depth: int,
+    wrap: Wrap,
+    head: list[TableRow],
+    body: list[TableRow],
+    caption: list[Inline],
+    *,
+    in_head: bool,
+) -> None:
+    stray = Flow(wrap)
+    text = el.text
+    if text and not text.isspace():
+        stray.add_inlines([Text(text)])
+    for child in el:
+        tag = child.tag
+        if tag == "tr":
+            _stray_row(stray, head if in_head else body, in_head)
+            stray = Flow(wrap)
+            row = _row(child, ctx, depth + 1, wrap, in_head)
+            if row.cells:
+                (head if in_head else body).append(row)
+        elif tag in ("thead", "tbody", "tfoot"):
+            _rows(child, ctx, depth + 1, wrap, head, body, caption, in_head=tag == "thead")
+        elif tag == "caption":
+            caption.extend(_inlines_of(child, ctx, stray, depth + 1))
+        elif tag in ("td", "th"):
+            body.append(TableRow((_cell(child, ctx, depth + 1, wrap),)))
+        elif tag in ("colgroup", "col"):
+            pass
+        elif type(tag) is str:
+            _stray_child(child, ctx, stray, depth + 1)
+        tail = child.tail
+        if tail and not tail.isspace():
+            stray.add_inlines([Text(tail)])
+    _stray_row(stray, head if in_head else body, in_head)
+
+
+def _stray_child(child: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    handler = _BLOCK_HANDLERS.get(child.tag)
+    if handler is not None:
+        handler(child, ctx, flow, depth)
+    else:
+        _inline_at_block_level(child, ctx, flow, depth)
+
+
+def _stray_row(stray: Flow, rows: list[TableRow], in_head: bool) -> None:
+    """Content a table holds outside its cells still reaches the reader, in a row."""
+    stray.flush()
+    if stray.out:
+        rows.append(TableRow((TableCell(tuple(stray.out), header=in_head),), in_head))
+
+
+def _row(el: etree._Element, ctx: Context, depth: int, wrap: Wrap, in_head: bool) -> TableRow:
+    cells: list[TableCell] = []
+    stray = Flow(wrap)
+    text = el.text
+    if text and not text.isspace():
+        stray.add_inlines([Text(text)])
+    for child in el:
+        if child.tag in ("td", "th"):
+            _stray_cell(stray, cells)
+            stray = Flow(wrap)
+            cells.append(_cell(child, ctx, depth + 1, wrap))
+        elif type(child.tag) is str:
+            _stray_child(child, ctx, stray, depth + 1)
+        tail = child.tail
+        if tail and not tail.isspace():
+            stray.add_inlines([Text(tail)])
+    _stray_cell(stray, cells)
+    return TableRow(tuple(cells), in_head, attrs_of(el))
+
+
+def _stray_cell(stray: Flow, cells: list[TableCell]) -> None:
+    stray.flush()
+    if stray.out:
+        cells.append(TableCell(tuple(stray.out)))
+
+
+def _cell(el: etree._Element, ctx: Context, depth: int, wrap: Wrap) -> TableCell:
+    return TableCell(
+        _children(el, ctx, depth, wrap),
+        el.tag == "th",
+        _span_count(el.get("colspan")),
+        _span_count(el.get("rowspan")),
+        attrs_of(el),
+    )
+
+
+def _span_count(value: str | None) -> int:
+    try:
+        return max(1, min(1000, int((value or "1").strip())))
+    except ValueError:
+        return 1
+
+
+def _nothing(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    return
+
+
+def _boundary(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    """Table parts, captions and the like out of place: a block boundary."""
+    flow.flush()
+    blocks_in(el, ctx, flow, depth)
+    flow.flush()
+
+
+_BLOCK_HANDLERS: dict[str, BlockHandler] = {
+    "p": _p,
+    "hr": _hr,
+    "pre": _pre,
+    "blockquote": _blockquote,
+    "dd": _blockquote,
+    "ul": _list,
+    "ol": _list,
+    "menu": _list,
+    "li": _stray_li,
+    "table": _table,
+    "figure": _figure,
+    "div": _container,
+    "dl": _container,
+    "details": _container,
+    "address": _container,
+    "center": _center,
+    "dt": _dt,
+    "summary": _dt,
+    "figcaption": _dt,
+    "caption": _dt,
+}
+_BLOCK_HANDLERS.update(dict.fromkeys(HEADINGS, _heading))
+_BLOCK_HANDLERS.update(dict.fromkeys(UNKNOWN_BLOCKS - {"menu"}, _unknown_block))
+_BLOCK_HANDLERS.update(
+    dict.fromkeys(("thead", "tbody", "tfoot", "tr", "td", "th", "body", "html"), _boundary)
+)
+_BLOCK_HANDLERS.update(dict.fromkeys(("colgroup", "col"), _nothing))
+
+
+__all__ = ["Flow", "blocks_in", "convert"]

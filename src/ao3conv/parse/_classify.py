@@ -1,0 +1,180 @@
+"""What kind of page is this? (§0 decision table). Pages that hold no work
+raise the matching :class:`~ao3conv.errors.NotAWorkError`, saying what the page
+is and what to do instead."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..errors import (
+    AdultContentGateError,
+    ListingPageError,
+    NotAnAo3PageError,
+    NotAWorkError,
+    RestrictedWorkError,
+    SeriesPageError,
+    SiteErrorPage,
+    UnrevealedWorkError,
+    WorkNotFoundError,
+)
+from ._selectors import (
+    ADULT_LINK,
+    BODY,
+    CAUTION,
+    CHAPTERS,
+    DOWNLOAD_MESSAGE,
+    DOWNLOAD_PREFACE,
+    FLASH_ERROR,
+    INDEX_LIST,
+    MAIN,
+    MAIN_HEADINGS,
+    NOTICES,
+    SERIES_META,
+    SIGNIN,
+    TITLE,
+    USERSTUFF,
+    WORK_META,
+    WORKSKIN,
+)
+from ._util import absolute, classes, squash, text_of
+
+WORK, DOWNLOAD, FRAGMENT = "work", "download", "fragment"
+
+_FETCH = "use `ao3conv fetch URL` (it handles this) or save the page again"
+
+
+def classify(root: etree._Element, *, url: str | None) -> str:
+    """``"work"``, ``"download"`` or ``"fragment"``; raises for any other page."""
+    if _is_download(root):
+        return DOWNLOAD
+    main = MAIN(root)
+    main_classes = classes(main[0]) if main else []
+    _check_errors(root, main_classes, url)
+    if WORK_META(root) and (WORKSKIN(root) or CHAPTERS(root)):
+        return WORK
+    _check_interstitials(root, main_classes, url)
+    _check_listings(root, main_classes, url)
+    if CHAPTERS(root) or USERSTUFF(root):
+        return FRAGMENT
+    if main:
+        raise ListingPageError(
+            f"this is an AO3 page ({_main_kind(main_classes)}), not a work: "
+            "open the work itself (its /works/N address) and save or fetch that",
+            url=url,
+        )
+    _check_rate_limit(root, url)
+    raise NotAnAo3PageError(
+        "this is not an AO3 work page (no AO3 work markup found): give a work page saved "
+        "from archiveofourown.org, AO3's Download → HTML file, or `ao3conv fetch` the work",
+        url=url,
+    )
+
+
+def _is_download(root: etree._Element) -> bool:
+    preface = DOWNLOAD_PREFACE(root)
+    return bool(preface) and bool(DOWNLOAD_MESSAGE(preface[0])) and bool(CHAPTERS(root))
+
+
+def _check_errors(root: etree._Element, main_classes: list[str], url: str | None) -> None:
+    if "errors" in main_classes or (
+        "system" in main_classes and any(c.startswith("error-") for c in main_classes)
+    ):
+        code = next((c[6:] for c in main_classes if c.startswith("error-")), "")
+        heading = _headings(root)
+        if code == "404":
+            raise WorkNotFoundError(
+                "this is AO3's 404 page: the work was deleted, hidden, or never existed "
+                "(check the work id)",
+                url=url,
+            )
+        raise SiteErrorPage(
+            f"this is AO3's error page ({heading or 'Error ' + code}), not the work: "
+            "AO3 may be busy or down for maintenance, try again later",
+            url=url,
+        )
+    heading = _headings(root)
+    for marker in (
+        "Timeout Error",
+        "Session Expired",
+        "Error 429",
+        "Too Many Requests",
+        "Error 503",
+        "Error 502",
+        "Error 500",
+    ):
+        if marker.lower() in heading.lower():
+            raise SiteErrorPage(
+                f"this is AO3's error page ({marker}), not the work: try again later",
+                url=url,
+            )
+
+
+def _check_interstitials(root: etree._Element, main_classes: list[str], url: str | None) -> None:
+    if "sessions-new" in main_classes or SIGNIN(root):
+        raise RestrictedWorkError(
+            "this is AO3's log-in page: the work is only for registered users (or hidden); "
+            "log in with `ao3conv fetch --login`, or save the page while logged in",
+            url=url,
+        )
+    heading = _headings(root)
+    adult_links = ADULT_LINK(root)
+    if "adult content warning" in heading.lower() or (CAUTION(root) and adult_links):
+        link = absolute(str(adult_links[0])) if adult_links else None
+        where = f" ({link})" if link else ""
+        raise AdultContentGateError(
+            "this is AO3's adult-content warning page, not the work: save the page after "
+            f"clicking 'Yes, Continue'{where}, or use `ao3conv fetch`",
+            url=url,
+        )
+    notices = " ".join(text_of(p) for p in NOTICES(root)).lower()
+    title = text_of(TITLE(root)[0]) if TITLE(root) else ""
+    if "will be revealed soon" in notices or title.startswith("Mystery Work"):
+        raise UnrevealedWorkError(
+            "this work is part of an ongoing challenge and not revealed yet (a 'Mystery "
+            "Work'): wait until the collection reveals it, then save or fetch it again",
+            url=url,
+        )
+    if FLASH_ERROR(root) and not CHAPTERS(root):
+        message = squash(" ".join(text_of(div) for div in FLASH_ERROR(root)))
+        raise RestrictedWorkError(
+            f"AO3 refused to show the work ('{message[:160]}'): log in with "
+            "`ao3conv fetch --login`, or check the address",
+            url=url,
+        )
+
+
+def _check_listings(root: etree._Element, main_classes: list[str], url: str | None) -> None:
+    if "series-show" in main_classes or SERIES_META(root):
+        raise SeriesPageError(
+            "this is an AO3 series page, not a work: convert its works one by one, "
+            "or give the series address to `ao3conv batch`",
+            url=url,
+        )
+    if any(c.endswith("-index") for c in main_classes) or INDEX_LIST(root):
+        raise ListingPageError(
+            f"this is an AO3 listing ({_main_kind(main_classes)}), not a work: open one "
+            "work from it, or give the listing address to `ao3conv batch`",
+            url=url,
+        )
+
+
+def _headings(root: etree._Element) -> str:
+    return " | ".join(text_of(h) for h in MAIN_HEADINGS(root)[:6])
+
+
+def _main_kind(main_classes: list[str]) -> str:
+    kinds = [c for c in main_classes if "-" in c or c in ("dashboard", "filtered")]
+    return " ".join(kinds) or "page"
+
+
+def _check_rate_limit(root: etree._Element, url: str | None) -> None:
+    body = BODY(root)
+    if squash(text_of(body[0]) if body else text_of(root)).startswith("Retry later"):
+        raise SiteErrorPage(
+            "this is AO3's rate-limit answer ('Retry later'), not a page: wait a few "
+            "minutes, then " + _FETCH,
+            url=url,
+        )
+
+
+__all__ = ["DOWNLOAD", "FRAGMENT", "WORK", "NotAWorkError", "classify"]

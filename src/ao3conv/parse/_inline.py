@@ -1,0 +1,303 @@
+"""Inline content: text, marks, links, images, line breaks.
+
+Two paths give the same model. :func:`fast_inlines` handles the shape of almost
+every AO3 paragraph (text, ``<br>`` and attribute-less marks holding only text)
+in one pass, applying the builder's rules itself: whitespace runs collapse,
+spaces at mark edges move outside, adjacent identical marks fuse, the block is
+trimmed at its ends and around line breaks. Everything else goes through
+:func:`inline_children`, which builds with :func:`ao3conv.model.mark`,
+:func:`~ao3conv.model.link` and friends. ``tests/test_parse_fastpath.py`` checks
+that both paths agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+from ..model import (
+    Image,
+    Inline,
+    Link,
+    Span,
+    Text,
+    inlines,
+    link,
+    mark,
+)
+from ._attrs import attrs_of, media_src, safe_href, safe_src
+from ._context import Context
+from ._fastnodes import LINE_BREAK, new_mark, new_text
+from ._tags import BLOCKS, DROPPED, MARKS, MEDIA, SPANS
+
+# Deeper nesting than this is flattened to plain text (iteratively), so no
+# recursion here or in any writer can exhaust Python's stack.
+MAX_DEPTH = 64
+
+_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
+_NEEDS_COLLAPSE = re.compile(r"[\t\n\r\f]|  ")
+
+Handler = Callable[[etree._Element, Context, list[Inline], int, bool], None]
+
+
+def collapse(text: str) -> str:
+    if _NEEDS_COLLAPSE.search(text) is None:
+        return text
+    return _SPACE_RUN.sub(" ", text)
+
+
+# --- fast path ------------------------------------------------------------------------
+
+
+def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
+    """The block inlines of ``el`` if it has the simple shape, else ``None``."""
+    for child in el:
+        tag = child.tag
+        if tag == "br":
+            continue
+        if tag not in MARKS or len(child) or child.keys():
+            return None
+    out: list[Inline] = []
+    parts: list[str] = []  # collapsed text not yet emitted
+    after = True  # at a block start, after a space or a line break
+    text = el.text
+    if text:
+        after = _add(parts, collapse(text), after)
+    for child in el:
+        tag = child.tag
+        if tag == "br":
+            _flush(out, parts, trim=True)
+            out.append(LINE_BREAK)
+            after = True
+        else:
+            after = _fast_mark(out, parts, MARKS[tag], collapse(child.text or ""), after)
+        tail = child.tail
+        if tail:
+            after = _add(parts, collapse(tail), after)
+    _flush(out, parts, trim=True)
+    return tuple(out)
+
+
+def _add(parts: list[str], text: str, after: bool) -> bool:
+    if after and text[:1] == " ":
+        text = text[1:]
+    if not text:
+        return after
+    parts.append(text)
+    return text[-1] == " "
+
+
+def _flush(out: list[Inline], parts: list[str], *, trim: bool) -> None:
+    if parts:
+        text = "".join(parts)
+        parts.clear()
+        if trim:
+            text = text.rstrip(" ")
+        if text:
+            out.append(new_text(text))
+
+
+def _fast_mark(out: list[Inline], parts: list[str], kind: type, text: str, after: bool) -> bool:
+    core = text.strip(" ")
+    if not core:  # an empty mark vanishes; a blank one leaves one space
+        return _add(parts, " ", after) if text else after
+    if text[0] == " ":
+        after = _add(parts, " ", after)
+    if parts:
+        _flush(out, parts, trim=False)
+        out.append(new_mark(kind, (new_text(core),)))
+    elif out and type(out[-1]) is kind:  # adjacent identical marks fuse
+        out[-1] = new_mark(kind, (new_text(out[-1].children[0].text + core),))  # type: ignore[union-attr]
+    else:
+        out.append(new_mark(kind, (new_text(core),)))
+    if text[-1] == " ":
+        parts.append(" ")
+        return True
+    return False
+
+
+# --- general path -----------------------------------------------------------------------
+
+
+def inline_children(
+    el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool
+) -> None:
+    """Append the inlines of ``el``'s content (not its tail) to ``out``."""
+    if depth > MAX_DEPTH:
+        flatten(el, ctx, out)
+        return
+    text = el.text
+    if text:
+        out.append(Text(text))
+    for child in el:
+        if type(child.tag) is str:
+            inline_element(child, ctx, out, depth, pre)
+        tail = child.tail
+        if tail:
+            out.append(Text(tail))
+
+
+def inline_element(
+    el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool
+) -> None:
+    """Append the inlines ``el`` itself becomes (without its tail)."""
+    tag = el.tag
+    handler = _HANDLERS.get(tag)
+    if handler is not None:
+        handler(el, ctx, out, depth, pre)
+    elif tag in DROPPED:
+        ctx.removed[tag] += 1
+    elif tag in BLOCKS:
+        _block_in_inline(el, ctx, out, depth, pre)
+    else:
+        ctx.unknown[tag] += 1
+        inline_children(el, ctx, out, depth + 1, pre)
+
+
+def _marked(kind: type) -> Handler:
+    def handle(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+        attrs = attrs_of(el)
+        if not attrs and kind in ctx.open_marks:  # <em> in <em> looks the same: no new mark
+            inline_children(el, ctx, out, depth + 1, pre)
+            return
+        kids: list[Inline] = []
+        ctx.open_marks.append(kind)
+        try:
+            inline_children(el, ctx, kids, depth + 1, pre)
+        finally:
+            ctx.open_marks.pop()
+        if pre:
+            content = inlines(kids, preformatted=True)
+            if content:
+                out.append(kind(content, attrs))
+        else:
+            out.extend(mark(kind, kids, attrs))
+
+    return handle
+
+
+def _span(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    attrs = attrs_of(el)
+    if attrs:
+        _marked(Span)(el, ctx, out, depth, pre)
+    else:
+        inline_children(el, ctx, out, depth + 1, pre)
+
+
+def _q(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    # Browsers draw quotation marks around <q>; readers expect to see them.
+    out.append(Text("“"))
+    _span(el, ctx, out, depth, pre)
+    out.append(Text("”"))
+
+
+def _anchor(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    href = safe_href(el.get("href"))
+    if href is None or Link in ctx.open_marks:  # no target, unsafe, or a link in a link
+        inline_children(el, ctx, out, depth + 1, pre)
+        return
+    kids: list[Inline] = []
+    ctx.open_marks.append(Link)
+    try:
+        inline_children(el, ctx, kids, depth + 1, pre)
+    finally:
+        ctx.open_marks.pop()
+    title = (el.get("title") or "").strip() or None
+    attrs = attrs_of(el)
+    if pre:
+        content = inlines(kids, preformatted=True)
+        if content:
+            out.append(Link(content, href, title, attrs))
+    else:
+        out.extend(link(kids, href, title, attrs))
+
+
+def _image(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    alt = (el.get("alt") or "").strip()
+    src = safe_src(el.get("src"))
+    if src is None:
+        if alt:
+            out.append(Text(alt))
+        return
+    out.append(
+        Image(
+            src,
+            alt,
+            (el.get("title") or "").strip() or None,
+            (el.get("width") or "").strip() or None,
+            (el.get("height") or "").strip() or None,
+            attrs_of(el),
+        )
+    )
+
+
+def _br(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    out.append(LINE_BREAK)
+
+
+def _nothing(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    return
+
+
+def _media(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    tag = el.tag
+    src = media_src(el.get("src") or (el.get("data") if tag == "object" else None))
+    if src is None and tag in ("audio", "video"):
+        for source in el.iter("source"):
+            src = media_src(source.get("src"))
+            if src is not None:
+                break
+    if src is not None:
+        out.extend(link([Text(f"{MEDIA[tag]}: {src}")], src))
+    else:
+        ctx.removed[tag] += 1
+    inline_children(el, ctx, out, depth + 1, pre)
+
+
+def _block_in_inline(
+    el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool
+) -> None:
+    """A block element where only inline content can go: its text on its own line."""
+    if out and out[-1] is not LINE_BREAK:
+        out.append(LINE_BREAK)
+    if el.tag != "hr":
+        inline_children(el, ctx, out, depth + 1, pre)
+        out.append(LINE_BREAK)
+
+
+def flatten(el: etree._Element, ctx: Context, out: list[Inline]) -> None:
+    """``el``'s text as plain inlines, walked with an explicit stack."""
+    if el.text:
+        out.append(Text(el.text))
+    stack = [(el, iter(el))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and node.tail:
+                out.append(Text(node.tail))
+            continue
+        tag = child.tag
+        if type(tag) is not str or tag in DROPPED:
+            if child.tail:
+                out.append(Text(child.tail))
+            continue
+        ctx.flattened += 1
+        if tag == "br" or tag in BLOCKS:
+            out.append(LINE_BREAK)
+        elif tag == "img" and child.get("alt"):
+            out.append(Text(child.get("alt") or ""))
+        if child.text:
+            out.append(Text(child.text))
+        stack.append((child, iter(child)))
+
+
+_HANDLERS: dict[str, Handler] = {tag: _marked(kind) for tag, kind in MARKS.items()}
+_HANDLERS.update(dict.fromkeys(SPANS, _span))
+_HANDLERS.update(dict.fromkeys(MEDIA, _media))
+_HANDLERS.update({"a": _anchor, "img": _image, "br": _br, "wbr": _nothing, "q": _q})
+
+__all__ = ["MAX_DEPTH", "collapse", "fast_inlines", "flatten", "inline_children", "inline_element"]

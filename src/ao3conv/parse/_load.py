@@ -1,0 +1,258 @@
+"""Input → clean UTF-8 bytes → one lxml tree.
+
+Reading: bytes as given; ``str`` is HTML text unless it has no ``<`` and names
+a file; path-likes are files. Files past the size cap are refused from their
+``stat`` before any byte is read.
+
+Decoding, in this order: a byte-order mark (UTF-8/16/32); then UTF-8 if the
+bytes are valid UTF-8 (AO3 only ever serves UTF-8, and non-ASCII text in any
+legacy charset is practically never valid UTF-8 by accident, so this also
+rescues pages whose saved label is wrong); then the charset the page declares,
+if it decodes cleanly; then ``bs4.UnicodeDammit`` (charset detection). The
+detector's guesses among the Western single-byte code pages are unreliable on
+short texts (it calls cp1252 "windows-1250"), so when it lands on one of those
+and cp1252 decodes cleanly, cp1252 wins: that is what a Windows browser saved.
+
+Cleaning: characters XML cannot carry (C0 controls other than tab/newline/CR,
+U+FFFE/U+FFFF, also when written as character references) are removed before
+parsing, so no writer can emit a broken EPUB from them.
+
+Parsing: one ``lxml.etree.HTMLParser`` per thread, comments and processing
+instructions dropped, ``huge_tree`` so no text node is cut. libxml2 stops
+(silently dropping the rest of the page) past 2048 nested elements; when that
+happens the page is re-serialised with its nesting capped (``_deep``) and parsed
+again, so no text is lost.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import threading
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import InputError, InputTooLargeError, NotAnAo3PageError
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+# C0 controls XML 1.0 forbids (tab, LF and CR are allowed).
+_C0 = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
+_C0_TABLE = dict.fromkeys([*_C0, 0xFFFE, 0xFFFF])
+_NONCHARS = re.compile(rb"\xef\xbf[\xbe\xbf]")
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""",
+    re.I,
+)
+_WESTERN = {
+    "cp1250",
+    "cp1252",
+    "cp1254",
+    "latin-1",
+    "iso8859-1",
+    "iso8859-2",
+    "iso8859-9",
+    "iso8859-15",
+    "mac-roman",
+    "mac-latin2",
+    "cp850",
+}
+
+_local = threading.local()
+
+
+def read(source: bytes | str | os.PathLike[str], max_bytes: int) -> tuple[bytes | str, str]:
+    """The raw input and a short name for messages."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        _check_size(len(data), max_bytes, "the input")
+        return data, "the input"
+    if isinstance(source, str):
+        if "<" not in source and _looks_like_path(source):
+            return _read_file(Path(source), max_bytes), source
+        _check_size(len(source), max_bytes, "the input")
+        return source, "the input"
+    if isinstance(source, os.PathLike):
+        path = Path(os.fspath(source))
+        return _read_file(path, max_bytes), str(path)
+    raise InputError(
+        f"cannot read a {type(source).__name__}: give the page as bytes, HTML text or a file path"
+    )
+
+
+def _looks_like_path(text: str) -> bool:
+    stripped = text.strip()
+    return (
+        bool(stripped)
+        and "\n" not in stripped
+        and len(stripped) < 4096
+        and not (stripped.startswith("{"))
+    )
+
+
+def _check_size(size: int, max_bytes: int, name: str) -> None:
+    if size > max_bytes:
+        raise InputTooLargeError(
+            f"{name} is {size:,} bytes, over the {max_bytes:,}-byte limit: "
+            "raise max_bytes if this really is one AO3 page"
+        )
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise InputError(f"{path} is a folder, not a saved AO3 page: give the .html file")
+        _check_size(size, max_bytes, str(path))
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except PermissionError:
+        raise InputError(f"cannot read {path}: permission denied") from None
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    _check_size(len(data), max_bytes, str(path))
+    return data
+
+
+# --- decoding ----------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def to_text_or_utf8(data: bytes) -> bytes | str:
+    """UTF-8 bytes when the input already is UTF-8 (the fast, common case);
+    otherwise the decoded text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "replace")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_legacy(data)
+    return data
+
+
+def _decode_legacy(data: bytes) -> str:
+    declared = _declared_encoding(data[:4096])
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    # bs4 is the right tool here: encoding detection for saved files.
+    from bs4 import UnicodeDammit
+
+    dammit = UnicodeDammit(data, is_html=True)
+    guess = _codec_name(dammit.original_encoding)
+    if guess in _WESTERN:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    if dammit.unicode_markup is not None:
+        return dammit.unicode_markup
+    return data.decode("utf-8", "replace")
+
+
+def _declared_encoding(head: bytes) -> str | None:
+    match = _DECLARED.search(head)
+    if match is None:
+        return None
+    name = _codec_name((match[1] or match[2]).decode("ascii", "replace"))
+    # Browsers read latin-1 and ASCII labels as windows-1252 (WHATWG Encoding).
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    return None if name in (None, "utf-8") else name
+
+
+def _codec_name(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def clean_utf8(data: bytes | str) -> bytes:
+    """UTF-8 bytes without characters XML forbids."""
+    if isinstance(data, str):
+        if data.startswith("\ufeff"):
+            data = data[1:]
+        data = data.translate(_C0_TABLE).encode("utf-8", "replace")
+    else:
+        data = data.translate(None, _C0)
+        if _NONCHARS.search(data) is not None:
+            data = _NONCHARS.sub(b"", data)
+    if _CHAR_REF.search(data) is not None:
+        data = _CHAR_REF.sub(_char_ref, data)
+    return data
+
+
+def _char_ref(match: re.Match[bytes]) -> bytes:
+    hex_digits, digits = match.group(1), match.group(2)
+    value = int(hex_digits, 16) if hex_digits else int(digits)
+    if value in (0x9, 0xA, 0xD) or 0x20 <= value <= 0xD7FF or 0xE000 <= value <= 0xFFFD:
+        return match.group(0)
+    if 0x10000 <= value <= 0x10FFFF:
+        return match.group(0)
+    return b""
+
+
+# --- parsing --------------------------------------------------------------------------
+
+
+def _parser() -> etree.HTMLParser:
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = etree.HTMLParser(
+            encoding="utf-8",
+            remove_comments=True,
+            remove_pis=True,
+            huge_tree=True,
+            no_network=True,
+        )
+    return parser
+
+
+def parse_html(data: bytes) -> etree._Element:
+    """The page's root element (UTF-8 bytes in)."""
+    root = _parse_once(data)
+    if _too_deep(_parser()):
+        from ._deep import cap_nesting
+
+        root = _parse_once(cap_nesting(data.decode("utf-8", "replace")).encode("utf-8"))
+    if root is None:
+        raise NotAnAo3PageError(
+            "the input holds no HTML at all: give a saved AO3 work page or `ao3conv fetch` it"
+        )
+    return root
+
+
+def _parse_once(data: bytes) -> etree._Element | None:
+    if not data.strip():
+        return None
+    try:
+        root = etree.fromstring(data, _parser())
+    except (etree.LxmlError, ValueError):
+        return None
+    return root
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any(
+        "depth" in entry.message
+        for entry in parser.error_log
+        if entry.type_name == "ERR_RESOURCE_LIMIT"
+    )
