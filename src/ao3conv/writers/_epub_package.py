@@ -8,8 +8,9 @@ writer is subclassed rather than patched:
 * documents are :class:`LazyDocument` items: their XHTML is built only when
   ebooklib writes them (never re-parsed as ebooklib's ``EpubHtml`` would), so
   one chapter tree lives at a time;
-* deflate runs at level 1: on prose it gives files within ~15% of level 6's
-  size at a quarter of the time (compressing is a large part of writing a book);
+* deflating is a large part of writing a book, so it runs at level 1 and, when
+  the ``isal`` package (Intel's ISA-L) is installed, with its deflate: about 3x
+  zlib's speed, files a little smaller than zlib's level 1;
 * the nav document is ours (ebooklib's has no reading-order landmarks), and the
   NCX says its depth (ebooklib writes 0).
 """
@@ -65,11 +66,20 @@ class CoverImage(epub.EpubCover):  # type: ignore[misc]
         self.content = content
 
 
+def _fast_deflate() -> Any:
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return None
+    return isal_zlib
+
+
 class _FixedZip:
     """``writestr`` as ebooklib calls it, with fixed metadata for identical bytes."""
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
         self._archive = archive
+        self._deflate = _fast_deflate()
 
     def writestr(self, name: str, data: bytes | str,
                  compress_type: int = zipfile.ZIP_DEFLATED) -> None:
@@ -77,8 +87,16 @@ class _FixedZip:
         info.compress_type = compress_type
         info.create_system = 3  # "Unix", whatever the platform
         info.external_attr = 0o100644 << 16
-        # A hand-made ZipInfo carries no level: say it, or zlib's default (6) applies.
-        self._archive.writestr(info, data, compresslevel=COMPRESS_LEVEL)
+        info._compresslevel = COMPRESS_LEVEL  # else zlib's default level (6) applies
+        with self._archive.open(info, "w") as entry:
+            if self._deflate is not None and compress_type == zipfile.ZIP_DEFLATED and hasattr(
+                entry, "_compressor"
+            ):
+                # zipfile's own writer (CRC, sizes, headers), ISA-L's deflate stream.
+                entry._compressor = self._deflate.compressobj(
+                    COMPRESS_LEVEL, self._deflate.DEFLATED, -15
+                )
+            entry.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 class PackageWriter(epub.EpubWriter):  # type: ignore[misc]
