@@ -13,6 +13,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional
 
@@ -84,7 +85,7 @@ def reported(label: str, debug: bool, failures: list[str]) -> Iterator[None]:
 
 def load_input(source: str) -> Work:
     """A work from a file path, or from standard input when ``source`` is ``-``."""
-    from . import parse
+    from .parse import parse
 
     if source == "-":
         return parse(sys.stdin.buffer.read())
@@ -197,7 +198,8 @@ def run_exports(
     for source in inputs:
         with reported(source, debug, failures):
             work = load(source)
-            where = save(work, _with_images(plan, work, source, find_images) if images else plan)
+            named = replace(plan, fallback_name=Path(source).stem if source != "-" else "untitled")
+            where = save(work, _with_images(named, work, source, find_images) if images else named)
             if where != "stdout":
                 say(f"{source} → {where}")
     finish(failures, len(inputs))
@@ -210,7 +212,7 @@ def _with_images(
 
     base = Path(source).parent if source != "-" else Path.cwd()
     found = find_images(work, source) if find_images else resolve_images(work, base)
-    return OutputPlan(plan.format, plan.output, plan.force, plan.many, {**plan.options, "images": found})
+    return replace(plan, options={**plan.options, "images": found})
 
 
 # --- commands ------------------------------------------------------------------------

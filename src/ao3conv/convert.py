@@ -32,6 +32,7 @@ class OutputPlan:
     force: bool = False
     many: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
+    fallback_name: str = "untitled"  # for works without a title (bare fragments)
 
 
 def choose_format(fmt: str | None, output: str | None) -> str:
@@ -54,11 +55,11 @@ def target_path(work: Work, plan: OutputPlan) -> Path | None:
             raise FormatError("-o - (stdout) takes one input at a time")
         return None
     if output is None:
-        return inside(Path.cwd(), default_filename(work, extension))
+        return inside(Path.cwd(), default_filename(work, extension, plan.fallback_name))
     path = Path(output)
     if path.is_dir() or output.endswith(("/", "\\")):
         path.mkdir(parents=True, exist_ok=True)
-        return inside(path, default_filename(work, extension))
+        return inside(path, default_filename(work, extension, plan.fallback_name))
     if plan.many:
         raise FormatError(
             f"-o {output} is a file name but there are several inputs: give a folder instead"
@@ -102,7 +103,7 @@ def _save_split(work: Work, plan: OutputPlan, options: dict[str, Any]) -> str:
     notes = options.pop("notes", "keep")
     files: Mapping[str, bytes] = write_files(apply_notes_policy(work, notes), **options)
     base = Path(plan.output) if plan.output else Path.cwd()
-    folder = inside(base, safe_filename(default_stem(work))) if plan.many or not plan.output else base
+    folder = inside(base, safe_filename(default_stem(work, plan.fallback_name))) if plan.many or not plan.output else base
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         write_atomic(inside(folder, name), data, force=plan.force)

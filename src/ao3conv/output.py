@@ -59,14 +59,19 @@ def safe_filename(stem: str, extension: str = "", *, max_bytes: int = MAX_NAME_B
     return sanitize_filename(name + suffix, platform="universal", max_len=max_bytes)
 
 
-def default_stem(work: Work) -> str:
-    """``{creators} - {title}`` as the default output name (before making it safe)."""
-    creators = ", ".join(work.authors) or "Anonymous"
-    return f"{creators} - {work.title}"
+def default_stem(work: Work, fallback: str = "untitled") -> str:
+    """``{creators} - {title}`` as the default output name (before making it safe).
+
+    A page without a title (a bare fragment) is named after its work id, else
+    ``fallback`` (the CLI passes the input file's name); unknown creators are left out.
+    """
+    title = work.title.strip() or (f"Work {work.id}" if work.id else fallback)
+    creators = ", ".join(work.authors)
+    return f"{creators} - {title}" if creators else title
 
 
-def default_filename(work: Work, extension: str) -> str:
-    return safe_filename(default_stem(work), extension)
+def default_filename(work: Work, extension: str, fallback: str = "untitled") -> str:
+    return safe_filename(default_stem(work, fallback), extension)
 
 
 def inside(folder: Path, name: str) -> Path:
