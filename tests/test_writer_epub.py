@@ -56,8 +56,15 @@ from ao3conv.model import (
     Work,
     iter_block_inlines,
 )
+from ao3conv.parse import parse
+from conftest import page_paths
 from epubcheck import XHTML, Book, inline_text, leaf_texts
 from strategies import works
+
+# Pages that hold a work (the others are gates, listings, series and error pages).
+WORK_PAGES = [path for path in page_paths() if path.name.startswith(
+    ("work-", "chapter-page", "download-html", "fragment2022-work", "fragment2022-chapter",
+     "fragment2022-last-chapter", "seed_"))]
 
 OPF = {"o": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 NS = {"x": XHTML[1:-1], "epub": "http://www.idpf.org/2007/ops"}
@@ -330,6 +337,15 @@ def test_every_region_reads_back_in_order(name: str) -> None:
     elif options.get("notes") == "drop":
         work = ao3conv.model.apply_notes_policy(work, "drop")
     assert_reads_back(work, data, embedded=options.get("images", {}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("page", WORK_PAGES, ids=lambda path: path.stem)
+def test_every_corpus_work_reads_back_and_stays_inert(page) -> None:
+    work = parse(page)
+    data = ao3conv.write(work, "epub", work_skin=True)
+    assert_reads_back(work, data)
+    assert_nothing_active(data)
+    assert data == ao3conv.write(parse(page), "epub", work_skin=True)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -1,0 +1,110 @@
+"""Every book the EPUB writer makes passes the real EPUBCheck: no fatal error, error or warning.
+
+All books (corpus pages, the seed fragment, hostile titles, hand-built works,
+hypothesis-generated works) are written first and checked in one EPUBCheck JVM
+(see tests/epubcheck.py), because starting EPUBCheck costs seconds and checking a
+book a fraction of one.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import ao3conv
+from ao3conv.model import Chapter, Creator, Language, SeriesLink, Work
+from ao3conv.parse import parse
+from epubcheck import Report, check_books
+from strategies import works
+from test_writer_epub import CASES, HOSTILE, WORK_PAGES, para
+
+HOSTILE_TITLES = {
+    "quotes": "\"Double\" and 'single' quotes",
+    "markup": "<script>alert(1)</script> & <b>bold</b> &amp; &lt;",
+    "slashes": "A/B \\ C // D: E?",
+    "emoji": "😀👍🏽🏳️‍🌈 emoji title",
+    "rtl": "שלום עולם — مرحبا بالعالم",
+    "everything": HOSTILE,
+}
+GENERATED = 12
+
+
+def _hostile_title_work(title: str) -> Work:
+    return Work(title=title, creators=(Creator(title),), fandoms=(title,), tags=(title,),
+                series=(SeriesLink(title, 1, 1),), language=Language("?", "he"),
+                chapters=(Chapter(1, title=title, body=(para(title),)),
+                          Chapter(2, title=title, body=(para(title),))))
+
+
+def _generated_works() -> list[Work]:
+    found: list[Work] = []
+
+    @settings(max_examples=GENERATED, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(works())
+    def collect(work: Work) -> None:
+        found.append(work)
+
+    collect()
+    return found
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
+    folder = tmp_path_factory.mktemp("epubcheck")
+    books: dict[str, Path] = {}
+
+    def add(name: str, data: bytes) -> None:
+        books[name] = folder / f"{name}.epub"
+        books[name].write_bytes(data)
+
+    for name, (factory, options) in CASES.items():
+        add(name, ao3conv.write(factory(), "epub", **options))
+    for name, title in HOSTILE_TITLES.items():
+        add(f"title-{name}", ao3conv.write(_hostile_title_work(title), "epub"))
+    for path in WORK_PAGES:
+        add(f"page-{path.stem}", ao3conv.write(parse(path), "epub", work_skin=True))
+    for index, work in enumerate(_generated_works()):
+        add(f"generated-{index:02d}", ao3conv.write(work, "epub", work_skin=True,
+                                                     cover=False if index % 2 else None))
+    add("broken-on-purpose", _broken_book())
+    checked = check_books(list(books.values()))
+    return {name: checked[path.resolve()] for name, path in books.items()}
+
+
+@pytest.mark.parametrize("name", [
+    *sorted(CASES), *(f"title-{name}" for name in HOSTILE_TITLES),
+    *(f"page-{path.stem}" for path in WORK_PAGES),
+])
+def test_epubcheck_finds_no_problem(reports: dict[str, Report], name: str) -> None:
+    report = reports[name]
+    assert report.problems == [], "\n".join(map(str, report.problems))
+
+
+def test_generated_works_pass_epubcheck(reports: dict[str, Report]) -> None:
+    generated = {name: r for name, r in reports.items() if name.startswith("generated-")}
+    assert len(generated) >= GENERATED // 2
+    failing = {name: list(map(str, r.problems)) for name, r in generated.items() if r.problems}
+    assert failing == {}
+
+
+def test_epubcheck_would_notice_a_broken_book(reports: dict[str, Report]) -> None:
+    """The check is real: the book broken on purpose has the findings expected."""
+    assert {m.id for m in reports["broken-on-purpose"].problems} >= {"RSC-005", "RSC-012"}
+
+
+def _broken_book() -> bytes:
+    """A valid book with an HTML4 attribute and a link to nowhere slipped in."""
+    good = ao3conv.write(CASES["oneshot"][0](), "epub", cover=False)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("chapter-001.xhtml"):
+                data = data.replace(b"<p>", b'<p align="center"><a href="#nowhere">x</a>', 1)
+            target.writestr(info, data)
+    return broken.getvalue()
