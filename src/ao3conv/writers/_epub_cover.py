@@ -225,9 +225,14 @@ def _raster_cover(data: bytes) -> tuple[str, str, bytes]:
             out = io.BytesIO()
             image.convert("RGBA" if "A" in image.getbands() else "RGB").save(out, "PNG")
             return "image/png", "png", out.getvalue()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError:
         raise InputError(
-            f"the cover is not an image ao3conv can read ({error}); use a PNG, JPEG, GIF or SVG"
+            "the cover image has too many pixels to be safe to open; use a smaller image"
+        ) from None
+    except (OSError, ValueError, SyntaxError):
+        raise InputError(
+            "the cover is not an image ao3conv can read (or it is damaged); "
+            "use a PNG, JPEG, GIF or SVG file"
         ) from None
 
 
