@@ -1,0 +1,477 @@
+"""The batch against a loopback AO3 imitation: lists, series, listings, faults, reruns, updates.
+
+The server is ``tests/ao3_server.py`` (the fetcher's), extended here with listing pages
+addressed with their query (``?page=2``), and with work pages made from a real one with
+each work's own id, title, chapter count and date. Requests are 0.05 s apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ao3_server import WORK_PAGE, FakeAo3, Fault, WorkSpec, _Handler, page
+from ao3conv.batch import STATE_NAME, BatchEvent, export_batch
+from ao3conv.model import Work
+
+DELAY = 0.05
+FAST = {"delay": DELAY, "backoff": 0.05, "max_tries": 3}
+
+
+# --- the imitation -------------------------------------------------------------------------
+
+
+class _ListingHandler(_Handler):
+    # Headers and body go out in two writes: without this, Nagle's algorithm and the
+    # client's delayed ACK stall every response 40 ms.
+    disable_nagle_algorithm = True
+
+    def _route(self, path: str) -> None:
+        listing = self.ao3.listings.get(self.path)  # type: ignore[attr-defined]
+        if listing is None:
+            super()._route(path)
+        elif listing[1] and self._session().user is None:
+            self._login_wall(restricted=False)
+        else:
+            self._send(200, listing[0])
+
+
+class ListingAo3(FakeAo3):
+    """FakeAo3 plus listing pages keyed by path *and* query, and easy work pages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listings: dict[str, tuple[bytes, bool]] = {}
+        self._server.RequestHandlerClass = type("Handler", (_ListingHandler,), {"ao3": self})
+        # Stopping waits for the serving loop's next poll: poll often, stop fast.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    def put_work(self, work_id: int, title: str, chapters: str = "1/1",
+                 updated: str | None = None, creator: str = "nianeyna") -> None:
+        self.state.works[work_id] = WorkSpec(work_page(work_id, title, chapters, updated, creator))
+
+    def put_listing(self, path: str, works: list[dict[str, Any]], *, title: str = "Listing",
+                    next_path: str | None = None, login: bool = False) -> None:
+        self.listings[path] = (listing_page(works, title, next_path), login)
+
+    def work_requests(self, work_id: int | None = None) -> list[str]:
+        prefix = f"/works/{work_id}" if work_id else "/works/"
+        return [r.path for r in self.requests_to(prefix)]
+
+
+def work_page(work_id: int, title: str, chapters: str = "1/1", updated: str | None = None,
+              creator: str = "nianeyna") -> bytes:
+    """The real single-work page, as work ``work_id`` with this title, chapters and date."""
+    body = page(WORK_PAGE).replace(b"23009290", str(work_id).encode())
+    body = body.replace(b"My Aim Is Steady And True", html.escape(title).encode())
+    body = body.replace(b">nianeyna</a>", f">{html.escape(creator)}</a>".encode())
+    body = body.replace(b'<dd class="chapters">1/1</dd>',
+                        f'<dd class="chapters">{chapters}</dd>'.encode())
+    if updated:
+        status = f'<dt class="status">Updated:</dt><dd class="status">{updated}</dd>'
+        body = body.replace(b'<dt class="words">', status.encode() + b'<dt class="words">', 1)
+    return body
+
+
+def listing_page(works: list[dict[str, Any]], title: str, next_path: str | None) -> bytes:
+    """A listing in AO3's blurb markup (``ao3-structure.md`` §5)."""
+    blurbs = []
+    for work in works:
+        if "series_id" in work:  # a bookmarked series
+            s = work["series_id"]
+            blurbs.append(
+                f'<li id="bookmark_{s}" class="bookmark blurb group series-{s} user-1" '
+                f'role="article"><div class="header module"><h4 class="heading">'
+                f'<a href="/series/{s}">A series</a></h4></div></li>'
+            )
+            continue
+        n = work["id"]
+        date = dt.date.fromisoformat(work.get("date", "2020-03-04")).strftime("%d %b %Y")
+        series = ""
+        if "series" in work:
+            sid, position = work["series"]
+            series = (f'<ul class="series"><li>Part <strong>{position}</strong> of '
+                      f'<a href="/series/{sid}">Saga</a></li></ul>')
+        blurbs.append(
+            f'<li id="work_{n}" class="work blurb group work-{n} user-1" role="article">'
+            f'<div class="header module"><h4 class="heading"><a href="/works/{n}">'
+            f'{html.escape(work.get("title", f"Work {n}"))}</a> by '
+            f'<a rel="author" href="/users/u/pseuds/u">u</a></h4>'
+            f'<p class="datetime">{date}</p></div>{series}'
+            f'<dl class="stats"><dt class="chapters">Chapters:</dt>'
+            f'<dd class="chapters">{work.get("chapters", "1/1")}</dd></dl></li>'
+        )
+    pagination = ""
+    if next_path:
+        pagination = (f'<ol class="pagination actions pagy" role="navigation"><li class="next">'
+                      f'<a rel="next" href="{html.escape(next_path)}">Next →</a></li></ol>')
+    return (f'<!DOCTYPE html><html><body><div id="main" class="works-index region">'
+            f'<h2 class="heading">{html.escape(title)}</h2>'
+            f'<ol class="work index group">{"".join(blurbs)}</ol>{pagination}'
+            f'</div></body></html>').encode()
+
+
+@pytest.fixture
+def ao3() -> Iterator[ListingAo3]:
+    server = ListingAo3().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def run(ao3: ListingAo3, lists: list[str], out: Path, events: list[BatchEvent] | None = None,
+        **options: Any):
+    settings = {**FAST, "format": "json", "cache_dir": out.parent / "cache", **options}
+    progress = events.append if events is not None else None
+    return export_batch(lists, out, base_url=ao3.base_url, progress=progress, **settings)
+
+
+def exported(path: str | Path) -> Work:
+    return Work.from_json(Path(path).read_bytes())
+
+
+def write_list(tmp_path: Path, *lines: str) -> str:
+    reading = tmp_path / "list.txt"
+    reading.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(reading)
+
+
+def assert_spacing(ao3: FakeAo3, delay: float = DELAY, jitter: float = 0.02) -> None:
+    """No burst: any k+1 requests span at least k delays, give or take the time a request
+    takes to arrive (measured where AO3 would see it, on the server)."""
+    times = [r.at for r in ao3.log]
+    for i, start in enumerate(times):
+        for k, end in enumerate(times[i + 1:], start=1):
+            assert end - start >= k * delay - jitter, (i, k, end - start)
+
+
+# --- lists and reruns ----------------------------------------------------------------------
+
+
+def test_a_reading_list_becomes_one_valid_file_per_work(ao3: ListingAo3, tmp_path: Path) -> None:
+    for n in (101, 102, 103):
+        ao3.put_work(n, f"Story {n}", creator=f"writer{n}")
+    reading = write_list(tmp_path, "# to keep", "101", "", f"{ao3.base_url}/works/102",
+                         "https://archiveofourown.org/works/103/chapters/5")
+    result = run(ao3, [reading], tmp_path / "out")
+
+    assert result.ok and result.counts["exported"] == 3
+    for outcome, n in zip(result.outcomes, (101, 102, 103), strict=True):
+        work = exported(outcome.path)
+        assert (work.title, work.authors) == (f"Story {n}", (f"writer{n}",))
+        assert Path(outcome.path).name == f"writer{n} - Story {n}.json"
+        assert ao3.work_requests(n) == [f"/works/{n}?view_adult=true&view_full_work=true"]
+    assert_spacing(ao3)
+    assert not (tmp_path / "out" / "failed.txt").exists()
+
+
+def test_a_rerun_asks_ao3_nothing_for_finished_works(ao3: ListingAo3, tmp_path: Path) -> None:
+    for n in (1, 2, 3):
+        ao3.put_work(n, f"Story {n}")
+    reading = write_list(tmp_path, "1", "2", "3")
+    run(ao3, [reading], tmp_path / "out")
+    before = len(ao3.log)
+    cache = tmp_path / "cache"
+    for file in cache.iterdir():  # not even the page cache is what saves the request
+        file.unlink()
+
+    again = run(ao3, [reading], tmp_path / "out")
+    assert len(ao3.log) == before
+    assert [o.status for o in again.outcomes] == ["skipped"] * 3
+    assert again.ok
+
+
+def test_a_deleted_output_file_is_exported_again(ao3: ListingAo3, tmp_path: Path) -> None:
+    ao3.put_work(1, "Story")
+    first = run(ao3, ["1"], tmp_path / "out")
+    Path(first.outcomes[0].path).unlink()
+    again = run(ao3, ["1"], tmp_path / "out", use_cache=False)
+    assert again.outcomes[0].status == "exported"
+    assert exported(again.outcomes[0].path).title == "Story"
+
+
+def test_works_with_the_same_name_both_survive(ao3: ListingAo3, tmp_path: Path) -> None:
+    ao3.put_work(10, "Same")
+    ao3.put_work(20, "Same")
+    ao3.put_work(30, "CON")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "Same (30).json").write_text("someone else's file")
+    result = run(ao3, ["10", "20", "30"], out, name_template="{title}")
+    names = [Path(o.path).name for o in result.outcomes]
+    assert names[:2] == ["Same.json", "Same (20).json"]
+    assert names[2] != "CON.json"  # a reserved name on Windows
+    assert [exported(o.path).id for o in result.outcomes] == [10, 20, 30]
+    assert (out / "Same (30).json").read_text() == "someone else's file"
+
+    # Next time each work keeps its own name: nothing is overwritten by the other.
+    ao3.put_work(20, "Same", chapters="2/2")
+    run(ao3, ["10", "20"], out, name_template="{title}", update=True, use_cache=False)
+    assert exported(out / "Same.json").id == 10
+    assert exported(out / "Same (20).json").chapter_count == 2
+
+
+def test_the_name_template_makes_folders_inside_the_output(ao3: ListingAo3, tmp_path: Path) -> None:
+    ao3.put_work(5, "../../escape")
+    result = run(ao3, ["5"], tmp_path / "out",
+                 name_template="../{rating}/{fandom}/{series}/{id} {title}")
+    path = Path(result.outcomes[0].path)
+    assert path.is_relative_to((tmp_path / "out").resolve())
+    relative = path.relative_to((tmp_path / "out").resolve())
+    assert ".." not in relative.parts
+    assert relative.name.startswith("5 ")
+
+
+# --- series and listings -------------------------------------------------------------------
+
+
+def test_series_and_listings_expand_in_order_through_pagination(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    for n in range(1, 8):
+        ao3.put_work(n, f"Story {n}")
+    ao3.put_listing("/series/9", [{"id": 1, "series": (9, 1)}, {"id": 2, "series": (9, 2)}],
+                    title="Saga", next_path="/series/9?page=2")
+    ao3.put_listing("/series/9?page=2", [{"id": 3, "series": (9, 3)}], title="Saga")
+    ao3.put_listing("/tags/Angst/works", [{"id": 5}, {"id": 2}],
+                    next_path="/tags/Angst/works?page=2")
+    ao3.put_listing("/tags/Angst/works?page=2", [{"id": 4}])
+    reading = write_list(tmp_path, "https://archiveofourown.org/series/9", "7",
+                         "https://archiveofourown.org/tags/Angst/works")
+    events: list[BatchEvent] = []
+    result = run(ao3, [reading], tmp_path / "out", events=events,
+                 name_template="{series}/{series_position} {title}")
+
+    assert [o.work_id for o in result.outcomes] == [1, 2, 3, 7, 5, 4]
+    assert all(len(ao3.work_requests(n)) == 1 for n in (1, 2, 3, 4, 5, 7))
+    assert Path(result.outcomes[2].path).parent.name == "Saga"
+    totals = [e.total for e in events if e.kind == "total"]
+    assert totals == [6]
+    assert_spacing(ao3)
+
+
+def test_a_bookmarked_series_is_expanded_where_it_is_listed(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    for n in (1, 2, 3, 4):
+        ao3.put_work(n, f"Story {n}")
+    ao3.put_listing("/series/7", [{"id": 3, "series": (7, 1)}, {"id": 2, "series": (7, 2)}])
+    ao3.put_listing("/users/u/bookmarks", [{"id": 1}, {"series_id": 7}, {"id": 4}, {"id": 2}])
+    result = run(ao3, [f"{ao3.base_url}/users/u/bookmarks"], tmp_path / "out")
+    assert [o.work_id for o in result.outcomes] == [1, 3, 2, 4]
+    assert result.ok
+
+
+def test_a_refused_password_fails_only_the_restricted_works_and_is_tried_once(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    ao3.add_user("reader", "right password")
+    for n in (1, 2, 3, 4, 5):
+        ao3.put_work(n, f"Story {n}")
+    for n in (2, 3, 5):
+        ao3.state.works[n].restricted = True
+    works = ["1", "2", "3", "4"]
+    first = run(ao3, works, tmp_path / "out", username="reader", password="right password")
+    assert first.ok and ao3.state.login_posts == 1
+
+    # Checking for updates (pages fetched fresh) and a new work (the usual way), with a
+    # mistyped password: one login attempt in all, and the open works are still checked.
+    result = run(ao3, [*works, "5"], tmp_path / "out", update=True, use_cache=False,
+                 username="reader", password="wrong password")
+    statuses = [o.status for o in result.outcomes]
+    assert statuses == ["unchanged", "failed", "failed", "unchanged", "failed"]
+    assert "did not accept" in (result.outcomes[1].reason or "")
+    assert ao3.state.login_posts == 2  # AO3 locks accounts after repeated failures
+
+
+def test_a_listing_that_needs_a_login_says_so(ao3: ListingAo3, tmp_path: Path) -> None:
+    ao3.put_work(1, "Later")
+    ao3.add_user("reader", "secret password")
+    ao3.put_listing("/users/reader/readings?show=to-read", [{"id": 1}], login=True)
+    url = f"{ao3.base_url}/users/reader/readings?show=to-read"
+
+    refused = run(ao3, [url], tmp_path / "out")
+    assert refused.outcomes[0].status == "failed"
+    assert "--username" in (refused.outcomes[0].reason or "")
+
+    logged = run(ao3, [url], tmp_path / "out", username="reader", password="secret password")
+    assert [o.status for o in logged.outcomes] == ["exported"]
+    written = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert b"secret password" not in written  # not in outputs, state, cache or lists
+
+
+# --- faults --------------------------------------------------------------------------------
+
+
+def test_faults_are_waited_out_and_every_work_ends_as_a_file(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    for n in (1, 2, 3, 4):
+        ao3.put_work(n, f"Story {n}")
+    ao3.fail("/works/1", Fault.rate_limited(1))  # AO3 sends whole seconds
+    ao3.fail("/works/2", Fault.unavailable(), Fault.unavailable())
+    ao3.fail("/works/3", Fault.dropped())
+    events: list[BatchEvent] = []
+    result = run(ao3, ["1", "2", "3", "4"], tmp_path / "out", events=events)
+
+    assert [o.status for o in result.outcomes] == ["exported"] * 4
+    waits = [e.message for e in events if e.kind == "wait"]
+    assert len(waits) == 4
+    assert "AO3 asked us to wait" in waits[0]
+    requests = ao3.work_requests(1)
+    assert len(requests) == 2
+    first, second = [r.at for r in ao3.requests_to("/works/1")]
+    assert second - first >= 1 - 0.005  # Retry-After honoured
+    assert_spacing(ao3)
+
+
+def test_a_work_that_still_fails_is_recorded_and_the_batch_goes_on(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    ao3.put_work(1, "Fine")
+    ao3.put_work(2, "Flaky")
+    ao3.put_work(4, "Also fine")
+    ao3.fail("/works/2", *[Fault.unavailable()] * 3)
+    ao3.state.works[5] = WorkSpec(page(WORK_PAGE), unrevealed=True)
+    out = tmp_path / "out"
+    result = run(ao3, ["1", "2", "3", "4", "5"], out)
+
+    statuses = {o.work_id: o.status for o in result.outcomes}
+    assert statuses == {1: "exported", 2: "failed", 3: "failed", 4: "exported", 5: "failed"}
+    reasons = {o.work_id: o.reason or "" for o in result.failures}
+    assert "HTTP 503" in reasons[2] and "does not exist" in reasons[3]
+    assert "revealed" in reasons[5]
+    assert not result.ok
+
+    listed = (out / "failed.txt").read_text()
+    assert all(f"{ao3.base_url}/works/{n}" in listed for n in (2, 3, 5))
+    with sqlite3.connect(out / STATE_NAME) as db:
+        rows = dict(db.execute("SELECT work_id, status FROM works"))
+    assert rows == {1: "done", 2: "failed", 3: "failed", 4: "done", 5: "failed"}
+
+    # failed.txt feeds back in; fixed works are exported, and failed.txt goes away.
+    ao3.put_work(3, "Found again")
+    ao3.state.works[5] = WorkSpec(work_page(5, "Revealed"))
+    retry = run(ao3, [str(out / "failed.txt")], out)
+    assert {o.work_id: o.status for o in retry.outcomes} == {2: "exported", 3: "exported",
+                                                             5: "exported"}
+    assert not (out / "failed.txt").exists()
+
+
+def test_the_batch_stops_when_ao3_cannot_be_reached(ao3: ListingAo3, tmp_path: Path) -> None:
+    for n in range(1, 9):
+        ao3.put_work(n, f"Story {n}")
+    ao3.fail("/works/", *[Fault.dropped()] * 100)
+    result = run(ao3, [str(n) for n in range(1, 9)], tmp_path / "out", max_tries=1)
+    assert len(result.failures) == 5
+    assert result.remaining == 3
+    assert result.stopped and "later" in result.stopped
+    assert len(ao3.work_requests()) == 5
+
+
+# --- updates -------------------------------------------------------------------------------
+
+
+def test_update_uses_listing_data_and_refetches_only_changed_works(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    for n in (1, 2, 3):
+        ao3.put_work(n, f"Story {n}", chapters="1/?", updated="2024-01-01")
+    blurbs = [{"id": n, "chapters": "1/?", "date": "2024-01-01"} for n in (1, 2, 3)]
+    ao3.put_listing("/users/u/bookmarks", blurbs)
+    url = f"{ao3.base_url}/users/u/bookmarks"
+    out = tmp_path / "out"
+    run(ao3, [url], out)
+    untouched = {n: (out / f"nianeyna - Story {n}.json").stat().st_mtime_ns for n in (1, 3)}
+
+    ao3.put_work(2, "Story 2", chapters="2/?", updated="2024-02-01")
+    blurbs[1] = {"id": 2, "chapters": "2/?", "date": "2024-02-01"}
+    ao3.put_listing("/users/u/bookmarks", blurbs)
+    before = len(ao3.work_requests())
+    result = run(ao3, [url], out, update=True)
+
+    assert {o.work_id: o.status for o in result.outcomes} == {1: "unchanged", 2: "updated",
+                                                              3: "unchanged"}
+    assert ao3.work_requests()[before:] == ["/works/2?view_adult=true&view_full_work=true"]
+    assert exported(out / "nianeyna - Story 2.json").chapter_count == 2
+    assert {n: (out / f"nianeyna - Story {n}.json").stat().st_mtime_ns for n in (1, 3)} == untouched
+
+
+def test_update_of_a_plain_list_checks_each_work_page_and_rewrites_only_changes(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    ao3.put_work(1, "One", chapters="3/5", updated="2024-01-01")
+    ao3.put_work(2, "Two", chapters="1/1")
+    out = tmp_path / "out"
+    run(ao3, ["1", "2"], out)  # the pages are in the cache now
+    stamp = (out / "nianeyna - Two.json").stat().st_mtime_ns
+
+    ao3.put_work(1, "One", chapters="4/5", updated="2024-03-01")
+    result = run(ao3, ["1", "2"], out, update=True)
+    assert [o.status for o in result.outcomes] == ["updated", "unchanged"]
+    assert len(ao3.work_requests(1)) == 2 and len(ao3.work_requests(2)) == 2  # cache bypassed
+    assert exported(out / "nianeyna - One.json").chapter_count == 4
+    assert (out / "nianeyna - Two.json").stat().st_mtime_ns == stamp
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def test_outcomes_serialise_for_json_lines(ao3: ListingAo3, tmp_path: Path) -> None:
+    ao3.put_work(1, "One")
+    result = run(ao3, [write_list(tmp_path, "not a work"), "1"], tmp_path / "out")
+    lines = [json.loads(json.dumps(o.to_json())) for o in result.outcomes]
+    assert [line["status"] for line in lines] == ["failed", "exported"]
+    assert lines[1]["id"] == 1 and lines[1]["chapters"] == "1/1"
+    assert lines[0]["id"] is None and "not" in lines[0]["reason"]
+
+
+# --- anthology -----------------------------------------------------------------------------
+
+
+def test_an_anthology_holds_every_work_in_list_order(ao3: ListingAo3, tmp_path: Path) -> None:
+    from ebooklib import epub
+
+    for n in (3, 1, 2):
+        ao3.put_work(n, f"Story {n}")
+    ao3.put_listing("/series/9", [{"id": n, "series": (9, i)} for i, n in enumerate((3, 1, 2), 1)],
+                    title="The Saga")
+    out = tmp_path / "out"
+    result = run(ao3, [f"{ao3.base_url}/series/9"], out, format="epub", anthology=True)
+    assert result.ok and result.anthology == out / "The Saga.epub"
+    book = epub.read_epub(str(result.anthology))
+    assert book.get_metadata("DC", "title")[0][0] == "The Saga"
+    titles = [item.title for item in book.toc]
+    assert titles[1:] == [  # after the book's own title page: each work's, its text, notes
+        f"Story {n}{part}" for n in (3, 1, 2) for part in ("", " · Work Text", " · End Notes")
+    ]
+
+    # Valid, as every book the EPUB writer makes (one EPUBCheck run: a few seconds).
+    from epubcheck import check_books
+
+    report = check_books([result.anthology])[result.anthology.resolve()]
+    assert report.problems == []
+
+    # A rerun rebuilds it from the state: no work page is asked for again.
+    before = len(ao3.work_requests())
+    again = run(ao3, [f"{ao3.base_url}/series/9"], out, format="epub", anthology=True)
+    assert again.anthology == result.anthology and len(ao3.work_requests()) == before
+
+
+def test_an_anthology_is_only_an_epub(ao3: ListingAo3, tmp_path: Path) -> None:
+    from ao3conv.errors import FormatError
+
+    with pytest.raises(FormatError, match="one EPUB"):
+        run(ao3, ["1"], tmp_path / "out", format="json", anthology=True)
+    assert ao3.log == []
