@@ -20,6 +20,7 @@ import pytest
 
 from ao3_server import WORK_PAGE, FakeAo3, Fault, WorkSpec, _Handler, page
 from ao3conv.batch import STATE_NAME, BatchEvent, export_batch
+from ao3conv.errors import OutputError
 from ao3conv.model import Work
 
 DELAY = 0.05
@@ -369,6 +370,22 @@ def test_a_work_that_still_fails_is_recorded_and_the_batch_goes_on(
     assert not (out / "failed.txt").exists()
 
 
+def test_temporary_files_left_by_a_killed_write_are_swept(ao3: ListingAo3, tmp_path: Path) -> None:
+    import os
+
+    ao3.put_work(1, "Story")
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    old, fresh = out / "sub" / ".ao3conv-x1.part", out / ".ao3conv-x2.part"
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"half a book")
+    os.utime(old, (1, 1))
+    events: list[BatchEvent] = []
+    run(ao3, ["1"], out, events=events)
+    assert not old.exists() and fresh.exists()  # a young one may be another writer's
+    assert any("unfinished temporary" in e.message for e in events)
+
+
 def test_the_batch_stops_when_ao3_cannot_be_reached(ao3: ListingAo3, tmp_path: Path) -> None:
     for n in range(1, 9):
         ao3.put_work(n, f"Story {n}")
@@ -378,6 +395,65 @@ def test_the_batch_stops_when_ao3_cannot_be_reached(ao3: ListingAo3, tmp_path: P
     assert result.remaining == 3
     assert result.stopped and "later" in result.stopped
     assert len(ao3.work_requests()) == 5
+
+
+def test_the_batch_stops_when_nothing_can_be_written(
+    ao3: ListingAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(1, 9):
+        ao3.put_work(n, f"Story {n}")
+
+    def disk_full(path: Path, data: bytes, *, force: bool = False) -> None:
+        raise OutputError(f"cannot write {path}: the disk is full; nothing was changed")
+
+    monkeypatch.setattr("ao3conv.batch._run.write_atomic", disk_full)
+    result = run(ao3, [str(n) for n in range(1, 9)], tmp_path / "out")
+    assert len(result.failures) == 5 and result.remaining == 3
+    assert "could not be written" in (result.stopped or "")
+    assert len(ao3.work_requests()) == 5  # no more works fetched for nothing
+    assert any("could not list the failed works" in note for note in result.notes)
+
+
+class _FullDisk:
+    """A state connection whose writes start failing after ``room`` of them."""
+
+    def __init__(self, db: sqlite3.Connection, room: int) -> None:
+        self.db, self.room = db, room
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        if sql.lstrip().startswith(("INSERT", "UPDATE")):
+            self.room -= 1
+            if self.room < 0:
+                raise sqlite3.OperationalError("database or disk is full")
+        return self.db.execute(sql, parameters)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+
+def test_a_state_that_cannot_be_written_stops_the_batch_at_once(
+    ao3: ListingAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ao3conv.batch._state import BatchState
+
+    for n in range(1, 7):
+        ao3.put_work(n, f"Story {n}")
+    opened = BatchState.__init__
+
+    def with_full_disk(self: BatchState, path: Path) -> None:
+        opened(self, path)
+        self._db = _FullDisk(self._db, room=4)  # type: ignore[assignment]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(BatchState, "__init__", with_full_disk)
+        result = run(ao3, [str(n) for n in range(1, 7)], tmp_path / "out")
+    assert [o.status for o in result.outcomes] == ["exported", "exported", "failed"]
+    assert "cannot record progress" in (result.outcomes[2].reason or "")
+    assert result.remaining == 3 and "state" in (result.stopped or "")
+
+    again = run(ao3, [str(n) for n in range(1, 7)], tmp_path / "out")
+    assert [o.status for o in again.outcomes] == ["skipped"] * 2 + ["exported"] * 4
+    assert all(len(ao3.work_requests(n)) == 1 for n in (1, 2, 4, 5, 6))
 
 
 # --- updates -------------------------------------------------------------------------------

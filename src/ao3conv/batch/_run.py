@@ -11,6 +11,7 @@ several works in a row stops it, and the next run continues where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import (
     Ao3convError,
     NetworkError,
+    OutputError,
     OutputExistsError,
     ParseWarning,
     RateLimitedError,
@@ -41,7 +43,7 @@ FAILED_NAME = "failed.txt"
 FAILED_HEADER = "# ao3conv batch: works that failed (feed this file back to `ao3conv batch`)\n"
 # Failures that mean AO3 cannot be reached, not that one work is wrong.
 _SITE_TROUBLE = (NetworkError, RateLimitedError, SiteUnavailableError)
-STOP_AFTER = 5
+STOP_AFTER = 5  # such failures in a row stop the batch: asking on would only hammer AO3
 
 Progress = Callable[[BatchEvent], None]
 OnWait = Callable[["WaitNotice"], None]
@@ -92,7 +94,10 @@ def export_batch(
 
         check_anthology(writer.name, dict(options or {}))
     folder = Path(output)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make the output folder {folder}: {exc.strerror}") from None
     state_file = Path(state_path) if state_path is not None else folder / STATE_NAME
     run = _Batch(folder, writer.name, writer.extension, dict(options or {}), template,
                  update, force, progress, debug)
@@ -136,6 +141,9 @@ class _Batch:
         self, state_file: Path, fetcher: Fetcher | None, fetch_options: dict[str, Any]
     ) -> None:
         self.state = BatchState(state_file)
+        swept = _sweep_unfinished(self.folder)
+        if swept:
+            self._note(f"removed {swept} unfinished temporary file(s) left by an interruption")
         recovered = self.state.recover(self.folder)
         if recovered:
             self._note(f"{recovered} work(s) written just before an interruption are complete")
@@ -182,8 +190,8 @@ class _Batch:
             self._record(outcome, total)
             if outcome.status != "failed" and outcome.work_id is not None:
                 self._exported_ids.append(outcome.work_id)
-            trouble = trouble + 1 if isinstance(error, _SITE_TROUBLE) else 0
-            if trouble >= STOP_AFTER:
+            trouble = trouble + 1 if _is_trouble(error) else 0
+            if trouble >= STOP_AFTER or self.state.broken:
                 self._stop(error, len(entries) - index - 1)
                 break
         if anthology:
@@ -234,15 +242,20 @@ class _Batch:
         url = self._url(entry)
         title = entry.listed.title if entry.listed else None
         if entry.work_id is not None:
-            self.state.failed(entry.work_id, self.format, url, title, reason)
+            # If the state itself cannot be written, the batch stops after this work.
+            with contextlib.suppress(OutputError):
+                self.state.failed(entry.work_id, self.format, url, title, reason)
         return WorkOutcome("failed", entry.work_id, url, title, reason=reason, origin=entry.origin)
 
     def _stop(self, error: Exception | None, remaining: int) -> None:
         self.result.remaining = remaining
-        self.result.stopped = (
-            f"stopped after {STOP_AFTER} works in a row could not be fetched ({error}); "
-            "run the same command later to continue"
-        )
+        if self.state.broken:
+            why = f"the batch state cannot be written ({error})"
+        elif isinstance(error, OutputError):
+            why = f"{STOP_AFTER} works in a row could not be written ({error})"
+        else:
+            why = f"{STOP_AFTER} works in a row could not be fetched ({error})"
+        self.result.stopped = f"stopped: {why}; run the same command later to continue"
         self._note(self.result.stopped)
 
     # --- one work -----------------------------------------------------------------------
@@ -444,10 +457,41 @@ class _Batch:
         failures = [f for f in self.result.failures if id(f) not in self._bad_lines]
         if failures:
             lines = [f"{f.url}  # {' '.join((f.reason or '').split())}\n" for f in failures]
-            write_atomic(path, (FAILED_HEADER + "".join(lines)).encode("utf-8"), force=True)
+            try:
+                write_atomic(path, (FAILED_HEADER + "".join(lines)).encode("utf-8"), force=True)
+            except OutputError as exc:  # the failures are in the state and the result anyway
+                self._note(f"could not list the failed works in {path}: {exc}")
+                return
             self.result.failed_file = path
         elif _is_ours(path):
             path.unlink()
+
+
+def _sweep_unfinished(folder: Path, older_than: float = 60.0) -> int:
+    """Remove write_atomic's temporary files that a killed process left behind.
+
+    Only ours (``.ao3conv-*.part``), and only old ones: a younger one may belong to an
+    ``ao3conv convert`` writing into the same folder right now.
+    """
+    import time
+
+    cutoff = time.time() - older_than
+    swept = 0
+    for leftover in folder.rglob(".ao3conv-*.part"):
+        try:
+            if leftover.is_file() and leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+                swept += 1
+        except OSError:
+            continue
+    return swept
+
+
+def _is_trouble(error: Exception | None) -> bool:
+    """AO3 unreachable, or the output folder unwritable: the next work will fail alike."""
+    if isinstance(error, OutputError):
+        return not isinstance(error, OutputExistsError)
+    return isinstance(error, _SITE_TROUBLE)
 
 
 def _is_ours(path: Path) -> bool:

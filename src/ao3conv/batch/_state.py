@@ -89,6 +89,7 @@ class BatchState:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.broken = False  # a write failed: going on would fetch works we cannot record
         try:
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -138,7 +139,7 @@ class BatchState:
 
     def failed(self, work_id: int, fmt: str, url: str, title: str | None, reason: str) -> None:
         """Record a failure; a path and version from an earlier success are kept."""
-        self._db.execute(
+        self._write(
             "INSERT INTO works (work_id, format, url, title, status, reason, changed_at)"
             " VALUES (?, ?, ?, ?, 'failed', ?, ?)"
             " ON CONFLICT (work_id, format) DO UPDATE SET status = 'failed',"
@@ -150,7 +151,7 @@ class BatchState:
     def keep_model(self, work_id: int, json_text: str) -> None:
         """Keep a work's model (for an anthology built later without asking AO3 again)."""
         packed = zlib.compress(json_text.encode("utf-8"), 6)
-        self._db.execute("INSERT OR REPLACE INTO models VALUES (?, ?)", (work_id, packed))
+        self._write("INSERT OR REPLACE INTO models VALUES (?, ?)", (work_id, packed))
 
     def model(self, work_id: int) -> str | None:
         row = self._db.execute("SELECT json FROM models WHERE work_id = ?", (work_id,)).fetchone()
@@ -161,7 +162,7 @@ class BatchState:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def recover(self, folder: Path) -> int:
         """Finish ``writing`` rows whose complete file is in place; count them."""
@@ -171,7 +172,7 @@ class BatchState:
         recovered = 0
         for work_id, fmt, path, digest in rows:
             if digest and path and _digest_of(folder / path) == digest:
-                self._db.execute(
+                self._write(
                     "UPDATE works SET status = 'done', digest = NULL"
                     " WHERE work_id = ? AND format = ?",
                     (work_id, fmt),
@@ -179,10 +180,17 @@ class BatchState:
                 recovered += 1
         return recovered
 
+    def _write(self, sql: str, parameters: tuple[object, ...]) -> None:
+        try:
+            self._db.execute(sql, parameters)
+        except sqlite3.Error as exc:
+            self.broken = True
+            raise OutputError(f"cannot record progress in {self.path}: {exc}") from None
+
     def _upsert(self, work_id: int, fmt: str, url: str, title: str, path: str, status: str,
                 reason: str | None, version: Version, digest: str | None) -> None:
         updated = version.updated.isoformat() if version.updated else None
-        self._db.execute(
+        self._write(
             "INSERT OR REPLACE INTO works (work_id, format, url, title, path, status, reason,"
             " chapter_count, chapter_total, updated, digest, changed_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
