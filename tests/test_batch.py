@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -272,6 +273,22 @@ def test_a_bookmarked_series_is_expanded_where_it_is_listed(
     result = run(ao3, [f"{ao3.base_url}/users/u/bookmarks"], tmp_path / "out")
     assert [o.work_id for o in result.outcomes] == [1, 3, 2, 4]
     assert result.ok
+
+
+def test_a_real_bookmarks_page_exports_its_works_and_reports_what_it_could_not(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    real = page("listing-user-bookmarks_2026.html")
+    ao3.listings["/users/someone/bookmarks"] = (real, False)
+    ids = [int(n) for n in re.findall(rb'class="bookmark blurb group work-(\d+)', real)]
+    for n in ids:
+        ao3.put_work(n, f"Work {n}")
+    result = run(ao3, ["https://archiveofourown.org/users/someone/bookmarks"], tmp_path / "out")
+
+    assert [o.work_id for o in result.outcomes if o.status == "exported"] == ids
+    (series,) = result.failures  # the bookmarked series 15213 is not on this server
+    assert series.url == f"{ao3.base_url}/series/15213" and "404" in (series.reason or "")
+    assert f"{ao3.base_url}/series/15213" in (tmp_path / "out" / "failed.txt").read_text()
 
 
 def test_a_refused_password_fails_only_the_restricted_works_and_is_tried_once(

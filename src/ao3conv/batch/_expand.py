@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..errors import WorkNotFoundError
+from ..errors import Ao3convError, WorkNotFoundError
 from ._listing import ListedSeries, ListedWork, ListingPage, Unlisted, parse_listing
 from ._lists import Source
 
@@ -65,6 +65,7 @@ class Expander:
         self._series_done: set[int] = set()
         self._heading: str | None = None
         self.headings: list[str] = []  # each series' or listing's own title, in order
+        self.failed: list[tuple[str, str, str]] = []  # (path, reason, origin) of series
 
     @property
     def entries(self) -> list[Entry]:
@@ -109,7 +110,12 @@ class Expander:
             if isinstance(item, ListedWork):
                 self._add(_listed_entry(item, origin, None))
             elif isinstance(item, ListedSeries):
-                self._series(item.series_id, f"/series/{item.series_id}", origin)
+                # One bookmarked series that cannot be read is its own failure.
+                path = f"/series/{item.series_id}"
+                try:
+                    self._series(item.series_id, path, origin)
+                except Ao3convError as exc:
+                    self.failed.append((path, str(exc), origin))
 
     def _pages(self, path: str, what: str) -> Iterable[ListedWork | ListedSeries]:
         url: str | None = path

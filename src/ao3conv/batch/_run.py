@@ -216,6 +216,9 @@ class _Batch:
                 if self.debug:
                     raise
                 unusable.append(self._source_failed(source, _internal(exc)))
+        for path, reason, origin in expander.failed:
+            unusable.append(WorkOutcome("failed", None, self.site + path, reason=reason,
+                                        origin=origin))
         if len(sources) == 1 and len(expander.headings) == 1:
             self._title = expander.headings[0]
         return expander.entries, unusable
