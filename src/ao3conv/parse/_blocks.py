@@ -14,6 +14,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from ..model import (
+    NO_ATTRS,
     Block,
     BlockQuote,
     BulletList,
@@ -39,7 +40,14 @@ from ..model import (
 from ._attrs import attrs_of, classes_only, safe_href, with_align
 from ._context import Context
 from ._fastnodes import new_paragraph, new_text
-from ._inline import MAX_DEPTH, collapse, fast_inlines, flatten, inline_children, inline_element
+from ._inline import (
+    _SPACE_RUN,
+    MAX_DEPTH,
+    fast_inlines,
+    flatten,
+    inline_children,
+    inline_element,
+)
 from ._tags import BLOCKS, DROPPED, HEADINGS, MARKS, SPANS, UNKNOWN_BLOCKS
 
 Wrap = tuple[Callable[[list[Inline]], list[Inline]], ...]
@@ -97,9 +105,25 @@ def blocks_in(
     text = el.text
     if text and (flow.run or not text.isspace()):
         flow.add_inlines([Text(text)])
+    plain_paragraphs = not flow.wrap
+    out = flow.out
     for child in el:
         tag = child.tag
-        if type(tag) is str:
+        if tag == "p" and plain_paragraphs:
+            if flow.run:
+                flow.flush()
+            if len(child) or child.keys():
+                _paragraph(child, ctx, out, depth + 1)
+            else:
+                # The hot path, inlined: a bare-text <p> is most of every work.
+                text = child.text
+                if text:
+                    if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+                        text = _SPACE_RUN.sub(" ", text)
+                    text = text.strip(" ")
+                    if text:
+                        out.append(new_paragraph((new_text(text),), NO_ATTRS))
+        elif type(tag) is str:
             handler = _BLOCK_HANDLERS.get(tag)
             if handler is not None:
                 if skip_landmark and tag == "h3" and "landmark" in (child.get("class") or ""):
@@ -162,23 +186,35 @@ def _wrap_for(el: etree._Element, ctx: Context) -> Wrap:
 # --- handlers ----------------------------------------------------------------------------
 
 
+def _paragraph(el: etree._Element, ctx: Context, out: list[Block], depth: int) -> None:
+    """A ``<p>`` outside any wrap: the fast shapes first, the builder otherwise."""
+    attrs = attrs_of(el) if el.keys() else NO_ATTRS
+    if not len(el):  # text only: most paragraphs of most works
+        text = el.text
+        if text:
+            if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+                text = _SPACE_RUN.sub(" ", text)
+            text = text.strip(" ")
+            if text:
+                out.append(new_paragraph((new_text(text),), attrs))
+        return
+    kids = fast_inlines(el)
+    if kids is None:
+        items: list[Inline] = []
+        inline_children(el, ctx, items, depth, False)
+        block = paragraph(items, attrs)
+        if block is not None:
+            out.append(block)
+    elif kids:
+        out.append(new_paragraph(kids, attrs))
+
+
 def _p(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
-    attrs = attrs_of(el)
     if not flow.wrap:
-        if not len(el):  # text only: most paragraphs of most works
-            text = el.text
-            if text:
-                text = collapse(text).strip(" ")
-                if text:
-                    flow.out.append(new_paragraph((new_text(text),), attrs))
-            return
-        kids = fast_inlines(el)
-        if kids is not None:
-            if kids:
-                flow.out.append(new_paragraph(kids, attrs))
-            return
-    block = paragraph(_inlines_of(el, ctx, flow, depth), attrs)
+        _paragraph(el, ctx, flow.out, depth)
+        return
+    block = paragraph(_inlines_of(el, ctx, flow, depth), attrs_of(el))
     if block is not None:
         flow.out.append(block)
 

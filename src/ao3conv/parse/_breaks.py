@@ -37,82 +37,86 @@ from ..model import (
 from ..model._nodes import Block, Inline
 from ._attrs import classes_only
 
-_DIVIDER_CHARS = frozenset(
-    "*~-‐‑‒–—―_=+#•·∙⋅°○●◦◇◆◈◊♦❖✦✧✩✪✫✬✭✮✯★☆✱✲✳✴✵✶✷✸✹✺✻✼✽❀❁❦❧§¤†‡⁂※∗⁎⁑⁕⊹✢❈❉❊❋"
-    "|/\\^<>≈～〰▪▫■□▲△▼▽⸺⸻ \u00a0"
+_DIVIDERS = (
+    "*~-‐‑‒–—―_=+#•·∙⋅°○●◦◇◆◈◊♦❖✦✧✩✪✫✬✭✮✯★☆✱✲✳✴✵✶✷✸✹✺✻✼✽❀❁❦❧§¤†‡⁂※∗⁎⁑⁕⊹✢❈❉❊❋|/\\^<>≈～〰▪▫■□▲△▼▽⸺⸻"
 )
-_BLANK_CHARS = (
+_BLANKS = (
     " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
     "\u202f\u205f\u3000\ufeff"
 )
+_NEUTRAL = _DIVIDERS + _BLANKS  # what a divider paragraph may consist of
 _MAX_DIVIDER = 40
 
-_CONTENT, _BLANK, _DIVIDER, _BREAK = 0, 1, 2, 3
+_CONTENT, _BLANK, _DIVIDER, _BREAK, _NESTED = 0, 1, 2, 3, 4
 
 
 def finish(blocks: Sequence[Block], *, body: bool) -> tuple[Block, ...]:
     """Apply the scene-break rules to one region's top-level blocks."""
-    kinds = [_kind(block) for block in blocks]
-    if not any(kinds):
+    special = _special(blocks)
+    if not special:
         return tuple(blocks)
-    runs = _blank_runs(kinds)
-    sparse = body and len(runs) <= max(2, kinds.count(_CONTENT) // 20)
+    runs = _blank_runs(special)
+    content = len(blocks) - sum(1 for kind in special.values() if kind != _NESTED)
+    sparse = body and len(runs) <= max(2, content // 20)
     out: list[Block] = []
-    index = 0
-    while index < len(blocks):
-        kind = kinds[index]
+    cursor = 0
+    for index, kind in special.items():
+        if index < cursor:  # inside a blank run already handled
+            continue
+        out.extend(blocks[cursor:index])
+        cursor = index + 1
+        block = blocks[index]
         if kind == _BLANK:
             length = runs[index]
+            cursor = index + length
             if body and (sparse or length >= 2):
                 _add_break(out, SceneBreak())
-            index += length
-            continue
-        block = blocks[index]
-        if kind == _DIVIDER:
+        elif kind == _DIVIDER:
             _add_break(out, SceneBreak(classes_only(block.attrs)))  # type: ignore[union-attr]
         elif kind == _BREAK:
-            _add_break(out, block)  # type: ignore[arg-type]
-        else:
-            out.append(_inner(block))
-        index += 1
-    _trim_breaks(out, blocks, kinds)
+            _add_break(out, block)
+        else:  # a container with dividers inside
+            out.append(type(block)(finish(block.children, body=False), block.attrs))  # type: ignore
+    out.extend(blocks[cursor:])
+    _trim_edges(out, special, len(blocks))
     return tuple(out)
 
 
-def _kind(block: Block) -> int:
-    kind = type(block)
-    if kind is Paragraph or kind is Plain:
-        return _inline_kind(block.children)  # type: ignore[union-attr]
-    if kind is SceneBreak:
-        return _BREAK
-    if kind is Div:
-        children = block.children  # type: ignore[union-attr]
-        if len(children) == 1 and _kind(children[0]) == _DIVIDER:
-            return _DIVIDER
-    return _CONTENT
+def _special(blocks: Sequence[Block]) -> dict[int, int]:
+    """Index → kind of every block that is not plain content, in order."""
+    special: dict[int, int] = {}
+    for index, block in enumerate(blocks):
+        kind = type(block)
+        if kind is Paragraph or kind is Plain:
+            children = block.children  # type: ignore[union-attr]
+            first = children[0] if children else None
+            if type(first) is Text and first.text.strip(_NEUTRAL):  # type: ignore[union-attr]
+                continue  # visible text: content (the common case, settled cheaply)
+            found = _inline_kind(children)
+        elif kind is SceneBreak:
+            found = _BREAK
+        elif kind is Div or kind is BlockQuote:
+            found = _container_kind(block.children)  # type: ignore[union-attr]
+        else:
+            continue
+        if found != _CONTENT:
+            special[index] = found
+    return special
+
+
+def _container_kind(children: tuple[Block, ...]) -> int:
+    """A container holding only a divider is one; one holding dividers among
+    other blocks (a letter in a blockquote) gets its own breaks."""
+    inner = _special(children)
+    if len(children) == 1 and inner.get(0) == _DIVIDER:
+        return _DIVIDER
+    return _NESTED if any(kind in (_DIVIDER, _BREAK) for kind in inner.values()) else _CONTENT
 
 
 def _inline_kind(items: tuple[Inline, ...]) -> int:
-    if len(items) == 1 and type(items[0]) is Text:  # the common case, cheaply
-        text = items[0].text  # type: ignore[union-attr]
-        if len(text) > _MAX_DIVIDER:
-            return _CONTENT
-    visible = _visible(items)
-    if visible is None:
-        return _CONTENT
-    stripped = visible.strip(_BLANK_CHARS)
-    if not stripped:
-        return _BLANK
-    if len(stripped) <= _MAX_DIVIDER and all(c in _DIVIDER_CHARS for c in stripped):
-        return _DIVIDER
-    return _CONTENT
-
-
-def _visible(items: tuple[Inline, ...]) -> str | None:
-    """The text of plain marked-up text and line breaks; ``None`` if there is
-    anything else (images, links) or too much text to be a divider."""
+    """Blank, divider or content. Cheap for content: the first text holding
+    anything but blanks and divider marks settles it."""
     parts: list[str] = []
-    size = 0
     stack = [iter(items)]
     while stack:
         item = next(stack[-1], None)
@@ -121,41 +125,33 @@ def _visible(items: tuple[Inline, ...]) -> str | None:
             continue
         kind = type(item)
         if kind is Text:
-            size += len(item.text)  # type: ignore[union-attr]
-            if size > 4 * _MAX_DIVIDER:
-                return None
-            parts.append(item.text)  # type: ignore[union-attr]
-        elif kind is LineBreak:
-            parts.append(" ")
+            text = item.text  # type: ignore[union-attr]
+            if text.strip(_NEUTRAL):
+                return _CONTENT
+            parts.append(text)
         elif kind is Image or kind is Link:
-            return None
-        else:
+            return _CONTENT
+        elif kind is not LineBreak:
             stack.append(iter(item.children))  # type: ignore[union-attr]
-    return "".join(parts)
+    visible = "".join(parts).strip(_BLANKS)
+    if not visible:
+        return _BLANK
+    return _DIVIDER if len(visible) <= _MAX_DIVIDER else _CONTENT
 
 
-def _inner(block: Block) -> Block:
-    """Dividers inside a container (a letter in a blockquote) are breaks too."""
-    kind = type(block)
-    if kind is Div or kind is BlockQuote:
-        children = block.children  # type: ignore[union-attr]
-        if any(_kind(child) == _DIVIDER for child in children):
-            return kind(finish(children, body=False), block.attrs)  # type: ignore[call-arg,union-attr]
-    return block
-
-
-def _blank_runs(kinds: list[int]) -> dict[int, int]:
-    """Start index → length of each run of blank paragraphs."""
+def _blank_runs(special: dict[int, int]) -> dict[int, int]:
+    """Start index → length of each run of consecutive blank paragraphs."""
     runs: dict[int, int] = {}
-    index = 0
-    while index < len(kinds):
-        if kinds[index] == _BLANK:
-            start = index
-            while index < len(kinds) and kinds[index] == _BLANK:
-                index += 1
-            runs[start] = index - start
+    start = previous = -2
+    for index, kind in special.items():
+        if kind != _BLANK:
+            continue
+        if index == previous + 1:
+            runs[start] += 1
         else:
-            index += 1
+            start = index
+            runs[start] = 1
+        previous = index
     return runs
 
 
@@ -165,19 +161,22 @@ def _add_break(out: list[Block], block: Block) -> None:
     out.append(block)
 
 
-def _trim_breaks(out: list[Block], blocks: Sequence[Block], kinds: list[int]) -> None:
+def _trim_edges(out: list[Block], special: dict[int, int], size: int) -> None:
     """Breaks that came only from blank paragraphs mean nothing at a region's
     edges; breaks the author drew (``<hr>``, "* * *") stay."""
-    if out and type(out[0]) is SceneBreak and _leading_blank(kinds):
+    if out and type(out[0]) is SceneBreak and _only_blanks_before_content(special, range(size)):
         del out[0]
-    if out and type(out[-1]) is SceneBreak and _leading_blank(kinds[::-1]):
+    if (
+        out
+        and type(out[-1]) is SceneBreak
+        and _only_blanks_before_content(special, range(size - 1, -1, -1))
+    ):
         out.pop()
 
 
-def _leading_blank(kinds: list[int]) -> bool:
-    """Whether the first non-content item is a blank run with no drawn break."""
-    for kind in kinds:
-        if kind == _BLANK:
-            continue
-        return kind == _CONTENT
+def _only_blanks_before_content(special: dict[int, int], order: range) -> bool:
+    for index in order:
+        kind = special.get(index, _CONTENT)
+        if kind != _BLANK:
+            return kind in (_CONTENT, _NESTED)
     return True

@@ -33,8 +33,8 @@ from ._selectors import (
     SIGNIN,
     TITLE,
     USERSTUFF,
-    WORK_META,
     WORKSKIN,
+    find_work_meta,
 )
 from ._util import absolute, classes, squash, text_of
 
@@ -49,9 +49,10 @@ def classify(root: etree._Element, *, url: str | None) -> str:
         return DOWNLOAD
     main = MAIN(root)
     main_classes = classes(main[0]) if main else []
-    _check_errors(root, main_classes, url)
-    if WORK_META(root) and (WORKSKIN(root) or CHAPTERS(root)):
+    _check_error_page(root, main_classes, url)
+    if find_work_meta(root) is not None and (WORKSKIN(root) or CHAPTERS(root)):
         return WORK
+    _check_error_headings(root, url)
     _check_interstitials(root, main_classes, url)
     _check_listings(root, main_classes, url)
     if CHAPTERS(root) or USERSTUFF(root):
@@ -75,38 +76,47 @@ def _is_download(root: etree._Element) -> bool:
     return bool(preface) and bool(DOWNLOAD_MESSAGE(preface[0])) and bool(CHAPTERS(root))
 
 
-def _check_errors(root: etree._Element, main_classes: list[str], url: str | None) -> None:
-    if "errors" in main_classes or (
+def _check_error_page(root: etree._Element, main_classes: list[str], url: str | None) -> None:
+    """AO3's static error pages: ``#main.system.errors.error-NNN``."""
+    if "errors" not in main_classes and not (
         "system" in main_classes and any(c.startswith("error-") for c in main_classes)
     ):
-        code = next((c[6:] for c in main_classes if c.startswith("error-")), "")
-        heading = _headings(root)
-        if code == "404":
-            raise WorkNotFoundError(
-                "this is AO3's 404 page: the work was deleted, hidden, or never existed "
-                "(check the work id)",
-                url=url,
-            )
-        raise SiteErrorPage(
-            f"this is AO3's error page ({heading or 'Error ' + code}), not the work: "
-            "AO3 may be busy or down for maintenance, try again later",
+        return
+    code = next((c[6:] for c in main_classes if c.startswith("error-")), "")
+    if code == "404":
+        raise WorkNotFoundError(
+            "this is AO3's 404 page: the work was deleted, hidden, or never existed "
+            "(check the work id)",
             url=url,
         )
     heading = _headings(root)
-    for marker in (
-        "Timeout Error",
-        "Session Expired",
-        "Error 429",
-        "Too Many Requests",
-        "Error 503",
-        "Error 502",
-        "Error 500",
-    ):
-        if marker.lower() in heading.lower():
+    raise SiteErrorPage(
+        f"this is AO3's error page ({heading or 'Error ' + code}), not the work: "
+        "AO3 may be busy or down for maintenance, try again later",
+        url=url,
+    )
+
+
+def _check_error_headings(root: etree._Element, url: str | None) -> None:
+    """Error pages rendered inside the normal layout (timeout, session, 429)."""
+    heading = _headings(root).lower()
+    for marker in _ERROR_HEADINGS:
+        if marker.lower() in heading:
             raise SiteErrorPage(
                 f"this is AO3's error page ({marker}), not the work: try again later",
                 url=url,
             )
+
+
+_ERROR_HEADINGS = (
+    "Timeout Error",
+    "Session Expired",
+    "Error 429",
+    "Too Many Requests",
+    "Error 503",
+    "Error 502",
+    "Error 500",
+)
 
 
 def _check_interstitials(root: etree._Element, main_classes: list[str], url: str | None) -> None:

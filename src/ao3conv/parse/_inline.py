@@ -37,85 +37,87 @@ from ._tags import BLOCKS, DROPPED, MARKS, MEDIA, SPANS
 MAX_DEPTH = 64
 
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
-_NEEDS_COLLAPSE = re.compile(r"[\t\n\r\f]|  ")
 
 Handler = Callable[[etree._Element, Context, list[Inline], int, bool], None]
 
 
 def collapse(text: str) -> str:
-    if _NEEDS_COLLAPSE.search(text) is None:
-        return text
-    return _SPACE_RUN.sub(" ", text)
+    """Whitespace runs → one space. The ``in`` scans are far cheaper than a regex
+    search on the long, clean text most paragraphs have; form feeds never get
+    here (``_load`` removes C0 controls)."""
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+        return _SPACE_RUN.sub(" ", text)
+    return text
 
 
 # --- fast path ------------------------------------------------------------------------
 
 
 def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
-    """The block inlines of ``el`` if it has the simple shape, else ``None``."""
-    for child in el:
-        tag = child.tag
-        if tag == "br":
-            continue
-        if tag not in MARKS or len(child) or child.keys():
-            return None
+    """The block inlines of ``el`` if it has the simple shape, else ``None``.
+
+    ``buf`` is collapsed text not yet emitted; ``after`` says the last visible
+    character was a space (or a block start, or a line break), where a leading
+    space disappears.
+    """
     out: list[Inline] = []
-    parts: list[str] = []  # collapsed text not yet emitted
-    after = True  # at a block start, after a space or a line break
+    buf = ""
+    after = True
     text = el.text
     if text:
-        after = _add(parts, collapse(text), after)
+        text = collapse(text)
+        if text[0] == " ":
+            text = text[1:]
+        if text:
+            buf = text
+            after = text[-1] == " "
     for child in el:
         tag = child.tag
         if tag == "br":
-            _flush(out, parts, trim=True)
+            buf = buf.rstrip(" ")
+            if buf:
+                out.append(new_text(buf))
+                buf = ""
             out.append(LINE_BREAK)
             after = True
         else:
-            after = _fast_mark(out, parts, MARKS[tag], collapse(child.text or ""), after)
+            kind = MARKS.get(tag)  # type: ignore[arg-type]
+            if kind is None or len(child) or child.keys():
+                return None  # not the simple shape: the caller takes the general path
+            text = child.text
+            if text:
+                text = collapse(text)
+                core = text.strip(" ")
+                if core:
+                    if text[0] == " " and not after:
+                        buf += " "
+                    if buf:
+                        out.append(new_text(buf))
+                        buf = ""
+                        out.append(new_mark(kind, (new_text(core),)))
+                    elif out and type(out[-1]) is kind:  # adjacent identical marks fuse
+                        joined = out[-1].children[0].text + core  # type: ignore[union-attr]
+                        out[-1] = new_mark(kind, (new_text(joined),))
+                    else:
+                        out.append(new_mark(kind, (new_text(core),)))
+                    after = text[-1] == " "
+                    if after:
+                        buf = " "
+                elif not after:  # a blank mark leaves one space
+                    buf += " "
+                    after = True
         tail = child.tail
         if tail:
-            after = _add(parts, collapse(tail), after)
-    _flush(out, parts, trim=True)
+            tail = collapse(tail)
+            if after and tail[0] == " ":
+                tail = tail[1:]
+            if tail:
+                buf += tail
+                after = tail[-1] == " "
+    buf = buf.rstrip(" ")
+    if buf:
+        out.append(new_text(buf))
     return tuple(out)
-
-
-def _add(parts: list[str], text: str, after: bool) -> bool:
-    if after and text[:1] == " ":
-        text = text[1:]
-    if not text:
-        return after
-    parts.append(text)
-    return text[-1] == " "
-
-
-def _flush(out: list[Inline], parts: list[str], *, trim: bool) -> None:
-    if parts:
-        text = "".join(parts)
-        parts.clear()
-        if trim:
-            text = text.rstrip(" ")
-        if text:
-            out.append(new_text(text))
-
-
-def _fast_mark(out: list[Inline], parts: list[str], kind: type, text: str, after: bool) -> bool:
-    core = text.strip(" ")
-    if not core:  # an empty mark vanishes; a blank one leaves one space
-        return _add(parts, " ", after) if text else after
-    if text[0] == " ":
-        after = _add(parts, " ", after)
-    if parts:
-        _flush(out, parts, trim=False)
-        out.append(new_mark(kind, (new_text(core),)))
-    elif out and type(out[-1]) is kind:  # adjacent identical marks fuse
-        out[-1] = new_mark(kind, (new_text(out[-1].children[0].text + core),))  # type: ignore[union-attr]
-    else:
-        out.append(new_mark(kind, (new_text(core),)))
-    if text[-1] == " ":
-        parts.append(" ")
-        return True
-    return False
 
 
 # --- general path -----------------------------------------------------------------------

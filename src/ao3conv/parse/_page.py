@@ -29,16 +29,16 @@ from ._selectors import (
     PREFACE,
     SKIN_STYLE,
     USERSTUFF,
-    WORK_META,
     WORKSKIN,
+    find_work_meta,
 )
 from ._util import classes, has_class, text_of, work_id_in, work_url
 
 
 def work_page(root: etree._Element, ctx: Context, *, url: str | None) -> Work:
     """A work, chapter or fragment page (the caller has ruled out other kinds)."""
-    metas = WORK_META(root)
-    meta = _meta.work_meta(metas[0]) if metas else _meta.Meta()
+    meta_dl = find_work_meta(root)
+    meta = _meta.work_meta(meta_dl) if meta_dl is not None else _meta.Meta()
     preface = _first(PREFACE(root))
     title, restricted = _title(preface)
     gifts, related = _meta.associations(_association_items(preface))
@@ -61,7 +61,7 @@ def work_page(root: etree._Element, ctx: Context, *, url: str | None) -> Work:
         end_notes=end_notes,
         chapters=chapters,
         work_skin=_skin(root),
-        source=_source(root, bool(metas), meta.chapter_count),
+        source=_source(root, meta_dl is not None, meta.chapter_count),
         restricted=restricted,
         **fields,  # type: ignore[arg-type]
     )

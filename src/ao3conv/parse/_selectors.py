@@ -23,42 +23,51 @@ def _x(path: str) -> etree.XPath:
     return etree.XPath(path)
 
 
+# ``id('x')`` is a hash lookup in libxml2; ``//`` walks the whole page (20 ms on
+# a 10 MB work), so page-level lookups start from an id and go down short paths.
+# Duplicate ids resolve to the first one, which is the page's own.
+
 # --- page kind (§0) ------------------------------------------------------------
-MAIN = _x("//div[@id='main']")
-TITLE = _x("//title")
-WORK_META = _x(f"//dl[{_cls('work')} and {_cls('meta')}]")
-WORKSKIN = _x("//div[@id='workskin']")
-CHAPTERS = _x("//div[@id='chapters']")
+MAIN = _x("id('main')")
+TITLE = _x("/html/head/title | //title")
+# The work header: #main > div.work > div.wrapper > dl (current), or one level up
+# (2022/2024 captures). Pages without #main fall back to a full search.
+WORK_META = _x(
+    f"id('main')/div/div/dl[{_cls('work')} and {_cls('meta')}]"
+    f" | id('main')/div/dl[{_cls('work')} and {_cls('meta')}]"
+)
+ANY_WORK_META = _x(f"//dl[{_cls('work')} and {_cls('meta')}]")
+WORKSKIN = _x("id('workskin')")
+CHAPTERS = _x("id('chapters')")
 USERSTUFF = _x(f"//*[{_cls('userstuff')}]")
-MAIN_HEADINGS = _x("//div[@id='main']//h2 | //div[@id='main']//h3")
+MAIN_HEADINGS = _x("id('main')/h2 | id('main')/h3 | id('main')/*/h2 | id('main')/*/h3")
 ADULT_LINK = _x("//a[contains(@href, 'view_adult=true')]/@href")
 CAUTION = _x(f"//p[{_cls('caution')}]")
 NOTICES = _x(f"//p[{_cls('notice')}]")
-SIGNIN = _x("//div[@id='signin'] | //form[@id='new_user'] | //div[@id='loginform']")
-FLASH_ERROR = _x(f"//div[{_cls('flash')} and {_cls('error')}]")
+SIGNIN = _x("id('signin') | id('new_user') | id('loginform')")
+FLASH_ERROR = _x(f"id('main')/div[{_cls('flash')} and {_cls('error')}]")
 SERIES_META = _x(f"//dl[{_cls('series')} and {_cls('meta')}]")
 INDEX_LIST = _x(f"//ol[{_cls('index')}] | //ul[{_cls('index')}]")
-BODY = _x("//body")
+BODY = _x("/html/body")
 
 # --- AO3 "Download -> HTML" (§2.1) ---------------------------------------------
-DOWNLOAD_PREFACE = _x("//div[@id='preface']")
+DOWNLOAD_PREFACE = _x("id('preface')")
 DOWNLOAD_MESSAGE = _x(f"p[{_cls('message')}]")
-DOWNLOAD_AFTERWORD = _x("//div[@id='afterword']")
+DOWNLOAD_AFTERWORD = _x("id('afterword')")
 
 # --- work page (§1) -------------------------------------------------------------
-# The work id: download links in the work's action bar, the kudos form, then any
-# /works/N link in the work header or chapter titles.
-NAV_DOWNLOAD = _x(f"//ul[{_cls('navigation')}]//a[contains(@href, '/downloads/')]/@href")
-KUDOS_WORK_ID = _x("//input[@id='kudo_commentable_id']/@value")
-CHAPTER_LINKS = _x("//div[@id='chapters']//h3//a/@href")
+# The work id: download links in the work's action bar, the kudos form, then the
+# chapter title links.
+NAV_DOWNLOAD = _x(
+    f"id('main')/ul[{_cls('navigation')}]//a[contains(@href, '/downloads/')]/@href"
+    f" | id('main')/div/ul[{_cls('navigation')}]//a[contains(@href, '/downloads/')]/@href"
+)
+KUDOS_WORK_ID = _x("id('kudo_commentable_id')/@value")
+CHAPTER_LINKS = _x("id('chapters')/div/div/h3//a/@href")
 SKIN_STYLE = _x("preceding-sibling::style")
 # Direct children of #workskin only: authors may use any class in their text.
-PREFACE = _x(f"//div[@id='workskin']/div[{_cls('preface')} and not({_cls('afterword')})]")
-AFTERWORD = _x(f"//div[@id='workskin']/div[{_cls('afterword')}]")
-ALL_LINKS = _x("//a/@href")
-
-# Chapter ids of the work, from the chapter index select on chapter pages.
-CHAPTER_INDEX = _x("//select[@id='selected_id']/option")
+PREFACE = _x(f"id('workskin')/div[{_cls('preface')} and not({_cls('afterword')})]")
+AFTERWORD = _x(f"id('workskin')/div[{_cls('afterword')}]")
 
 WORK_PATH = re.compile(r"/works/(\d+)")
 DOWNLOAD_PATH = re.compile(r"/downloads/(?:[^/?#]+/)*?(\d+)(?:/|$)")
@@ -67,3 +76,9 @@ SERIES_PATH = re.compile(r"/series/(\d+)")
 COLLECTION_PATH = re.compile(r"/collections/([^/?#]+)")
 CHAPTER_HEADING = re.compile(r"^\s*Chapter\s+(\d+)\s*(?::\s*(.*))?$", re.S)
 CHAPTER_ANCHOR = re.compile(r"^chapter-(\d+)$")
+
+
+def find_work_meta(root: etree._Element) -> etree._Element | None:
+    """The work header ``dl``, looked up cheaply under #main when there is one."""
+    found = WORK_META(root) or ([] if MAIN(root) else ANY_WORK_META(root))
+    return found[0] if found else None
