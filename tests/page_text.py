@@ -33,12 +33,12 @@ from lxml import etree
 SKIPPED = frozenset(
     """script style noscript template form input button select option optgroup textarea
     datalist output fieldset legend svg math canvas head title meta link base frame frameset
-    noframes noembed xmp plaintext applet param map area dialog source track""".split()
+    noframes noembed xmp plaintext applet param map area dialog source track""".split()  # noqa: SIM905
 )
 BLOCK = frozenset(
     """p div blockquote ul ol li dl dt dd table caption thead tbody tfoot tr td th h1 h2 h3 h4
     h5 h6 hr pre figure figcaption center details summary address section article aside
-    header footer nav main br""".split()
+    header footer nav main br""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"\w+")
 
@@ -58,11 +58,16 @@ def regions(root: etree._Element) -> list[etree._Element]:
     for el in root.iter():
         if not isinstance(el.tag, str) or "userstuff" not in (el.get("class") or "").split():
             continue
-        if any("userstuff" in (d.get("class") or "").split() for d in el.iterdescendants()
-               if isinstance(d.tag, str)):
+        if any(
+            "userstuff" in (d.get("class") or "").split()
+            for d in el.iterdescendants()
+            if isinstance(d.tag, str)
+        ):
             continue
-        if any(a.get("id") in ("feedback", "comments") or "blurb" in (a.get("class") or "")
-               for a in el.iterancestors()):
+        if any(
+            a.get("id") in ("feedback", "comments") or "blurb" in (a.get("class") or "")
+            for a in el.iterancestors()
+        ):
             continue
         found.append(el)
     return found
@@ -83,8 +88,10 @@ def _pieces(region: etree._Element) -> Iterator[str]:
                 yield tail
             continue
         tag = child.tag if isinstance(child.tag, str) else ""
-        skip = not tag or tag in SKIPPED or (
-            tag == "h3" and "landmark" in (child.get("class") or "").split()
+        skip = (
+            not tag
+            or tag in SKIPPED
+            or (tag == "h3" and "landmark" in (child.get("class") or "").split())
         )
         if skip:
             if child.tail:
@@ -121,6 +128,6 @@ def missing(expected: Sequence[str], actual: Sequence[str]) -> str | None:
         try:
             position = actual.index(word, position) + 1
         except ValueError:
-            context = " ".join(expected[max(0, index - 8): index + 8])
+            context = " ".join(expected[max(0, index - 8) : index + 8])
             return f"word {index} {word!r} missing (near: {context!r})"
     return None

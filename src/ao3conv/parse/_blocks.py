@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..model import (
     NO_ATTRS,
+    Attrs,
     Block,
     BlockQuote,
     BulletList,
@@ -24,6 +25,8 @@ from ..model import (
     Inline,
     ListItem,
     OrderedList,
+    Paragraph,
+    Plain,
     Preformatted,
     SceneBreak,
     Span,
@@ -34,8 +37,6 @@ from ..model import (
     block_inlines,
     link,
     mark,
-    paragraph,
-    plain,
 )
 from ._attrs import attrs_of, classes_only, safe_href, with_align
 from ._context import Context
@@ -47,6 +48,7 @@ from ._inline import (
     flatten,
     inline_children,
     inline_element,
+    without_final_break,
 )
 from ._tags import BLOCKS, DROPPED, HEADINGS, MARKS, SPANS, UNKNOWN_BLOCKS
 
@@ -68,16 +70,27 @@ class Flow:
 
     def flush(self) -> None:
         if self.run:
-            block = plain(self.run)
+            kids = _line(self.run)
             self.run = []
-            if block is not None:
-                self.out.append(block)
+            if kids:
+                self.out.append(Plain(kids))
 
 
 def _wrapped(items: list[Inline], wrap: Wrap) -> list[Inline]:
     for apply in reversed(wrap):
         items = apply(items)
     return items
+
+
+def _line(items: list[Inline]) -> tuple[Inline, ...]:
+    """A block's canonical inline content (builder rules, then a last ``<br>``
+    that only ends its line dropped, as browsers show it)."""
+    return without_final_break(block_inlines(items))
+
+
+def _paragraph_of(items: list[Inline], attrs: Attrs = NO_ATTRS) -> Paragraph | None:
+    kids = _line(items)
+    return Paragraph(kids, attrs) if kids else None
 
 
 BlockHandler = Callable[[etree._Element, Context, Flow, int], None]
@@ -202,7 +215,7 @@ def _paragraph(el: etree._Element, ctx: Context, out: list[Block], depth: int) -
     if kids is None:
         items: list[Inline] = []
         inline_children(el, ctx, items, depth, False)
-        block = paragraph(items, attrs)
+        block = _paragraph_of(items, attrs)
         if block is not None:
             out.append(block)
     elif kids:
@@ -214,7 +227,7 @@ def _p(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     if not flow.wrap:
         _paragraph(el, ctx, flow.out, depth)
         return
-    block = paragraph(_inlines_of(el, ctx, flow, depth), attrs_of(el))
+    block = _paragraph_of(_inlines_of(el, ctx, flow, depth), attrs_of(el))
     if block is not None:
         flow.out.append(block)
 
@@ -227,7 +240,7 @@ def _inlines_of(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> lis
 
 def _heading(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
-    kids = block_inlines(_inlines_of(el, ctx, flow, depth))
+    kids = _line(_inlines_of(el, ctx, flow, depth))
     if kids:
         flow.out.append(Heading(HEADINGS[el.tag], kids, attrs_of(el)))
 
@@ -350,7 +363,7 @@ def _stray_li(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
 
 def _dt(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
-    block = paragraph(_inlines_of(el, ctx, flow, depth), attrs_of(el))
+    block = _paragraph_of(_inlines_of(el, ctx, flow, depth), attrs_of(el))
     if block is not None:
         flow.out.append(block)
 
@@ -365,7 +378,7 @@ def _figure(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     for child in el:
         if child.tag == "figcaption":
             inner.flush()
-            caption = block_inlines([*caption, *_inlines_of(child, ctx, inner, depth + 1)])
+            caption = _line([*caption, *_inlines_of(child, ctx, inner, depth + 1)])
         elif type(child.tag) is str:
             handler = _BLOCK_HANDLERS.get(child.tag)
             if handler is not None:
@@ -390,9 +403,9 @@ def _table(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     caption: list[Inline] = []
     _rows(el, ctx, depth, flow.wrap, head, body, caption, in_head=False)
     if head or body:
-        flow.out.append(Table((*head, *body), block_inlines(caption), attrs_of(el)))
+        flow.out.append(Table((*head, *body), _line(caption), attrs_of(el)))
     elif caption:
-        block = paragraph(caption)
+        block = _paragraph_of(caption)
         if block is not None:
             flow.out.append(block)
 

@@ -15,6 +15,9 @@ What authors do on AO3, and what this module makes of it:
   the author's deliberate gap, and become a scene break. In a densely spaced
   chapter, two or more blank paragraphs in a row still make a scene break. In
   summaries and notes blank paragraphs are only spacing: dropped.
+* Text written with line breaks instead of paragraphs (old works, pasted text:
+  ``one<br>&nbsp;<br>two``) is split at its empty lines into paragraphs, as it
+  reads; two or more empty lines in a row are a scene break.
 * Blank paragraphs at the start or end of a region are dropped; a blank next
   to a scene break joins it; consecutive scene breaks become one.
 """
@@ -33,9 +36,11 @@ from ..model import (
     Plain,
     SceneBreak,
     Text,
+    block_inlines,
 )
 from ..model._nodes import Block, Inline
 from ._attrs import classes_only
+from ._fastnodes import LINE_BREAK
 
 _DIVIDERS = (
     "*~-‐‑‒–—―_=+#•·∙⋅°○●◦◇◆◈◊♦❖✦✧✩✪✫✬✭✮✯★☆✱✲✳✴✵✶✷✸✹✺✻✼✽❀❁❦❧§¤†‡⁂※∗⁎⁑⁕⊹✢❈❉❊❋|/\\^<>≈～〰▪▫■□▲△▼▽⸺⸻"
@@ -52,6 +57,7 @@ _CONTENT, _BLANK, _DIVIDER, _BREAK, _NESTED = 0, 1, 2, 3, 4
 
 def finish(blocks: Sequence[Block], *, body: bool) -> tuple[Block, ...]:
     """Apply the scene-break rules to one region's top-level blocks."""
+    blocks = _split_empty_lines(blocks)
     special = _special(blocks)
     if not special:
         return tuple(blocks)
@@ -80,6 +86,59 @@ def finish(blocks: Sequence[Block], *, body: bool) -> tuple[Block, ...]:
     out.extend(blocks[cursor:])
     _trim_edges(out, special, len(blocks))
     return tuple(out)
+
+
+def _split_empty_lines(blocks: Sequence[Block]) -> Sequence[Block]:
+    """Paragraphs made of lines, split where a line is empty."""
+    out: list[Block] | None = None
+    for index, block in enumerate(blocks):
+        kind = type(block)
+        if (kind is Paragraph or kind is Plain) and len(block.children) > 2:  # type: ignore
+            pieces = _paragraphs_of_lines(block)  # type: ignore[arg-type]
+            if pieces is not None:
+                if out is None:
+                    out = list(blocks[:index])
+                out.extend(pieces)
+                continue
+        if out is not None:
+            out.append(block)
+    return blocks if out is None else out
+
+
+def _paragraphs_of_lines(block: Paragraph | Plain) -> list[Block] | None:
+    lines: list[list[Inline]] = [[]]
+    for item in block.children:
+        if type(item) is LineBreak:
+            lines.append([])
+        else:
+            lines[-1].append(item)
+    empty = [_is_empty(line) for line in lines]
+    inner = empty[1:-1] if len(empty) > 2 else []
+    if not any(inner):
+        return None
+    out: list[Block] = []
+    current: list[Inline] = []
+    gap = 0
+    for line, is_empty in zip(lines, empty, strict=True):
+        if is_empty:
+            gap += 1
+            continue
+        if current and gap:
+            out.append(type(block)(block_inlines(current), block.attrs))
+            if gap >= 2:
+                out.append(SceneBreak())
+            current = []
+        elif current:
+            current.append(LINE_BREAK)
+        current.extend(line)
+        gap = 0
+    if current:
+        out.append(type(block)(block_inlines(current), block.attrs))
+    return out
+
+
+def _is_empty(line: list[Inline]) -> bool:
+    return all(type(item) is Text and not item.text.strip(_BLANKS) for item in line)  # type: ignore
 
 
 def _special(blocks: Sequence[Block]) -> dict[int, int]:

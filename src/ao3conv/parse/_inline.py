@@ -20,6 +20,7 @@ from lxml import etree
 from ..model import (
     Image,
     Inline,
+    LineBreak,
     Link,
     Span,
     Text,
@@ -117,7 +118,21 @@ def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
     buf = buf.rstrip(" ")
     if buf:
         out.append(new_text(buf))
+    elif len(out) > 1 and out[-1] is LINE_BREAK:
+        out.pop()  # a last <br> ends the line it is on: browsers draw nothing for it
     return tuple(out)
+
+
+def without_final_break(kids: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Block inlines minus a last line break that follows other content.
+
+    A ``<br>`` at the very end of a block only ends its line, so browsers show
+    nothing for it; a block that is *only* a ``<br>`` is an empty line and
+    keeps it.
+    """
+    if len(kids) > 1 and type(kids[-1]) is LineBreak:
+        return kids[:-1]
+    return kids
 
 
 # --- general path -----------------------------------------------------------------------
@@ -302,4 +317,12 @@ _HANDLERS.update(dict.fromkeys(SPANS, _span))
 _HANDLERS.update(dict.fromkeys(MEDIA, _media))
 _HANDLERS.update({"a": _anchor, "img": _image, "br": _br, "wbr": _nothing, "q": _q})
 
-__all__ = ["MAX_DEPTH", "collapse", "fast_inlines", "flatten", "inline_children", "inline_element"]
+__all__ = [
+    "MAX_DEPTH",
+    "collapse",
+    "fast_inlines",
+    "flatten",
+    "inline_children",
+    "inline_element",
+    "without_final_break",
+]

@@ -1,0 +1,117 @@
+"""Every real AO3 page in tests/fixtures/pages parses to the right kind, and the
+models match reviewed golden snapshots.
+
+Goldens live in ``tests/fixtures/golden/<page stem>.json`` (``work.to_json(indent=1)``).
+After an intended parser change, regenerate them and review the diff::
+
+    AO3CONV_UPDATE_GOLDEN=1 pytest tests/test_parse_pages.py
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+from ao3conv.errors import (
+    AdultContentGateError,
+    ListingPageError,
+    NotAWorkError,
+    ParseWarning,
+    RestrictedWorkError,
+    SeriesPageError,
+    UnrevealedWorkError,
+    WorkNotFoundError,
+)
+from ao3conv.model import Work
+from ao3conv.parse import parse
+from conftest import FIXTURES, page_paths
+
+GOLDEN = FIXTURES / "golden"
+UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
+
+# What each page is: a Work.source, or the error a page without a work raises.
+EXPECTED: dict[str, str | type[NotAWorkError]] = {
+    "chapter-page_3of3_multiseries_images_2026": "chapter",
+    "download-html_multichapter_wip": "download",
+    "download-html_series_multichapter": "download",
+    "download-html_single_endnotes": "download",
+    "download-html_single_series-part9": "download",
+    "error-404_deleted-or-missing-work_2026": WorkNotFoundError,
+    "fragment2022-chapter-page_multi-gift_images": "chapter",
+    "fragment2022-last-chapter-page_endnotes_children": "chapter",
+    "fragment2022-series-page": SeriesPageError,
+    "fragment2022-work-single_gift_translation_children": "work",
+    "interstitial-adult-content-warning_2024": AdultContentGateError,
+    "interstitial-restricted-login_2026": RestrictedWorkError,
+    "interstitial-unrevealed-mystery-work_2026": UnrevealedWorkError,
+    "listing-marked-for-later_2026": ListingPageError,
+    "listing-tag-works": ListingPageError,
+    "listing-user-bookmarks_2026": ListingPageError,
+    "seed_000_feee35068f5e73a1": "fragment",
+    "series-page_5works_complete": SeriesPageError,
+    "work-multi_fullwork_10of-unknown_loggedin_2026": "work",
+    "work-single_gift_loggedin_markedforlater_2026": "work",
+    "work-single_noskin_endnotes_2026": "work",
+    "work-single_podfic_inspiredby_collections": "work",
+    "work-single_restricted_translation_loggedin_2026": "work",
+    "work-single_skin_series_endnotes_2024": "work",
+    "work-single_skin_series_endnotes_2026": "work",
+}
+WORK_PAGES = [p for p in page_paths() if isinstance(EXPECTED.get(p.stem), str)]
+OTHER_PAGES = [p for p in page_paths() if not isinstance(EXPECTED.get(p.stem), str)]
+
+_cache: dict[str, Work] = {}
+
+
+def load(stem: str) -> Work:
+    """Parse a fixture page once per test session."""
+    if stem not in _cache:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ParseWarning)  # no corpus page needs a warning
+            _cache[stem] = parse(FIXTURES / "pages" / f"{stem}.html")
+    return _cache[stem]
+
+
+def test_every_fixture_page_has_an_expected_kind() -> None:
+    assert {p.stem for p in page_paths()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
+def test_work_pages_parse_to_their_source_kind(path: Path) -> None:
+    work = load(path.stem)
+    assert work.source == EXPECTED[path.stem]
+    assert work.chapters and all(chapter.body for chapter in work.chapters)
+
+
+@pytest.mark.parametrize("path", OTHER_PAGES, ids=lambda p: p.stem)
+def test_pages_without_a_work_raise_their_typed_error(path: Path) -> None:
+    expected = EXPECTED[path.stem]
+    assert isinstance(expected, type)
+    with pytest.raises(expected) as caught:
+        parse(path)
+    assert type(caught.value) is expected
+    message = str(caught.value)
+    assert message.startswith("this ") and ":" in message  # what it is: what to do
+
+
+@pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
+def test_model_matches_the_golden_snapshot(path: Path) -> None:
+    golden = GOLDEN / f"{path.stem}.json"
+    actual = load(path.stem).to_json(indent=1) + "\n"
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"no golden for {path.stem}: run with AO3CONV_UPDATE_GOLDEN=1"
+    assert actual == golden.read_text(encoding="utf-8")
+    assert Work.from_json(actual) == load(path.stem)
+
+
+def test_the_adult_gate_says_how_to_get_past_it() -> None:
+    with pytest.raises(AdultContentGateError) as caught:
+        parse(FIXTURES / "pages" / "interstitial-adult-content-warning_2024.html")
+    message = str(caught.value)
+    assert "'Yes, Continue'" in message and "ao3conv fetch" in message
+    assert "https://archiveofourown.org/works/35369560?view_adult=true" in message
