@@ -33,7 +33,7 @@ from lxml import etree
 SKIPPED = frozenset(
     """script style noscript template form input button select option optgroup textarea
     datalist output fieldset legend svg math canvas head title meta link base frame frameset
-    noframes noembed xmp plaintext applet param map area dialog source track""".split()  # noqa: SIM905
+    noframes noembed xmp plaintext applet map area dialog""".split()  # noqa: SIM905
 )
 BLOCK = frozenset(
     """p div blockquote ul ol li dl dt dd table caption thead tbody tfoot tr td th h1 h2 h3 h4

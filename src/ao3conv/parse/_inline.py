@@ -31,7 +31,7 @@ from ..model import (
 from ._attrs import attrs_of, media_src, safe_href, safe_src
 from ._context import Context
 from ._fastnodes import LINE_BREAK, new_mark, new_text
-from ._tags import BLOCKS, DROPPED, MARKS, MEDIA, SPANS
+from ._tags import BLOCKS, DROPPED, MARKS, MEDIA, SPANS, VOIDS
 
 # Deeper nesting than this is flattened to plain text (iteratively), so no
 # recursion here or in any writer can exhaust Python's stack.
@@ -254,8 +254,8 @@ def _br(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bo
     out.append(LINE_BREAK)
 
 
-def _nothing(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
-    return
+def _void(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    inline_children(el, ctx, out, depth + 1, pre)
 
 
 def _media(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
@@ -315,7 +315,8 @@ def flatten(el: etree._Element, ctx: Context, out: list[Inline]) -> None:
 _HANDLERS: dict[str, Handler] = {tag: _marked(kind) for tag, kind in MARKS.items()}
 _HANDLERS.update(dict.fromkeys(SPANS, _span))
 _HANDLERS.update(dict.fromkeys(MEDIA, _media))
-_HANDLERS.update({"a": _anchor, "img": _image, "br": _br, "wbr": _nothing, "q": _q})
+_HANDLERS.update(dict.fromkeys(VOIDS, _void))
+_HANDLERS.update({"a": _anchor, "img": _image, "br": _br, "q": _q})
 
 __all__ = [
     "MAX_DEPTH",

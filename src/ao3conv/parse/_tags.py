@@ -34,8 +34,12 @@ SPANS = _words("span small big abbr acronym bdi bdo ruby rb rt rp rtc")
 DROPPED = _words(
     """script style noscript template form input button select option optgroup textarea
     datalist output fieldset legend svg math canvas head title meta link base frame frameset
-    noframes noembed xmp plaintext applet param map area dialog source track"""
+    noframes noembed xmp plaintext applet map area dialog"""
 )
+
+# Void in HTML5 but not to libxml2, which may nest the following text inside
+# them: they add nothing themselves, and their content is kept.
+VOIDS = _words("source track param wbr")
 
 # Media become a link "Label: SRC" (http(s) only), keeping their own text.
 MEDIA = {
