@@ -215,8 +215,8 @@ def test_concurrent_async_fetches_share_the_limiter() -> None:
 
     asyncio.run(run())
     gaps = [b - a for a, b in zip(ao3.times, ao3.times[1:], strict=False)]
-    # Slots are 0.1 s apart when sent; arrival adds a few ms of scheduling jitter.
-    assert len(gaps) == 3 and min(gaps) >= 0.08
+    # Slots are 0.1 s apart when sent; arrival adds scheduling jitter on a busy machine.
+    assert len(gaps) == 3 and min(gaps) >= 0.06
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100

@@ -49,7 +49,7 @@ from ao3conv.fetch import (
 
 DELAY = 0.05
 PASSWORD = "pa55-w0rd-never-on-disk"
-JITTER = 0.02  # arrival times wobble by a few ms around the send times
+JITTER = 0.04  # arrival times wobble around send times (more so on a busy machine)
 
 
 @pytest.fixture(autouse=True)
@@ -286,7 +286,7 @@ def test_a_429_holds_back_every_fetcher_in_the_process(
     ao3.add_work(1)
     ao3.add_work(2)
     ao3.fail("/works/1", Fault.rate_limited(1))
-    options = Client(mode, ao3, tmp_path).options
+    options = Client(mode, ao3, tmp_path, delay=0.15).options
     if mode == "sync":
         with Fetcher(**options) as one, Fetcher(**options) as two:
             threads = [
@@ -307,7 +307,7 @@ def test_a_429_holds_back_every_fetcher_in_the_process(
     limited = ao3.log[0]
     assert (limited.route, len(ao3.log)) == ("/works/1", 3)
     assert all(later.at - limited.at >= 1.0 - JITTER for later in ao3.log[1:])
-    assert abs(ao3.log[2].at - ao3.log[1].at) >= DELAY - JITTER
+    assert abs(ao3.log[2].at - ao3.log[1].at) >= 0.15 - JITTER
 
 
 def test_endless_429_gives_a_rate_limit_error(mode: str, ao3: FakeAo3, tmp_path: Path) -> None:
