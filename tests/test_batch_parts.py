@@ -323,3 +323,12 @@ def test_two_batches_cannot_share_one_state(tmp_path: Path) -> None:
         pass
     with folder_lock(state_file):  # released after the first finished
         pass
+
+
+@pytest.mark.parametrize("module", ["_lists", "_listing", "_names"])
+def test_the_examples_in_the_docstrings_hold(module: str) -> None:
+    import doctest
+    import importlib
+
+    found = doctest.testmod(importlib.import_module(f"ao3conv.batch.{module}"))
+    assert found.attempted > 0 and found.failed == 0

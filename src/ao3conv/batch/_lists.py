@@ -79,7 +79,7 @@ class BadLine:
 
 def classify(text: str, base_url: str | None = None, origin: str = "") -> Source:
     """What a reference names. Raises :class:`WorkReferenceError` for anything else."""
-    from ..fetch._urls import is_ao3_host, resolve_base_url
+    from ..fetch import is_ao3_host, resolve_base_url
 
     ref = text.strip()
     where = origin or ref
@@ -153,13 +153,13 @@ def _looks_like_file(argument: str, base_url: str | None) -> bool:
 
 
 def _is_reference(argument: str, base_url: str | None) -> bool:
-    from ..fetch._urls import host_of, is_ao3_host
+    from ..fetch import is_ao3_host
 
     text = argument.strip()
     if text.isdigit() or "://" in text:
         return True
-    host = text.split("/", 1)[0]
-    return is_ao3_host(host) or (base_url is not None and host.lower() == host_of(base_url))
+    host = text.split("/", 1)[0].lower()
+    return is_ao3_host(host) or (base_url is not None and host == urlsplit(base_url).netloc)
 
 
 def _file_lines(path: Path) -> list[str]:
