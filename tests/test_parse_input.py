@@ -4,6 +4,9 @@ characters XML cannot carry; garbage."""
 from __future__ import annotations
 
 import codecs
+import contextlib
+import random
+import warnings
 from pathlib import Path
 
 import pytest
@@ -158,3 +161,42 @@ def test_not_an_ao3_page_says_what_to_give_instead() -> None:
 def test_rate_limit_answer_is_recognised() -> None:
     with pytest.raises(SiteErrorPage, match="Retry later"):
         parse(b"Retry later\n")
+
+
+_INSERTS = [
+    b"<p>", b"</p>", b"<em>", b"</div>", b"<ul>", b"<li>", b"<table><tr><td>", b"<br>", b"<pre>",
+    b"&#0;", b"&#xD800;", b"\x00", b"\xff\xfe", b"<q>", b"<svg>", b"<audio>", b"<script>", b"<!--",
+    b'<ol start="99999999999999999999">', b'<td colspan="-5">',
+]  # fmt: skip
+
+
+def _mutate(rng: random.Random, data: bytes, other: bytes) -> bytes:
+    buf = bytearray(data)
+    op = rng.randrange(5)
+    if op == 0:
+        return bytes(buf[: rng.randrange(len(buf))])
+    if op == 1:
+        for _ in range(rng.randrange(1, 40)):
+            buf[rng.randrange(len(buf))] = rng.randrange(256)
+    elif op == 2:
+        for _ in range(rng.randrange(1, 30)):
+            at = rng.randrange(len(buf))
+            buf[at:at] = rng.choice(_INSERTS)
+    elif op == 3:
+        at = rng.randrange(len(buf))
+        buf[at:at] = rng.choice(_INSERTS) * rng.randrange(1, 3000)
+    else:
+        return bytes(buf[: rng.randrange(len(buf))]) + other[rng.randrange(len(other)) :]
+    return bytes(buf)
+
+
+def test_mutated_pages_raise_only_ao3conv_errors() -> None:
+    """A bounded smoke run; the long fuzz campaign is issue 9's."""
+    rng = random.Random(20260)
+    pages = [p.read_bytes() for p in sorted(PAGES.glob("*.html")) if p.stat().st_size < 80_000]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(120):
+            data = _mutate(rng, rng.choice(pages), rng.choice(pages))
+            with contextlib.suppress(Ao3convError):
+                parse(data).to_json()

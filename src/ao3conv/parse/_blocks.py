@@ -137,17 +137,34 @@ def blocks_in(
                     if text:
                         out.append(new_paragraph((new_text(text),), NO_ATTRS))
         elif type(tag) is str:
-            handler = _BLOCK_HANDLERS.get(tag)
-            if handler is not None:
-                if skip_landmark and tag == "h3" and "landmark" in (child.get("class") or ""):
-                    skip_landmark = False
-                else:
-                    handler(child, ctx, flow, depth + 1)
+            if skip_landmark and tag == "h3" and "landmark" in (child.get("class") or ""):
+                skip_landmark = False  # AO3's "Chapter Text" heading: chrome
             else:
-                _inline_at_block_level(child, ctx, flow, depth + 1)
+                block_child(child, ctx, flow, depth + 1)
         tail = child.tail
         if tail and (flow.run or not tail.isspace()):
             flow.add_inlines([Text(tail)])
+
+
+def block_child(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
+    """Convert one element met at block level. Past the depth cap its content
+    is flattened to plain text, so no nesting can exhaust Python's stack."""
+    tag = el.tag
+    if depth > MAX_DEPTH:
+        if tag in DROPPED:
+            ctx.removed[tag] += 1
+            return
+        flow.flush()
+        items: list[Inline] = []
+        flatten(el, ctx, items)
+        flow.add_inlines(items)
+        flow.flush()
+        return
+    handler = _BLOCK_HANDLERS.get(tag)
+    if handler is not None:
+        handler(el, ctx, flow, depth)
+    else:
+        _inline_at_block_level(el, ctx, flow, depth)
 
 
 def _inline_at_block_level(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
@@ -338,11 +355,7 @@ def _list_items(el: etree._Element, ctx: Context, depth: int, wrap: Wrap) -> tup
             loose = Flow(wrap)
             items.append(ListItem(_children(child, ctx, depth + 1, wrap), attrs_of(child)))
         elif type(child.tag) is str:
-            handler = _BLOCK_HANDLERS.get(child.tag)
-            if handler is not None:
-                handler(child, ctx, loose, depth + 1)
-            else:
-                _inline_at_block_level(child, ctx, loose, depth + 1)
+            block_child(child, ctx, loose, depth + 1)
         tail = child.tail
         if tail and not tail.isspace():
             loose.add_inlines([Text(tail)])
@@ -380,11 +393,7 @@ def _figure(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
             inner.flush()
             caption = _line([*caption, *_inlines_of(child, ctx, inner, depth + 1)])
         elif type(child.tag) is str:
-            handler = _BLOCK_HANDLERS.get(child.tag)
-            if handler is not None:
-                handler(child, ctx, inner, depth + 1)
-            else:
-                _inline_at_block_level(child, ctx, inner, depth + 1)
+            block_child(child, ctx, inner, depth + 1)
         tail = child.tail
         if tail and not tail.isspace():
             inner.add_inlines([Text(tail)])
@@ -433,7 +442,7 @@ def _rows(
             row = _row(child, ctx, depth + 1, wrap, in_head)
             if row.cells:
                 (head if in_head else body).append(row)
-        elif tag in ("thead", "tbody", "tfoot"):
+        elif tag in ("thead", "tbody", "tfoot") and depth < MAX_DEPTH:
             _rows(child, ctx, depth + 1, wrap, head, body, caption, in_head=tag == "thead")
         elif tag == "caption":
             caption.extend(_inlines_of(child, ctx, stray, depth + 1))
@@ -442,19 +451,11 @@ def _rows(
         elif tag in ("colgroup", "col"):
             pass
         elif type(tag) is str:
-            _stray_child(child, ctx, stray, depth + 1)
+            block_child(child, ctx, stray, depth + 1)
         tail = child.tail
         if tail and not tail.isspace():
             stray.add_inlines([Text(tail)])
     _stray_row(stray, head if in_head else body, in_head)
-
-
-def _stray_child(child: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
-    handler = _BLOCK_HANDLERS.get(child.tag)
-    if handler is not None:
-        handler(child, ctx, flow, depth)
-    else:
-        _inline_at_block_level(child, ctx, flow, depth)
 
 
 def _stray_row(stray: Flow, rows: list[TableRow], in_head: bool) -> None:
@@ -476,7 +477,7 @@ def _row(el: etree._Element, ctx: Context, depth: int, wrap: Wrap, in_head: bool
             stray = Flow(wrap)
             cells.append(_cell(child, ctx, depth + 1, wrap))
         elif type(child.tag) is str:
-            _stray_child(child, ctx, stray, depth + 1)
+            block_child(child, ctx, stray, depth + 1)
         tail = child.tail
         if tail and not tail.isspace():
             stray.add_inlines([Text(tail)])

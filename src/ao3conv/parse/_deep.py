@@ -21,8 +21,6 @@ def _words(text: str) -> frozenset[str]:
 
 
 _VOID = _words("area base br col embed hr img input link meta param source track wbr")
-# Start tags that close an open element of the same name (``<p>a<p>b``).
-_SELF_CLOSING_SIBLINGS = _words("p li dt dd tr td th option")
 _RAW_TEXT = frozenset(("script", "style"))
 _NAME = re.compile(r"[A-Za-z_:][-\w:.]*")
 
@@ -35,8 +33,6 @@ class _Capper(HTMLParser):
         self.stack: list[tuple[str, bool]] = []  # (tag, emitted)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SELF_CLOSING_SIBLINGS and self.stack and self.stack[-1][0] == tag:
-            self._pop_to(len(self.stack) - 1)
         emit = len(self.stack) < self.cap
         if emit:
             self.out.append(_start(tag, attrs))

@@ -150,10 +150,19 @@ def _decode_legacy(data: bytes) -> str:
             return data.decode(declared)
         except (UnicodeDecodeError, LookupError):
             pass
-    # bs4 is the right tool here: encoding detection for saved files.
+    # bs4 is the right tool here: encoding detection for saved files. Its log
+    # line about replacement characters is noise for our users: muted.
+    import logging
+
     from bs4 import UnicodeDammit
 
-    dammit = UnicodeDammit(data, is_html=True)
+    log = logging.getLogger("bs4.dammit")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        dammit = UnicodeDammit(data, is_html=True)
+    finally:
+        log.setLevel(level)
     guess = _codec_name(dammit.original_encoding)
     if guess in _WESTERN:
         try:
