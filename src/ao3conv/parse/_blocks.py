@@ -50,6 +50,7 @@ from ._inline import (
     inline_element,
     without_final_break,
 )
+from ._selectors import LANDMARK_CLASS
 from ._tags import BLOCKS, DROPPED, HEADINGS, MARKS, SPANS, UNKNOWN_BLOCKS
 
 Wrap = tuple[Callable[[list[Inline]], list[Inline]], ...]
@@ -137,7 +138,7 @@ def blocks_in(
                     if text:
                         out.append(new_paragraph((new_text(text),), NO_ATTRS))
         elif type(tag) is str:
-            if skip_landmark and tag == "h3" and "landmark" in (child.get("class") or ""):
+            if skip_landmark and tag == "h3" and LANDMARK_CLASS in (child.get("class") or ""):
                 skip_landmark = False  # AO3's "Chapter Text" heading: chrome
             else:
                 block_child(child, ctx, flow, depth + 1)

@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..model import Association, Block, Chapter, Creator, Work
 from . import _meta
+from . import _selectors as S
 from ._blocks import convert
 from ._breaks import finish
 from ._context import Context
@@ -35,7 +36,7 @@ _STAT = re.compile(r"(Published|Updated|Completed|Words|Chapters):\s*([^\s]+)", 
 
 def download_page(root: etree._Element, ctx: Context, *, url: str | None) -> Work:
     preface = DOWNLOAD_PREFACE(root)[0]
-    meta_div = next((c for c in preface.iterchildren("div") if has_class(c, "meta")), None)
+    meta_div = next((c for c in preface.iterchildren("div") if has_class(c, S.META_CLASS)), None)
     meta = _meta.Meta()
     title = ""
     creators: tuple[Creator, ...] = ()
@@ -46,7 +47,9 @@ def download_page(root: etree._Element, ctx: Context, *, url: str | None) -> Wor
             _tags(meta, dl)
         heading = next(meta_div.iterchildren("h1"), None)
         title = text_of(heading)
-        byline = next((c for c in meta_div.iterchildren("div") if has_class(c, "byline")), None)
+        byline = next(
+            (c for c in meta_div.iterchildren("div") if has_class(c, S.BYLINE_CLASS)), None
+        )
         creators = _meta.creators(byline)
         regions = _labelled_quotes(meta_div, ctx)
         for ul in meta_div.iterchildren("ul"):
@@ -134,7 +137,7 @@ def _labelled_quotes(container: etree._Element, ctx: Context) -> dict[str, tuple
     for child in container.iterchildren():
         if child.tag == "p":
             label = squash(child.text).lower()
-        elif child.tag == "blockquote" and has_class(child, "userstuff"):
+        elif child.tag == "blockquote" and has_class(child, S.USERSTUFF_CLASS):
             key = _region_key(label)
             if key and key not in found:
                 found[key] = finish(convert(child, ctx), body=False)
@@ -199,15 +202,15 @@ def _chapters(chapters_el: etree._Element, ctx: Context) -> tuple[Chapter, ...]:
     for child in chapters_el.iterchildren():
         if child.tag != "div":
             continue
-        if has_class(child, "meta") and has_class(child, "group"):
+        if has_class(child, S.META_CLASS) and has_class(child, S.GROUP_CLASS):
             current = _header(child, len(done) + 1, ctx)
             done.append(current)
-        elif has_class(child, "userstuff"):
+        elif has_class(child, S.USERSTUFF_CLASS):
             if current is None or current.body is not None:
                 current = _Pending(len(done) + 1, None)
                 done.append(current)
             current.body = finish(convert(child, ctx), body=True)
-        elif has_class(child, "meta") and current is not None:
+        elif has_class(child, S.META_CLASS) and current is not None:
             current.end_notes = _labelled_quotes(child, ctx).get("end_notes", ())
     return tuple(pending.chapter() for pending in done)
 
@@ -220,7 +223,7 @@ def _header(group: etree._Element, position: int, ctx: Context) -> _Pending:
         pending = _Pending(int(match[1]), (match[2] or "").strip() or None)
     else:  # older files: the heading is only the chapter's title
         pending = _Pending(position, text or None)
-    byline = next((c for c in group.iterchildren("p") if has_class(c, "byline")), None)
+    byline = next((c for c in group.iterchildren("p") if has_class(c, S.BYLINE_CLASS)), None)
     pending.creators = _meta.creators(byline)
     quotes = _labelled_quotes(group, ctx)
     pending.summary = quotes.get("summary", ())

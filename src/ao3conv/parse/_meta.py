@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..model import Association, Collection, Creator, Language, SeriesLink
+from . import _selectors as S
 from ._languages import bcp47, code_for
 from ._selectors import COLLECTION_PATH, SERIES_PATH
 from ._util import absolute, classes, count, date, has_class, path_part, squash, text_of, work_id_in
@@ -70,7 +71,7 @@ def work_meta(dl: etree._Element) -> Meta:
             continue
         kind = names[0]
         if "tags" in names and kind in TAG_FIELDS:
-            _set_tags(meta, kind, [text_of(a) for a in dd.iter("a") if has_class(a, "tag")])
+            _set_tags(meta, kind, [text_of(a) for a in dd.iter("a") if has_class(a, S.TAG_CLASS)])
         elif kind == "language":
             meta.language = language(text_of(dd), dd.get("lang"))
         elif kind == "series":
@@ -132,10 +133,10 @@ def series_spans(container: etree._Element) -> tuple[SeriesLink, ...]:
     """``span.series`` items ("Part N of <a>Series</a>") of the header or afterword."""
     links = []
     for span in container.iter("span"):
-        if not has_class(span, "series"):
+        if not has_class(span, S.SERIES_CLASS):
             continue
         for position in span.iter("span"):
-            if has_class(position, "position"):
+            if has_class(position, S.POSITION_CLASS):
                 link = series_link(position)
                 if link is not None:
                     links.append(link)

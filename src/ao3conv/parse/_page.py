@@ -12,6 +12,7 @@ from lxml import etree
 
 from ..model import Association, Block, Chapter, SeriesLink, Work
 from . import _meta
+from . import _selectors as S
 from ._blocks import convert
 from ._breaks import finish
 from ._context import Context
@@ -53,11 +54,11 @@ def work_page(root: etree._Element, ctx: Context, *, url: str | None) -> Work:
         title=title,
         id=work_id,
         url=work_url(work_id) if work_id else None,
-        creators=_meta.creators(_find(preface, "h3", "byline")),
+        creators=_meta.creators(_find(preface, *S.WORK_BYLINE)),
         gifts=gifts,
         associations=related + inspired,
-        summary=_region(_quote_in(preface, "summary"), ctx),
-        notes=_region(_quote_in(preface, "notes"), ctx),
+        summary=_region(_quote_in(preface, S.SUMMARY_MODULE), ctx),
+        notes=_region(_quote_in(preface, S.NOTES_MODULE), ctx),
         end_notes=end_notes,
         chapters=chapters,
         work_skin=_skin(root),
@@ -87,9 +88,9 @@ def _quote_in(scope: etree._Element | None, module: str) -> etree._Element | Non
         return None
     for div in scope.iter("div"):
         names = classes(div)
-        if module in names and (module != "notes" or "end" not in names):
+        if module in names and (module != S.NOTES_MODULE or S.END_NOTES_MODULE not in names):
             for child in div.iterchildren("blockquote"):
-                if has_class(child, "userstuff"):
+                if has_class(child, S.USERSTUFF_CLASS):
                     return child
     return None
 
@@ -101,7 +102,7 @@ def _region(el: etree._Element | None, ctx: Context, *, body: bool = False) -> t
 
 
 def _title(preface: etree._Element | None) -> tuple[str, bool]:
-    heading = _find(preface, "h2", "title")
+    heading = _find(preface, *S.TITLE_HEADING)
     if heading is None:
         return "", False
     restricted = any("restricted" in (img.get("alt") or "").lower() for img in heading.iter("img"))
@@ -109,7 +110,7 @@ def _title(preface: etree._Element | None) -> tuple[str, bool]:
 
 
 def _association_items(preface: etree._Element | None) -> list[etree._Element]:
-    ul = _find(preface, "ul", "associations")
+    ul = _find(preface, *S.ASSOCIATIONS)
     return list(ul.iterchildren("li")) if ul is not None else []
 
 
@@ -118,10 +119,10 @@ def _afterword(
 ) -> tuple[tuple[Block, ...], tuple[SeriesLink, ...], tuple[Association, ...]]:
     if afterword is None:
         return (), (), ()
-    end_notes = _region(_quote_in(afterword, "end"), ctx)
-    series_module = _find(afterword, "div", "series")
+    end_notes = _region(_quote_in(afterword, S.END_NOTES_MODULE), ctx)
+    series_module = _find(afterword, *S.SERIES_MODULE)
     series = _meta.series_spans(series_module) if series_module is not None else ()
-    children_module = _find(afterword, "div", "children")
+    children_module = _find(afterword, *S.CHILDREN_MODULE)
     inspired = (
         _meta.children(list(children_module.iter("li"))) if children_module is not None else ()
     )
@@ -134,44 +135,49 @@ def _afterword(
 def _chapters(chapters_el: etree._Element, ctx: Context) -> tuple[Chapter, ...]:
     divs = [
         child for child in chapters_el.iterchildren("div")
-        if "chapter" in classes(child) and "preface" not in classes(child)
+        if S.CHAPTER_CLASS in classes(child) and S.PREFACE_CLASS not in classes(child)
     ]  # fmt: skip
     if divs:
         return tuple(_chapter(div, position, ctx) for position, div in enumerate(divs, 1))
-    body = next(
-        (child for child in chapters_el.iterchildren("div") if has_class(child, "userstuff")),
-        chapters_el,
-    )
-    return (Chapter(number=1, body=_region(body, ctx, body=True)),)
+    body = _userstuff_child(chapters_el)
+    region = body if body is not None else chapters_el
+    return (Chapter(number=1, body=_region(region, ctx, body=True)),)
+
+
+def _userstuff_child(el: etree._Element) -> etree._Element | None:
+    for child in el.iterchildren("div"):
+        if has_class(child, S.USERSTUFF_CLASS):
+            return child
+    return None
 
 
 def _loose_body(root: etree._Element, ctx: Context) -> tuple[Chapter, ...]:
     """A fragment without ``#chapters``: its userstuff regions, in order, as one body."""
     blocks: list[Block] = []
     for region in USERSTUFF(root):
-        if not any(has_class(a, "userstuff") for a in region.iterancestors()):
+        if not any(has_class(a, S.USERSTUFF_CLASS) for a in region.iterancestors()):
             blocks.extend(convert(region, ctx, skip_landmark=True))
     return (Chapter(number=1, body=finish(blocks, body=True)),) if blocks else ()
 
 
 def _chapter(div: etree._Element, position: int, ctx: Context) -> Chapter:
-    prefaces = [child for child in div.iterchildren("div") if has_class(child, "preface")]
+    prefaces = [child for child in div.iterchildren("div") if has_class(child, S.PREFACE_CLASS)]
     head = prefaces[0] if prefaces else None
-    number, chapter_id, title = _chapter_heading(_find(head, "h3", "title"))
+    number, chapter_id, title = _chapter_heading(_find(head, *S.CHAPTER_TITLE))
     if number is None:
         anchor = CHAPTER_ANCHOR.match(div.get("id") or "")
         number = int(anchor[1]) if anchor else position
-    body = next((child for child in div.iterchildren("div") if has_class(child, "userstuff")), None)
+    body = _userstuff_child(div)
     end_notes = None
     for group in prefaces:
-        end_notes = end_notes if end_notes is not None else _quote_in(group, "end")
+        end_notes = end_notes if end_notes is not None else _quote_in(group, S.END_NOTES_MODULE)
     return Chapter(
         number=number,
         id=chapter_id,
         title=title,
-        creators=_meta.creators(_find(head, "h4", "byline")),
-        summary=_region(_quote_in(head, "summary"), ctx),
-        notes=_region(_quote_in(head, "notes"), ctx),
+        creators=_meta.creators(_find(head, *S.CHAPTER_BYLINE)),
+        summary=_region(_quote_in(head, S.SUMMARY_MODULE), ctx),
+        notes=_region(_quote_in(head, S.NOTES_MODULE), ctx),
         body=_region(body, ctx, body=True),
         end_notes=_region(end_notes, ctx),
     )

@@ -82,3 +82,24 @@ def find_work_meta(root: etree._Element) -> etree._Element | None:
     """The work header ``dl``, looked up cheaply under #main when there is one."""
     found = WORK_META(root) or ([] if MAIN(root) else ANY_WORK_META(root))
     return found[0] if found else None
+
+
+# --- class names looked up inside small scopes (a preface, a chapter header) --------
+# (tag, class) pairs for _page's ``_find``; single class tokens for ``has_class``.
+TITLE_HEADING = ("h2", "title")  # preface: the work title (lock icons inside)
+WORK_BYLINE = ("h3", "byline")
+CHAPTER_TITLE = ("h3", "title")  # <a href=/works/N/chapters/CID>Chapter K</a>: Title
+CHAPTER_BYLINE = ("h4", "byline")  # "Chapter by ..."
+ASSOCIATIONS = ("ul", "associations")  # gifts, translations, parent works, prompts
+SERIES_MODULE = ("div", "series")  # afterword "Series this work belongs to"
+CHILDREN_MODULE = ("div", "children")  # afterword "Works inspired by this one"
+# Modules holding a blockquote.userstuff: div.summary, div.notes, div.end.notes.
+SUMMARY_MODULE, NOTES_MODULE, END_NOTES_MODULE = "summary", "notes", "end"
+USERSTUFF_CLASS = "userstuff"
+CHAPTER_CLASS = "chapter"
+PREFACE_CLASS = "preface"
+LANDMARK_CLASS = "landmark"  # h3.landmark "Chapter Text" / "Work Text:": chrome
+TAG_CLASS = "tag"  # a.tag in the header's tag lists
+SERIES_CLASS, POSITION_CLASS = "series", "position"  # span.series > span.position
+# Download files (§2.1): div.meta, div.meta.group chapter headers, div.byline.
+META_CLASS, GROUP_CLASS, BYLINE_CLASS = "meta", "group", "byline"
