@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import ao3conv
@@ -685,3 +686,118 @@ def test_any_work_reads_back_and_stays_inert(work: Work) -> None:
     data = ao3conv.write(work, "epub", cover=False, work_skin=True)
     assert_reads_back(work, data)
     assert_nothing_active(data)
+
+
+# --- models no parser would make: the writer still makes a valid, inert book ---------------
+
+_odd_char = st.one_of(
+    st.characters(codec=None, exclude_categories=()),
+    st.sampled_from(("\x00", "\x0b", "\x1b", "\ud800", "\udfff", "\ufffe", "\uffff", "\x85",
+                     "\u2028", "\u202e", "<", "&", '"', ">", " ", "\n")),
+)
+wild_text = st.lists(st.one_of(_odd_char, st.just("]]>")), max_size=10).map("".join)
+wild_url = st.one_of(wild_text, st.sampled_from((
+    "javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "vbscript:x", "file:///x",
+    "http://", "https://[", "https://ex ample.com", "//x", "#", "#work_endnotes",
+    "mailto:x@y", "https://example.com/ok", "pics/a.png", "../../etc/passwd")))
+wild_attrs = st.builds(Attrs, st.lists(wild_text, max_size=3).map(tuple),
+                       st.one_of(st.none(), wild_text, st.just("en-GB")),
+                       st.one_of(st.none(), wild_text, st.sampled_from(("RTL", "ltr"))),
+                       st.one_of(st.none(), wild_text, st.sampled_from(("CENTER", "right"))))
+_marks = (Emphasis, Strong, Underline, Strikethrough, Superscript, Subscript, Code, SmallCaps,
+          Span)
+wild_inline = st.recursive(
+    st.one_of(wild_text.map(Text), st.just(LineBreak()),
+              st.builds(Image, wild_url, wild_text, st.one_of(st.none(), wild_text),
+                        st.one_of(st.none(), wild_text), st.one_of(st.none(), wild_text),
+                        wild_attrs)),
+    lambda kids: st.one_of(
+        st.builds(lambda kind, k, a: kind(tuple(k), a), st.sampled_from(_marks),
+                  st.lists(kids, max_size=3), wild_attrs),
+        st.builds(lambda k, h, t, a: Link(tuple(k), h, t, a), st.lists(kids, max_size=3),
+                  wild_url, st.one_of(st.none(), wild_text), wild_attrs)),
+    max_leaves=8,
+)
+_wild_inlines = st.lists(wild_inline, max_size=4).map(tuple)
+wild_block = st.recursive(
+    st.one_of(
+        st.builds(Paragraph, _wild_inlines, wild_attrs),
+        st.builds(Plain, _wild_inlines, wild_attrs),
+        st.builds(Heading, st.integers(-3, 12), _wild_inlines, wild_attrs),
+        st.builds(Preformatted, _wild_inlines, wild_attrs),
+        st.builds(SceneBreak, wild_attrs),
+    ),
+    lambda kids: st.one_of(
+        st.builds(BlockQuote, st.lists(kids, max_size=3).map(tuple), wild_attrs),
+        st.builds(Div, st.lists(kids, max_size=3).map(tuple), wild_attrs),
+        st.builds(Figure, st.lists(kids, max_size=2).map(tuple), _wild_inlines, wild_attrs),
+        st.builds(BulletList, st.lists(st.builds(ListItem, st.lists(kids, max_size=2).map(
+            tuple), wild_attrs), max_size=3).map(tuple), wild_attrs),
+        st.builds(OrderedList, st.lists(st.builds(ListItem, st.lists(kids, max_size=2).map(
+            tuple)), max_size=3).map(tuple), st.integers(-10**12, 10**12), wild_attrs),
+        st.builds(Table, st.lists(st.builds(TableRow, st.lists(st.builds(
+            TableCell, st.lists(kids, max_size=2).map(tuple), st.booleans(),
+            st.integers(-5, 5000), st.integers(-5, 70000), wild_attrs), max_size=3).map(tuple),
+            st.booleans(), wild_attrs), max_size=3).map(tuple), _wild_inlines, wild_attrs),
+    ),
+    max_leaves=4,
+)
+_wild_blocks = st.lists(wild_block, max_size=3).map(tuple)
+_wild_names = st.lists(wild_text, max_size=3).map(tuple)
+wild_works = st.builds(
+    Work,
+    title=wild_text, id=st.one_of(st.none(), st.integers(-5, 10**12)),
+    url=st.one_of(st.none(), wild_url),
+    creators=st.lists(st.builds(Creator, wild_text, st.one_of(st.none(), wild_text),
+                                st.one_of(st.none(), wild_text),
+                                st.one_of(st.none(), wild_url)), max_size=3).map(tuple),
+    rating=st.one_of(st.none(), wild_text), warnings=_wild_names, fandoms=_wild_names,
+    tags=_wild_names,
+    language=st.one_of(st.none(), st.builds(Language, wild_text,
+                                            st.one_of(st.none(), wild_text))),
+    series=st.lists(st.builds(SeriesLink, wild_text, st.one_of(st.none(), st.integers()),
+                              st.one_of(st.none(), st.integers()),
+                              st.one_of(st.none(), wild_url)), max_size=2).map(tuple),
+    collections=st.lists(st.builds(Collection, wild_text, st.one_of(st.none(), wild_text),
+                                   st.one_of(st.none(), wild_url)), max_size=2).map(tuple),
+    gifts=_wild_names,
+    associations=st.lists(st.builds(Association, st.sampled_from(("inspired", "inspired-by")),
+                                    wild_text, st.one_of(st.none(), wild_text),
+                                    st.one_of(st.none(), wild_url)), max_size=2).map(tuple),
+    words=st.one_of(st.none(), st.integers()), chapter_count=st.one_of(st.none(), st.integers()),
+    summary=_wild_blocks, notes=_wild_blocks, end_notes=_wild_blocks,
+    chapters=st.lists(st.builds(Chapter, st.one_of(st.none(), st.integers()), st.none(),
+                                st.one_of(st.none(), wild_text),
+                                st.lists(st.builds(Creator, wild_text), max_size=1).map(tuple),
+                                _wild_blocks, _wild_blocks, _wild_blocks, _wild_blocks),
+                      max_size=2).map(tuple),
+    work_skin=st.one_of(st.none(), wild_text, st.sampled_from((
+        "p { color: red", "}}}{{{", "@media { p { x: url(y) } }", "#workskin p::after { "
+        "content: '\\\"' }", "a { b: expression(c) } d { e: f }"))),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(wild_works)
+def test_any_model_at_all_gives_an_inert_readable_book(work: Work) -> None:
+    data = ao3conv.write(work, "epub", cover=False, work_skin=True)
+    assert_reads_back(work, data)
+    assert_nothing_active(data)
+
+
+_PCHARS = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
+RFC3986_WEB = re.compile(
+    rf"(?:https?|ftp)://[A-Za-z0-9.\-]+(?::[0-9]*)?(?:/{_PCHARS}*)*"
+    rf"(?:\?(?:{_PCHARS}|[/?])*)?(?:#(?:{_PCHARS}|[/?])*)?")
+RFC3986_MAILTO = re.compile(rf"mailto:(?:{_PCHARS}|[/?])+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(wild_url, st.text(), st.builds("https://{}/{}?{}#{}".format, st.text(),
+                                                  st.text(), st.text(), st.text())))
+def test_every_kept_link_is_a_valid_uri(href: str) -> None:
+    from ao3conv.writers._epub_links import LinkResolver
+
+    target = LinkResolver({"work_endnotes": "afterword.xhtml#work_endnotes"}).resolve(href)
+    assert target is None or target == "afterword.xhtml#work_endnotes" or (
+        RFC3986_WEB.fullmatch(target) or RFC3986_MAILTO.fullmatch(target)), target

@@ -19,10 +19,10 @@ AO3_BASE = "https://archiveofourown.org/"
 
 _WEB_SCHEMES = frozenset(("http", "https", "ftp"))
 # Characters a URL may carry as they are; everything else is percent-encoded.
-_URL_SAFE = "/:@!$&'()*+,;=-._~?#[]%"
+_URL_SAFE = "/:@!$&'()*+,;=-._~?%"  # RFC 3986 path/query/fragment characters
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?", re.ASCII)  # noqa: E501
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")  # and what XML cannot carry
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -97,7 +97,7 @@ def web_url(url: str) -> str | None:
 
 
 def _encode(part: str) -> str:
-    return quote(_STRAY_PERCENT.sub("%25", part), safe=_URL_SAFE.replace("#", ""))
+    return quote(_STRAY_PERCENT.sub("%25", part), safe=_URL_SAFE)
 
 
 def _mailto(href: str) -> str | None:

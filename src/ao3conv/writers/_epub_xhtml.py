@@ -224,7 +224,10 @@ class Renderer:
         self._container(parent, X + "blockquote", block)
 
     def _div(self, parent: Any, block: Div) -> None:
-        self._container(parent, X + "div", block)
+        element = self._container(parent, X + "div", block)
+        if len(element) == 0:
+            # Nothing inside: an empty div would read as an empty line of text.
+            parent.remove(element)
 
     def _scene_break(self, parent: Any, block: SceneBreak) -> None:
         self.attributes(SubElement(parent, X + "hr"), block.attrs, "scene-break")
