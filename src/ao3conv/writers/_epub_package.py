@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from ebooklib import epub
+from ebooklib import epub  # type: ignore[import-untyped]
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 1
@@ -87,7 +87,9 @@ class _FixedZip:
         info.compress_type = compress_type
         info.create_system = 3  # "Unix", whatever the platform
         info.external_attr = 0o100644 << 16
-        info._compresslevel = COMPRESS_LEVEL  # else zlib's default level (6) applies
+        # A hand-made ZipInfo has no level, so zlib's default (6) would apply.
+        level = "compress_level" if hasattr(info, "compress_level") else "_compresslevel"
+        setattr(info, level, COMPRESS_LEVEL)  # named compress_level since Python 3.13
         with self._archive.open(info, "w") as entry:
             if self._deflate is not None and compress_type == zipfile.ZIP_DEFLATED and hasattr(
                 entry, "_compressor"

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from ..model import (
     NO_ATTRS,
@@ -112,14 +112,15 @@ def valid_lang(value: str | None) -> str | None:
 
 def serialize(root: Any) -> bytes:
     """An XHTML document's bytes: XML declaration, HTML5 doctype, UTF-8."""
-    return _HEADER + etree.tostring(root, encoding="utf-8")
+    body: bytes = etree.tostring(root, encoding="utf-8")
+    return _HEADER + body
 
 
 def new_document(
     title: str, lang: str, direction: str | None, stylesheets: Iterable[str]
 ) -> tuple[Any, Any]:
     """An empty XHTML5 content document; returns ``(html, body)``."""
-    html = etree.Element(X + "html", nsmap=NSMAP)  # type: ignore[arg-type]
+    html = etree.Element(X + "html", nsmap=NSMAP)
     html.set("lang", lang)
     html.set(XML_LANG, lang)
     if direction:
@@ -182,9 +183,9 @@ class Renderer:
                 children = block.children
                 if len(children) == 1 and type(children[0]) is Text:
                     try:
-                        p.text = children[0].text  # type: ignore[union-attr]
+                        p.text = children[0].text
                     except ValueError:
-                        p.text = xml_text(children[0].text)  # type: ignore[union-attr]
+                        p.text = xml_text(children[0].text)
                 else:
                     inlines(p, children)
                 continue
@@ -400,5 +401,5 @@ def _attribute_pairs(attrs: Attrs, extra_class: str | None) -> tuple[tuple[str, 
         pairs.append((XML_LANG, lang))
     direction = attrs.dir.lower() if attrs.dir else None
     if direction in _DIRS:
-        pairs.append(("dir", direction))  # type: ignore[arg-type]
+        pairs.append(("dir", direction))
     return tuple(pairs)

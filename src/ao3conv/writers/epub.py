@@ -44,6 +44,8 @@ class EpubWriter:
             raise FormatError("images must map each image src to (media type, bytes)")
         from ._epub_build import build_epub
 
+        if isinstance(cover, bytearray):
+            cover = bytes(cover)
         return build_epub(
             work, cover=cover, work_skin=bool(options.get("work_skin", False)), images=images
         )
