@@ -39,11 +39,12 @@ from ..model import (
     mark,
 )
 from ._attrs import attrs_of, classes_only, safe_href, with_align
+from ._breaks import NEUTRAL_CHARS, finish
 from ._context import Context
 from ._fastnodes import new_paragraph, new_text
 from ._inline import (
-    _SPACE_RUN,
     MAX_DEPTH,
+    collapse,
     fast_inlines,
     flatten,
     inline_children,
@@ -59,12 +60,15 @@ Wrap = tuple[Callable[[list[Inline]], list[Inline]], ...]
 class Flow:
     """Blocks being collected, plus the pending run of inline content."""
 
-    __slots__ = ("out", "run", "wrap")
+    __slots__ = ("check", "out", "run", "wrap")
 
     def __init__(self, wrap: Wrap = ()) -> None:
         self.out: list[Block] = []
         self.run: list[Inline] = []
         self.wrap = wrap
+        # Indices of blocks that may be blank or a divider (see _breaks.finish):
+        # every block but the bare-text paragraphs that start with a letter.
+        self.check: list[int] = []
 
     def add_inlines(self, items: list[Inline]) -> None:
         self.run.extend(_wrapped(items, self.wrap) if self.wrap else items)
@@ -74,6 +78,7 @@ class Flow:
             kids = _line(self.run)
             self.run = []
             if kids:
+                self.check.append(len(self.out))
                 self.out.append(Plain(kids))
 
 
@@ -105,6 +110,16 @@ def convert(container: etree._Element, ctx: Context, *, skip_landmark: bool = Fa
     return flow.out
 
 
+def region(
+    container: etree._Element, ctx: Context, *, body: bool, skip_landmark: bool = False
+) -> tuple[Block, ...]:
+    """A userstuff region's finished blocks (scene-break rules applied)."""
+    flow = Flow()
+    blocks_in(container, ctx, flow, 0, skip_landmark=skip_landmark)
+    flow.flush()
+    return finish(flow.out, body=body, candidates=sorted(set(flow.check)))
+
+
 def blocks_in(
     el: etree._Element, ctx: Context, flow: Flow, depth: int, *, skip_landmark: bool = False
 ) -> None:
@@ -121,27 +136,29 @@ def blocks_in(
         flow.add_inlines([Text(text)])
     plain_paragraphs = not flow.wrap
     out = flow.out
+    check = flow.check
     for child in el:
         tag = child.tag
-        if tag == "p" and plain_paragraphs:
+        if tag == "p" and plain_paragraphs and not (len(child) or child.keys()):
+            # The hot path, inlined: a bare-text <p> is most of every work.
             if flow.run:
                 flow.flush()
-            if len(child) or child.keys():
-                _paragraph(child, ctx, out, depth + 1)
-            else:
-                # The hot path, inlined: a bare-text <p> is most of every work.
-                text = child.text
+            text = child.text
+            if text:
+                if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+                    text = collapse(text)
+                text = text.strip(" ")
                 if text:
-                    if "\n" in text or "  " in text or "\t" in text or "\r" in text:
-                        text = _SPACE_RUN.sub(" ", text)
-                    text = text.strip(" ")
-                    if text:
-                        out.append(new_paragraph((new_text(text),), NO_ATTRS))
+                    if text[0] in NEUTRAL_CHARS:
+                        check.append(len(out))
+                    out.append(new_paragraph((new_text(text),), NO_ATTRS))
         elif type(tag) is str:
             if skip_landmark and tag == "h3" and LANDMARK_CLASS in (child.get("class") or ""):
                 skip_landmark = False  # AO3's "Chapter Text" heading: chrome
             else:
+                start = len(out)
                 block_child(child, ctx, flow, depth + 1)
+                check.extend(range(start, len(out)))
         tail = child.tail
         if tail and (flow.run or not tail.isspace()):
             flow.add_inlines([Text(tail)])
@@ -220,12 +237,10 @@ def _wrap_for(el: etree._Element, ctx: Context) -> Wrap:
 def _paragraph(el: etree._Element, ctx: Context, out: list[Block], depth: int) -> None:
     """A ``<p>`` outside any wrap: the fast shapes first, the builder otherwise."""
     attrs = attrs_of(el) if el.keys() else NO_ATTRS
-    if not len(el):  # text only: most paragraphs of most works
+    if not len(el):  # text only (with attributes: the attribute-less ones never get here)
         text = el.text
         if text:
-            if "\n" in text or "  " in text or "\t" in text or "\r" in text:
-                text = _SPACE_RUN.sub(" ", text)
-            text = text.strip(" ")
+            text = collapse(text).strip(" ")
             if text:
                 out.append(new_paragraph((new_text(text),), attrs))
         return

@@ -36,7 +36,6 @@ from ..model import (
     Plain,
     SceneBreak,
     Text,
-    block_inlines,
 )
 from ..model._nodes import Block, Inline
 from ._attrs import classes_only
@@ -50,15 +49,27 @@ _BLANKS = (
     "\u202f\u205f\u3000\ufeff"
 )
 _NEUTRAL = _DIVIDERS + _BLANKS  # what a divider paragraph may consist of
+NEUTRAL_CHARS = frozenset(_NEUTRAL)
 _MAX_DIVIDER = 40
 
 _CONTENT, _BLANK, _DIVIDER, _BREAK, _NESTED = 0, 1, 2, 3, 4
 
 
-def finish(blocks: Sequence[Block], *, body: bool) -> tuple[Block, ...]:
-    """Apply the scene-break rules to one region's top-level blocks."""
-    blocks = _split_empty_lines(blocks)
-    special = _special(blocks)
+def finish(
+    blocks: Sequence[Block], *, body: bool, candidates: Sequence[int] | None = None
+) -> tuple[Block, ...]:
+    """Apply the scene-break rules to one region's top-level blocks.
+
+    ``candidates`` (ascending indices) may name the only blocks that can be
+    anything but plain text; the converter knows this for free about most
+    paragraphs, which saves a pass over long chapters.
+    """
+    if candidates is None:
+        candidates = range(len(blocks))
+    split = _split_empty_lines(blocks, candidates)
+    if split is not None:
+        blocks, candidates = split, range(len(split))
+    special = _special(blocks, candidates)
     if not special:
         return tuple(blocks)
     runs = _blank_runs(special)
@@ -88,63 +99,68 @@ def finish(blocks: Sequence[Block], *, body: bool) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def _split_empty_lines(blocks: Sequence[Block]) -> Sequence[Block]:
-    """Paragraphs made of lines, split where a line is empty."""
-    out: list[Block] | None = None
-    for index, block in enumerate(blocks):
-        kind = type(block)
-        if (kind is Paragraph or kind is Plain) and len(block.children) > 2:  # type: ignore
-            pieces = _paragraphs_of_lines(block)  # type: ignore[arg-type]
-            if pieces is not None:
-                if out is None:
-                    out = list(blocks[:index])
-                out.extend(pieces)
-                continue
-        if out is not None:
-            out.append(block)
-    return blocks if out is None else out
+def _split_empty_lines(blocks: Sequence[Block], candidates: Sequence[int]) -> list[Block] | None:
+    """Paragraphs made of lines, split where a line is empty (``None``: none)."""
+    for index in candidates:
+        pieces = _pieces(blocks[index])
+        if pieces is not None:
+            out = [*blocks[:index], *pieces]
+            for block in blocks[index + 1 :]:
+                more = _pieces(block)
+                out.extend(more if more is not None else (block,))
+            return out
+    return None
+
+
+def _pieces(block: Block) -> list[Block] | None:
+    kind = type(block)
+    if (kind is Paragraph or kind is Plain) and len(block.children) > 2:  # type: ignore
+        return _paragraphs_of_lines(block)  # type: ignore[arg-type]
+    return None
 
 
 def _paragraphs_of_lines(block: Paragraph | Plain) -> list[Block] | None:
-    lines: list[list[Inline]] = [[]]
-    for item in block.children:
-        if type(item) is LineBreak:
-            lines.append([])
-        else:
-            lines[-1].append(item)
-    empty = [_is_empty(line) for line in lines]
-    inner = empty[1:-1] if len(empty) > 2 else []
-    if not any(inner):
-        return None
+    """Split at empty lines (one pass); ``None`` when no empty line sits between
+    two lines of text. The pieces are slices of canonical content between line
+    breaks, so they are canonical as they are."""
+    kind, attrs = type(block), block.attrs
     out: list[Block] = []
-    current: list[Inline] = []
-    gap = 0
-    for line, is_empty in zip(lines, empty, strict=True):
-        if is_empty:
-            gap += 1
+    current: list[Inline] = []  # the paragraph being gathered
+    line: list[Inline] = []
+    blank = True  # the line so far shows nothing
+    gap = 0  # empty lines since the last line of text
+    for item in (*block.children, LINE_BREAK):
+        if type(item) is LineBreak:
+            if blank:
+                gap += 1
+            else:
+                if current and gap:
+                    out.append(kind(tuple(current), attrs))
+                    if gap >= 2:
+                        out.append(SceneBreak())
+                    current = []
+                elif current:
+                    current.append(LINE_BREAK)
+                current.extend(line)
+                gap = 0
+            line = []
+            blank = True
             continue
-        if current and gap:
-            out.append(type(block)(block_inlines(current), block.attrs))
-            if gap >= 2:
-                out.append(SceneBreak())
-            current = []
-        elif current:
-            current.append(LINE_BREAK)
-        current.extend(line)
-        gap = 0
+        line.append(item)
+        if blank and (type(item) is not Text or item.text.strip(_BLANKS)):  # type: ignore
+            blank = False
+    if not out:
+        return None
     if current:
-        out.append(type(block)(block_inlines(current), block.attrs))
+        out.append(kind(tuple(current), attrs))
     return out
 
 
-def _is_empty(line: list[Inline]) -> bool:
-    return all(type(item) is Text and not item.text.strip(_BLANKS) for item in line)  # type: ignore
-
-
-def _special(blocks: Sequence[Block]) -> dict[int, int]:
+def _special(blocks: Sequence[Block], candidates: Sequence[int] | None = None) -> dict[int, int]:
     """Index → kind of every block that is not plain content, in order."""
     special: dict[int, int] = {}
-    for index, block in enumerate(blocks):
+    for index in range(len(blocks)) if candidates is None else candidates:
+        block = blocks[index]
         kind = type(block)
         if kind is Paragraph or kind is Plain:
             children = block.children  # type: ignore[union-attr]

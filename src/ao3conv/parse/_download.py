@@ -16,8 +16,7 @@ from lxml import etree
 from ..model import Association, Block, Chapter, Creator, Work
 from . import _meta
 from . import _selectors as S
-from ._blocks import convert
-from ._breaks import finish
+from ._blocks import region
 from ._context import Context
 from ._selectors import CHAPTER_HEADING, CHAPTERS, DOWNLOAD_AFTERWORD, DOWNLOAD_PREFACE
 from ._util import count, date, has_class, squash, text_of, work_id_in, work_url
@@ -140,7 +139,7 @@ def _labelled_quotes(container: etree._Element, ctx: Context) -> dict[str, tuple
         elif child.tag == "blockquote" and has_class(child, S.USERSTUFF_CLASS):
             key = _region_key(label)
             if key and key not in found:
-                found[key] = finish(convert(child, ctx), body=False)
+                found[key] = region(child, ctx, body=False)
     return found
 
 
@@ -209,7 +208,7 @@ def _chapters(chapters_el: etree._Element, ctx: Context) -> tuple[Chapter, ...]:
             if current is None or current.body is not None:
                 current = _Pending(len(done) + 1, None)
                 done.append(current)
-            current.body = finish(convert(child, ctx), body=True)
+            current.body = region(child, ctx, body=True)
         elif has_class(child, S.META_CLASS) and current is not None:
             current.end_notes = _labelled_quotes(child, ctx).get("end_notes", ())
     return tuple(pending.chapter() for pending in done)

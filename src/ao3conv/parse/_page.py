@@ -13,7 +13,7 @@ from lxml import etree
 from ..model import Association, Block, Chapter, SeriesLink, Work
 from . import _meta
 from . import _selectors as S
-from ._blocks import convert
+from ._blocks import convert, region
 from ._breaks import finish
 from ._context import Context
 from ._selectors import (
@@ -98,7 +98,7 @@ def _quote_in(scope: etree._Element | None, module: str) -> etree._Element | Non
 def _region(el: etree._Element | None, ctx: Context, *, body: bool = False) -> tuple[Block, ...]:
     if el is None:
         return ()
-    return finish(convert(el, ctx, skip_landmark=body), body=body)
+    return region(el, ctx, body=body, skip_landmark=body)
 
 
 def _title(preface: etree._Element | None) -> tuple[str, bool]:
@@ -154,9 +154,9 @@ def _userstuff_child(el: etree._Element) -> etree._Element | None:
 def _loose_body(root: etree._Element, ctx: Context) -> tuple[Chapter, ...]:
     """A fragment without ``#chapters``: its userstuff regions, in order, as one body."""
     blocks: list[Block] = []
-    for region in USERSTUFF(root):
-        if not any(has_class(a, S.USERSTUFF_CLASS) for a in region.iterancestors()):
-            blocks.extend(convert(region, ctx, skip_landmark=True))
+    for part in USERSTUFF(root):
+        if not any(has_class(a, S.USERSTUFF_CLASS) for a in part.iterancestors()):
+            blocks.extend(convert(part, ctx, skip_landmark=True))
     return (Chapter(number=1, body=finish(blocks, body=True)),) if blocks else ()
 
 
