@@ -135,7 +135,7 @@ from ao3conv.model import iter_text, normalize_inlines  # noqa: E402
 
 
 @given(works())
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_json_round_trip_is_exact(work: Work) -> None:
     assert Work.from_json(work.to_json()) == work
     assert Work.from_json(work.to_json(indent=2).encode()) == work
