@@ -1,0 +1,244 @@
+"""The rendering engine shared by the text-like writers (``txt``, ``md``).
+
+A renderer is a class with one named hook per node type of the model:
+``block_paragraph``, ``block_table``, ``inline_emphasis``, ``inline_link``...
+:class:`Renderer` binds them once into dictionaries keyed by node class, so
+rendering dispatches on ``type(node)`` with one dictionary look-up and no
+``if fmt == ...`` chains. A renderer that lacks a hook cannot be built (the
+engine names the missing hooks), and a node that is not part of the model is
+refused with a clear error instead of being dropped.
+
+Inline hooks append strings to a list (``out``); block hooks return the block as
+a string. Writers gather strings in lists and join once.
+
+The helpers at the bottom (chapter headings, series lines, URL safety) are the
+layout decisions both writers share, so txt and md read alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, NoReturn
+
+from ..model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Chapter,
+    Code,
+    Div,
+    Emphasis,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    OrderedList,
+    Paragraph,
+    Plain,
+    Preformatted,
+    SceneBreak,
+    SmallCaps,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
+    Underline,
+    Work,
+)
+
+BLOCK_HOOKS: Mapping[type, str] = {
+    Paragraph: "paragraph",
+    Plain: "plain",
+    Heading: "heading",
+    BlockQuote: "block_quote",
+    BulletList: "bullet_list",
+    OrderedList: "ordered_list",
+    Table: "table",
+    SceneBreak: "scene_break",
+    Preformatted: "preformatted",
+    Figure: "figure",
+    Div: "div",
+}
+
+INLINE_HOOKS: Mapping[type, str] = {
+    Text: "text",
+    LineBreak: "line_break",
+    Emphasis: "emphasis",
+    Strong: "strong",
+    Underline: "underline",
+    Strikethrough: "strikethrough",
+    Superscript: "superscript",
+    Subscript: "subscript",
+    Code: "code",
+    SmallCaps: "small_caps",
+    Span: "span",
+    Link: "link",
+    Image: "image",
+}
+
+BlockHook = Callable[[Any], str]
+InlineHook = Callable[[Any, list[str]], None]
+
+
+class Renderer:
+    """Base of every renderer: binds ``block_<name>``/``inline_<name>`` hooks.
+
+    Subclasses must define a hook for every node type in :data:`BLOCK_HOOKS` and
+    :data:`INLINE_HOOKS`; constructing one that does not raises
+    :class:`NotImplementedError` naming the missing hooks.
+    """
+
+    block_hook_names: ClassVar[Mapping[type, str]] = BLOCK_HOOKS
+    inline_hook_names: ClassVar[Mapping[type, str]] = INLINE_HOOKS
+
+    def __init__(self) -> None:
+        self.block_hooks: dict[type, BlockHook] = self._bind("block_", self.block_hook_names)
+        self.inline_hooks: dict[type, InlineHook] = self._bind("inline_", self.inline_hook_names)
+
+    def _bind(self, prefix: str, names: Mapping[type, str]) -> dict[type, Any]:
+        missing = [
+            prefix + n for n in names.values() if not callable(getattr(self, prefix + n, None))
+        ]
+        if missing:
+            raise NotImplementedError(
+                f"{type(self).__name__} has no hook for: {', '.join(missing)}"
+            )
+        return {kind: getattr(self, prefix + name) for kind, name in names.items()}
+
+    def block(self, node: Block) -> str:
+        """Render one block through its hook."""
+        hook = self.block_hooks.get(type(node))
+        if hook is None:
+            self.unhandled(node)
+        return hook(node)
+
+    def inlines(self, items: Iterable[Inline], out: list[str]) -> None:
+        """Render inlines into ``out`` through their hooks."""
+        hooks = self.inline_hooks
+        for item in items:
+            hook = hooks.get(type(item))
+            if hook is None:
+                self.unhandled(item)
+            hook(item, out)
+
+    def unhandled(self, node: object) -> NoReturn:
+        raise TypeError(
+            f"{type(self).__name__} cannot render {type(node).__name__!r}: "
+            "not a node of ao3conv.model"
+        )
+
+
+# --- layout shared by the writers ---------------------------------------------------
+
+_SAFE_SCHEMES = frozenset(("http", "https", "mailto", "ftp"))
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_IGNORED_IN_URLS = str.maketrans("", "", "\t\n\r")
+
+
+def safe_url(url: str) -> bool:
+    """True for http(s)/mailto/ftp and relative URLs; never ``javascript:`` and friends.
+
+    Read the way browsers do (tabs and line ends removed, leading controls and
+    spaces skipped). The parser only keeps safe links, but a work may come from
+    JSON, so writers check again before a URL reaches the output.
+    """
+    head = url[:64].translate(_IGNORED_IN_URLS).lstrip("".join(map(chr, range(33))))
+    match = _SCHEME.match(head)
+    return match is None or match.group()[:-1].lower() in _SAFE_SCHEMES
+
+
+def single_untitled(work: Work) -> bool:
+    """True when the work is one chapter without a title, shown by AO3 without a heading."""
+    if len(work.chapters) != 1:
+        return False
+    chapter = work.chapters[0]
+    return not chapter.title and chapter.number in (None, 1) and work.chapter_total in (None, 1)
+
+
+def chapter_heading(chapter: Chapter, position: int) -> str:
+    """``"Chapter 3: Title"``, ``"Chapter 3"``, or the title alone when unnumbered."""
+    number = chapter.number if chapter.number is not None else position
+    if chapter.title:
+        return f"Chapter {number}: {chapter.title}"
+    return f"Chapter {number}"
+
+
+def distinct_chapter_creators(work: Work, chapter: Chapter) -> tuple[str, ...]:
+    """The chapter's creators when they differ from the work's (AO3's "Chapter by")."""
+    names = tuple(c.name for c in chapter.creators)
+    return names if names and names != work.authors else ()
+
+
+def series_lines(meta: Mapping[str, Any]) -> list[str]:
+    """``"Part 2 of Title"`` for each series in the metadata mapping."""
+    lines = []
+    for series in meta["series"]:
+        position = series["position"]
+        lines.append(f"Part {position} of {series['title']}" if position else series["title"])
+    return lines
+
+
+def chapters_shown(meta: Mapping[str, Any]) -> str | None:
+    """AO3's ``"3/?"`` chapter count, or ``None`` when the page did not say."""
+    count = meta["chapter_count"]
+    if count is None:
+        return None
+    total = meta["chapter_total"]
+    return f"{count}/{total if total is not None else '?'}"
+
+
+def metadata_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The header fields a reader wants, as (label, value) pairs in AO3's order.
+
+    Labels are AO3's own, singular or plural as AO3 writes them.
+    """
+    rows: list[tuple[str, str]] = []
+
+    def tags(singular: str, plural: str, values: list[str]) -> None:
+        if values:
+            rows.append((singular if len(values) == 1 else plural, ", ".join(values)))
+
+    if meta["rating"]:
+        rows.append(("Rating", meta["rating"]))
+    tags("Archive Warning", "Archive Warnings", meta["warnings"])
+    tags("Category", "Categories", meta["categories"])
+    tags("Fandom", "Fandoms", meta["fandoms"])
+    tags("Relationship", "Relationships", meta["relationships"])
+    tags("Character", "Characters", meta["characters"])
+    tags("Additional Tags", "Additional Tags", meta["tags"])
+    if meta["language"]:
+        rows.append(("Language", meta["language"]))
+    tags("Series", "Series", series_lines(meta))
+    tags("Collections", "Collections", meta["collections"])
+    if meta["published"]:
+        rows.append(("Published", meta["published"]))
+    if meta["updated"]:  # AO3's status row: "Completed:" once the work is complete
+        rows.append(("Completed" if meta["completed"] else "Updated", meta["updated"]))
+    if meta["words"] is not None:
+        rows.append(("Words", f"{meta['words']:,}"))
+    chapters = chapters_shown(meta)
+    if chapters:
+        rows.append(("Chapters", chapters))
+    if meta["url"]:
+        rows.append(("Source", meta["url"]))
+    return rows
+
+
+__all__ = [
+    "BLOCK_HOOKS",
+    "INLINE_HOOKS",
+    "Renderer",
+    "chapter_heading",
+    "chapters_shown",
+    "distinct_chapter_creators",
+    "metadata_rows",
+    "safe_url",
+    "series_lines",
+    "single_untitled",
+]

@@ -1,0 +1,258 @@
+"""HTML fragments for the Markdown writer: what Markdown cannot express.
+
+Markdown has no underline, superscript, classes, ``lang``/``dir``, table spans
+or captions. The Markdown writer keeps those as HTML, built here from the model
+(never copied from a page): every text is escaped, every attribute value is
+quoted and escaped, tag names come from a fixed table, and link/image URLs
+pass :func:`~ao3conv.writers._engine.safe_url`.
+
+Fragments never contain a blank line (a blank line ends a CommonMark HTML
+block): preformatted line ends become ``&#10;`` unless the fragment is a
+top-level ``<pre>`` block, which CommonMark ends only at ``</pre>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import (
+    NO_ATTRS,
+    Attrs,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    Div,
+    Emphasis,
+    Figure,
+    Heading,
+    Image,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Plain,
+    Preformatted,
+    SceneBreak,
+    SmallCaps,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    TableRow,
+    Text,
+    Underline,
+)
+from ._engine import Renderer, safe_url
+
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
+_PRE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;", "\r": "&#13;"})
+_PRE_RAW = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;"}
+)
+
+SMALL_CAPS_STYLE = "font-variant: small-caps"
+MARK_TAGS: dict[type, str] = {
+    Emphasis: "em",
+    Strong: "strong",
+    Underline: "u",
+    Strikethrough: "s",
+    Superscript: "sup",
+    Subscript: "sub",
+    Code: "code",
+    SmallCaps: "span",
+    Span: "span",
+}
+
+
+def escape_text(text: str) -> str:
+    return text.translate(_TEXT)
+
+
+def attr(name: str, value: str) -> str:
+    return f' {name}="{value.translate(_ATTR)}"'
+
+
+def attrs_html(attrs: Attrs) -> str:
+    """`` class="..." lang="..." dir="..." align="..."`` for the attributes that are set."""
+    if attrs is NO_ATTRS or not attrs:
+        return ""
+    parts = []
+    if attrs.classes:
+        parts.append(attr("class", " ".join(attrs.classes)))
+    if attrs.lang is not None:
+        parts.append(attr("lang", attrs.lang))
+    if attrs.dir is not None:
+        parts.append(attr("dir", attrs.dir))
+    if attrs.align is not None:
+        parts.append(attr("align", attrs.align))
+    return "".join(parts)
+
+
+def open_tag(tag: str, attrs: Attrs = NO_ATTRS, extra: str = "") -> str:
+    return f"<{tag}{attrs_html(attrs)}{extra}>"
+
+
+class HtmlRenderer(Renderer):
+    """The model as an HTML fragment (no blank lines; see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw_newlines = False  # only a top-level <pre> block may hold literal line ends
+        self.text_table = _TEXT  # how text is escaped here (inside <pre>: line ends kept)
+
+    def blocks(self, blocks: Sequence[Block]) -> str:
+        return "".join(self.block(b) for b in blocks)
+
+    def inline_html(self, items: Sequence[object]) -> str:
+        out: list[str] = []
+        self.inlines(items, out)  # type: ignore[arg-type]
+        return "".join(out)
+
+    # --- blocks ----------------------------------------------------------------
+
+    def block_paragraph(self, node: Paragraph) -> str:
+        return f"{open_tag('p', node.attrs)}{self.inline_html(node.children)}</p>"
+
+    def block_plain(self, node: Plain) -> str:
+        if node.attrs:
+            return self.block_paragraph(node)  # type: ignore[arg-type]
+        return self.inline_html(node.children)
+
+    def block_heading(self, node: Heading) -> str:
+        tag = f"h{min(max(node.level, 1), 6)}"
+        return f"{open_tag(tag, node.attrs)}{self.inline_html(node.children)}</{tag}>"
+
+    def block_block_quote(self, node: BlockQuote) -> str:
+        return f"{open_tag('blockquote', node.attrs)}{self.blocks(node.children)}</blockquote>"
+
+    def block_div(self, node: Div) -> str:
+        return f"{open_tag('div', node.attrs)}{self.blocks(node.children)}</div>"
+
+    def list_items(self, items: Sequence[ListItem]) -> str:
+        return "".join(
+            f"{open_tag('li', item.attrs)}{self.blocks(item.children)}</li>" for item in items
+        )
+
+    def block_bullet_list(self, node: BulletList) -> str:
+        return f"{open_tag('ul', node.attrs)}{self.list_items(node.items)}</ul>"
+
+    def block_ordered_list(self, node: OrderedList) -> str:
+        start = attr("start", str(node.start)) if node.start != 1 else ""
+        return f"{open_tag('ol', node.attrs, start)}{self.list_items(node.items)}</ol>"
+
+    def block_scene_break(self, node: SceneBreak) -> str:
+        return f"<hr{attrs_html(node.attrs)} />"
+
+    def block_preformatted(self, node: Preformatted) -> str:
+        table, self.text_table = self.text_table, _PRE_RAW if self.raw_newlines else _PRE
+        try:
+            body = self.inline_html(node.children)
+        finally:
+            self.text_table = table
+        # HTML drops one line feed right after <pre>; give it one to drop.
+        lead = "\n" if body.startswith(("\n", "&#10;")) else ""
+        return f"{open_tag('pre', node.attrs)}{lead}{body}</pre>"
+
+    def block_figure(self, node: Figure) -> str:
+        caption = (
+            f"<figcaption>{self.inline_html(node.caption)}</figcaption>" if node.caption else ""
+        )
+        return f"{open_tag('figure', node.attrs)}{self.blocks(node.children)}{caption}</figure>"
+
+    def block_table(self, node: Table) -> str:
+        parts = [open_tag("table", node.attrs)]
+        if node.caption:
+            parts.append(f"<caption>{self.inline_html(node.caption)}</caption>")
+        head = [row for row in node.rows if row.head]
+        body = [row for row in node.rows if not row.head]
+        if head:
+            parts.append(f"<thead>{self.rows(head)}</thead>")
+        if body:
+            parts.append(f"<tbody>{self.rows(body)}</tbody>")
+        parts.append("</table>")
+        return "".join(parts)
+
+    def rows(self, rows: Sequence[TableRow]) -> str:
+        out = []
+        for row in rows:
+            out.append(open_tag("tr", row.attrs))
+            for cell in row.cells:
+                tag = "th" if cell.header else "td"
+                spans = (attr("colspan", str(cell.colspan)) if cell.colspan != 1 else "") + (
+                    attr("rowspan", str(cell.rowspan)) if cell.rowspan != 1 else ""
+                )
+                out.append(
+                    f"{open_tag(tag, cell.attrs, spans)}{self.blocks(cell.children)}</{tag}>"
+                )
+            out.append("</tr>")
+        return "".join(out)
+
+    # --- inlines ---------------------------------------------------------------
+
+    def inline_text(self, node: Text, out: list[str]) -> None:
+        out.append(node.text.translate(self.text_table))
+
+    def inline_line_break(self, node: LineBreak, out: list[str]) -> None:
+        out.append("<br />")
+
+    def inline_mark(self, node: object, out: list[str]) -> None:
+        tag = MARK_TAGS[type(node)]
+        extra = attr("style", SMALL_CAPS_STYLE) if type(node) is SmallCaps else ""
+        if tag == "span" and not extra and not node.attrs:  # type: ignore[attr-defined]
+            self.inlines(node.children, out)  # type: ignore[attr-defined]
+            return
+        out.append(open_tag(tag, node.attrs, extra))  # type: ignore[attr-defined]
+        self.inlines(node.children, out)  # type: ignore[attr-defined]
+        out.append(f"</{tag}>")
+
+    inline_emphasis = inline_strong = inline_underline = inline_strikethrough = inline_mark
+    inline_superscript = inline_subscript = inline_code = inline_small_caps = inline_mark
+    inline_span = inline_mark
+
+    def inline_link(self, node: Link, out: list[str]) -> None:
+        if not safe_url(node.href):
+            self.inlines(node.children, out)
+            return
+        out.append(link_open(node))
+        self.inlines(node.children, out)
+        out.append("</a>")
+
+    def inline_image(self, node: Image, out: list[str]) -> None:
+        out.append(image_tag(node))
+
+
+def link_open(node: Link) -> str:
+    title = attr("title", node.title) if node.title is not None else ""
+    return f"<a{attr('href', node.href)}{title}{attrs_html(node.attrs)}>"
+
+
+def image_tag(node: Image) -> str:
+    src = attr("src", node.src) if safe_url(node.src) else ""
+    parts = [f"<img{src}{attr('alt', node.alt)}"]
+    if node.title is not None:
+        parts.append(attr("title", node.title))
+    if node.width is not None:
+        parts.append(attr("width", node.width))
+    if node.height is not None:
+        parts.append(attr("height", node.height))
+    parts.append(attrs_html(node.attrs))
+    parts.append(" />")
+    return "".join(parts)
+
+
+__all__ = [
+    "MARK_TAGS",
+    "SMALL_CAPS_STYLE",
+    "HtmlRenderer",
+    "attr",
+    "attrs_html",
+    "escape_text",
+    "image_tag",
+    "link_open",
+    "open_tag",
+]

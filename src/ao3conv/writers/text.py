@@ -1,0 +1,414 @@
+"""The ``txt`` writer: the work as plain UTF-8 text, laid out as AO3 shows it.
+
+Layout: the title and byline, a header of the fields a reader wants (rating,
+warnings, tags, language, series "Part N of X", dates, words, chapters "3/?",
+source URL), the summary and notes (indented, as AO3 sets them in quotes), then
+each chapter under an underlined "Chapter N: Title" heading with its summary and
+notes before the text and its end notes after, and finally an "Afterword" with
+the work's end notes and related works. A single untitled chapter gets no
+heading, as on AO3.
+
+Text: a blank line between paragraphs; scene breaks as a centred ``* * *``;
+lists with bullets (``•``, ``◦``, ``▪`` by depth) or numbers, nested lists
+indented; block quotes indented by four spaces; tables as aligned columns when
+they fit the page, otherwise one cell per line ("Header: value"); images as
+``[Image: alt <src>]``. Links are written as their text followed by the URL in
+angle brackets, ``text <https://...>``, unless the text already is the URL;
+links to places inside the page (``#footnote``) keep only their text. Relative
+URLs are resolved against the work's URL, and spaces in URLs are written as
+``%20`` so a URL is always one word. Emphasis and other marks have no plain-text
+form and are dropped (their text stays).
+
+Option ``wrap=N`` wraps lines at N characters (counted as code points), keeping
+indentation and never breaking a word or URL; preformatted text and aligned
+tables are not wrapped. Without it, each paragraph is one line. The page width
+for centring is ``wrap`` or 72. Output ends with exactly one newline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+from ..errors import FormatError
+from ..model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    Div,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Plain,
+    Preformatted,
+    SceneBreak,
+    Table,
+    TableRow,
+    Text,
+    Work,
+)
+from ._base import check_options
+from ._engine import (
+    Renderer,
+    chapter_heading,
+    distinct_chapter_creators,
+    metadata_rows,
+    safe_url,
+    single_untitled,
+)
+
+PAGE_WIDTH = 72
+_BULLETS = ("•", "◦", "▪")
+_INDENT = "    "
+_LISTS = (BulletList, OrderedList)
+_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def _prefix_lines(text: str, first: str, rest: str) -> str:
+    """Prefix the first line with ``first``, the others with ``rest``; blank lines stay blank."""
+    lines = text.split("\n")
+    out = [first + lines[0] if lines[0] else first.rstrip()]
+    out.extend(rest + line if line else "" for line in lines[1:])
+    return "\n".join(out)
+
+
+def wrap_line(line: str, width: int) -> list[str]:
+    """Greedy wrap at spaces; a word longer than ``width`` stays whole on its own line."""
+    if len(line) <= width:
+        return [line]
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0
+    for word in line.split(" "):
+        if not word:
+            continue
+        if current and used + 1 + len(word) > width:
+            lines.append(" ".join(current))
+            current, used = [word], len(word)
+        else:
+            used += len(word) + (1 if current else 0)
+            current.append(word)
+    if current:
+        lines.append(" ".join(current))
+    return lines
+
+
+def shown_url(href: str, base: str | None) -> str:
+    """The URL as a reader can use it: absolute when possible, spaces as ``%20``."""
+    url = urljoin(base, href) if base and not href.startswith(_SCHEMES) else href
+    return url.replace(" ", "%20")
+
+
+def _is_header(row: TableRow) -> bool:
+    return row.head or all(cell.header for cell in row.cells)
+
+
+class TextRenderer(Renderer):
+    """Blocks and inlines as plain text; ``width`` wraps, ``base`` resolves links."""
+
+    def __init__(self, width: int | None = None, base: str | None = None) -> None:
+        super().__init__()
+        self.width = width
+        self.page = width or PAGE_WIDTH
+        self.base = base
+        self.indent = 0  # columns of indentation added by enclosing blocks
+        self.depth = 0  # list nesting, for the bullet shape
+
+    # --- sequences -------------------------------------------------------------
+
+    def blocks(self, blocks: Sequence[Block]) -> str:
+        """Blocks separated by blank lines (bare container text flows into a following list)."""
+        parts: list[str] = []
+        previous: type | None = None
+        for block in blocks:
+            kind = type(block)
+            text = self.block(block)
+            if previous is not None:
+                tight = previous is Plain and (kind is Plain or kind in _LISTS)
+                parts.append("\n" if tight else "\n\n")
+            parts.append(text)
+            previous = kind
+        return "".join(parts)
+
+    def inline_text_of(self, items: Iterable[Inline]) -> str:
+        out: list[str] = []
+        self.inlines(items, out)
+        return "".join(out)
+
+    def indented(self, blocks: Sequence[Block], first: str, rest: str) -> str:
+        self.indent += len(rest)
+        try:
+            text = self.blocks(blocks)
+        finally:
+            self.indent -= len(rest)
+        return _prefix_lines(text, first, rest)
+
+    def wrapped(self, text: str) -> str:
+        if self.width is None:
+            return text
+        width = max(self.width - self.indent, 1)
+        lines: list[str] = []
+        for line in text.split("\n"):
+            lines.extend(wrap_line(line, width))
+        return "\n".join(lines)
+
+    # --- blocks ----------------------------------------------------------------
+
+    def block_paragraph(self, node: Paragraph | Plain | Heading) -> str:
+        children = node.children
+        if len(children) == 1 and type(children[0]) is Text:
+            text = children[0].text
+        else:
+            text = self.inline_text_of(children)
+        return self.wrapped(text)
+
+    block_plain = block_paragraph
+    block_heading = block_paragraph
+
+    def block_block_quote(self, node: BlockQuote) -> str:
+        return self.indented(node.children, _INDENT, _INDENT)
+
+    def block_div(self, node: Div) -> str:
+        return self.blocks(node.children)
+
+    def block_bullet_list(self, node: BulletList) -> str:
+        bullet = _BULLETS[self.depth % len(_BULLETS)] + " "
+        return self.list_items(node.items, [bullet] * len(node.items))
+
+    def block_ordered_list(self, node: OrderedList) -> str:
+        numbers = [f"{node.start + i}." for i in range(len(node.items))]
+        width = max(len(n) for n in numbers) + 1
+        return self.list_items(node.items, [n.ljust(width) for n in numbers])
+
+    def list_items(self, items: Sequence[ListItem], markers: list[str]) -> str:
+        self.depth += 1
+        try:
+            rendered = [
+                self.indented(item.children, marker, " " * len(marker))
+                for item, marker in zip(items, markers, strict=True)
+            ]
+        finally:
+            self.depth -= 1
+        loose = any("\n\n" in text for text in rendered)
+        return ("\n\n" if loose else "\n").join(rendered)
+
+    def block_scene_break(self, node: SceneBreak) -> str:
+        room = max(self.page - self.indent, 5)
+        return " " * ((room - 5) // 2) + "* * *"
+
+    def block_preformatted(self, node: Preformatted) -> str:
+        return self.inline_text_of(node.children)
+
+    def block_figure(self, node: Figure) -> str:
+        parts = [self.blocks(node.children)] if node.children else []
+        if node.caption:
+            parts.append(self.wrapped(self.inline_text_of(node.caption)))
+        return "\n".join(parts)
+
+    def block_table(self, node: Table) -> str:
+        caption = self.wrapped(self.inline_text_of(node.caption)) if node.caption else ""
+        body = self.aligned_table(node.rows) or self.table_by_cell(node.rows)
+        return f"{caption}\n{body}" if caption else body
+
+    def aligned_table(self, rows: Sequence[TableRow]) -> str | None:
+        """Columns padded to line up, or ``None`` when the table does not fit that way."""
+        width, self.width = self.width, None
+        try:
+            grid = [[self.blocks(cell.children) for cell in row.cells] for row in rows]
+        finally:
+            self.width = width
+        columns = len(grid[0])
+        if any(
+            len(cells) != columns or "\n" in text or cell.colspan > 1 or cell.rowspan > 1
+            for row, cells in zip(rows, grid, strict=True)
+            for cell, text in zip(row.cells, cells, strict=True)
+        ):
+            return None
+        widths = [max(len(cells[i]) for cells in grid) for i in range(columns)]
+        if sum(widths) + 2 * (columns - 1) > max(self.page - self.indent, 20):
+            return None
+        lines = [
+            "  ".join(t.ljust(w) for t, w in zip(cells, widths, strict=True)).rstrip()
+            for cells in grid
+        ]
+        if _is_header(rows[0]) and len(rows) > 1:
+            lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def table_by_cell(self, rows: Sequence[TableRow]) -> str:
+        """One cell per line, labelled with its column header when the table has one."""
+        labels: list[str] = []
+        if _is_header(rows[0]) and len(rows) > 1:
+            labels = [self.inline_label(cell.children) for cell in rows[0].cells]
+            if all(labels) and all(len(row.cells) == len(labels) for row in rows[1:]):
+                rows = rows[1:]
+            else:
+                labels = []
+        groups = []
+        for row in rows:
+            cells = []
+            for i, cell in enumerate(row.cells):
+                label = f"{labels[i]}: " if labels else ""
+                text = self.indented(cell.children, label, "  ")
+                if text.strip():
+                    cells.append(text)
+            groups.append("\n".join(cells))
+        return "\n\n".join(g for g in groups if g)
+
+    def inline_label(self, blocks: Sequence[Block]) -> str:
+        width, self.width = self.width, None
+        try:
+            text = self.blocks(blocks)
+        finally:
+            self.width = width
+        return text if "\n" not in text else ""
+
+    # --- inlines ---------------------------------------------------------------
+
+    def inline_text(self, node: Text, out: list[str]) -> None:
+        out.append(node.text)
+
+    def inline_line_break(self, node: LineBreak, out: list[str]) -> None:
+        out.append("\n")
+
+    def inline_mark(self, node: Any, out: list[str]) -> None:
+        self.inlines(node.children, out)
+
+    inline_emphasis = inline_strong = inline_underline = inline_strikethrough = inline_mark
+    inline_superscript = inline_subscript = inline_code = inline_small_caps = inline_mark
+    inline_span = inline_mark
+
+    def inline_link(self, node: Link, out: list[str]) -> None:
+        start = len(out)
+        self.inlines(node.children, out)
+        href = node.href
+        if not href or href.startswith("#") or not safe_url(href):
+            return
+        url = shown_url(href, self.base)
+        text = "".join(out[start:]).strip()
+        bare = url.split(":", 1)[1].lstrip("/") if ":" in url else url
+        if text not in (href, url, bare, bare.rstrip("/")):
+            out.append(f" <{url}>")
+
+    def inline_image(self, node: Image, out: list[str]) -> None:
+        label = f"Image: {node.alt}" if node.alt else "Image"
+        if node.src and safe_url(node.src):
+            out.append(f"[{label} <{shown_url(node.src, self.base)}>]")
+        else:
+            out.append(f"[{label}]")
+
+
+def blocks_to_text(blocks: Sequence[Block]) -> str:
+    """Blocks as unwrapped plain text (used for summaries in the metadata mapping)."""
+    return TextRenderer().blocks(blocks)
+
+
+class _Document:
+    """Lays the work out in AO3's reading order; collects sections, joins once."""
+
+    def __init__(self, work: Work, renderer: TextRenderer) -> None:
+        self.work = work
+        self.r = renderer
+        self.parts: list[str] = []
+
+    def add(self, text: str, gap: str = "\n\n") -> None:
+        if text:
+            if self.parts:
+                self.parts.append(gap)
+            self.parts.append(text)
+
+    def heading(self, text: str) -> None:
+        heading = self.r.wrapped(text)
+        rule = "-" * min(max(len(line) for line in heading.split("\n")), self.r.page)
+        self.add(f"{heading}\n{rule}", "\n\n\n")
+
+    def section(self, label: str, blocks: Sequence[Block], lines: Sequence[str] = ()) -> None:
+        """A labelled, indented preface or afterword section ("Summary:", "Notes:")."""
+        if not blocks and not lines:
+            return
+        self.r.indent += len(_INDENT)
+        try:
+            body = [self.r.wrapped(line) for line in lines]
+            if blocks:
+                body.append(self.r.blocks(blocks))
+        finally:
+            self.r.indent -= len(_INDENT)
+        self.add(f"{label}:")
+        self.add(_prefix_lines("\n\n".join(body), _INDENT, _INDENT))
+
+    def render(self, meta: Mapping[str, Any]) -> str:
+        work = self.work
+        title = self.r.wrapped(work.title)
+        if work.authors:
+            title += "\n" + self.r.wrapped("by " + ", ".join(work.authors))
+        self.add(title)
+        self.add(self.header(meta))
+        self.section("Summary", work.summary)
+        notes_lines = []
+        if work.gifts:
+            notes_lines.append(f"For {', '.join(work.gifts)}.")
+        notes_lines += [a.text for a in work.associations if a.kind != "inspired"]
+        self.section("Notes", work.notes, notes_lines)
+        bare = single_untitled(work)
+        for position, chapter in enumerate(work.chapters, 1):
+            if not bare:
+                self.heading(chapter_heading(chapter, position))
+            creators = distinct_chapter_creators(work, chapter)
+            if creators:
+                self.add(self.r.wrapped("Chapter by " + ", ".join(creators)))
+            self.section("Summary", chapter.summary)
+            self.section("Notes", chapter.notes)
+            self.add(self.r.blocks(chapter.body))
+            self.section("End Notes", chapter.end_notes)
+        inspired = [a.text for a in work.associations if a.kind == "inspired"]
+        if work.end_notes or inspired:
+            self.heading("Afterword")
+            self.section("End Notes", work.end_notes)
+            self.section("Works inspired by this one", (), inspired)
+        return "".join(self.parts)
+
+    def header(self, meta: Mapping[str, Any]) -> str:
+        lines = []
+        for label, value in metadata_rows(meta):
+            line = f"{label}: {value}"
+            if self.r.width is None:
+                lines.append(line)
+            else:
+                wrapped = wrap_line(line, self.r.width)
+                rest = wrap_line(" ".join(wrapped[1:]), max(self.r.width - 4, 1))
+                lines.extend([wrapped[0], *(_INDENT + x for x in rest if x)])
+        return "\n".join(lines)
+
+
+class TextWriter:
+    """Plain UTF-8 text with ``\\n`` line ends (see the module docstring for the layout)."""
+
+    name: ClassVar[str] = "txt"
+    aliases: ClassVar[tuple[str, ...]] = ("text", "plain")
+    extension: ClassVar[str] = "txt"
+    media_type: ClassVar[str] = "text/plain; charset=utf-8"
+    description: ClassVar[str] = "plain UTF-8 text"
+    options: ClassVar[Mapping[str, str]] = {
+        "wrap": "wrap lines at this many characters (default: no wrapping)"
+    }
+
+    def write(self, work: Work, **options: Any) -> bytes:
+        check_options(self.name, options, self.options)
+        wrap = options.get("wrap")
+        if wrap is not None and (type(wrap) is not int or wrap < 20):
+            raise FormatError(f"wrap must be a whole number of at least 20, not {wrap!r}")
+        from ._metadata import work_metadata
+
+        renderer = TextRenderer(wrap, work.url or "https://archiveofourown.org/")
+        text = _Document(work, renderer).render(work_metadata(work))
+        return (text.rstrip("\n") + "\n").encode("utf-8")
+
+
+__all__ = ["PAGE_WIDTH", "TextRenderer", "TextWriter", "blocks_to_text", "wrap_line"]
