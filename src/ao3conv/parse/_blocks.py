@@ -41,7 +41,7 @@ from ..model import (
 from ._attrs import attrs_of, classes_only, safe_href, with_align
 from ._breaks import NEUTRAL_CHARS, finish
 from ._context import Context
-from ._fastnodes import new_paragraph, new_text
+from ._fastnodes import new_paragraph, new_text, text_paragraph
 from ._inline import (
     MAX_DEPTH,
     collapse,
@@ -139,19 +139,25 @@ def blocks_in(
     check = flow.check
     for child in el:
         tag = child.tag
-        if tag == "p" and plain_paragraphs and not (len(child) or child.keys()):
-            # The hot path, inlined: a bare-text <p> is most of every work.
+        if tag == "p" and plain_paragraphs:
             if flow.run:
                 flow.flush()
-            text = child.text
-            if text:
-                if "\n" in text or "  " in text or "\t" in text or "\r" in text:
-                    text = collapse(text)
-                text = text.strip(" ")
+            if len(child) or child.keys():
+                start = len(out)
+                _paragraph(child, ctx, out, depth + 1)
+                if len(out) > start:
+                    check.append(start)
+            else:
+                # The hot path, inlined: a bare-text <p> is most of every work.
+                text = child.text
                 if text:
-                    if text[0] in NEUTRAL_CHARS:
-                        check.append(len(out))
-                    out.append(new_paragraph((new_text(text),), NO_ATTRS))
+                    if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+                        text = collapse(text)
+                    text = text.strip(" ")
+                    if text:
+                        if text[0] in NEUTRAL_CHARS:
+                            check.append(len(out))
+                        out.append(text_paragraph(text))
         elif type(tag) is str:
             if skip_landmark and tag == "h3" and LANDMARK_CLASS in (child.get("class") or ""):
                 skip_landmark = False  # AO3's "Chapter Text" heading: chrome

@@ -38,6 +38,16 @@ def new_paragraph(children: tuple[Inline, ...], attrs: Attrs = NO_ATTRS) -> Para
     return node
 
 
+def text_paragraph(text: str) -> Paragraph:
+    """``Paragraph((Text(text),))``: the commonest block, in one call."""
+    node = _new(Text)
+    _set_text(node, text)
+    para = _new(Paragraph)
+    _set_p_children(para, (node,))
+    _set_p_attrs(para, NO_ATTRS)
+    return para
+
+
 def new_mark(kind: type[_Marked], children: tuple[Inline, ...]) -> _Marked:
     node = _new(kind)
     _set_m_children(node, children)
