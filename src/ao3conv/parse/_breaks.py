@@ -48,6 +48,7 @@ _BLANKS = (
     " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b"
     "\u202f\u205f\u3000\ufeff"
 )
+_BLANK_SET = frozenset(_BLANKS)
 _NEUTRAL = _DIVIDERS + _BLANKS  # what a divider paragraph may consist of
 NEUTRAL_CHARS = frozenset(_NEUTRAL)
 _MAX_DIVIDER = 40
@@ -147,8 +148,12 @@ def _paragraphs_of_lines(block: Paragraph | Plain) -> list[Block] | None:
             blank = True
             continue
         line.append(item)
-        if blank and (type(item) is not Text or item.text.strip(_BLANKS)):  # type: ignore
-            blank = False
+        if blank:
+            if type(item) is not Text:
+                blank = False
+            else:
+                text = item.text  # type: ignore[union-attr]
+                blank = text[0] in _BLANK_SET and not text.strip(_BLANKS)
     if not out:
         return None
     if current:
