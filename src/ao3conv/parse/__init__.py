@@ -18,9 +18,12 @@ import gc
 import os
 
 from ..model import Work
-from ._load import DEFAULT_MAX_BYTES
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse"]
+
+# Larger than any AO3 page (a 1.5M-word work is ~10 MB of HTML), small enough
+# that a wrong file is refused before it is read into memory.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
 def parse(

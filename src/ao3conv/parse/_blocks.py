@@ -20,24 +20,20 @@ from ..model import (
     BlockQuote,
     BulletList,
     Div,
-    Figure,
     Heading,
     Inline,
     ListItem,
-    OrderedList,
     Paragraph,
     Plain,
     Preformatted,
     SceneBreak,
     Span,
-    Table,
-    TableCell,
-    TableRow,
     Text,
     block_inlines,
     link,
     mark,
 )
+from . import _structures
 from ._attrs import attrs_of, classes_only, safe_href, with_align
 from ._breaks import NEUTRAL_CHARS, finish
 from ._context import Context
@@ -75,7 +71,7 @@ class Flow:
 
     def flush(self) -> None:
         if self.run:
-            kids = _line(self.run)
+            kids = line_of(self.run)
             self.run = []
             if kids:
                 self.check.append(len(self.out))
@@ -88,14 +84,14 @@ def _wrapped(items: list[Inline], wrap: Wrap) -> list[Inline]:
     return items
 
 
-def _line(items: list[Inline]) -> tuple[Inline, ...]:
+def line_of(items: list[Inline]) -> tuple[Inline, ...]:
     """A block's canonical inline content (builder rules, then a last ``<br>``
     that only ends its line dropped, as browsers show it)."""
     return without_final_break(block_inlines(items))
 
 
-def _paragraph_of(items: list[Inline], attrs: Attrs = NO_ATTRS) -> Paragraph | None:
-    kids = _line(items)
+def paragraph_of(items: list[Inline], attrs: Attrs = NO_ATTRS) -> Paragraph | None:
+    kids = line_of(items)
     return Paragraph(kids, attrs) if kids else None
 
 
@@ -254,7 +250,7 @@ def _paragraph(el: etree._Element, ctx: Context, out: list[Block], depth: int) -
     if kids is None:
         items: list[Inline] = []
         inline_children(el, ctx, items, depth, False)
-        block = _paragraph_of(items, attrs)
+        block = paragraph_of(items, attrs)
         if block is not None:
             out.append(block)
     elif kids:
@@ -266,12 +262,12 @@ def _p(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     if not flow.wrap:
         _paragraph(el, ctx, flow.out, depth)
         return
-    block = _paragraph_of(_inlines_of(el, ctx, flow, depth), attrs_of(el))
+    block = paragraph_of(inlines_of(el, ctx, flow, depth), attrs_of(el))
     if block is not None:
         flow.out.append(block)
 
 
-def _inlines_of(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> list[Inline]:
+def inlines_of(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> list[Inline]:
     items: list[Inline] = []
     inline_children(el, ctx, items, depth, False)
     return _wrapped(items, flow.wrap) if flow.wrap else items
@@ -279,7 +275,7 @@ def _inlines_of(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> lis
 
 def _heading(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
-    kids = _line(_inlines_of(el, ctx, flow, depth))
+    kids = line_of(inlines_of(el, ctx, flow, depth))
     if kids:
         flow.out.append(Heading(HEADINGS[el.tag], kids, attrs_of(el)))
 
@@ -302,7 +298,7 @@ def _pre(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
         flow.out.append(Preformatted(tuple(kids), attrs_of(el)))
 
 
-def _children(el: etree._Element, ctx: Context, depth: int, wrap: Wrap = ()) -> tuple[Block, ...]:
+def children_of(el: etree._Element, ctx: Context, depth: int, wrap: Wrap = ()) -> tuple[Block, ...]:
     inner = Flow(wrap)
     blocks_in(el, ctx, inner, depth)
     inner.flush()
@@ -311,7 +307,7 @@ def _children(el: etree._Element, ctx: Context, depth: int, wrap: Wrap = ()) -> 
 
 def _blockquote(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
-    children = _children(el, ctx, depth, flow.wrap)
+    children = children_of(el, ctx, depth, flow.wrap)
     if children:
         flow.out.append(BlockQuote(children, attrs_of(el)))
 
@@ -326,7 +322,7 @@ def _container(
     if extra_align:
         attrs = with_align(attrs, extra_align)
     if attrs:
-        children = _children(el, ctx, depth, flow.wrap)
+        children = children_of(el, ctx, depth, flow.wrap)
         if children:
             flow.out.append(Div(children, attrs))
         return
@@ -345,189 +341,16 @@ def _unknown_block(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> 
     flow.flush()
 
 
-def _list(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
-    flow.flush()
-    items = _list_items(el, ctx, depth, flow.wrap)
-    if not items:
-        return
-    attrs = attrs_of(el)
-    if el.tag == "ol":
-        flow.out.append(OrderedList(items, _start(el.get("start")), attrs))
-    else:
-        flow.out.append(BulletList(items, attrs))
-
-
-def _start(value: str | None) -> int:
-    try:
-        return max(-(10**9), min(10**9, int((value or "1").strip())))
-    except ValueError:
-        return 1
-
-
-def _list_items(el: etree._Element, ctx: Context, depth: int, wrap: Wrap) -> tuple[ListItem, ...]:
-    """``li`` children, and any stray content between them as items of its own."""
-    items: list[ListItem] = []
-    loose = Flow(wrap)
-    text = el.text
-    if text and not text.isspace():
-        loose.add_inlines([Text(text)])
-    for child in el:
-        if child.tag == "li":
-            _close_loose(loose, items)
-            loose = Flow(wrap)
-            items.append(ListItem(_children(child, ctx, depth + 1, wrap), attrs_of(child)))
-        elif type(child.tag) is str:
-            block_child(child, ctx, loose, depth + 1)
-        tail = child.tail
-        if tail and not tail.isspace():
-            loose.add_inlines([Text(tail)])
-    _close_loose(loose, items)
-    return tuple(items)
-
-
-def _close_loose(loose: Flow, items: list[ListItem]) -> None:
-    loose.flush()
-    if loose.out:
-        items.append(ListItem(tuple(loose.out)))
-
-
 def _stray_li(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
-    flow.out.append(BulletList((ListItem(_children(el, ctx, depth, flow.wrap), attrs_of(el)),)))
+    flow.out.append(BulletList((ListItem(children_of(el, ctx, depth, flow.wrap), attrs_of(el)),)))
 
 
 def _dt(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
-    block = _paragraph_of(_inlines_of(el, ctx, flow, depth), attrs_of(el))
+    block = paragraph_of(inlines_of(el, ctx, flow, depth), attrs_of(el))
     if block is not None:
         flow.out.append(block)
-
-
-def _figure(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
-    flow.flush()
-    caption: tuple[Inline, ...] = ()
-    inner = Flow(flow.wrap)
-    text = el.text
-    if text and not text.isspace():
-        inner.add_inlines([Text(text)])
-    for child in el:
-        if child.tag == "figcaption":
-            inner.flush()
-            caption = _line([*caption, *_inlines_of(child, ctx, inner, depth + 1)])
-        elif type(child.tag) is str:
-            block_child(child, ctx, inner, depth + 1)
-        tail = child.tail
-        if tail and not tail.isspace():
-            inner.add_inlines([Text(tail)])
-    inner.flush()
-    if inner.out or caption:
-        flow.out.append(Figure(tuple(inner.out), caption, attrs_of(el)))
-
-
-# --- tables ---------------------------------------------------------------------------------
-
-
-def _table(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
-    flow.flush()
-    head: list[TableRow] = []
-    body: list[TableRow] = []
-    caption: list[Inline] = []
-    _rows(el, ctx, depth, flow.wrap, head, body, caption, in_head=False)
-    if head or body:
-        flow.out.append(Table((*head, *body), _line(caption), attrs_of(el)))
-    elif caption:
-        block = _paragraph_of(caption)
-        if block is not None:
-            flow.out.append(block)
-
-
-def _rows(
-    el: etree._Element,
-    ctx: Context,
-    depth: int,
-    wrap: Wrap,
-    head: list[TableRow],
-    body: list[TableRow],
-    caption: list[Inline],
-    *,
-    in_head: bool,
-) -> None:
-    stray = Flow(wrap)
-    text = el.text
-    if text and not text.isspace():
-        stray.add_inlines([Text(text)])
-    for child in el:
-        tag = child.tag
-        if tag == "tr":
-            _stray_row(stray, head if in_head else body, in_head)
-            stray = Flow(wrap)
-            row = _row(child, ctx, depth + 1, wrap, in_head)
-            if row.cells:
-                (head if in_head else body).append(row)
-        elif tag in ("thead", "tbody", "tfoot") and depth < MAX_DEPTH:
-            _rows(child, ctx, depth + 1, wrap, head, body, caption, in_head=tag == "thead")
-        elif tag == "caption":
-            caption.extend(_inlines_of(child, ctx, stray, depth + 1))
-        elif tag in ("td", "th"):
-            body.append(TableRow((_cell(child, ctx, depth + 1, wrap),)))
-        elif tag in ("colgroup", "col"):
-            pass
-        elif type(tag) is str:
-            block_child(child, ctx, stray, depth + 1)
-        tail = child.tail
-        if tail and not tail.isspace():
-            stray.add_inlines([Text(tail)])
-    _stray_row(stray, head if in_head else body, in_head)
-
-
-def _stray_row(stray: Flow, rows: list[TableRow], in_head: bool) -> None:
-    """Content a table holds outside its cells still reaches the reader, in a row."""
-    stray.flush()
-    if stray.out:
-        rows.append(TableRow((TableCell(tuple(stray.out), header=in_head),), in_head))
-
-
-def _row(el: etree._Element, ctx: Context, depth: int, wrap: Wrap, in_head: bool) -> TableRow:
-    cells: list[TableCell] = []
-    stray = Flow(wrap)
-    text = el.text
-    if text and not text.isspace():
-        stray.add_inlines([Text(text)])
-    for child in el:
-        if child.tag in ("td", "th"):
-            _stray_cell(stray, cells)
-            stray = Flow(wrap)
-            cells.append(_cell(child, ctx, depth + 1, wrap))
-        elif type(child.tag) is str:
-            block_child(child, ctx, stray, depth + 1)
-        tail = child.tail
-        if tail and not tail.isspace():
-            stray.add_inlines([Text(tail)])
-    _stray_cell(stray, cells)
-    return TableRow(tuple(cells), in_head, attrs_of(el))
-
-
-def _stray_cell(stray: Flow, cells: list[TableCell]) -> None:
-    stray.flush()
-    if stray.out:
-        cells.append(TableCell(tuple(stray.out)))
-
-
-def _cell(el: etree._Element, ctx: Context, depth: int, wrap: Wrap) -> TableCell:
-    return TableCell(
-        _children(el, ctx, depth, wrap),
-        el.tag == "th",
-        _span_count(el.get("colspan")),
-        _span_count(el.get("rowspan")),
-        attrs_of(el),
-    )
-
-
-def _span_count(value: str | None) -> int:
-    try:
-        return max(1, min(1000, int((value or "1").strip())))
-    except ValueError:
-        return 1
 
 
 def _nothing(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
@@ -547,12 +370,12 @@ _BLOCK_HANDLERS: dict[str, BlockHandler] = {
     "pre": _pre,
     "blockquote": _blockquote,
     "dd": _blockquote,
-    "ul": _list,
-    "ol": _list,
-    "menu": _list,
+    "ul": _structures.list_block,
+    "ol": _structures.list_block,
+    "menu": _structures.list_block,
     "li": _stray_li,
-    "table": _table,
-    "figure": _figure,
+    "table": _structures.table,
+    "figure": _structures.figure,
     "div": _container,
     "dl": _container,
     "details": _container,

@@ -36,8 +36,6 @@ from lxml import etree
 
 from ..errors import InputError, InputTooLargeError, NotAnAo3PageError
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-
 # C0 controls XML 1.0 forbids (tab, LF and CR are allowed).
 _C0 = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _C0_TABLE = dict.fromkeys([*_C0, 0xFFFE, 0xFFFF])
