@@ -57,6 +57,7 @@ from ao3conv.model import (
     Work,
     normalize_blocks,
 )
+from ao3conv.writers._md_html import attrs_policy, skin_classes
 from ao3conv.writers._metadata import work_metadata
 from ao3conv.writers.markdown import (
     MarkdownRenderer,
@@ -298,10 +299,26 @@ def _url(url: str) -> str:
     return MD.normalizeLink(url)
 
 
-def html_view(blocks: Sequence[Block]) -> tuple[Block, ...]:
+def html_view(blocks: Sequence[Block], classes: frozenset[str] | None = None) -> tuple[Block, ...]:
     """The model as Markdown carries it: Plain = Paragraph, bare Div/Span unwrapped, URLs
-    percent-encoded as markdown-it does."""
-    return normalize_blocks(_view_blocks(blocks, no_html=False))
+    percent-encoded as markdown-it does, attributes as the documented policy keeps them
+    (classes the work skin styles; ``align="left"`` is the default)."""
+    kept = _keep_attrs(tuple(blocks), attrs_policy(classes))
+    return normalize_blocks(_view_blocks(kept, no_html=False))
+
+
+def _keep_attrs(value: Any, keep: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_keep_attrs(v, keep) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, (type, Attrs)):
+        changes = {
+            f.name: keep(getattr(value, f.name))
+            if f.name == "attrs"
+            else _keep_attrs(getattr(value, f.name), keep)
+            for f in dataclasses.fields(value)
+        }
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def no_html_view(blocks: Sequence[Block]) -> tuple[Block, ...]:
@@ -460,7 +477,7 @@ def _urls(items: Sequence[Inline], no_html: bool) -> list[Inline]:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def render_blocks(blocks: Sequence[Block], html: bool = True) -> str:
+def render_blocks(blocks: Sequence[Block], html: bool = True) -> str:  # every class kept
     return MarkdownRenderer(html=html).blocks(blocks)
 
 
@@ -470,9 +487,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return yaml.safe_load(text[4:end]), text[end + 5 :]
 
 
-def assert_round_trip(blocks: Sequence[Block], markdown: str, html: bool = True) -> None:
+def assert_round_trip(
+    blocks: Sequence[Block],
+    markdown: str,
+    html: bool = True,
+    classes: frozenset[str] | None = None,
+) -> None:
     got = read_html(MD.render(markdown))
-    want = html_view(blocks) if html else no_html_view(blocks)
+    want = html_view(blocks, classes) if html else no_html_view(blocks)
     got_view = html_view(got) if html else normalize_blocks(_view_blocks(got, no_html=False))
     assert got_view == want, f"\nMarkdown:\n{markdown}\nread back: {got_view}\nwanted: {want}"
 
@@ -511,5 +533,5 @@ def test_generated_works_round_trip_with_front_matter(work: Work) -> None:
     text = ao3conv.write(work, "md").decode("utf-8")
     meta, body = split_front_matter(text)
     assert meta == work_metadata(work)
-    assert_round_trip(document_blocks(work), body)
+    assert_round_trip(document_blocks(work), body, classes=skin_classes(work.work_skin))
     assert text.endswith("\n") and not text.endswith("\n\n")

@@ -13,7 +13,8 @@ top-level ``<pre>`` block, which CommonMark ends only at ``</pre>``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 from ..model import (
     NO_ATTRS,
@@ -97,11 +98,46 @@ def open_tag(tag: str, attrs: Attrs = NO_ATTRS, extra: str = "") -> str:
     return f"<{tag}{attrs_html(attrs)}{extra}>"
 
 
+Keep = Callable[[Attrs], Attrs]
+_SKIN_CLASS = re.compile(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)")
+
+
+def skin_classes(css: str | None) -> frozenset[str]:
+    """The class names a work skin styles (``#workskin .centered {...}`` → ``centered``)."""
+    return frozenset(_SKIN_CLASS.findall(css)) if css else frozenset()
+
+
+def attrs_policy(classes: frozenset[str] | None) -> Keep:
+    """Which attributes are worth HTML: ``lang``, ``dir``, ``align`` other than the
+    default ``left`` (in left-to-right text), and the classes the work skin styles
+    (``classes``; ``None`` keeps every class). Without a skin a class means nothing:
+    AO3 pastes from word processors carry ``class="western"`` on every paragraph."""
+    cache: dict[Attrs, Attrs] = {}
+
+    def keep(attrs: Attrs) -> Attrs:
+        if attrs is NO_ATTRS:
+            return attrs
+        kept = cache.get(attrs)
+        if kept is None:
+            names = attrs.classes
+            if classes is not None:
+                names = tuple(name for name in names if name in classes)
+            align = attrs.align
+            if align == "left" and attrs.dir != "rtl":
+                align = None
+            kept = Attrs(names, attrs.lang, attrs.dir, align)
+            kept = cache[attrs] = kept if kept else NO_ATTRS
+        return kept
+
+    return keep
+
+
 class HtmlRenderer(Renderer):
     """The model as an HTML fragment (no blank lines; see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: Keep | None = None) -> None:
         super().__init__()
+        self.keep: Keep = keep or attrs_policy(None)
         self.raw_newlines = False  # only a top-level <pre> block may hold literal line ends
         self.text_table = _TEXT  # how text is escaped here (inside <pre>: line ends kept)
 
@@ -116,37 +152,39 @@ class HtmlRenderer(Renderer):
     # --- blocks ----------------------------------------------------------------
 
     def block_paragraph(self, node: Paragraph) -> str:
-        return f"{open_tag('p', node.attrs)}{self.inline_html(node.children)}</p>"
+        return f"{open_tag('p', self.keep(node.attrs))}{self.inline_html(node.children)}</p>"
 
     def block_plain(self, node: Plain) -> str:
-        if node.attrs:
+        if self.keep(node.attrs):
             return self.block_paragraph(node)  # type: ignore[arg-type]
         return self.inline_html(node.children)
 
     def block_heading(self, node: Heading) -> str:
         tag = f"h{min(max(node.level, 1), 6)}"
-        return f"{open_tag(tag, node.attrs)}{self.inline_html(node.children)}</{tag}>"
+        return f"{open_tag(tag, self.keep(node.attrs))}{self.inline_html(node.children)}</{tag}>"
 
     def block_block_quote(self, node: BlockQuote) -> str:
-        return f"{open_tag('blockquote', node.attrs)}{self.blocks(node.children)}</blockquote>"
+        inner = self.blocks(node.children)
+        return f"{open_tag('blockquote', self.keep(node.attrs))}{inner}</blockquote>"
 
     def block_div(self, node: Div) -> str:
-        return f"{open_tag('div', node.attrs)}{self.blocks(node.children)}</div>"
+        return f"{open_tag('div', self.keep(node.attrs))}{self.blocks(node.children)}</div>"
 
     def list_items(self, items: Sequence[ListItem]) -> str:
         return "".join(
-            f"{open_tag('li', item.attrs)}{self.blocks(item.children)}</li>" for item in items
+            f"{open_tag('li', self.keep(item.attrs))}{self.blocks(item.children)}</li>"
+            for item in items
         )
 
     def block_bullet_list(self, node: BulletList) -> str:
-        return f"{open_tag('ul', node.attrs)}{self.list_items(node.items)}</ul>"
+        return f"{open_tag('ul', self.keep(node.attrs))}{self.list_items(node.items)}</ul>"
 
     def block_ordered_list(self, node: OrderedList) -> str:
         start = attr("start", str(node.start)) if node.start != 1 else ""
-        return f"{open_tag('ol', node.attrs, start)}{self.list_items(node.items)}</ol>"
+        return f"{open_tag('ol', self.keep(node.attrs), start)}{self.list_items(node.items)}</ol>"
 
     def block_scene_break(self, node: SceneBreak) -> str:
-        return f"<hr{attrs_html(node.attrs)} />"
+        return f"<hr{attrs_html(self.keep(node.attrs))} />"
 
     def block_preformatted(self, node: Preformatted) -> str:
         table, self.text_table = self.text_table, _PRE_RAW if self.raw_newlines else _PRE
@@ -156,16 +194,17 @@ class HtmlRenderer(Renderer):
             self.text_table = table
         # HTML drops one line feed right after <pre>; give it one to drop.
         lead = "\n" if body.startswith(("\n", "&#10;")) else ""
-        return f"{open_tag('pre', node.attrs)}{lead}{body}</pre>"
+        return f"{open_tag('pre', self.keep(node.attrs))}{lead}{body}</pre>"
 
     def block_figure(self, node: Figure) -> str:
         caption = (
             f"<figcaption>{self.inline_html(node.caption)}</figcaption>" if node.caption else ""
         )
-        return f"{open_tag('figure', node.attrs)}{self.blocks(node.children)}{caption}</figure>"
+        inner = self.blocks(node.children)
+        return f"{open_tag('figure', self.keep(node.attrs))}{inner}{caption}</figure>"
 
     def block_table(self, node: Table) -> str:
-        parts = [open_tag("table", node.attrs)]
+        parts = [open_tag("table", self.keep(node.attrs))]
         if node.caption:
             parts.append(f"<caption>{self.inline_html(node.caption)}</caption>")
         head = [row for row in node.rows if row.head]
@@ -180,15 +219,14 @@ class HtmlRenderer(Renderer):
     def rows(self, rows: Sequence[TableRow]) -> str:
         out = []
         for row in rows:
-            out.append(open_tag("tr", row.attrs))
+            out.append(open_tag("tr", self.keep(row.attrs)))
             for cell in row.cells:
                 tag = "th" if cell.header else "td"
                 spans = (attr("colspan", str(cell.colspan)) if cell.colspan != 1 else "") + (
                     attr("rowspan", str(cell.rowspan)) if cell.rowspan != 1 else ""
                 )
-                out.append(
-                    f"{open_tag(tag, cell.attrs, spans)}{self.blocks(cell.children)}</{tag}>"
-                )
+                inner = self.blocks(cell.children)
+                out.append(f"{open_tag(tag, self.keep(cell.attrs), spans)}{inner}</{tag}>")
             out.append("</tr>")
         return "".join(out)
 
@@ -203,10 +241,11 @@ class HtmlRenderer(Renderer):
     def inline_mark(self, node: object, out: list[str]) -> None:
         tag = MARK_TAGS[type(node)]
         extra = attr("style", SMALL_CAPS_STYLE) if type(node) is SmallCaps else ""
-        if tag == "span" and not extra and not node.attrs:  # type: ignore[attr-defined]
+        attrs = self.keep(node.attrs)  # type: ignore[attr-defined]
+        if tag == "span" and not extra and not attrs:
             self.inlines(node.children, out)  # type: ignore[attr-defined]
             return
-        out.append(open_tag(tag, node.attrs, extra))  # type: ignore[attr-defined]
+        out.append(open_tag(tag, attrs, extra))
         self.inlines(node.children, out)  # type: ignore[attr-defined]
         out.append(f"</{tag}>")
 
@@ -218,20 +257,20 @@ class HtmlRenderer(Renderer):
         if not safe_url(node.href):
             self.inlines(node.children, out)
             return
-        out.append(link_open(node))
+        out.append(link_open(node, self.keep(node.attrs)))
         self.inlines(node.children, out)
         out.append("</a>")
 
     def inline_image(self, node: Image, out: list[str]) -> None:
-        out.append(image_tag(node))
+        out.append(image_tag(node, self.keep(node.attrs)))
 
 
-def link_open(node: Link) -> str:
+def link_open(node: Link, attrs: Attrs) -> str:
     title = attr("title", node.title) if node.title is not None else ""
-    return f"<a{attr('href', node.href)}{title}{attrs_html(node.attrs)}>"
+    return f"<a{attr('href', node.href)}{title}{attrs_html(attrs)}>"
 
 
-def image_tag(node: Image) -> str:
+def image_tag(node: Image, attrs: Attrs) -> str:
     src = attr("src", node.src) if safe_url(node.src) else ""
     parts = [f"<img{src}{attr('alt', node.alt)}"]
     if node.title is not None:
@@ -240,7 +279,7 @@ def image_tag(node: Image) -> str:
         parts.append(attr("width", node.width))
     if node.height is not None:
         parts.append(attr("height", node.height))
-    parts.append(attrs_html(node.attrs))
+    parts.append(attrs_html(attrs))
     parts.append(" />")
     return "".join(parts)
 
@@ -251,8 +290,10 @@ __all__ = [
     "HtmlRenderer",
     "attr",
     "attrs_html",
+    "attrs_policy",
     "escape_text",
     "image_tag",
     "link_open",
     "open_tag",
+    "skin_classes",
 ]

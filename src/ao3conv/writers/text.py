@@ -126,16 +126,35 @@ class TextRenderer(Renderer):
     def blocks(self, blocks: Sequence[Block]) -> str:
         """Blocks separated by blank lines (bare container text flows into a following list)."""
         parts: list[str] = []
+        self.blocks_into(blocks, parts)
+        return "".join(parts)
+
+    def blocks_into(self, blocks: Sequence[Block], parts: list[str]) -> None:
+        """:meth:`blocks`, appended to ``parts`` (a long text is joined once, at the end)."""
+        hooks = self.block_hooks
         previous: type | None = None
         for block in blocks:
             kind = type(block)
-            text = self.block(block)
+            hook = hooks.get(kind)
+            if hook is None:
+                self.unhandled(block)
             if previous is not None:
                 tight = previous is Plain and (kind is Plain or kind in _LISTS)
                 parts.append("\n" if tight else "\n\n")
-            parts.append(text)
+            parts.append(hook(block))
             previous = kind
-        return "".join(parts)
+
+    def inlines(self, items: Iterable[Inline], out: list[str]) -> None:
+        hooks = self.inline_hooks
+        for item in items:
+            kind = type(item)
+            if kind is Text:  # most inlines: no call needed
+                out.append(item.text)  # type: ignore[union-attr]
+                continue
+            hook = hooks.get(kind)
+            if hook is None:
+                self.unhandled(item)
+            hook(item, out)
 
     def inline_text_of(self, items: Iterable[Inline]) -> str:
         out: list[str] = []
@@ -166,8 +185,10 @@ class TextRenderer(Renderer):
         if len(children) == 1 and type(children[0]) is Text:
             text = children[0].text
         else:
-            text = self.inline_text_of(children)
-        return self.wrapped(text)
+            out: list[str] = []
+            self.inlines(children, out)
+            text = "".join(out)
+        return text if self.width is None else self.wrapped(text)
 
     block_plain = block_paragraph
     block_heading = block_paragraph
@@ -365,14 +386,23 @@ class _Document:
                 self.add(self.r.wrapped("Chapter by " + ", ".join(creators)))
             self.section("Summary", chapter.summary)
             self.section("Notes", chapter.notes)
-            self.add(self.r.blocks(chapter.body))
+            if chapter.body:
+                if self.parts:
+                    self.parts.append("\n\n")
+                self.r.blocks_into(chapter.body, self.parts)
             self.section("End Notes", chapter.end_notes)
         inspired = [a.text for a in work.associations if a.kind == "inspired"]
         if work.end_notes or inspired:
             self.heading("Afterword")
             self.section("End Notes", work.end_notes)
             self.section("Works inspired by this one", (), inspired)
-        return "".join(self.parts)
+        parts = self.parts
+        while parts and not parts[-1].strip("\n"):
+            parts.pop()
+        if parts:
+            parts[-1] = parts[-1].rstrip("\n")
+        parts.append("\n")  # exactly one line end at the end
+        return "".join(parts)
 
     def header(self, meta: Mapping[str, Any]) -> str:
         lines = []
@@ -408,7 +438,7 @@ class TextWriter:
 
         renderer = TextRenderer(wrap, work.url or "https://archiveofourown.org/")
         text = _Document(work, renderer).render(work_metadata(work))
-        return (text.rstrip("\n") + "\n").encode("utf-8")
+        return text.encode("utf-8", "replace")  # "replace": lone surrogates from bad JSON
 
 
 __all__ = ["PAGE_WIDTH", "TextRenderer", "TextWriter", "blocks_to_text", "wrap_line"]

@@ -1,0 +1,276 @@
+"""Inline hooks of the Markdown renderer: text, marks, links, images.
+
+Delimiters are chosen where they are written, knowing the character before
+(the output so far) and the one after (the next sibling's first character, or
+the enclosing construct's closing character): ``*`` or ``_`` (``**``/``__``,
+``~~``) when CommonMark's flanking rules let them open and close there and no
+enclosing mark could be closed by them by mistake; otherwise inline HTML, or,
+without HTML, the neighbouring letter written as a character reference (which
+counts as punctuation for flanking).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..model import (
+    NO_ATTRS,
+    Code,
+    Emphasis,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    SmallCaps,
+    Span,
+    Strikethrough,
+    Strong,
+    Text,
+)
+from ._engine import Renderer, safe_url
+from ._md_html import (
+    MARK_TAGS,
+    SMALL_CAPS_STYLE,
+    HtmlRenderer,
+    attr,
+    attrs_policy,
+    image_tag,
+    link_open,
+    open_tag,
+)
+from ._md_shapes import no_html_inlines, pre_text
+from ._md_syntax import (
+    HARD_BREAK,
+    SPECIAL_FIRST,
+    WORD,
+    code_span,
+    entity,
+    escape_text,
+    escaped_end,
+    flanks,
+    guard_edges,
+    guard_end,
+    guard_start,
+    is_edge_space,
+    kind,
+    link_destination,
+    link_title,
+)
+
+_EMPHASIS = ("*", "_")
+_STRONG = ("**", "__")
+_STRIKE = ("~~",)
+
+
+def _lead(item: Inline) -> str:
+    """The first character an inline will write (flanking needs only its class)."""
+    if type(item) is Text:
+        ch = item.text[:1]  # type: ignore[union-attr]
+        return "\\" if ch in SPECIAL_FIRST else ch
+    return "\\" if type(item) is LineBreak else "["
+
+
+class MarkdownInlines(Renderer):
+    """Inline Markdown; ``html=False`` writes no HTML, ``classes`` are the skin's."""
+
+    def __init__(self, html: bool = True, classes: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.html = html
+        self.keep = attrs_policy(classes)
+        self.html_renderer = HtmlRenderer(self.keep)
+        self.after = " "  # the character after the inlines being rendered
+        self.next_char = " "  # the character after the inline being rendered
+        self.open_marks: list[str] = []  # delimiter characters of enclosing marks
+        self.entity_next = False  # write the next text's first character as a reference
+        self.in_link = False
+
+    def inlines(self, items: Sequence[Inline], out: list[str]) -> None:  # type: ignore[override]
+        hooks = self.inline_hooks
+        last = len(items) - 1
+        for i, item in enumerate(items):
+            node_kind = type(item)
+            if node_kind is Text and not self.entity_next:
+                out.append(escape_text(item.text))  # type: ignore[union-attr]
+                continue
+            hook = hooks.get(node_kind)
+            if hook is None:
+                self.unhandled(item)
+            self.next_char = _lead(items[i + 1]) if i < last else self.after
+            hook(item, out)
+
+    def inline_string(
+        self, items: Sequence[Inline], after: str = " ", breaks_as_spaces: bool = False
+    ) -> str:
+        """Inlines as one string; ``after`` is what follows them (a block's end: space)."""
+        if not self.html:
+            items = no_html_inlines(items, breaks_as_spaces)
+        out: list[str] = []
+        saved, self.after = self.after, after
+        try:
+            self.inlines(items, out)
+        finally:
+            self.after = saved
+        return "".join(out)
+
+    # --- text and breaks -----------------------------------------------------------
+
+    def inline_text(self, node: Text, out: list[str]) -> None:
+        text = escape_text(node.text)
+        if self.entity_next and text:
+            self.entity_next = False
+            if text[0] != "\\":
+                text = entity(text[0]) + text[1:]
+        out.append(text)
+
+    def inline_line_break(self, node: LineBreak, out: list[str]) -> None:
+        out.append(HARD_BREAK)
+
+    # --- delimited marks -------------------------------------------------------------
+
+    def inline_emphasis(self, node: Emphasis, out: list[str]) -> None:
+        self.delimited(node, out, _EMPHASIS)
+
+    def inline_strong(self, node: Strong, out: list[str]) -> None:
+        self.delimited(node, out, _STRONG)
+
+    def inline_strikethrough(self, node: Strikethrough, out: list[str]) -> None:
+        self.delimited(node, out, _STRIKE)
+
+    def delimited(self, node: Any, out: list[str], choices: tuple[str, ...]) -> None:
+        if node.attrs is not NO_ATTRS and self.html and self.keep(node.attrs):
+            self.html_mark(node, out)
+            return
+        after = self.next_char  # rendering the content moves self.next_char
+        if self.try_delimiters(node, out, choices, after):
+            return
+        if self.html:
+            self.html_mark(node, out)
+            return
+        # No HTML: make the neighbours punctuation (character references), then retry.
+        if out and out[-1] and kind(out[-1][-1]) == WORD:
+            out[-1] = out[-1][:-1] + entity(out[-1][-1])
+        entity_next = kind(after) == WORD
+        if self.try_delimiters(node, out, choices, "&" if entity_next else after):
+            self.entity_next = self.entity_next or entity_next
+            return
+        self.inlines(node.children, out)  # no way to write it: keep the text
+
+    def try_delimiters(
+        self, node: Any, out: list[str], choices: tuple[str, ...], after: str
+    ) -> bool:
+        prev = out[-1][-1] if out and out[-1] else " "
+        escaped = prev != " " and escaped_end(out[-1])
+        children = node.children
+        if len(children) == 1 and type(children[0]) is Text:  # the common case, no nesting
+            inner = guard_edges(escape_text(children[0].text))
+            if not inner:
+                return False
+            for delim in choices:
+                c = delim[0]
+                if (c == prev and not escaped) or c == after:
+                    continue  # the runs would merge into one
+                if flanks(c, prev, inner[0], inner[-1], after, c in self.open_marks):
+                    out.append(f"{delim}{inner}{delim}")
+                    return True
+            return False
+        for delim in choices:
+            c = delim[0]
+            if (c == prev and not escaped) or c == after:
+                continue
+            start = len(out)
+            out.append(delim)
+            saved = self.after
+            self.after = c
+            self.open_marks.append(c)
+            try:
+                self.inlines(children, out)
+            finally:
+                self.open_marks.pop()
+                self.after = saved
+            if len(out) > start + 1:
+                out[start + 1] = guard_start(out[start + 1])
+                out[-1] = guard_end(out[-1])
+                first, last = out[start + 1][:1], out[-1][-1:]
+                if first and last and flanks(c, prev, first, last, after, c in self.open_marks):
+                    out.append(delim)
+                    return True
+            del out[start:]
+        return False
+
+    # --- marks written as HTML ---------------------------------------------------------
+
+    def html_mark(self, node: Any, out: list[str]) -> None:
+        if not self.html:
+            self.inlines(node.children, out)
+            return
+        tag = MARK_TAGS[type(node)]
+        extra = attr("style", SMALL_CAPS_STYLE) if type(node) is SmallCaps else ""
+        out.append(open_tag(tag, self.keep(node.attrs), extra))
+        saved, self.after = self.after, "<"
+        saved_marks, self.open_marks = self.open_marks, []
+        try:
+            self.inlines(node.children, out)
+        finally:
+            self.after, self.open_marks = saved, saved_marks
+        out.append(f"</{tag}>")
+
+    inline_underline = inline_superscript = inline_subscript = inline_small_caps = html_mark
+
+    def inline_span(self, node: Span, out: list[str]) -> None:
+        if self.html and self.keep(node.attrs):
+            self.html_mark(node, out)
+        else:
+            self.inlines(node.children, out)
+
+    def inline_code(self, node: Code, out: list[str]) -> None:
+        children = node.children
+        simple = len(children) == 1 and type(children[0]) is Text
+        if self.html and (self.keep(node.attrs) or not simple):
+            self.html_mark(node, out)
+            return
+        text = children[0].text if simple else pre_text(children)  # type: ignore[union-attr]
+        text = text.replace("\r", " ").replace("\n", " ")
+        if text:
+            out.append(code_span(text))
+
+    # --- links and images --------------------------------------------------------------
+
+    def inline_link(self, node: Link, out: list[str]) -> None:
+        if self.in_link or not safe_url(node.href):
+            self.inlines(node.children, out)
+            return
+        if out and out[-1].endswith("!"):
+            out[-1] = out[-1][:-1] + "\\!"  # "!" before "[" would make an image
+        attrs = self.keep(node.attrs)
+        if self.html and attrs:
+            out.append(link_open(node, attrs))
+            close = "</a>"
+        else:
+            out.append("[")
+            close = f"]({link_destination(node.href)}{link_title(node.title)})"
+        saved, self.after = self.after, close[0]
+        self.in_link = True
+        try:
+            self.inlines(node.children, out)
+        finally:
+            self.after, self.in_link = saved, False
+        out.append(close)
+
+    def inline_image(self, node: Image, out: list[str]) -> None:
+        if not safe_url(node.src):
+            out.append(escape_text(node.alt))
+            return
+        attrs = self.keep(node.attrs)
+        if self.html and (attrs or node.width is not None or node.height is not None):
+            out.append(image_tag(node, attrs))
+            return
+        alt = escape_text(node.alt)
+        if alt and is_edge_space(alt[0]):
+            alt = entity(alt[0]) + alt[1:]
+        if len(alt) > 1 and is_edge_space(alt[-1]):
+            alt = alt[:-1] + entity(alt[-1])
+        out.append(f"![{alt}]({link_destination(node.src)}{link_title(node.title)})")
+
+
+__all__ = ["MarkdownInlines"]

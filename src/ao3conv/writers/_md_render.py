@@ -1,0 +1,284 @@
+"""Block hooks of the Markdown renderer.
+
+Blocks are separated by blank lines. Every line a paragraph starts is checked
+for what would make it a heading, list item, quote, table or setext underline;
+a list that follows a list of its kind at the same level changes its marker
+(``-``/``+``, ``1.``/``1)``) so the two stay apart. What Markdown cannot express
+becomes HTML: a whole block as an HTML fragment (paragraphs and headings with
+attributes, tables that are not simple, preformatted text with marks), or HTML
+tag lines around Markdown content (quotes, lists and divisions with attributes,
+figures), separated by blank lines so the content stays Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import (
+    NO_ATTRS,
+    Block,
+    BlockQuote,
+    BulletList,
+    Div,
+    Figure,
+    Heading,
+    OrderedList,
+    Paragraph,
+    Plain,
+    Preformatted,
+    SceneBreak,
+    Table,
+    TableCell,
+    Text,
+)
+from ._md_html import attr, open_tag
+from ._md_inline import MarkdownInlines
+from ._md_shapes import block_line, has_break, pre_text, simple_table, tight_item
+from ._md_syntax import (
+    HARD_BREAK,
+    code_block,
+    escape_line_start,
+    escape_text,
+    guard_edges,
+    lone_tag,
+    prefix_lines,
+)
+
+_MAX_START = 999_999_999  # CommonMark list numbers have at most nine digits
+_LINE_START_CHARS = frozenset("#>+-=|:0123456789")  # see escape_line_start
+
+
+class MarkdownRenderer(MarkdownInlines):
+    """Blocks and inlines as CommonMark (see :mod:`ao3conv.writers.markdown`)."""
+
+    def __init__(self, html: bool = True, classes: frozenset[str] | None = None) -> None:
+        super().__init__(html, classes)
+        self.list_depth = 0
+
+    def blocks(self, blocks: Sequence[Block], tight: bool = False) -> str:
+        """Blocks separated by blank lines (``tight``: by line ends, in tight lists)."""
+        parts: list[str] = []
+        self.blocks_into(blocks, parts, tight)
+        return "".join(parts)
+
+    def blocks_into(self, blocks: Sequence[Block], parts: list[str], tight: bool = False) -> None:
+        """:meth:`blocks`, appended to ``parts`` (a long text is joined once, at the end)."""
+        gap = "\n" if tight else "\n\n"
+        hooks = self.block_hooks
+        previous_list: type | None = None
+        alternate = False
+        pending = [iter(blocks)]  # divisions that carry nothing are read as their content
+        while pending:
+            for block in pending[-1]:
+                block_kind = type(block)
+                if (block_kind is Div or block_kind is Figure) and self.unwrap(block):
+                    pending.append(iter(self.unwrapped(block)))
+                    break
+                if block_kind is BulletList or block_kind is OrderedList:
+                    alternate = previous_list is block_kind and not alternate
+                    text = self.list_block(block, alternate)  # type: ignore[arg-type]
+                    previous_list = block_kind
+                else:
+                    hook = hooks.get(block_kind)
+                    if hook is None:
+                        self.unhandled(block)
+                    text = hook(block)
+                    previous_list = None
+                    alternate = False
+                if text:
+                    if parts:
+                        parts.append(gap)
+                    parts.append(text)
+            else:
+                pending.pop()
+
+    def unwrap(self, block: Div | Figure) -> bool:
+        """Is this division or figure written as its content? Divisions without kept
+        attributes are; without HTML, divisions and figures all are."""
+        if not self.html:
+            return True
+        return type(block) is Div and not self.keep(block.attrs)
+
+    @staticmethod
+    def unwrapped(block: Div | Figure) -> list[Block]:
+        content = list(block.children)
+        if type(block) is Figure and block.caption:  # type: ignore[union-attr]
+            content.append(Paragraph(block.caption))  # type: ignore[union-attr]
+        return content
+
+    def html_block(self, node: Block) -> str:
+        self.html_renderer.raw_newlines = type(node) is Preformatted
+        try:
+            return self.html_renderer.block(node)
+        finally:
+            self.html_renderer.raw_newlines = False
+
+    @staticmethod
+    def wrapped(open_line: str, inner: str, close_line: str) -> str:
+        """Markdown between HTML tag lines: blank lines let the content be Markdown."""
+        if not inner:
+            return f"{open_line}\n{close_line}"
+        return f"{open_line}\n\n{inner}\n\n{close_line}"
+
+    # --- leaf blocks ---------------------------------------------------------------
+
+    def block_paragraph(self, node: Paragraph | Plain) -> str:
+        html = self.html
+        if node.attrs is not NO_ATTRS and html and self.keep(node.attrs):
+            return self.html_block(node)
+        children = node.children
+        if not html:
+            text = self.inline_string(children)
+        elif len(children) == 1 and type(children[0]) is Text:
+            text = escape_text(children[0].text)  # the common case: one run of text
+        else:
+            out: list[str] = []
+            self.inlines(children, out)  # self.after is a block's end here: " "
+            text = "".join(out)
+        if text.endswith(HARD_BREAK):
+            text = self.trailing_break(text)
+        if not text:
+            return ""
+        first, last = text[0], text[-1]
+        if (
+            first in _LINE_START_CHARS
+            or "\n" in text
+            or first.isspace()
+            or last.isspace()
+            or first == "\ufeff"
+            or last == "\ufeff"
+        ):
+            text = guard_edges("\n".join(escape_line_start(line) for line in text.split("\n")))
+            first = text[0]
+        if first == "<" and html and lone_tag(text):
+            return self.html_block(Paragraph(children))  # would open an HTML block
+        return text
+
+    block_plain = block_paragraph
+
+    def trailing_break(self, text: str) -> str:
+        """A backslash at the end of a block is literal: HTML ``<br />``, or dropped."""
+        while text.endswith(HARD_BREAK):
+            text = text[: -len(HARD_BREAK)]
+            if self.html:
+                return text + "<br />"
+        return text
+
+    def block_heading(self, node: Heading) -> str:
+        level = min(max(node.level, 1), 6)
+        if self.html and (self.keep(node.attrs) or has_break(node.children)):
+            return self.html_block(node)
+        text = self.inline_string(node.children, breaks_as_spaces=True)
+        text = text.replace(HARD_BREAK, " ").strip(" ")
+        if not text:
+            return ""
+        if text.endswith("#"):
+            text = text[:-1] + "\\#"  # not a closing sequence
+        return f"{'#' * level} {guard_edges(text)}"
+
+    def block_scene_break(self, node: SceneBreak) -> str:
+        if self.html and self.keep(node.attrs):
+            return self.html_block(node)
+        return "* * *"
+
+    def block_preformatted(self, node: Preformatted) -> str:
+        children = node.children
+        simple = len(children) == 1 and type(children[0]) is Text
+        if self.html and (self.keep(node.attrs) or not simple):
+            return self.html_block(node)
+        text = children[0].text if simple else pre_text(children)  # type: ignore[union-attr]
+        return code_block(text.replace("\r", ""))
+
+    def block_table(self, node: Table) -> str:
+        if self.html and not simple_table(node, self.keep):
+            return self.html_block(node)
+        grid = [[self.cell(cell) for cell in row.cells] for row in node.rows]
+        width = max((len(cells) for cells in grid), default=0)
+        if not width:
+            return ""
+        lines = ["| " + " | ".join(cells + [""] * (width - len(cells))) + " |" for cells in grid]
+        lines.insert(1, "|" + " --- |" * width)
+        table = "\n".join(lines)
+        if node.caption:  # only without HTML: the caption as a paragraph before the table
+            caption = self.block_paragraph(Paragraph(node.caption))
+            return f"{caption}\n\n{table}" if caption else table
+        return table
+
+    def cell(self, cell: TableCell) -> str:
+        """A pipe-table cell: its blocks' inline Markdown on one line.
+
+        GFM reads ``\\|`` as ``|`` before anything else in a row, so every ``|``
+        (in text, code, URLs, titles) is escaped once the cell is written.
+        """
+        text = self.inline_string(block_line(Div(cell.children)), breaks_as_spaces=True)
+        text = guard_edges(text.replace(HARD_BREAK, " ").strip(" "))
+        return text.replace("|", "\\|")
+
+    # --- containers ----------------------------------------------------------------
+
+    def block_block_quote(self, node: BlockQuote) -> str:
+        attrs = self.keep(node.attrs)
+        if self.html and attrs:
+            inner = self.blocks(node.children)
+            return self.wrapped(open_tag("blockquote", attrs), inner, "</blockquote>")
+        return prefix_lines(self.blocks(node.children), "> ", "> ", ">")
+
+    def block_div(self, node: Div) -> str:
+        inner = self.blocks(node.children)
+        return self.wrapped(open_tag("div", self.keep(node.attrs)), inner, "</div>")
+
+    def block_figure(self, node: Figure) -> str:
+        if not self.html:
+            return self.blocks(self.unwrapped(node))  # its content and caption
+        closing = "</figure>"
+        if node.caption:
+            caption = self.html_renderer.inline_html(node.caption)
+            closing = f"<figcaption>{caption}</figcaption>\n</figure>"
+        inner = self.blocks(node.children)
+        return self.wrapped(open_tag("figure", self.keep(node.attrs)), inner, closing)
+
+    def block_bullet_list(self, node: BulletList | OrderedList) -> str:
+        return self.list_block(node, False)
+
+    block_ordered_list = block_bullet_list
+
+    def list_block(self, node: BulletList | OrderedList, alternate: bool) -> str:
+        ordered = type(node) is OrderedList
+        start = node.start if ordered else 1  # type: ignore[union-attr]
+        keep = self.keep
+        if self.html and (
+            keep(node.attrs)
+            or any(keep(item.attrs) for item in node.items)
+            or not 0 <= start <= _MAX_START
+        ):
+            return self.html_list(node, ordered, start)
+        start = min(max(start, 0), _MAX_START)
+        tight = all(tight_item(item, keep) for item in node.items)
+        self.list_depth += 1
+        try:
+            rendered = []
+            for i, item in enumerate(node.items):
+                if ordered:
+                    marker = f"{start + i}{')' if alternate else '.'}"
+                else:  # by depth, so "- + -" on one line is never a thematic break
+                    marker = "+-"[(self.list_depth + alternate) % 2]
+                body = self.blocks(item.children, tight=tight)
+                pad = " " * (len(marker) + 1)
+                rendered.append(prefix_lines(body, marker + " ", pad) if body else marker)
+        finally:
+            self.list_depth -= 1
+        return ("\n" if tight else "\n\n").join(rendered)
+
+    def html_list(self, node: BulletList | OrderedList, ordered: bool, start: int) -> str:
+        tag = "ol" if ordered else "ul"
+        extra = attr("start", str(start)) if ordered and start != 1 else ""
+        lines = [open_tag(tag, self.keep(node.attrs), extra)]
+        for item in node.items:
+            body = self.blocks(item.children)
+            li = open_tag("li", self.keep(item.attrs))
+            lines.append(f"{li}\n\n{body}\n\n</li>" if body else f"{li}</li>")
+        lines.append(f"</{tag}>")
+        return "\n".join(lines)
+
+
+__all__ = ["MarkdownRenderer"]

@@ -1,0 +1,243 @@
+"""Model-side decisions of the Markdown writer.
+
+Which content Markdown can carry as is (tight lists, pipe tables), and what
+``no_html=True`` makes of what it cannot (:func:`no_html_inlines`,
+:func:`block_line`). These are functions of the model alone, so the tests can
+state the no-HTML promise with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from ..model import (
+    MARK_TYPES,
+    NO_ATTRS,
+    Attrs,
+    Block,
+    BulletList,
+    Code,
+    Emphasis,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Plain,
+    Preformatted,
+    SceneBreak,
+    SmallCaps,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
+    Underline,
+    normalize_inlines,
+)
+
+Keep = Callable[[Attrs], Attrs]
+LIST_KINDS = (BulletList, OrderedList)
+_DELIMITED = (Emphasis, Strong, Strikethrough)
+_TRANSPARENT = (Underline, Superscript, Subscript, SmallCaps, Span)
+
+
+def walk_inlines(items: Sequence[Inline]) -> list[Inline]:
+    """Every inline under ``items``, parents before children."""
+    out: list[Inline] = []
+    for item in items:
+        out.append(item)
+        children = getattr(item, "children", None)
+        if children:
+            out.extend(walk_inlines(children))
+    return out
+
+
+def pre_text(items: Sequence[Inline]) -> str:
+    """The text of preformatted inlines: breaks as line ends, images as their alt."""
+    out = []
+    for item in walk_inlines(items):
+        kind = type(item)
+        if kind is Text:
+            out.append(item.text)  # type: ignore[union-attr]
+        elif kind is LineBreak:
+            out.append("\n")
+        elif kind is Image:
+            out.append(item.alt)  # type: ignore[union-attr]
+    return "".join(out)
+
+
+def has_break(items: Sequence[Inline]) -> bool:
+    return any(type(item) is LineBreak for item in walk_inlines(items))
+
+
+# --- what Markdown carries as is -------------------------------------------------------
+
+
+def tight_item(item: ListItem, keep: Keep) -> bool:
+    """Can this item sit in a tight list: at most a bare line followed by a plain list?"""
+    kids = item.children
+    if not kids:
+        return True
+    if type(kids[0]) is not Plain or keep(kids[0].attrs):  # type: ignore[union-attr]
+        return False
+    if len(kids) == 1:
+        return True
+    if len(kids) > 2 or type(kids[1]) not in LIST_KINDS:
+        return False
+    sub = kids[1]
+    # A nested list interrupting the line must start at 1 and not with an empty item.
+    return (
+        not keep(sub.attrs)  # type: ignore[union-attr]
+        and (type(sub) is BulletList or sub.start == 1)  # type: ignore[union-attr]
+        and bool(sub.items[0].children)  # type: ignore[union-attr]
+        and not any(keep(i.attrs) for i in sub.items)  # type: ignore[union-attr]
+    )
+
+
+def simple_table(table: Table, keep: Keep) -> bool:
+    """Can this table be a GFM pipe table without losing anything?
+
+    One ``<thead>`` row of header cells, then rows of data cells, all the same
+    width, no spans, no caption, no attributes, one line of inline content a cell.
+    """
+    rows = table.rows
+    if table.caption or keep(table.attrs) or not rows or not rows[0].head:
+        return False
+    width = len(rows[0].cells)
+    for index, row in enumerate(rows):
+        if keep(row.attrs) or len(row.cells) != width or row.head != (index == 0):
+            return False
+        for cell in row.cells:
+            if keep(cell.attrs) or cell.colspan != 1 or cell.rowspan != 1:
+                return False
+            if cell.header != (index == 0) or len(cell.children) > 1:
+                return False
+            if cell.children:
+                block = cell.children[0]
+                if type(block) not in (Plain, Paragraph) or keep(block.attrs):  # type: ignore[union-attr]
+                    return False
+                if has_break(block.children):  # type: ignore[union-attr]
+                    return False
+    return True
+
+
+# --- what no_html=True makes of the rest -----------------------------------------------
+
+
+def no_html_inlines(items: Sequence[Inline], breaks_as_spaces: bool = False) -> Sequence[Inline]:
+    """Inlines as Markdown alone can carry them.
+
+    Marks it has no syntax for become their content, attributes go, a mark inside a
+    mark of the same kind becomes its content (italic in italic is italic), code
+    keeps only its text, line breaks become spaces where Markdown has none
+    (``breaks_as_spaces``: headings, table cells), the builder fuses what became
+    alike, and line breaks at the edges of ``*``/``**``/``~~`` marks move outside
+    them (``*a\\``+newline+``*`` cannot close; it looks the same).
+    """
+    items = _markdown_marks(items, frozenset())
+    if breaks_as_spaces:
+        items = breaks_to_spaces(items)
+    return normalize_inlines(_hoist_breaks(normalize_inlines(items)))
+
+
+def _markdown_marks(items: Sequence[Inline], inside: frozenset[type]) -> list[Inline]:
+    out: list[Inline] = []
+    for item in items:
+        kind = type(item)
+        if kind in MARK_TYPES or kind is Link:
+            kids = _markdown_marks(item.children, inside | {kind})  # type: ignore[union-attr]
+            if kind in _TRANSPARENT or kind in inside:
+                out.extend(kids)
+            elif kind is Code and (len(kids) != 1 or type(kids[0]) is not Text):
+                out.append(Code((Text(pre_text(kids).replace("\n", " ")),)))
+            else:
+                out.append(replace(item, children=tuple(kids), attrs=NO_ATTRS))  # type: ignore[arg-type]
+        else:
+            out.append(item)
+    return out
+
+
+def _hoist_breaks(items: Sequence[Inline]) -> list[Inline]:
+    out: list[Inline] = []
+    for item in items:
+        kind = type(item)
+        if kind in MARK_TYPES or kind is Link:
+            kids = _hoist_breaks(item.children)  # type: ignore[union-attr]
+            if kind not in _DELIMITED:
+                out.append(replace(item, children=tuple(kids)))  # type: ignore[arg-type]
+                continue
+            lead = 0
+            while lead < len(kids) and type(kids[lead]) is LineBreak:
+                lead += 1
+            end = len(kids)
+            while end > lead and type(kids[end - 1]) is LineBreak:
+                end -= 1
+            out.extend(kids[:lead])
+            if end > lead:
+                out.append(kind(tuple(kids[lead:end])))  # type: ignore[call-arg]
+            out.extend(kids[end:])
+        else:
+            out.append(item)
+    return out
+
+
+def breaks_to_spaces(items: Sequence[Inline]) -> list[Inline]:
+    """Where Markdown has no line break (headings, pipe-table cells) a break is a space."""
+    out: list[Inline] = []
+    for item in items:
+        if type(item) is LineBreak:
+            out.append(Text(" "))
+        elif type(item) in MARK_TYPES or type(item) is Link:
+            kids = tuple(breaks_to_spaces(item.children))  # type: ignore[union-attr]
+            out.append(replace(item, children=kids))  # type: ignore[arg-type]
+        else:
+            out.append(item)
+    return out
+
+
+def block_line(block: Block) -> tuple[Inline, ...]:
+    """A block's inline content on one line, parts joined by spaces (no-HTML cells)."""
+    kind = type(block)
+    if kind is Paragraph or kind is Plain or kind is Heading or kind is Preformatted:
+        return block.children  # type: ignore[union-attr]
+    if kind is SceneBreak:
+        return ()
+    caption: tuple[Inline, ...] = ()
+    if kind is Table:
+        parts = [b for row in block.rows for cell in row.cells for b in cell.children]  # type: ignore[union-attr]
+        caption = block.caption  # type: ignore[union-attr]
+    elif kind in LIST_KINDS:
+        parts = [b for item in block.items for b in item.children]  # type: ignore[union-attr]
+    else:
+        parts = list(block.children)  # type: ignore[union-attr]
+        if kind is Figure:
+            caption = block.caption  # type: ignore[union-attr]
+    out: list[Inline] = list(caption)
+    for part in parts:
+        inlines = block_line(part)
+        if inlines:
+            if out:
+                out.append(Text(" "))
+            out.extend(inlines)
+    return tuple(out)
+
+
+__all__ = [
+    "LIST_KINDS",
+    "block_line",
+    "breaks_to_spaces",
+    "has_break",
+    "no_html_inlines",
+    "pre_text",
+    "simple_table",
+    "tight_item",
+    "walk_inlines",
+]
