@@ -15,7 +15,7 @@ from lxml import etree
 from ao3conv.model import block_inlines, normalize_inlines
 from ao3conv.parse._context import Context
 from ao3conv.parse._inline import fast_inlines, inline_children, without_final_break
-from ao3conv.parse._load import parse_html
+from ao3conv.parse._load import load_html
 from ao3conv.parse._tags import MARKS
 from conftest import PAGES
 
@@ -26,7 +26,7 @@ _paragraph = st.lists(_piece, max_size=8).map(lambda pieces: "<p>" + "".join(pie
 
 
 def _element(html: str) -> etree._Element:
-    root = parse_html(f"<html><body>{html}</body></html>".encode())
+    root = load_html(f"<html><body>{html}</body></html>".encode())
     return root.find(".//p")
 
 
@@ -58,7 +58,7 @@ def test_other_shapes_take_the_general_path() -> None:
 def test_every_corpus_paragraph_agrees_with_the_builder() -> None:
     checked = 0
     for path in sorted(PAGES.glob("*.html")):
-        root = parse_html(path.read_bytes())
+        root = load_html(path.read_bytes())
         for el in root.iter("p"):
             fast = fast_inlines(el)
             if fast is not None:

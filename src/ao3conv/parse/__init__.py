@@ -45,8 +45,7 @@ def parse(
     if _is_json(raw):
         text = raw if isinstance(raw, str) else raw.decode("utf-8-sig", "replace")
         return Work.from_json(text)
-    data = _load.clean_utf8(raw if isinstance(raw, str) else _load.to_text_or_utf8(raw))
-    return _parse_html(data, url)
+    return _parse_html(raw, url)
 
 
 def _is_json(raw: bytes | str) -> bool:
@@ -55,12 +54,12 @@ def _is_json(raw: bytes | str) -> bool:
     return raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
-def _parse_html(data: bytes, url: str | None) -> Work:
+def _parse_html(raw: bytes | str, url: str | None) -> Work:
     from ._classify import DOWNLOAD, classify
     from ._context import Context
-    from ._load import parse_html
+    from ._load import load_html
 
-    root = parse_html(data)
+    root = load_html(raw)
     kind = classify(root, url=url)
     ctx = Context()
     # A long work makes ~100k model objects, none of them in reference cycles;

@@ -7,8 +7,9 @@ a file; path-likes are files. Files past the size cap are refused from their
 Decoding, in this order: a byte-order mark (UTF-8/16/32); then UTF-8 if the
 bytes are valid UTF-8 (AO3 only ever serves UTF-8, and non-ASCII text in any
 legacy charset is practically never valid UTF-8 by accident, so this also
-rescues pages whose saved label is wrong); then the charset the page declares,
-if it decodes cleanly; then ``bs4.UnicodeDammit`` (charset detection). The
+rescues pages whose saved label is wrong; libxml2 checks it while parsing);
+then the charset the page declares, if it decodes cleanly; then
+``bs4.UnicodeDammit`` (charset detection). The
 detector's guesses among the Western single-byte code pages are unreliable on
 short texts (it calls cp1252 "windows-1250"), so when it lands on one of those
 and cp1252 decodes cleanly, cp1252 wins: that is what a Windows browser saved.
@@ -128,17 +129,12 @@ _BOMS = (
 )
 
 
-def to_text_or_utf8(data: bytes) -> bytes | str:
-    """UTF-8 bytes when the input already is UTF-8 (the fast, common case);
-    otherwise the decoded text."""
+def _bom_text(data: bytes) -> str | None:
+    """The text of input that starts with a byte-order mark, else ``None``."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, "replace")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return _decode_legacy(data)
-    return data
+    return None
 
 
 def _decode_legacy(data: bytes) -> str:
@@ -233,10 +229,25 @@ def _parser() -> etree.HTMLParser:
     return parser
 
 
-def parse_html(data: bytes) -> etree._Element:
-    """The page's root element (UTF-8 bytes in)."""
-    root = _parse_once(data)
-    if _too_deep(_parser()):
+def load_html(raw: bytes | str) -> etree._Element:
+    """The page's root element, whatever its encoding.
+
+    Bytes are parsed as UTF-8 straight away: libxml2 validates UTF-8 while it
+    parses (a separate ``bytes.decode`` costs up to 20 ms on a long non-English
+    work) and reports invalid bytes, and only then is the page decoded another
+    way and parsed again.
+    """
+    if isinstance(raw, str):
+        data = clean_utf8(raw)
+        root = _parse_once(data)
+    else:
+        text = _bom_text(raw)
+        data = clean_utf8(raw if text is None else text)
+        root = _parse_once(data)
+        if text is None and _logged(etree.ErrorTypes.ERR_INVALID_ENCODING):
+            data = clean_utf8(_decode_legacy(raw))
+            root = _parse_once(data)
+    if _logged(etree.ErrorTypes.ERR_RESOURCE_LIMIT):
         from ._deep import cap_nesting
 
         root = _parse_once(cap_nesting(data.decode("utf-8", "replace")).encode("utf-8"))
@@ -248,7 +259,7 @@ def parse_html(data: bytes) -> etree._Element:
 
 
 def _parse_once(data: bytes) -> etree._Element | None:
-    if not data.strip():
+    if not data or data.isspace():
         return None
     try:
         root = etree.fromstring(data, _parser())
@@ -257,9 +268,7 @@ def _parse_once(data: bytes) -> etree._Element | None:
     return root
 
 
-def _too_deep(parser: etree.HTMLParser) -> bool:
-    return any(
-        "depth" in entry.message
-        for entry in parser.error_log
-        if entry.type_name == "ERR_RESOURCE_LIMIT"
-    )
+def _logged(error_type: int) -> bool:
+    """Whether the last parse logged an error of this type (libxml2 logs a
+    resource limit only for nesting, as ``huge_tree`` lifts the size limits)."""
+    return bool(_parser().error_log.filter_types([error_type]))
