@@ -37,7 +37,9 @@ def parse(
     ``url`` supplies the work's address when the page does not say it.
     Inputs over ``max_bytes`` raise :class:`~ao3conv.errors.InputTooLargeError`
     before they are read. Unknown elements are unwrapped and reported in one
-    :class:`~ao3conv.errors.ParseWarning` per page.
+    :class:`~ao3conv.errors.ParseWarning` per page. ao3conv's own JSON (input
+    whose first non-space character is ``{``) gives back the very work it was
+    written from, ``source`` included.
     """
     from . import _load
 
@@ -49,9 +51,12 @@ def parse(
 
 
 def _is_json(raw: bytes | str) -> bool:
+    # Look at the head only: stripping a whole 10 MB page would copy it.
     if isinstance(raw, str):
-        return raw.lstrip("\ufeff \t\r\n")[:1] == "{"
-    return raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+        head = raw[:4096].lstrip("\ufeff \t\r\n") or raw.lstrip("\ufeff \t\r\n")
+        return head[:1] == "{"
+    chars = b"\xef\xbb\xbf \t\r\n"
+    return (raw[:4096].lstrip(chars) or raw.lstrip(chars))[:1] == b"{"
 
 
 def _parse_html(raw: bytes | str, url: str | None) -> Work:
