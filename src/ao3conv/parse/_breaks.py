@@ -39,7 +39,7 @@ from ..model import (
 )
 from ..model._nodes import Block, Inline
 from ._attrs import classes_only
-from ._fastnodes import LINE_BREAK
+from ._fastnodes import new_paragraph
 
 _DIVIDERS = (
     "*~-‐‑‒–—―_=+#•·∙⋅°○●◦◇◆◈◊♦❖✦✧✩✪✫✬✭✮✯★☆✱✲✳✴✵✶✷✸✹✺✻✼✽❀❁❦❧§¤†‡⁂※∗⁎⁑⁕⊹✢❈❉❊❋|/\\^<>≈～〰▪▫■□▲△▼▽⸺⸻"
@@ -121,44 +121,51 @@ def _pieces(block: Block) -> list[Block] | None:
 
 
 def _paragraphs_of_lines(block: Paragraph | Plain) -> list[Block] | None:
-    """Split at empty lines (one pass); ``None`` when no empty line sits between
-    two lines of text. The pieces are slices of canonical content between line
-    breaks, so they are canonical as they are."""
-    kind, attrs = type(block), block.attrs
+    """Split at empty lines; ``None`` when no empty line sits between two lines
+    of text. Pieces are slices of canonical content between line breaks, so
+    they are canonical as they are."""
+    items = block.children
+    breaks = [index for index, item in enumerate(items) if type(item) is LineBreak]
+    if len(breaks) < 2:
+        return None
+    attrs = block.attrs
+    make = new_paragraph if type(block) is Paragraph else Plain
     out: list[Block] = []
-    current: list[Inline] = []  # the paragraph being gathered
-    line: list[Inline] = []
-    blank = True  # the line so far shows nothing
+    start = end = -1  # the slice of items the current paragraph covers
     gap = 0  # empty lines since the last line of text
-    for item in (*block.children, LINE_BREAK):
-        if type(item) is LineBreak:
-            if blank:
-                gap += 1
-            else:
-                if current and gap:
-                    out.append(kind(tuple(current), attrs))
-                    if gap >= 2:
-                        out.append(SceneBreak())
-                    current = []
-                elif current:
-                    current.append(LINE_BREAK)
-                current.extend(line)
-                gap = 0
-            line = []
-            blank = True
-            continue
-        line.append(item)
+    for first, stop in zip([0, *(b + 1 for b in breaks)], [*breaks, len(items)], strict=True):
+        if stop - first == 1:  # one item on the line: the common case, inline
+            item = items[first]
+            blank = type(item) is Text and item.text[0] in _BLANK_SET  # type: ignore[union-attr]
+            blank = blank and not item.text.strip(_BLANKS)  # type: ignore[union-attr]
+        else:
+            blank = _blank_line(items, first, stop)
         if blank:
-            if type(item) is not Text:
-                blank = False
-            else:
-                text = item.text  # type: ignore[union-attr]
-                blank = text[0] in _BLANK_SET and not text.strip(_BLANKS)
+            gap += 1
+            continue
+        if start < 0:
+            start = first
+        elif gap:
+            out.append(make(items[start:end], attrs))
+            if gap >= 2:
+                out.append(SceneBreak())
+            start = first
+        end, gap = stop, 0
     if not out:
         return None
-    if current:
-        out.append(kind(tuple(current), attrs))
+    out.append(make(items[start:end], attrs))
     return out
+
+
+def _blank_line(items: tuple[Inline, ...], first: int, stop: int) -> bool:
+    for index in range(first, stop):
+        item = items[index]
+        if type(item) is not Text:
+            return False
+        text = item.text  # type: ignore[union-attr]
+        if text[0] not in _BLANK_SET or text.strip(_BLANKS):
+            return False
+    return True
 
 
 def _special(blocks: Sequence[Block], candidates: Sequence[int] | None = None) -> dict[int, int]:
