@@ -179,11 +179,11 @@ def _special(blocks: Sequence[Block], candidates: Sequence[int] | None = None) -
             first = children[0] if children else None
             if type(first) is Text and first.text.strip(_NEUTRAL):  # type: ignore[union-attr]
                 continue  # visible text: content (the common case, settled cheaply)
-            found = _inline_kind(children)
+            found = _inline_kind(children)  # type: ignore[arg-type]
         elif kind is SceneBreak:
             found = _BREAK
         elif kind is Div or kind is BlockQuote:
-            found = _container_kind(block.children)  # type: ignore[union-attr]
+            found = _container_kind(block.children)  # type: ignore[union-attr,arg-type]
         else:
             continue
         if found != _CONTENT:
