@@ -291,8 +291,8 @@ def _pre(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     inline_children(el, ctx, items, depth, True)
     kids = list(block_inlines(items, preformatted=True))
     # A newline right after <pre> is not content (HTML parsing rules).
-    if kids and type(kids[0]) is Text and kids[0].text.startswith("\n"):  # type: ignore[union-attr]
-        rest = kids[0].text[1:]  # type: ignore[union-attr]
+    if kids and type(kids[0]) is Text and kids[0].text.startswith("\n"):
+        rest = kids[0].text[1:]
         kids[:1] = [Text(rest)] if rest else []
     if kids:
         flow.out.append(Preformatted(tuple(kids), attrs_of(el)))

@@ -90,7 +90,7 @@ def finish(
             if body and (sparse or length >= 2):
                 _add_break(out, SceneBreak())
         elif kind == _DIVIDER:
-            _add_break(out, SceneBreak(classes_only(block.attrs)))  # type: ignore[union-attr]
+            _add_break(out, SceneBreak(classes_only(block.attrs)))
         elif kind == _BREAK:
             _add_break(out, block)
         else:  # a container with dividers inside
@@ -136,7 +136,7 @@ def _paragraphs_of_lines(block: Paragraph | Plain) -> list[Block] | None:
     for first, stop in zip([0, *(b + 1 for b in breaks)], [*breaks, len(items)], strict=True):
         if stop - first == 1:  # one item on the line: the common case, inline
             item = items[first]
-            blank = type(item) is Text and item.text[0] in _BLANK_SET  # type: ignore[union-attr]
+            blank = type(item) is Text and item.text[0] in _BLANK_SET
             blank = blank and not item.text.strip(_BLANKS)  # type: ignore[union-attr]
         else:
             blank = _blank_line(items, first, stop)
@@ -162,7 +162,7 @@ def _blank_line(items: tuple[Inline, ...], first: int, stop: int) -> bool:
         item = items[index]
         if type(item) is not Text:
             return False
-        text = item.text  # type: ignore[union-attr]
+        text = item.text
         if text[0] not in _BLANK_SET or text.strip(_BLANKS):
             return False
     return True
@@ -177,7 +177,7 @@ def _special(blocks: Sequence[Block], candidates: Sequence[int] | None = None) -
         if kind is Paragraph or kind is Plain:
             children = block.children  # type: ignore[union-attr]
             first = children[0] if children else None
-            if type(first) is Text and first.text.strip(_NEUTRAL):  # type: ignore[union-attr]
+            if type(first) is Text and first.text.strip(_NEUTRAL):
                 continue  # visible text: content (the common case, settled cheaply)
             found = _inline_kind(children)  # type: ignore[arg-type]
         elif kind is SceneBreak:

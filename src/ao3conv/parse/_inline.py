@@ -91,7 +91,7 @@ def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
             out.append(LINE_BREAK)
             after = True
         else:
-            kind = MARKS.get(tag)  # type: ignore[arg-type]
+            kind = MARKS.get(tag)
             if kind is None or len(child) or child.keys():
                 return None  # not the simple shape: the caller takes the general path
             text = child.text
@@ -107,7 +107,7 @@ def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
                         out.append(node)
                         buf = ""
                     elif out and type(out[-1]) is kind:  # adjacent identical marks fuse
-                        core = out.pop().children[0].text + core  # type: ignore[union-attr]
+                        core = out.pop().children[0].text + core
                     node = _new(Text)
                     _set_text(node, core)
                     marked = _new(kind)
