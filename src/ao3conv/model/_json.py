@@ -4,6 +4,15 @@ Every dataclass becomes an object of its fields; fields at their default value
 are left out, so snapshots stay short and readable. Blocks and inlines carry a
 ``"t"`` tag with their class name. Decoding is driven by the dataclasses' type
 hints, so a new field needs no code here. ``Work.from_json(w.to_json()) == w``.
+
+Encoding goes through orjson: it walks tuples, strings, numbers and dates in C
+and calls back into Python only once per model object (:func:`_object`), which
+makes a 1.5M-word work ~15× faster than ``json.dumps(indent=2)`` (pure Python
+as soon as there is an indent). Its indented output is byte for byte what
+``json.dumps(..., ensure_ascii=False, indent=2)`` writes; other indents (and
+``None``) are formatted by :mod:`json` from the same tree, and anything orjson
+refuses (a lone surrogate from a JSON input, an integer past 64 bits) takes the
+plain :mod:`json` path.
 """
 
 from __future__ import annotations
@@ -11,10 +20,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import types
 import typing
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from ..errors import InputError
 from . import _nodes, _work
@@ -35,7 +47,27 @@ _encode_specs: dict[type, list[tuple[str, Any]]] = {}
 # --- encoding --------------------------------------------------------------------
 
 
+def _encode_spec(kind: type) -> list[tuple[str, Any]]:
+    spec = _encode_specs.get(kind)
+    if spec is None:
+        spec = _encode_specs[kind] = [(f.name, f.default) for f in dataclasses.fields(kind)]
+    return spec
+
+
+def _fields(value: Any, kind: type) -> dict[str, Any]:
+    """The object for one model object, its values still unencoded."""
+    out: dict[str, Any] = {"t": kind.__name__} if kind in _NODE_SET else {}
+    for name, default in _encode_spec(kind):
+        item = getattr(value, name)
+        if item == default and type(item) is type(default):
+            continue
+        out[name] = item
+    return out
+
+
 def _encode(value: Any) -> Any:
+    """The plain-Python JSON tree of ``value``: the reference encoding, and the
+    fallback for what orjson refuses."""
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value
@@ -43,13 +75,8 @@ def _encode(value: Any) -> Any:
         return [_encode(item) for item in value]
     if kind is dt.date:
         return value.isoformat()
-    spec = _encode_specs.get(kind)
-    if spec is None:
-        spec = _encode_specs[kind] = [
-            (f.name, f.default) for f in dataclasses.fields(value)
-        ]
     out: dict[str, Any] = {"t": kind.__name__} if kind in _NODE_SET else {}
-    for name, default in spec:
+    for name, default in _encode_spec(kind):
         item = getattr(value, name)
         if item == default and type(item) is type(default):
             continue
@@ -57,10 +84,80 @@ def _encode(value: Any) -> Any:
     return out
 
 
+def _shape_of(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+# Nodes that are only (children, attrs), children required: the commonest by far
+# (paragraphs, emphasis...). Their object is built without looking at the fields.
+_CHILDREN_ONLY: dict[type, str] = {
+    cls: cls.__name__
+    for cls in _NODE_SET
+    if _shape_of(cls) == ("children", "attrs")
+    and dataclasses.fields(cls)[0].default is dataclasses.MISSING
+    and dataclasses.fields(cls)[1].default is _nodes.NO_ATTRS
+}
+_Text = _nodes.Text
+_NO_ATTRS = _nodes.NO_ATTRS
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """orjson's callback for each model object (dataclasses are passed through to it)."""
+    kind = type(value)
+    if kind is _Text:
+        return {"t": "Text", "text": value.text}
+    name = _CHILDREN_ONLY.get(kind)
+    if name is not None and value.attrs is _NO_ATTRS:
+        return {"t": name, "children": value.children}
+    if not dataclasses.is_dataclass(value):
+        raise TypeError(f"{kind.__name__} is not part of the model")
+    return _fields(value, kind)
+
+
+# Dates are left to orjson: it writes them as ``date.isoformat()`` does.
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_INDENT_2
+
+
+def _fast(payload: dict[str, Any]) -> bytes | None:
+    """orjson's encoding, indented by 2, or ``None`` when it refuses the content."""
+    try:
+        return orjson.dumps(payload, default=_object, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return None
+
+
+# Strings never hold a raw newline (it is escaped), so every newline in the
+# indented form is layout: after a comma it becomes json's ", " separator,
+# anywhere else (after "[" or "{", before "]" or "}") it goes.
+_ITEM_BREAK = re.compile(rb",\n *")
+_OTHER_BREAK = re.compile(rb"\n *")
+
+
+def work_to_json_bytes(work: _work.Work, *, indent: int | None = None) -> bytes:
+    """:func:`work_to_json` as UTF-8 bytes (without a str in between)."""
+    fast = _fast_json(work, indent)
+    return fast if fast is not None else _stdlib_json(work, indent).encode("utf-8")
+
+
 def work_to_json(work: _work.Work, *, indent: int | None = None) -> str:
     """Serialise a work; keys keep the model's field order."""
-    payload = {"version": JSON_VERSION, "work": _encode(work)}
-    return json.dumps(payload, ensure_ascii=False, indent=indent)
+    fast = _fast_json(work, indent)
+    return fast.decode("utf-8") if fast is not None else _stdlib_json(work, indent)
+
+
+def _fast_json(work: _work.Work, indent: int | None) -> bytes | None:
+    """The JSON through orjson when the layout is one it can give (indent 2 or none)."""
+    if indent is not None and not (indent == 2 and type(indent) is int):
+        return None
+    fast = _fast({"version": JSON_VERSION, "work": work})
+    if fast is None or indent == 2:
+        return fast
+    return _OTHER_BREAK.sub(b"", _ITEM_BREAK.sub(b", ", fast))
+
+
+def _stdlib_json(work: _work.Work, indent: Any) -> str:
+    tree = {"version": JSON_VERSION, "work": _encode(work)}
+    return json.dumps(tree, ensure_ascii=False, indent=indent)
 
 
 # --- decoding --------------------------------------------------------------------

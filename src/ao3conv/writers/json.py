@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..model import Work
+from ..model._json import work_to_json_bytes
 from ._base import check_options
 
 
 class JsonWriter:
-    """Writes ``Work.to_json()``; ``Work.from_json`` (or ``ao3conv convert x.json``) reads it back."""
+    """Writes ``Work.to_json(indent=2)``; ``Work.from_json`` (or ``ao3conv convert x.json``)
+    reads it back."""
 
     name: ClassVar[str] = "json"
     aliases: ClassVar[tuple[str, ...]] = ()
@@ -22,4 +24,4 @@ class JsonWriter:
     def write(self, work: Work, **options: Any) -> bytes:
         check_options(self.name, options, self.options)
         indent = options.get("indent", 2)
-        return (work.to_json(indent=indent) + "\n").encode("utf-8")
+        return work_to_json_bytes(work, indent=indent) + b"\n"

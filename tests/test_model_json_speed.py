@@ -1,0 +1,71 @@
+"""The fast JSON encoding (orjson) writes exactly what ``json.dumps`` writes, and is fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import ao3conv
+from ao3conv.model import Chapter, Paragraph, Text, Work
+from ao3conv.model._json import _encode
+from strategies import works
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+WORK_PAGES = sorted(p for p in PAGES.glob("*.html") if p.name.startswith(("work-", "download-")))
+
+
+def stdlib(work: Work, indent: int | None) -> str:
+    """The reference: the plain tree through the standard library's encoder."""
+    return json.dumps({"version": 1, "work": _encode(work)}, ensure_ascii=False, indent=indent)
+
+
+@pytest.mark.parametrize("page", WORK_PAGES[:8], ids=lambda p: p.name)
+def test_corpus_works_encode_as_the_standard_library_does(page: Path) -> None:
+    work = ao3conv.parse(page)
+    for indent in (None, 2, 4):
+        assert work.to_json(indent=indent) == stdlib(work, indent)
+    assert ao3conv.write(work, "json") == (stdlib(work, 2) + "\n").encode()
+
+
+@given(works())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_generated_works_encode_as_the_standard_library_does(work: Work) -> None:
+    assert work.to_json() == stdlib(work, None)
+    assert work.to_json(indent=2) == stdlib(work, 2)
+
+
+def test_text_orjson_refuses_still_encodes() -> None:
+    # A lone surrogate can come in through JSON input ("\\ud800"); the JSON still round-trips.
+    work = Work(title="\ud800 odd", chapters=(Chapter(body=(Paragraph((Text("x\ud83d"),)),)),))
+    for indent in (None, 2):
+        text = work.to_json(indent=indent)
+        assert text == stdlib(work, indent)
+        assert Work.from_json(text) == work
+
+
+def test_a_long_work_encodes_in_linear_time_and_fast() -> None:
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    import gen_work
+
+    small = gen_work.generate_work(words=20_000, chapters=2)
+    large = gen_work.generate_work(words=160_000, chapters=16)
+
+    def best(work: object) -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            ao3conv.write(work, "json")  # type: ignore[arg-type]
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    # 8× the words may cost at most ~8× the time (2× slack for a busy machine) ...
+    assert best(large) < 16 * best(small) + 0.01
+    # ... and the stdlib's indented encoder (pure Python) is several times slower.
+    started = time.perf_counter()
+    stdlib(large, 2)  # type: ignore[arg-type]
+    assert best(large) < (time.perf_counter() - started) / 2
