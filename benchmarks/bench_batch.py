@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import ao3conv.batch._run as batch_run  # noqa: E402
-import ao3conv.parse as parse_module  # noqa: E402
+import ao3conv.parser as parse_module  # noqa: E402
 import ao3conv.writers as writers  # noqa: E402
 from ao3_server import WORK_PAGE, FakeAo3  # noqa: E402
 from ao3conv.batch import export_batch  # noqa: E402

@@ -40,9 +40,9 @@ def best(run: Callable[[], object], repeat: int) -> float:
 
 
 def page_parser() -> Callable[[bytes], object] | None:
-    """The parser (``ao3conv.parse.parse``), if it is there and works."""
+    """The parser (``ao3conv.parser.parse``), if it is there and works."""
     try:
-        from ao3conv.parse import parse
+        from ao3conv.parser import parse
 
         parse(gen_work.generate(words=50, chapters=1))
     except Exception:  # not there yet, or not working: measure from the model instead

@@ -30,7 +30,7 @@ from ao3conv.model import (
     plain_text,
 )
 from ao3conv.model._nodes import Attrs, Block
-from ao3conv.parse import parse
+from ao3conv.parser import parse
 from conftest import PAGES
 from test_parse_text import model_words
 

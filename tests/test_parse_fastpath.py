@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from ao3conv.model import block_inlines, normalize_inlines
-from ao3conv.parse._context import Context
-from ao3conv.parse._inline import fast_inlines, inline_children, without_final_break
-from ao3conv.parse._load import load_html
-from ao3conv.parse._tags import MARKS
+from ao3conv.parser._context import Context
+from ao3conv.parser._inline import fast_inlines, inline_children, without_final_break
+from ao3conv.parser._load import load_html
+from ao3conv.parser._tags import MARKS
 from conftest import PAGES
 
 _text = st.text(alphabet=["a", "b", " ", "\n", "\t", "\u00a0", "é", "—"], max_size=6)

@@ -19,7 +19,7 @@ from ao3conv.errors import (
     SiteErrorPage,
 )
 from ao3conv.model import Paragraph, Text, plain_text
-from ao3conv.parse import DEFAULT_MAX_BYTES, parse
+from ao3conv.parser import DEFAULT_MAX_BYTES, parse
 from conftest import PAGES
 
 SEED = PAGES / "seed_000_feee35068f5e73a1.html"

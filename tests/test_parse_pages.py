@@ -26,7 +26,7 @@ from ao3conv.errors import (
     WorkNotFoundError,
 )
 from ao3conv.model import Work
-from ao3conv.parse import parse
+from ao3conv.parser import parse
 from conftest import FIXTURES, page_paths
 
 GOLDEN = FIXTURES / "golden"

@@ -9,7 +9,7 @@ import pytest
 
 from ao3conv.errors import RestrictedWorkError, SiteErrorPage, WorkNotFoundError
 from ao3conv.model import Creator, plain_text
-from ao3conv.parse import parse
+from ao3conv.parser import parse
 
 SINGLE = (
     '<h3 class="landmark heading" id="work">Work Text:</h3>'

@@ -57,7 +57,7 @@ from ao3conv.model import (
     Work,
     iter_block_inlines,
 )
-from ao3conv.parse import parse
+from ao3conv.parser import parse
 from conftest import page_paths
 from epubcheck import XHTML, Book, inline_text, leaf_texts
 from strategies import works

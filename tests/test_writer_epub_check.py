@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import ao3conv
 from ao3conv.model import Chapter, Creator, Language, SeriesLink, Work
-from ao3conv.parse import parse
+from ao3conv.parser import parse
 from epubcheck import Report, check_books
 from strategies import works
 from test_writer_epub import CASES, HOSTILE, WORK_PAGES, para, wild_works

@@ -55,7 +55,12 @@ if TYPE_CHECKING:
     pass
 
 
-def parse(source: bytes | str | os.PathLike[str], *, url: str | None = None) -> Work:
+def parse(
+    source: bytes | str | os.PathLike[str],
+    *,
+    url: str | None = None,
+    max_bytes: int | None = None,
+) -> Work:
     """Parse an AO3 page into a :class:`Work`.
 
     ``source`` is the page's bytes, its HTML as ``str``, or a path (``pathlib.Path``
@@ -63,13 +68,13 @@ def parse(source: bytes | str | os.PathLike[str], *, url: str | None = None) -> 
     read as a path too). Every shape AO3 serves works: full-work and chapter pages,
     AO3's "Download → HTML" files, body-only captures, a bare ``div#chapters``
     fragment, and ao3conv's own JSON. ``url`` fills in the work URL when the page
-    does not say it.
+    does not say it; ``max_bytes`` caps the input size (default 64 MiB).
 
     Raises a subclass of :class:`NotAWorkError` for pages that hold no work (adult
     gate, login wall, 404, series, listing...) and :class:`InputError` when the
     input cannot be read.
     """
-    from .parse import parse as _parse
+    from .parser import parse as _parse
 
     return _parse(source, url=url)
 

@@ -85,7 +85,7 @@ def reported(label: str, debug: bool, failures: list[str]) -> Iterator[None]:
 
 def load_input(source: str) -> Work:
     """A work from a file path, or from standard input when ``source`` is ``-``."""
-    from .parse import parse
+    from .parser import parse
 
     if source == "-":
         return parse(sys.stdin.buffer.read())

@@ -298,7 +298,7 @@ class _Batch:
                            chapters=_chapters(record.version))
 
     def _export(self, entry: Entry, existing: Record | None, page: FetchedPage) -> WorkOutcome:
-        from ..parse import parse
+        from ..parser import parse
 
         assert entry.work_id is not None
         work = parse(page.content, url=page.work_url or self._url(entry))
@@ -397,7 +397,7 @@ class _Batch:
     def _model_of(self, work_id: int) -> Work | None:
         """A work's model: kept in the state, else fetched (from the page cache if fresh)."""
         from ..model import Work
-        from ..parse import parse
+        from ..parser import parse
 
         kept = self.state.model(work_id)
         if kept is not None:

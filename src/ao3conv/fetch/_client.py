@@ -198,7 +198,7 @@ class Fetcher(_FetcherBase):
     def fetch_work(self, ref: str | int) -> Work:
         """Fetch a work and parse it."""
         page = self.fetch_work_page(ref)
-        from ..parse import parse
+        from ..parser import parse
 
         return parse(page.content, url=page.work_url)
 
@@ -302,7 +302,7 @@ class AsyncFetcher(_FetcherBase):
     async def fetch_work(self, ref: str | int) -> Work:
         """Fetch a work and parse it."""
         page = await self.fetch_work_page(ref)
-        from ..parse import parse
+        from ..parser import parse
 
         return parse(page.content, url=page.work_url)
 
