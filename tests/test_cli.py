@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from ao3conv.cli import app
-
 from conftest import PAGES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "the-lighthouse-keepers-almanac.html"
@@ -25,7 +24,10 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     """The real console entry point in a subprocess (real exit codes and streams)."""
     return subprocess.run(
         [sys.executable, "-m", "ao3conv", *args],
-        capture_output=True, text=True, cwd=cwd, env={**os.environ, "COLUMNS": "120"},
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "120"},
     )
 
 
@@ -72,8 +74,16 @@ def test_existing_file_is_not_overwritten_without_force(tmp_path: Path) -> None:
 
 
 def test_one_bad_input_fails_alone_with_one_line_and_no_traceback(tmp_path: Path) -> None:
-    result = run("convert", str(GATE), str(EXAMPLE), str(tmp_path / "missing.html"),
-                 "-f", "txt", "-o", str(tmp_path))
+    result = run(
+        "convert",
+        str(GATE),
+        str(EXAMPLE),
+        str(tmp_path / "missing.html"),
+        "-f",
+        "txt",
+        "-o",
+        str(tmp_path),
+    )
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if "error:" in line]
     assert len(errors) == 2, result.stderr
@@ -111,10 +121,33 @@ def test_several_inputs_to_one_file_name_is_a_usage_error(tmp_path: Path) -> Non
 
 
 INFO_KEYS = [
-    "id", "url", "title", "authors", "rating", "warnings", "categories", "fandoms",
-    "relationships", "characters", "tags", "language", "language_code", "series",
-    "collections", "published", "updated", "completed", "words", "chapter_count",
-    "chapter_total", "kudos", "hits", "bookmarks", "comments", "summary", "chapters",
+    "id",
+    "url",
+    "title",
+    "authors",
+    "rating",
+    "warnings",
+    "categories",
+    "fandoms",
+    "relationships",
+    "characters",
+    "tags",
+    "language",
+    "language_code",
+    "series",
+    "collections",
+    "published",
+    "updated",
+    "completed",
+    "words",
+    "chapter_count",
+    "chapter_total",
+    "kudos",
+    "hits",
+    "bookmarks",
+    "comments",
+    "summary",
+    "chapters",
 ]
 
 

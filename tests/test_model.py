@@ -35,7 +35,12 @@ def test_whitespace_collapses_as_a_browser_shows_it() -> None:
 
 def test_spaces_move_outside_marks_and_identical_marks_fuse() -> None:
     pieces = [Text("a"), *mark(Emphasis, [Text(" b ")]), *mark(Emphasis, [Text("c")])]
-    assert block_inlines(pieces) == (Text("a "), Emphasis((Text("b"),)), Text(" "), Emphasis((Text("c"),)))
+    assert block_inlines(pieces) == (
+        Text("a "),
+        Emphasis((Text("b"),)),
+        Text(" "),
+        Emphasis((Text("c"),)),
+    )
     fused = inlines([*mark(Emphasis, [Text("b")]), *mark(Emphasis, [Text("c")])])
     assert fused == (Emphasis((Text("bc"),)),)
 
@@ -57,7 +62,11 @@ def test_links_keep_their_target_and_fuse_only_with_the_same_target() -> None:
     a = link([Text("x ")], "https://a.example")
     b = link([Text("y")], "https://b.example")
     out = block_inlines([*a, *b])
-    assert out == (Link((Text("x"),), "https://a.example"), Text(" "), Link((Text("y"),), "https://b.example"))
+    assert out == (
+        Link((Text("x"),), "https://a.example"),
+        Text(" "),
+        Link((Text("y"),), "https://b.example"),
+    )
 
 
 def test_normalize_blocks_is_idempotent_on_messy_input() -> None:
@@ -115,7 +124,10 @@ def test_json_is_versioned_and_round_trips() -> None:
         ('{"version": 1, "work": {}}', "needs the field 'title'"),
         ('{"version": 1, "work": {"title": 3}}', "expected str"),
         ('{"version": 1, "work": {"title": "x", "bogus": 1}}', "unknown field"),
-        ('{"version": 1, "work": {"title": "x", "summary": [{"t": "Marquee"}]}}', "unknown node type"),
+        (
+            '{"version": 1, "work": {"title": "x", "summary": [{"t": "Marquee"}]}}',
+            "unknown node type",
+        ),
         ('{"version": 1, "work": {"title": "x", "published": "yesterday"}}', "malformed"),
     ],
 )
@@ -129,9 +141,8 @@ def test_malformed_json_gives_input_errors(text: str, message: str) -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from strategies import blocks, works  # noqa: E402
-
 from ao3conv.model import iter_text, normalize_inlines  # noqa: E402
+from strategies import blocks, works  # noqa: E402
 
 
 @given(works())

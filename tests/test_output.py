@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from ao3conv.errors import OutputError, OutputExistsError
 from ao3conv.output import inside, safe_filename, write_atomic
 
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)
+}
 FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
 
 

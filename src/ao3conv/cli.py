@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -132,28 +132,37 @@ def finish(failures: list[str], total: int) -> NoReturn:
 # --- options shared by convert / fetch ----------------------------------------------------
 
 FormatOpt = Annotated[
-    Optional[str],
-    typer.Option("--format", "-f", help="Output format (see `ao3conv formats`). Default: from -o, else epub."),
+    str | None,
+    typer.Option(
+        "--format", "-f", help="Output format (see `ao3conv formats`). Default: from -o, else epub."
+    ),
 ]
 OutputOpt = Annotated[
-    Optional[str],
-    typer.Option("--output", "-o", help="Output file, folder, or - for stdout. Default: current folder."),
+    str | None,
+    typer.Option(
+        "--output", "-o", help="Output file, folder, or - for stdout. Default: current folder."
+    ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
 NotesOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--notes", help="Where notes go: keep (as AO3 shows them), drop, or end."),
 ]
-WrapOpt = Annotated[Optional[int], typer.Option("--wrap", min=20, help="txt: wrap lines at N columns.")]
+WrapOpt = Annotated[
+    int | None, typer.Option("--wrap", min=20, help="txt: wrap lines at N columns.")
+]
 NoHtmlOpt = Annotated[
-    bool, typer.Option("--no-html", help="md: drop marks Markdown cannot express instead of inline HTML.")
+    bool,
+    typer.Option(
+        "--no-html", help="md: drop marks Markdown cannot express instead of inline HTML."
+    ),
 ]
 SplitOpt = Annotated[
     bool, typer.Option("--split", help="md: one file per chapter plus an index, into a folder.")
 ]
 CoverOpt = Annotated[
-    Optional[Path], typer.Option("--cover", help="epub: use this image as the cover.", dir_okay=False)
+    Path | None, typer.Option("--cover", help="epub: use this image as the cover.", dir_okay=False)
 ]
 NoCoverOpt = Annotated[bool, typer.Option("--no-cover", help="epub: no cover at all.")]
 SkinOpt = Annotated[
@@ -161,7 +170,9 @@ SkinOpt = Annotated[
 ]
 ImagesOpt = Annotated[
     bool,
-    typer.Option("--images", help="epub: embed images saved next to the page or given as data: URIs."),
+    typer.Option(
+        "--images", help="epub: embed images saved next to the page or given as data: URIs."
+    ),
 ]
 
 
@@ -220,7 +231,12 @@ def _with_images(
 
 @app.command()
 def convert(
-    inputs: Annotated[list[str], typer.Argument(help="Saved AO3 pages (.html), ao3conv .json files, or - for stdin.", metavar="INPUT")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Saved AO3 pages (.html), ao3conv .json files, or - for stdin.", metavar="INPUT"
+        ),
+    ],
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -236,12 +252,24 @@ def convert(
 ) -> None:
     """Convert saved AO3 pages to EPUB (default), Markdown, text or JSON."""
     options = writer_options(
-        notes=notes, wrap=wrap, no_html=no_html, split=split, cover=cover,
-        no_cover=no_cover, work_skin=work_skin,
+        notes=notes,
+        wrap=wrap,
+        no_html=no_html,
+        split=split,
+        cover=cover,
+        no_cover=no_cover,
+        work_skin=work_skin,
     )
     run_exports(
-        inputs, load_input, fmt=fmt, output=output, force=force, debug=debug,
-        options=options, images=images, cover=cover,
+        inputs,
+        load_input,
+        fmt=fmt,
+        output=output,
+        force=force,
+        debug=debug,
+        options=options,
+        images=images,
+        cover=cover,
     )
 
 
@@ -288,8 +316,13 @@ def fetch(
     from .fetch import Fetcher, FetchOptions
 
     options = writer_options(
-        notes=notes, wrap=wrap, no_html=no_html, split=split, cover=cover,
-        no_cover=no_cover, work_skin=work_skin,
+        notes=notes,
+        wrap=wrap,
+        no_html=no_html,
+        split=split,
+        cover=cover,
+        no_cover=no_cover,
+        work_skin=work_skin,
     )
     if debug:
         import logging
@@ -297,8 +330,11 @@ def fetch(
         logging.basicConfig(format="ao3conv: %(message)s")
         logging.getLogger("ao3conv.fetch").setLevel(logging.DEBUG)
     fetch_options: dict[str, Any] = {
-        "base_url": base_url, "username": username, "cookies_file": cookies,
-        "use_cache": not no_cache, "cache_dir": cache_dir,
+        "base_url": base_url,
+        "username": username,
+        "cookies_file": cookies,
+        "use_cache": not no_cache,
+        "cache_dir": cache_dir,
         "on_wait": lambda notice: say(f"ao3conv: {notice.message}"),
     }
     if delay is not None:
@@ -311,8 +347,15 @@ def fetch(
         fail_usage(str(exc))
     with fetcher:
         run_exports(
-            works, fetcher.fetch_work, fmt=fmt, output=output, force=force, debug=debug,
-            options=options, images=images, cover=cover,
+            works,
+            fetcher.fetch_work,
+            fmt=fmt,
+            output=output,
+            force=force,
+            debug=debug,
+            options=options,
+            images=images,
+            cover=cover,
             find_images=lambda work, _source: _web_images(work, fetcher),
         )
 
@@ -347,18 +390,14 @@ _STATE_HELP = "The batch's state file (default: OUTPUT/.ao3conv-batch.sqlite)."
 def batch(
     lists: Annotated[list[str], typer.Argument(help=_LISTS_HELP, metavar="LIST")],
     fmt: FormatOpt = None,
-    output: Annotated[
-        str | None, typer.Option("--output", "-o", help=_BATCH_OUTPUT_HELP)
-    ] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help=_BATCH_OUTPUT_HELP)] = None,
     name_template: Annotated[
         str | None, typer.Option("--name-template", help=_TEMPLATE_HELP)
     ] = None,
     update: Annotated[bool, typer.Option("--update", help=_UPDATE_HELP)] = False,
     anthology: Annotated[bool, typer.Option("--anthology", help=_ANTHOLOGY_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help=_JSON_HELP)] = False,
-    state: Annotated[
-        Path | None, typer.Option("--state", dir_okay=False, help=_STATE_HELP)
-    ] = None,
+    state: Annotated[Path | None, typer.Option("--state", dir_okay=False, help=_STATE_HELP)] = None,
     force: ForceOpt = False,
     delay: Annotated[float | None, typer.Option("--delay", min=0, help=_DELAY_HELP)] = None,
     username: Annotated[str | None, typer.Option("--username", help=_USERNAME_HELP)] = None,
@@ -392,8 +431,13 @@ def batch(
     if output == "-":
         fail_usage("batch writes files into a folder; give -o FOLDER")
     options = writer_options(
-        notes=notes, wrap=wrap, no_html=no_html, split=split, cover=cover,
-        no_cover=no_cover, work_skin=work_skin,
+        notes=notes,
+        wrap=wrap,
+        no_html=no_html,
+        split=split,
+        cover=cover,
+        no_cover=no_cover,
+        work_skin=work_skin,
     )
     try:
         chosen = choose_format(fmt, None)
@@ -405,8 +449,11 @@ def batch(
         say(f"ao3conv: error: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     fetch_options: dict[str, Any] = {
-        "base_url": base_url, "username": username, "cookies_file": cookies,
-        "use_cache": not no_cache, "cache_dir": cache_dir,
+        "base_url": base_url,
+        "username": username,
+        "cookies_file": cookies,
+        "use_cache": not no_cache,
+        "cache_dir": cache_dir,
     }
     if delay is not None:
         fetch_options["delay"] = delay
@@ -420,16 +467,27 @@ def batch(
         try:
             with reporter:
                 result = export_batch(
-                    lists, output or ".", format=chosen, options=options,
-                    name_template=name_template, update=update, force=force,
-                    anthology=anthology, state_path=state, progress=reporter, debug=debug,
-                    images=_web_images if images else None, **fetch_options,
+                    lists,
+                    output or ".",
+                    format=chosen,
+                    options=options,
+                    name_template=name_template,
+                    update=update,
+                    force=force,
+                    anthology=anthology,
+                    state_path=state,
+                    progress=reporter,
+                    debug=debug,
+                    images=_web_images if images else None,
+                    **fetch_options,
                 )
         except KeyboardInterrupt:
             interrupted = True
     if interrupted:
-        say("ao3conv: interrupted; every finished work is saved and recorded: "
-            "run the same command again to continue")
+        say(
+            "ao3conv: interrupted; every finished work is saved and recorded: "
+            "run the same command again to continue"
+        )
         raise typer.Exit(130)
     if result is None:
         finish(failures, 1)
@@ -452,7 +510,9 @@ def _interrupt_on_sigterm() -> None:
 
 @app.command()
 def info(
-    source: Annotated[str, typer.Argument(help="A saved AO3 page, an ao3conv .json file, or -.", metavar="INPUT")],
+    source: Annotated[
+        str, typer.Argument(help="A saved AO3 page, an ao3conv .json file, or -.", metavar="INPUT")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the metadata as JSON.")] = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -495,7 +555,10 @@ def _describe(meta: dict[str, Any]) -> str:
         ("Updated", meta["updated"]),
         ("Completed", {True: "yes", False: "no", None: None}[meta["completed"]]),
         ("Words", meta["words"]),
-        ("Chapters", f"{show(meta['chapter_count'])}/{total} (this page holds {len(meta['chapters'])})"),
+        (
+            "Chapters",
+            f"{show(meta['chapter_count'])}/{total} (this page holds {len(meta['chapters'])})",
+        ),
         ("Kudos", meta["kudos"]),
         ("Hits", meta["hits"]),
         ("Bookmarks", meta["bookmarks"]),

@@ -103,7 +103,11 @@ def _save_split(work: Work, plan: OutputPlan, options: dict[str, Any]) -> str:
     notes = options.pop("notes", "keep")
     files: Mapping[str, bytes] = write_files(apply_notes_policy(work, notes), **options)
     base = Path(plan.output) if plan.output else Path.cwd()
-    folder = inside(base, safe_filename(default_stem(work, plan.fallback_name))) if plan.many or not plan.output else base
+    folder = (
+        inside(base, safe_filename(default_stem(work, plan.fallback_name)))
+        if plan.many or not plan.output
+        else base
+    )
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         write_atomic(inside(folder, name), data, force=plan.force)

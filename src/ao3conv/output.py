@@ -29,7 +29,9 @@ def _clean_piece(text: str) -> str:
     # Format characters (bidi overrides, zero-width joiners...) can disguise a
     # name's real extension; control characters break terminals and file systems.
     spaced = _SPACES.sub(" ", text)
-    return "".join(ch for ch in spaced if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).strip()
+    return "".join(
+        ch for ch in spaced if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    ).strip()
 
 
 def _truncate_bytes(text: str, limit: int) -> str:
@@ -128,9 +130,7 @@ def _move_into_place(tmp: Path, path: Path, *, force: bool) -> None:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
             raise
         if path.exists():
-            raise OutputExistsError(
-                f"{path} already exists: use --force to overwrite it"
-            ) from None
+            raise OutputExistsError(f"{path} already exists: use --force to overwrite it") from None
         os.replace(tmp, path)
 
 
