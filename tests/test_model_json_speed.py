@@ -69,3 +69,26 @@ def test_a_long_work_encodes_in_linear_time_and_fast() -> None:
     started = time.perf_counter()
     stdlib(large, 2)  # type: ignore[arg-type]
     assert best(large) < (time.perf_counter() - started) / 2
+
+
+def test_json_orjson_cannot_read_is_still_read() -> None:
+    work = Work(title="Big", id=2**70, chapters=(Chapter(body=(Paragraph((Text("x"),)),)),))
+    text = work.to_json()
+    assert Work.from_json(text) == work  # an id past 64 bits
+    assert Work.from_json(text.encode("utf-16")) == work  # json reads UTF-16 bytes too
+    surrogate = Work(title="\ud800")
+    assert Work.from_json(surrogate.to_json()) == surrogate
+
+
+def test_reading_json_leaves_the_garbage_collector_as_it_was() -> None:
+    import gc
+
+    text = Work(title="t").to_json()
+    Work.from_json(text)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Work.from_json(text)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import json
 import re
 import types
@@ -201,7 +202,11 @@ def _spec(cls: type) -> list[_FieldSpec]:
         spec = _specs[cls] = [
             (f.name, f.default, _decoder_for(hints[f.name])) for f in dataclasses.fields(cls)
         ]
+        _known[cls] = frozenset([*(name for name, _, _ in spec), "t"])
     return spec
+
+
+_known: dict[type, frozenset[str]] = {}  # each class's field names, and "t"
 
 
 def _decode_object(cls: type, value: Any) -> Any:
@@ -212,13 +217,28 @@ def _decode_object(cls: type, value: Any) -> Any:
             kwargs[name] = decode(data[name])
         elif default is dataclasses.MISSING:
             raise InputError(f"model JSON: {cls.__name__} needs the field {name!r}")
-    unknown = set(data) - {name for name, _, _ in _spec(cls)} - {"t"}
+    unknown = data.keys() - _known[cls]
     if unknown:
         raise InputError(f"model JSON: unknown field(s) {sorted(unknown)} in {cls.__name__}")
     return cls(**kwargs)
 
 
+_CHILDREN_ONLY_BY_NAME = {name: cls for cls, name in _CHILDREN_ONLY.items()}
+
+
 def _decode_node(value: Any) -> Any:
+    # The commonest shapes first, built as the general path below would build them.
+    if type(value) is dict and len(value) == 2:
+        kind = value.get("t")
+        if kind == "Text":
+            text = value.get("text")
+            if type(text) is str:
+                return _Text(text)
+        else:
+            cls = _CHILDREN_ONLY_BY_NAME.get(kind)  # type: ignore[arg-type]
+            children = value.get("children")
+            if cls is not None and type(children) is list:
+                return cls(tuple([_decode_node(child) for child in children]))
     data = _expect(dict, value)
     cls = _NODE_CLASSES.get(data.get("t", ""))
     if cls is None:
@@ -228,10 +248,34 @@ def _decode_node(value: Any) -> Any:
 
 def work_from_json(text: str | bytes) -> _work.Work:
     """Read JSON written by :func:`work_to_json`."""
+    # A long work is ~100k acyclic objects: the cyclic collector would only re-scan
+    # them again and again while they are made (half the time), so it waits.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        payload = json.loads(text)
+        try:
+            payload = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return _from_payload(_json_loads(text))
+        try:
+            return _from_payload(payload)
+        except InputError:
+            # orjson reads what json does, except integers past 64 bits (as floats):
+            # on any complaint, json's reading decides, so nothing differs from it.
+            return _from_payload(_json_loads(text))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _json_loads(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}") from None
+
+
+def _from_payload(payload: Any) -> _work.Work:
     if not isinstance(payload, dict) or "work" not in payload:
         raise InputError("not an ao3conv model JSON file (no 'work' key)")
     version = payload.get("version")
