@@ -13,22 +13,30 @@ the documented lossy projection (:func:`no_html_view`).
 from __future__ import annotations
 
 import dataclasses
+import os
+import warnings
 from collections.abc import Sequence
+from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from markdown_it import MarkdownIt
 
 import ao3conv
+from ao3conv.errors import FormatError, NotAWorkError
 from ao3conv.model import (
     NO_ATTRS,
     Attrs,
     Block,
     BlockQuote,
     BulletList,
+    Chapter,
     Code,
+    Creator,
     Div,
     Emphasis,
     Figure,
@@ -57,13 +65,16 @@ from ao3conv.model import (
     Work,
     normalize_blocks,
 )
+from ao3conv.writers._engine import safe_url
 from ao3conv.writers._md_html import attrs_policy, skin_classes
-from ao3conv.writers._metadata import work_metadata
+from ao3conv.writers._metadata import METADATA_KEYS, work_metadata
 from ao3conv.writers.markdown import (
     MarkdownRenderer,
+    MarkdownWriter,
     document_blocks,
     no_html_inlines,
 )
+from conftest import FIXTURES, page_paths
 from strategies import blocks as block_lists
 from strategies import works
 
@@ -79,6 +90,8 @@ def _fence(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
 MD.add_render_rule("fence", _fence)
 MD.add_render_rule("code_block", _fence)
 
+GOLDEN = FIXTURES / "golden"
+UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -535,3 +548,254 @@ def test_generated_works_round_trip_with_front_matter(work: Work) -> None:
     assert meta == work_metadata(work)
     assert_round_trip(document_blocks(work), body, classes=skin_classes(work.work_skin))
     assert text.endswith("\n") and not text.endswith("\n\n")
+
+
+# --- the corpus ------------------------------------------------------------------------------
+
+
+@cache
+def corpus_work(path: Path) -> Work | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ao3conv.parse(path)
+        except NotAWorkError:
+            return None
+
+
+WORK_PAGES = [p for p in page_paths() if corpus_work(p) is not None]
+
+
+@pytest.mark.parametrize("html", [True, False], ids=["html", "no-html"])
+@pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
+def test_every_corpus_page_renders_back_to_its_text_and_marks(path: Path, html: bool) -> None:
+    work = corpus_work(path)
+    assert work is not None
+    text = ao3conv.write(work, "md", no_html=not html).decode("utf-8")
+    meta, body = split_front_matter(text)
+    assert meta == work_metadata(work)
+    assert_round_trip(document_blocks(work), body, html, skin_classes(work.work_skin))
+    if not html:
+        assert html_tokens(body) == []
+
+
+@pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
+def test_markdown_matches_the_golden_file(path: Path) -> None:
+    work = corpus_work(path)
+    assert work is not None
+    actual = ao3conv.write(work, "md").decode("utf-8")
+    golden = GOLDEN / f"{path.stem}.md"
+    if UPDATE:
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"no golden for {path.stem}: run with AO3CONV_UPDATE_GOLDEN=1"
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+# --- what the Markdown looks like ------------------------------------------------------------
+
+
+def md(*blocks: Block, html: bool = True) -> str:
+    return render_blocks(blocks, html)
+
+
+def para(*inlines: Inline | str) -> Paragraph:
+    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in inlines))
+
+
+def em(*inlines: Inline | str) -> Emphasis:
+    return Emphasis(tuple(Text(i) if isinstance(i, str) else i for i in inlines))
+
+
+def test_text_is_escaped_only_where_it_would_be_syntax() -> None:
+    assert md(para("snake_case and R&R, 2*3")) == "snake_case and R&R, 2\\*3"
+    assert md(para("_x_ &amp; [a](b) <i> `c` ~d~")) == (
+        "\\_x\\_ \\&amp; \\[a\\](b) \\<i> \\`c\\` \\~d\\~"
+    )
+    for line, escaped in [
+        ("# no", "\\# no"),
+        ("- no", "\\- no"),
+        ("> no", "\\> no"),
+        ("1. no", "1\\. no"),
+        ("---", "\\---"),
+        ("+ no", "\\+ no"),
+    ]:
+        assert md(para(line)) == escaped
+    assert md(para("a", LineBreak(), "2) b")) == "a\\\n2\\) b"
+    assert md(para("\xa0indent\xa0")) == "&nbsp;indent&nbsp;"
+
+
+def test_delimiters_follow_the_flanking_rules() -> None:
+    assert md(para("a ", em("b"), " c")) == "a *b* c"
+    assert md(para(Strong((em("x"),)))) == "**_x_**"
+    assert md(para(em("a"), Strong((Text("b"),)))) == "*a*__b__"
+    assert md(para("in", em("side"), "word")) == "in*side*word"
+    # "—" before a letter cannot close "*": HTML, or a character reference without it.
+    seed = para("Bruges—", em("he knew—"), "Harry")
+    assert md(seed) == "Bruges—<em>he knew—</em>Harry"
+    assert md(seed, html=False) == "Bruges—*he knew—*&#x48;arry"
+
+
+def test_links_and_images_with_awkward_urls() -> None:
+    link = Link((Text("wiki"),), "https://en.wikipedia.org/wiki/Foo_(bar)", 'say "hi"')
+    assert md(para(link)) == '[wiki](<https://en.wikipedia.org/wiki/Foo_(bar)> "say \\"hi\\"")'
+    image = Image("https://i.example/a b.png", "a [map]")
+    assert md(para(image)) == "![a \\[map\\]](<https://i.example/a b.png>)"
+    assert md(para("wow!", link)).startswith("wow\\![wiki]")
+    assert md(para(Link((Text("x"),), "javascript:alert(1)"))) == "x"
+
+
+def test_what_markdown_cannot_say_is_html_or_dropped() -> None:
+    text = para("H", Subscript((Text("2"),)), "O is ", Underline((Text("wet"),)))
+    assert md(text) == "H<sub>2</sub>O is <u>wet</u>"
+    assert md(text, html=False) == "H2O is wet"
+    rtl = Paragraph((Text("שלום"),), Attrs(lang="he", dir="rtl"))
+    assert md(rtl) == '<p lang="he" dir="rtl">שלום</p>'
+    assert md(rtl, html=False) == "שלום"
+    hostile = Span((Text("<b>"),), Attrs(classes=('q"uote',)))
+    assert md(para(hostile)) == '<span class="q&quot;uote">\\<b></span>'
+
+
+def test_structures() -> None:
+    simple = Table(
+        (
+            TableRow((TableCell((Plain((Text("a|b"),)),), header=True),), head=True),
+            TableRow((TableCell((Plain((Text("1"),)),)),)),
+        )
+    )
+    assert md(simple) == "| a\\|b |\n| --- |\n| 1 |"
+    spanned = Table((TableRow((TableCell((Plain((Text("x"),)),), colspan=2),)),))
+    assert md(spanned) == '<table><tbody><tr><td colspan="2">x</td></tr></tbody></table>'
+    bullets = BulletList((ListItem((Plain((Text("one"),)),)), ListItem(())))
+    assert md(bullets, bullets) == "- one\n-\n\n+ one\n+"  # two lists stay two lists
+    ordered = OrderedList(
+        (ListItem((Paragraph((Text("p1"),)), Paragraph((Text("p2"),)))),), start=7
+    )
+    assert md(ordered) == "7. p1\n\n   p2"
+    assert md(BlockQuote((para("q"), SceneBreak()))) == "> q\n>\n> * * *"
+    assert md(Preformatted((Text("``` x\n  y"),))) == "````\n``` x\n  y\n````"
+
+
+# --- safety ----------------------------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 blockquote div ul ol li hr pre figure figcaption table caption "  # noqa: SIM905
+    "thead tbody tr th td em strong u s sup sub code span a img br".split()
+)
+ALLOWED_ATTRS = frozenset(
+    "class lang dir align start colspan rowspan href title src alt width height style".split()  # noqa: SIM905
+)
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<!-- x --><![CDATA[ y ]]>",
+    "javascript:alert(1)",
+    "\n---\nevil: true\n---\n",
+    "<iframe src=https://evil.example>",
+)
+
+
+class _TagAudit(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"<{tag}>")
+        for name, value in attrs:
+            if name not in ALLOWED_ATTRS:
+                self.problems.append(f"{tag}[{name}]")
+            if name == "style" and value != "font-variant: small-caps":
+                self.problems.append(f"style={value!r}")
+            if name in ("href", "src") and not safe_url(value or ""):
+                self.problems.append(f"{name}={value!r}")
+
+    def handle_comment(self, data: str) -> None:
+        self.problems.append("comment")
+
+    def handle_decl(self, decl: str) -> None:
+        self.problems.append("declaration")
+
+    def unknown_decl(self, data: str) -> None:
+        self.problems.append("declaration")
+
+    def handle_pi(self, data: str) -> None:
+        self.problems.append("processing instruction")
+
+
+def html_problems(markdown: str) -> list[str]:
+    audit = _TagAudit()
+    for chunk in html_tokens(markdown):
+        audit.feed(chunk)
+    return audit.problems
+
+
+def hostile_work(payload: str) -> Work:
+    text = Text(f"before {payload} after")
+    body = (
+        Paragraph((text, Link((text,), payload), Image(payload, payload, payload))),
+        Table((TableRow((TableCell((Plain((text,)),), colspan=2),)),)),
+        Paragraph((Span((text,), Attrs((payload,), payload, payload, payload)),)),
+    )
+    return Work(
+        title=payload,
+        creators=(Creator(payload),),
+        tags=(payload,),
+        summary=(Paragraph((text,)),),
+        chapters=(Chapter(1, title=payload, body=body),),
+    )
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_work_text_cannot_inject_html_or_front_matter(payload: str) -> None:
+    work = hostile_work(payload)
+    text = ao3conv.write(work, "md").decode("utf-8")
+    meta, body = split_front_matter(text)
+    assert list(meta) == list(METADATA_KEYS)
+    assert meta["title"] == payload
+    assert html_problems(body) == []
+    plain = ao3conv.write(work, "md", no_html=True).decode()
+    assert html_tokens(split_front_matter(plain)[1]) == []
+
+
+@FAST
+@given(works())
+def test_generated_works_only_ever_hold_our_own_html(work: Work) -> None:
+    text = ao3conv.write(work, "md").decode("utf-8")
+    assert html_problems(split_front_matter(text)[1]) == []
+
+
+# --- files and options -----------------------------------------------------------------------
+
+
+def test_split_writes_an_index_and_one_safe_file_per_chapter() -> None:
+    chapters = tuple(
+        Chapter(i, title=title, body=(Paragraph((Text(f"text {i}"),)),))
+        for i, title in enumerate(["The Start", "../../etc/passwd", None, "Ünïcödé ☃"], 1)
+    )
+    work = Work(title="T", id=5, chapters=chapters, summary=(Paragraph((Text("S"),)),))
+    files = MarkdownWriter().write_files(work)
+    assert list(files) == [
+        "index.md",
+        "01-the-start.md",
+        "02-etc-passwd.md",
+        "03.md",
+        "04-unicode.md",
+    ]
+    assert files == MarkdownWriter().write_files(work)  # deterministic
+    index = files["index.md"].decode()
+    meta, body = split_front_matter(index)
+    assert meta == work_metadata(work)
+    for name in list(files)[1:]:
+        assert f"]({name})" in body
+    meta, body = split_front_matter(files["02-etc-passwd.md"].decode())
+    assert meta["chapter"] == 2 and meta["work_id"] == 5
+    assert body.startswith("\n# Chapter 2: ../../etc/passwd\n\ntext 2\n\n")
+    assert "[← Previous](01-the-start.md)" in body and "[Next →](03.md)" in body
+    with pytest.raises(FormatError, match="write_files"):
+        ao3conv.write(work, "md", split=True)
+
+
+def test_unknown_options_are_refused() -> None:
+    with pytest.raises(FormatError, match="wrap"):
+        ao3conv.write(Work(title="T"), "md", wrap=20)

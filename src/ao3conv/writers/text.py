@@ -273,13 +273,23 @@ class TextRenderer(Renderer):
             else:
                 labels = []
         groups = []
+        room = self.page - self.indent
         for row in rows:
             cells = []
             for i, cell in enumerate(row.cells):
-                label = f"{labels[i]}: " if labels else ""
-                text = self.indented(cell.children, label, "  ")
-                if text.strip():
-                    cells.append(text)
+                self.indent += 2
+                try:
+                    body = self.blocks(cell.children)
+                finally:
+                    self.indent -= 2
+                if not body.strip() and not labels:
+                    continue
+                first, _, rest = body.partition("\n")
+                if labels:
+                    first = f"{labels[i]}: {first}".rstrip()
+                    if self.width is not None and len(first) > room:  # label on its own line
+                        first, rest = f"{labels[i]}:", body
+                cells.append(_prefix_lines(f"{first}\n{rest}", "", "  ") if rest else first)
             groups.append("\n".join(cells))
         return "\n\n".join(g for g in groups if g)
 
