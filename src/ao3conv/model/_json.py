@@ -119,10 +119,10 @@ def _object(value: Any) -> dict[str, Any]:
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_INDENT_2
 
 
-def _fast(payload: dict[str, Any]) -> bytes | None:
+def _fast(payload: dict[str, Any], option: int = 0) -> bytes | None:
     """orjson's encoding, indented by 2, or ``None`` when it refuses the content."""
     try:
-        return orjson.dumps(payload, default=_object, option=_ORJSON_OPTIONS)
+        return orjson.dumps(payload, default=_object, option=_ORJSON_OPTIONS | option)
     except orjson.JSONEncodeError:
         return None
 
@@ -134,10 +134,18 @@ _ITEM_BREAK = re.compile(rb",\n *")
 _OTHER_BREAK = re.compile(rb"\n *")
 
 
-def work_to_json_bytes(work: _work.Work, *, indent: int | None = None) -> bytes:
-    """:func:`work_to_json` as UTF-8 bytes (without a str in between)."""
+def work_to_json_bytes(
+    work: _work.Work, *, indent: int | None = None, newline: bool = False
+) -> bytes:
+    """:func:`work_to_json` as UTF-8 bytes (without a str in between), with a final
+    newline if asked (written in place: a long work's JSON is not copied for it)."""
+    if indent == 2 and type(indent) is int:
+        fast = _fast({"version": JSON_VERSION, "work": work}, orjson.OPT_APPEND_NEWLINE * newline)
+        if fast is not None:
+            return fast
     fast = _fast_json(work, indent)
-    return fast if fast is not None else _stdlib_json(work, indent).encode("utf-8")
+    out = fast if fast is not None else _stdlib_json(work, indent).encode("utf-8")
+    return out + b"\n" if newline else out
 
 
 def work_to_json(work: _work.Work, *, indent: int | None = None) -> str:

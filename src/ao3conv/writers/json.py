@@ -24,4 +24,4 @@ class JsonWriter:
     def write(self, work: Work, **options: Any) -> bytes:
         check_options(self.name, options, self.options)
         indent = options.get("indent", 2)
-        return work_to_json_bytes(work, indent=indent) + b"\n"
+        return work_to_json_bytes(work, indent=indent, newline=True)
