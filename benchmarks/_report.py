@@ -1,0 +1,209 @@
+"""The results of ``benchmarks/run.py`` as Markdown tables, a target check, and files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+MB = 1_000_000
+
+# Issue 8's targets: (what, limit).
+RATIO_TARGETS = {"parse": 2.5, "txt": 3.0, "md": 3.0, "json": 3.0, "epub": 3.5}
+MEMORY_TARGET = 10.0
+IMPORT_TARGET_MS = 50.0
+HELP_TARGET_MS = 150.0
+LINEARITY_TARGET = 1.2
+BATCH_TARGET_MS = 10.0
+
+
+def progress(message: str) -> None:
+    print(f"... {message}", file=sys.stderr, flush=True)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return [line(header), rule, *(line(r) for r in rows)]
+
+
+def _load(results: dict[str, Any], key: str) -> str:
+    load = results.get(key)
+    return "n/a" if not load else " ".join(f"{x:.2f}" for x in load)
+
+
+def _cell(row: dict[str, Any], case: str) -> str:
+    if case not in row:
+        return "–"
+    best = row[case].best
+    return f"{best:.4f} s {best / row['floor'].best:5.2f}×"
+
+
+def render(results: dict[str, Any], formats: tuple[str, ...]) -> str:
+    machine = results["machine"]
+    out = [
+        f"ao3conv benchmarks, {results['date']}{' (quick)' if results['quick'] else ''}",
+        f"machine: {machine['cpus']} CPUs, {machine['cpu']}, {machine['implementation']} "
+        f"{machine['python']}, lxml {machine.get('lxml', '?')} (libxml2 "
+        f"{machine.get('libxml2', '?')}), {machine['system']}",
+        f"load average (1, 5, 15 min): {_load(results, 'load_before')} before, "
+        f"{_load(results, 'load_after')} after",
+        f"floor = {results['floor']}; times are the best of N runs (N in brackets for the "
+        "floor and parse); end to end = page bytes -> output bytes",
+        "",
+    ]
+    pages = results["pages"]
+    if pages:
+        out += ["Time, seconds and × floor:", ""]
+        header = ["page", "MB", "words", "floor s", "parse", *(f"{f} end to end" for f in formats)]
+        rows = [
+            [row["page"], f"{row['bytes'] / MB:.2f}", f"{row['words'] or 0:,}",
+             f"{row['floor'].best:.4f} ({row['floor'].runs})",
+             f"{_cell(row, 'parse')} ({row['parse'].runs})",
+             *(_cell(row, f) for f in formats)]
+            for row in pages
+        ]
+        out += [*_table(header, rows), ""]
+        out += ["Writers alone (model -> bytes), seconds and × floor:", ""]
+        rows = [[row["page"], *(_cell(row, f"{f} alone") for f in formats)] for row in pages]
+        out += [*_table(["page", *formats], rows), ""]
+    if pages and "memory" in pages[0]:
+        out += ["Peak memory growth of a fresh process doing the case once, MB and × page "
+                "size:", ""]
+        cases = list(pages[0]["memory"])
+        rows = [
+            [row["page"], f"{row['bytes'] / MB:.2f}",
+             *(_memory_cell(row, case) for case in cases)]
+            for row in pages
+        ]
+        out += [*_table(["page", "MB", *cases], rows), ""]
+    if "linearity" in results:
+        out += _linearity(results, formats)
+    if "startup" in results:
+        s = results["startup"]
+        out += [f"Start-up, best of {s['runs']}, minus `python -c pass` "
+                f"({s['python -c pass']['wall'] * 1000:.1f} ms wall):", ""]
+        rows = [[name, f"{s[name]['wall'] * 1000:.1f}", f"{s[name]['cpu'] * 1000:.1f}"]
+                for name in ("import ao3conv", "ao3conv --help")]
+        out += [*_table(["command", "wall ms", "CPU ms"], rows), ""]
+    if "batch" in results:
+        out += ["Batch against the loopback AO3 (page cache off), ms per work = "
+                "(wall - (N - 1) × delay) / N: at delay 0 the whole cost of a work (fetch, "
+                "parse, write, state), at a paced rate what the batch adds to the rate limit:",
+                ""]
+        rows = [[b["format"], str(b["works"]), f"{b['delay']:g}", f"{b['wall']:.3f}",
+                 f"{b['minimum']:.3f}", f"{b['per_work'] * 1000:.2f}"] for b in results["batch"]]
+        out += [*_table(["format", "works", "delay s", "wall s", "minimum s", "ms per work"], rows),
+                ""]
+    out += ["Targets (issue 8):", ""]
+    rows = [list(row) for row in targets(results, formats)]
+    out += _table(["target", "limit", "worst", "where", "worst on pages ≥ 1 MB / note", "met"],
+                  rows)
+    return "\n".join(out)
+
+
+def _memory_cell(row: dict[str, Any], case: str) -> str:
+    growth = row["memory"][case]
+    return f"{growth / MB:.1f} MB {growth / row['bytes']:5.1f}×"
+
+
+def _linearity(results: dict[str, Any], formats: tuple[str, ...]) -> list[str]:
+    lin = results["linearity"]
+    big = next(row for row in results["pages"] if row["page"] == lin["large"])
+    small = lin["small"]
+    out = [f"Linearity: seconds per MB on {big['page']} ({big['bytes'] / MB:.2f} MB) and on "
+           f"{small['page']} ({small['bytes'] / MB:.2f} MB):", ""]
+    rows = [[case, f"{per_mb(big, case):.4f}", f"{per_mb(small, case):.4f}",
+             f"{per_mb(big, case) / per_mb(small, case):.2f}"]
+            for case in ("floor", "parse", *formats)]
+    return [*out, *_table(["case", "s/MB large", "s/MB 1/8", "ratio"], rows), ""]
+
+
+def per_mb(row: dict[str, Any], case: str) -> float:
+    return float(row[case].best / (row["bytes"] / MB))
+
+
+def _worst(pairs: list[tuple[float, str]]) -> tuple[float, str]:
+    return max(pairs) if pairs else (float("nan"), "–")
+
+
+def targets(results: dict[str, Any], formats: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    """(target, limit, worst measured, where, worst on pages of 1 MB and more, met) for
+    every target measured. Small pages are dominated by fixed costs (imports done,
+    but a cover drawn, a zip opened, a parser set up), so both are shown; a target
+    counts as met when the large pages meet it."""
+    pages = results["pages"]
+    large = [row for row in pages if row["bytes"] >= MB]
+    for case in ("parse", *formats):
+        if pages and case in pages[0]:
+            limit = RATIO_TARGETS.get(case, 3.0)
+            every = [(row[case].best / row["floor"].best, row["page"]) for row in pages]
+            big = [(ratio, page) for (ratio, page), row in zip(every, pages, strict=True)
+                   if row in large]
+            name = "parse" if case == "parse" else f"{case} end to end"
+            yield (name, f"≤ {limit}× floor", *_show(every, big, "{:.2f}×"),
+                   _met(every, big, limit))
+    if pages and "memory" in pages[0]:
+        every = [(max(v for k, v in row["memory"].items() if k != "floor") / row["bytes"],
+                  row["page"]) for row in pages]
+        big = [pair for pair, row in zip(every, pages, strict=True) if row in large]
+        yield ("peak memory growth", f"≤ {MEMORY_TARGET:g}× page", *_show(every, big, "{:.1f}×"),
+               _met(every, big, MEMORY_TARGET))
+    if "linearity" in results:
+        big_row = next(r for r in pages if r["page"] == results["linearity"]["large"])
+        small = results["linearity"]["small"]
+        ratio, case = max((per_mb(big_row, c) / per_mb(small, c), c) for c in ("parse", *formats))
+        yield ("linearity (s/MB, largest / 1/8)", f"≤ {LINEARITY_TARGET}", f"{ratio:.2f}", case,
+               big_row["page"], "yes" if ratio <= LINEARITY_TARGET else "NO")
+    if "startup" in results:
+        limits = (("import ao3conv", IMPORT_TARGET_MS), ("ao3conv --help", HELP_TARGET_MS))
+        for name, limit in limits:
+            ms = results["startup"][name]["wall"] * 1000
+            cpu = results["startup"][name]["cpu"] * 1000
+            yield (name, f"≤ {limit:g} ms", f"{ms:.1f} ms", "wall, minus python",
+                   f"CPU {cpu:.1f} ms", "yes" if ms <= limit else "NO")
+    paced = [b for b in results.get("batch", ()) if b["delay"] > 0]
+    if paced:
+        worst = max(paced, key=lambda b: b["per_work"])
+        ms = worst["per_work"] * 1000
+        yield ("batch overhead per work", f"≤ {BATCH_TARGET_MS:g} ms", f"{ms:.2f} ms",
+               f"{worst['format']}, delay {worst['delay']:g} s", "",
+               "yes" if ms <= BATCH_TARGET_MS else "NO")
+
+
+def _show(every: list[tuple[float, str]], big: list[tuple[float, str]], fmt: str) -> list[str]:
+    ratio, where = _worst(every)
+    big_ratio, _ = _worst(big)
+    big_where = _worst(big)[1]
+    return [fmt.format(ratio), where,
+            f"{fmt.format(big_ratio)} ({big_where})" if big else "no page ≥ 1 MB"]
+
+
+def _met(every: list[tuple[float, str]], big: list[tuple[float, str]], limit: float) -> str:
+    worst_big = _worst(big)[0] if big else _worst(every)[0]
+    if worst_big > limit:
+        return "NO"
+    return "yes" if _worst(every)[0] <= limit else "yes (≥ 1 MB)"
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def save(results: dict[str, Any], text: str, out: Path) -> None:
+    """``out`` as JSON (.json) or Markdown (.md); with neither suffix, both beside it."""
+    targets_ = [out] if out.suffix in (".json", ".md") else [out.with_suffix(".json"),
+                                                           out.with_suffix(".md")]
+    for path in targets_:
+        if path.suffix == ".json":
+            path.write_text(json.dumps(results, indent=2, default=_plain) + "\n")
+        else:
+            path.write_text(text + "\n")
+        progress(f"wrote {path}")

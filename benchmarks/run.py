@@ -1,0 +1,317 @@
+"""ao3conv's performance, all measured in one run: ``python benchmarks/run.py``.
+
+For AO3-shaped full-work pages of 10k, 100k, 500k and 1.5M words (from
+``gen_work.py``, one chapter per 10k words) and the largest work page of the test
+corpus, it measures:
+
+- the **floor**: ``lxml.etree.HTML(page_bytes)``, libxml2's HTML parse into an lxml
+  tree and nothing else (``lxml.html.document_fromstring`` takes the same time);
+- our **parse** (page bytes → model) and each writer **end to end** (page bytes →
+  output bytes: parse, then ``ao3conv.write``), as seconds and as ratios to the
+  floor; the writers alone (model → bytes) for diagnosis;
+- the **peak memory growth** of a fresh process doing each case once, over its
+  start-up (modules imported, page read), and its ratio to the page size;
+- **linearity**: the cost per byte on the largest page over the cost per byte on a
+  page 1/8 its size;
+- start-up: ``import ao3conv`` and ``ao3conv --help``, minus ``python -c pass``;
+- **batch** overhead per work against the loopback AO3 imitation at a fast rate.
+
+Times are the best of N runs (N adapts to the case's length), as the machine may be
+shared; the load average is printed with the results. Options:
+
+    --quick            fewer runs, sizes up to 500k words, a shorter batch (~1 min)
+    --sizes 10k,1.5M   which generated sizes (10k 100k 500k 1.5M, or any word count)
+    --no-corpus        leave out the corpus page
+    --formats txt,md   which writers (default: txt md json epub)
+    --no-memory / --no-startup / --no-batch / --no-linearity
+    --out FILE         also write the results as JSON (.json) or Markdown (.md);
+                       without either suffix, both
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import gc
+import importlib
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import _measure  # noqa: E402 - beside this script
+import _report  # noqa: E402
+import gen_work  # noqa: E402
+
+SIZES = {"10k": 10_000, "100k": 100_000, "500k": 500_000, "1.5M": 1_500_000}
+FORMATS = ("txt", "md", "json", "epub")
+CORPUS = ROOT / "tests" / "fixtures" / "pages"
+WORDS_PER_CHAPTER = 10_000
+
+
+def parse_function() -> Callable[[bytes], Any]:
+    """Our parser's entry point, wherever the package keeps it."""
+    for module in ("ao3conv.parser", "ao3conv.parse"):
+        with contextlib.suppress(ImportError):
+            found = getattr(importlib.import_module(module), "parse", None)
+            if callable(found):
+                return found  # type: ignore[no-any-return]
+    import ao3conv
+
+    return ao3conv.parse
+
+
+def generated_page(words: int) -> bytes:
+    return gen_work.generate(words, max(1, round(words / WORDS_PER_CHAPTER)))
+
+
+def largest_corpus_page(parse: Callable[[bytes], Any]) -> tuple[str, bytes] | None:
+    """The corpus's largest page that holds a work (listings and gates do not)."""
+    if not CORPUS.is_dir():
+        return None
+    for path in sorted(CORPUS.glob("*.htm*"), key=lambda p: p.stat().st_size, reverse=True):
+        data = path.read_bytes()
+        try:
+            parse(data)
+        except Exception:  # not a work page: try the next one
+            continue
+        return path.name, data
+    return None
+
+
+# --- timing in this process -----------------------------------------------------------
+
+
+def time_page(data: bytes, formats: tuple[str, ...], budget: float) -> dict[str, Any]:
+    """Floor, parse, and each writer end to end and alone, best of N."""
+    from lxml import etree
+
+    import ao3conv
+
+    parse = parse_function()
+    row: dict[str, Any] = {"bytes": len(data)}
+    row["floor"] = _measure.best_of(lambda: etree.HTML(data), budget=budget, least=5)
+    row["parse"] = _measure.best_of(lambda: parse(data), budget=budget)
+    work = parse(data)
+    row["words"] = work.words
+    for fmt in formats:
+        row[fmt] = _measure.best_of(lambda f=fmt: ao3conv.write(parse(data), f), budget=budget)
+        row[f"{fmt} alone"] = _measure.best_of(lambda f=fmt: ao3conv.write(work, f), budget=budget)
+    gc.collect()
+    return row
+
+
+def warm_up(formats: tuple[str, ...]) -> None:
+    """Import everything and fill lazy caches once, so no case pays for it."""
+    import ao3conv
+
+    work = parse_function()(generated_page(2_000))
+    for fmt in formats:
+        ao3conv.write(work, fmt)
+
+
+# --- memory in a child process --------------------------------------------------------
+
+
+def memory_child(page: Path, case: str) -> None:
+    """Run in a fresh process: do ``case`` once, print the peak RSS growth (JSON)."""
+    formats = FORMATS if case in ("floor", "parse") else (case,)
+    warm_up(formats)
+    from lxml import etree
+
+    import ao3conv
+
+    parse = parse_function()
+    data = page.read_bytes()
+    gc.collect()
+    before = _measure.reset_peak()
+    if case == "floor":
+        result: object = etree.HTML(data)
+    elif case == "parse":
+        result = parse(data)
+    else:
+        result = ao3conv.write(parse(data), case)
+    growth = _measure.peak() - before
+    del result
+    print(json.dumps({"growth": growth}))
+
+
+def memory(page: Path, case: str) -> int:
+    child = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(page), "--case", case],
+        capture_output=True, text=True, check=False,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"memory child for {case} failed:\n{child.stderr[-2000:]}")
+    return int(json.loads(child.stdout.strip().splitlines()[-1])["growth"])
+
+
+# --- start-up -------------------------------------------------------------------------
+
+
+def startup(runs: int) -> dict[str, Any]:
+    """``import ao3conv`` and ``ao3conv --help``, each minus ``python -c pass``."""
+    python = sys.executable
+    script = Path(python).with_name("ao3conv")
+    help_command = (
+        [str(script), "--help"] if script.exists() else [python, "-m", "ao3conv", "--help"]
+    )
+    cases = {
+        "python -c pass": [python, "-c", "pass"],
+        "import ao3conv": [python, "-c", "import ao3conv"],
+        "ao3conv --help": help_command,
+    }
+    # Interleaved rounds, so a burst of load on the machine hits every case alike.
+    walls: dict[str, list[float]] = {name: [] for name in cases}
+    cpus: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, command in cases.items():
+            timing = _measure.time_command(command, 1)
+            walls[name].append(timing.wall)
+            cpus[name].append(timing.cpu)
+    base_wall, base_cpu = min(walls["python -c pass"]), min(cpus["python -c pass"])
+    return {
+        "runs": runs,
+        "python -c pass": {"wall": base_wall, "cpu": base_cpu},
+        **{
+            name: {"wall": min(walls[name]) - base_wall, "cpu": min(cpus[name]) - base_cpu}
+            for name in cases
+            if name != "python -c pass"
+        },
+    }
+
+
+# --- batch ----------------------------------------------------------------------------
+
+
+def batch_overhead(works: int, delay: float, fmt: str) -> dict[str, Any]:
+    """(wall - (N - 1) x delay) / N for a batch of N works from the loopback AO3."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from ao3_server import WORK_PAGE, FakeAo3
+    from ao3conv.batch import export_batch
+
+    ao3 = FakeAo3()
+    # Without Nagle's algorithm: the imitation writes headers and body apart, and the
+    # delayed ACK would add 40 ms per response that AO3 itself does not cost.
+    handler = ao3._server.RequestHandlerClass
+    ao3._server.RequestHandlerClass = type("Handler", (handler,), {"disable_nagle_algorithm": True})
+    ao3.start()
+    try:
+        for n in range(1, works + 1):
+            ao3.add_work(n, WORK_PAGE)
+        with tempfile.TemporaryDirectory() as folder:
+            ids = [str(n) for n in range(1, works + 1)]
+            export_batch(ids[:2], Path(folder) / "warm-up", format=fmt, base_url=ao3.base_url,
+                         delay=0.0, use_cache=False)
+            start = time.perf_counter()
+            result = export_batch(ids, Path(folder) / "out", format=fmt, base_url=ao3.base_url,
+                                  delay=delay, use_cache=False)
+            wall = time.perf_counter() - start
+            if not result.ok:
+                raise RuntimeError(f"batch failed: {result.failures[:3]}")
+    finally:
+        ao3.stop()
+    minimum = (works - 1) * delay
+    return {"works": works, "delay": delay, "format": fmt, "wall": wall, "minimum": minimum,
+            "per_work": (wall - minimum) / works}
+
+
+# --- the run --------------------------------------------------------------------------
+
+
+def _sizes(text: str) -> dict[str, int]:
+    out = {}
+    for label in filter(None, (part.strip() for part in text.split(","))):
+        if label in SIZES:
+            out[label] = SIZES[label]
+        else:
+            words = int(float(label.lower().rstrip("km")) * (1000 if label.lower().endswith("k")
+                        else 1_000_000 if label.lower().endswith("m") else 1))
+            out[label] = words
+    return out
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, sizes up to 500k")
+    parser.add_argument("--sizes", help="comma-separated: 10k,100k,500k,1.5M (default: all)")
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--no-corpus", action="store_true")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument("--no-batch", action="store_true")
+    parser.add_argument("--no-linearity", action="store_true")
+    parser.add_argument("--out", type=Path, help="write results to FILE.json and/or FILE.md")
+    parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments(argv)
+    if args.memory_child:
+        memory_child(args.memory_child, args.case)
+        return
+    sizes = _sizes(args.sizes) if args.sizes else (
+        {k: v for k, v in SIZES.items() if v <= 500_000} if args.quick else dict(SIZES))
+    formats = tuple(f for f in args.formats.split(",") if f)
+    budget = 0.6 if args.quick else 2.0
+    results: dict[str, Any] = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": _measure.machine(),
+        "load_before": _measure.load_average(),
+        "floor": "lxml.etree.HTML(page_bytes)",
+        "quick": args.quick,
+        "pages": [],
+    }
+    warm_up(formats)
+    parse = parse_function()
+    pages = [(f"{label} words", generated_page(words)) for label, words in sizes.items()]
+    if not args.no_corpus:
+        corpus = largest_corpus_page(parse)
+        if corpus:
+            pages.append((f"corpus: {corpus[0]}", corpus[1]))
+    with tempfile.TemporaryDirectory() as folder:
+        for label, data in pages:
+            _report.progress(f"timing {label} ({len(data) / 1e6:.2f} MB)")
+            row = {"page": label, **time_page(data, formats, budget)}
+            if not args.no_memory:
+                path = Path(folder) / "page.html"
+                path.write_bytes(data)
+                row["memory"] = {case: memory(path, case) for case in ("floor", "parse", *formats)}
+            results["pages"].append(row)
+        if not args.no_linearity and sizes:
+            label, words = max(sizes.items(), key=lambda item: item[1])
+            big = next(row for row in results["pages"] if row["page"] == f"{label} words")
+            _report.progress(f"linearity: a page of {words // 8:,} words (1/8 of {label})")
+            small = {"page": f"{words // 8:,} words (1/8)",
+                     **time_page(generated_page(words // 8), formats, budget)}
+            results["linearity"] = {"large": big["page"], "small": small}
+    if not args.no_startup:
+        _report.progress("start-up: import ao3conv, ao3conv --help")
+        results["startup"] = startup(10 if args.quick else 30)
+    if not args.no_batch:
+        _report.progress("batch against the loopback AO3")
+        # At 0.2 s a request (5x AO3's own minimum of 1 s) the batch prepares each work
+        # while it waits for the next slot; at 0 s nothing hides its cost per work.
+        works = 15 if args.quick else 40
+        results["batch"] = [batch_overhead(works, delay, fmt)
+                            for fmt in ("epub", "json") for delay in (0.2, 0.0)]
+    results["load_after"] = _measure.load_average()
+    text = _report.render(results, formats)
+    print(text)
+    if args.out:
+        _report.save(results, text, args.out)
+
+
+if __name__ == "__main__":
+    main()
