@@ -271,6 +271,11 @@ def work_from_json(text: str | bytes) -> _work.Work:
             # orjson reads what json does, except integers past 64 bits (as floats):
             # on any complaint, json's reading decides, so nothing differs from it.
             return _from_payload(_json_loads(text))
+    except RecursionError:
+        # Thousands of nested arrays or nodes: no AO3 page nests like that.
+        raise InputError(
+            "model JSON is nested too deeply to be a work ao3conv wrote; check the file"
+        ) from None
     finally:
         if collecting:
             gc.enable()
