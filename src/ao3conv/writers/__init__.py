@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ..errors import FormatError
+from ..errors import FormatError, InputError
 from ..model import NOTES_POLICIES, Work, apply_notes_policy
 from ._base import Writer, WriterInfo, check_options
 
@@ -142,7 +142,14 @@ def write(work: Work, format: str = "epub", **options: Any) -> bytes:
     if notes not in NOTES_POLICIES:
         raise FormatError(f"notes must be one of {', '.join(NOTES_POLICIES)}, not {notes!r}")
     writer = get_writer(format)
-    return writer.write(apply_notes_policy(work, notes), **options)
+    try:
+        return writer.write(apply_notes_policy(work, notes), **options)
+    except RecursionError:
+        # Parsed pages are capped far below this; only a hand-made model nests so deep.
+        raise InputError(
+            f"the work is nested too deeply (hundreds of levels) to write as {writer.name}; "
+            "it did not come from an AO3 page"
+        ) from None
 
 
 __all__ = [
