@@ -6,6 +6,14 @@ carry attributes share one shape, :class:`Attrs`, which keeps what survives
 AO3's sanitizer and matters to readers: work-skin classes, ``lang``, ``dir`` and
 ``align``. Build nodes through :mod:`ao3conv.model._build` so that the same
 content always gives the same tree.
+
+Nodes of the same shape (the marks; the blocks of inlines; the blocks of blocks)
+are plain subclasses of one dataclass each rather than dataclasses of their own:
+``@dataclass`` compiles six methods per class, which made importing the model
+cost ~15 ms, and a subclass without fields of its own inherits exactly what the
+decorator would have generated for it (``__init__``, ``__repr__`` with the
+subclass's name, ``__eq__`` that compares the class too, ``__hash__``, the frozen
+guards, ``fields()``, ``replace()``, pickling).
 """
 
 from __future__ import annotations
@@ -53,50 +61,59 @@ class _Marked:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
 class Emphasis(_Marked):
     """``<em>``, ``<i>``, ``<cite>``, ``<dfn>``, ``<var>``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class Strong(_Marked):
     """``<strong>``, ``<b>``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class Underline(_Marked):
     """``<u>``, ``<ins>``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class Strikethrough(_Marked):
     """``<s>``, ``<strike>``, ``<del>``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class Superscript(_Marked):
     """``<sup>``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class Subscript(_Marked):
     """``<sub>``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class Code(_Marked):
     """``<code>``, ``<kbd>``, ``<samp>``, ``<tt>``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class SmallCaps(_Marked):
     """Small capitals (a ``font-variant`` class in a work skin, or ``<small>``-caps idioms)."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class Span(_Marked):
     """A generic inline container: keeps classes, ``lang`` and ``dir`` (``<span>``,
     ``<small>``, ``<big>``, ``<abbr>``, ``<q>``...)."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,20 +172,24 @@ MARK_TYPES: tuple[type[_Marked], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class Paragraph:
-    """``<p>``."""
+class _InlineBlock:
+    """A block of inlines (the shape of paragraphs, plain content and preformatted text)."""
 
     children: tuple[Inline, ...]
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class Plain:
+class Paragraph(_InlineBlock):
+    """``<p>``."""
+
+    __slots__ = ()
+
+
+class Plain(_InlineBlock):
     """Inline content that sat directly in a container (a ``<li>``, a ``<td>``, a
     ``<div>`` with bare text): like a paragraph, but without paragraph spacing."""
 
-    children: tuple[Inline, ...]
-    attrs: Attrs = NO_ATTRS
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,19 +202,23 @@ class Heading:
 
 
 @dataclass(frozen=True, slots=True)
-class BlockQuote:
+class _BlockContainer:
+    """A block of blocks (the shape of block quotes, list items and divs)."""
+
+    children: tuple[Block, ...]
+    attrs: Attrs = NO_ATTRS
+
+
+class BlockQuote(_BlockContainer):
     """``<blockquote>``."""
 
-    children: tuple[Block, ...]
-    attrs: Attrs = NO_ATTRS
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ListItem:
+class ListItem(_BlockContainer):
     """``<li>``."""
 
-    children: tuple[Block, ...]
-    attrs: Attrs = NO_ATTRS
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,12 +274,10 @@ class SceneBreak:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class Preformatted:
+class Preformatted(_InlineBlock):
     """``<pre>``: whitespace kept exactly, marks allowed inside."""
 
-    children: tuple[Inline, ...]
-    attrs: Attrs = NO_ATTRS
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,13 +289,11 @@ class Figure:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class Div:
+class Div(_BlockContainer):
     """A block container that carries attributes worth keeping (skin classes, ``dir``,
     ``<center>``, ``<details>``). Containers with nothing to keep are unwrapped."""
 
-    children: tuple[Block, ...]
-    attrs: Attrs = NO_ATTRS
+    __slots__ = ()
 
 
 Block = Union[  # noqa: UP007
