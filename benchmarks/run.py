@@ -6,6 +6,8 @@ corpus, it measures:
 
 - the **floor**: ``lxml.etree.HTML(page_bytes)``, libxml2's HTML parse into an lxml
   tree and nothing else (``lxml.html.document_fromstring`` takes the same time);
+  and two calibrations of what Python adds to it on this machine: a bare loop
+  reading every element's ``.text`` and ``.tail``, and collecting each ``<p>``'s text;
 - our **parse** (page bytes → model) and each writer **end to end** (page bytes →
   output bytes: parse, then ``ao3conv.write``), as seconds and as ratios to the
   floor; the writers alone (model → bytes) for diagnosis;
@@ -100,6 +102,8 @@ def time_page(data: bytes, formats: tuple[str, ...], budget: float) -> dict[str,
     parse = parse_function()
     row: dict[str, Any] = {"bytes": len(data)}
     row["floor"] = _measure.best_of(lambda: etree.HTML(data), budget=budget, least=5)
+    row["bare loop"] = _measure.best_of(lambda: bare_loop(data), budget=budget)
+    row["block texts"] = _measure.best_of(lambda: block_texts(data), budget=budget)
     row["parse"] = _measure.best_of(lambda: parse(data), budget=budget)
     work = parse(data)
     row["words"] = work.words
@@ -110,6 +114,22 @@ def time_page(data: bytes, formats: tuple[str, ...], budget: float) -> dict[str,
     return row
 
 
+def bare_loop(data: bytes) -> None:
+    """Calibration: the floor plus a bare Python loop over every node's text."""
+    from lxml import etree
+
+    for element in etree.HTML(data).iter():
+        element.text  # noqa: B018 - reading it is the point
+        element.tail  # noqa: B018
+
+
+def block_texts(data: bytes) -> list[str]:
+    """Calibration: the floor plus collecting each paragraph's text."""
+    from lxml import etree
+
+    return ["".join(p.itertext()) for p in etree.HTML(data).iter("p")]
+
+
 def warm_up(formats: tuple[str, ...]) -> None:
     """Import everything and fill lazy caches once, so no case pays for it."""
     import ao3conv
@@ -117,6 +137,35 @@ def warm_up(formats: tuple[str, ...]) -> None:
     work = parse_function()(generated_page(2_000))
     for fmt in formats:
         ao3conv.write(work, fmt)
+
+
+def linearity(pages: dict[str, bytes], formats: tuple[str, ...], rounds: int) -> dict[str, Any]:
+    """The cost of each case on a large and a small page, their runs interleaved (round
+    after round, large then small), so that a burst of load hits both alike."""
+    from lxml import etree
+
+    import ao3conv
+
+    parse = parse_function()
+    cases: dict[str, Callable[[bytes], object]] = {"floor": etree.HTML, "parse": parse}
+    for fmt in formats:
+        cases[fmt] = lambda data, f=fmt: ao3conv.write(parse(data), f)
+    times: dict[tuple[str, str], list[float]] = {}
+    for _ in range(rounds):
+        for label, data in pages.items():
+            for case, run in cases.items():
+                gc.collect()
+                start = time.perf_counter()
+                run(data)
+                times.setdefault((label, case), []).append(time.perf_counter() - start)
+    rows = []
+    for label, data in pages.items():
+        row: dict[str, Any] = {"page": label, "bytes": len(data)}
+        for case in cases:
+            found = sorted(times[(label, case)])
+            row[case] = _measure.Timing(found[0], found[len(found) // 2], len(found))
+        rows.append(row)
+    return {"large": rows[0], "small": rows[1], "rounds": rounds}
 
 
 # --- memory in a child process --------------------------------------------------------
@@ -289,13 +338,14 @@ def main(argv: list[str] | None = None) -> None:
                 path.write_bytes(data)
                 row["memory"] = {case: memory(path, case) for case in ("floor", "parse", *formats)}
             results["pages"].append(row)
-        if not args.no_linearity and sizes:
-            label, words = max(sizes.items(), key=lambda item: item[1])
-            big = next(row for row in results["pages"] if row["page"] == f"{label} words")
-            _report.progress(f"linearity: a page of {words // 8:,} words (1/8 of {label})")
-            small = {"page": f"{words // 8:,} words (1/8)",
-                     **time_page(generated_page(words // 8), formats, budget)}
-            results["linearity"] = {"large": big["page"], "small": small}
+    if not args.no_linearity and sizes:
+        label, words = max(sizes.items(), key=lambda item: item[1])
+        _report.progress(f"linearity: {label} words against {words // 8:,} words, interleaved")
+        results["linearity"] = linearity(
+            {f"{label} words": generated_page(words),
+             f"{words // 8:,} words (1/8)": generated_page(words // 8)},
+            formats, rounds=3 if args.quick else 6,
+        )
     if not args.no_startup:
         _report.progress("start-up: import ao3conv, ao3conv --help")
         results["startup"] = startup(10 if args.quick else 30)
