@@ -110,6 +110,20 @@ def _is_header(row: TableRow) -> bool:
     return row.head or all(cell.header for cell in row.cells)
 
 
+def _holds_table(table: Table) -> bool:
+    """Does any cell hold another table (at any depth)?"""
+    pending: list[Block] = [b for row in table.rows for cell in row.cells for b in cell.children]
+    while pending:
+        block = pending.pop()
+        if type(block) is Table:
+            return True
+        if type(block) in _LISTS:
+            pending.extend(b for item in block.items for b in item.children)  # type: ignore[union-attr]
+        elif type(block) in (BlockQuote, Div, Figure):
+            pending.extend(block.children)  # type: ignore[union-attr]
+    return False
+
+
 class TextRenderer(Renderer):
     """Blocks and inlines as plain text; ``width`` wraps, ``base`` resolves links."""
 
@@ -235,7 +249,10 @@ class TextRenderer(Renderer):
 
     def block_table(self, node: Table) -> str:
         caption = self.wrapped(self.inline_text_of(node.caption)) if node.caption else ""
-        body = self.aligned_table(node.rows) or self.table_by_cell(node.rows)
+        # Trying both layouts at every level of nested tables takes time exponential in
+        # the nesting (a hostile page nests hundreds deep): a table of tables goes by cell.
+        aligned = None if _holds_table(node) else self.aligned_table(node.rows)
+        body = aligned or self.table_by_cell(node.rows)
         return f"{caption}\n{body}" if caption else body
 
     def aligned_table(self, rows: Sequence[TableRow]) -> str | None:
