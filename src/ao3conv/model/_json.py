@@ -177,24 +177,43 @@ def _decoder_for(hint: Any) -> Decoder:
     args = typing.get_args(hint)
     if origin is typing.Union or origin is types.UnionType:
         non_none = [a for a in args if a is not type(None)]
-        if all(a in _NODE_SET for a in non_none):
-            return _decode_node
+        kinds = _node_kinds(hint)
+        if kinds is not None:
+            return lambda v: _nodes_of(kinds, [v])[0]
         inner = _decoder_for(non_none[0])
         return lambda v: None if v is None else inner(v)
     if origin is tuple:
-        inner = _decoder_for(args[0])
         if args[0] is str:
             return lambda v: tuple(_expect(str, x) for x in _expect(list, v))
+        kinds = _node_kinds(args[0])
+        if kinds is not None:
+            return lambda v: _nodes_of(kinds, v)
+        inner = _decoder_for(args[0])
         return lambda v: tuple(inner(x) for x in _expect(list, v))
     if hint is dt.date:
         return lambda v: dt.date.fromisoformat(_expect(str, v))
     if hint in _NODE_SET:
-        return _decode_node
+        return lambda v: _nodes_of(frozenset((hint,)), [v])[0]
     if dataclasses.is_dataclass(hint):
         return lambda v: _decode_object(hint, v)  # type: ignore[arg-type]
     if hint in (str, int, bool):
         return lambda v: _expect(hint, v)
     raise TypeError(f"no JSON decoder for {hint!r}")
+
+
+def _node_kinds(hint: Any) -> frozenset[type] | None:
+    """The node classes a hint allows (``Inline``, ``Block``...), or ``None`` if not nodes."""
+    kinds = frozenset(a for a in typing.get_args(hint) if a is not type(None)) or {hint}
+    return frozenset(kinds) if kinds <= _NODE_SET else None
+
+
+def _nodes_of(kinds: frozenset[type], value: Any) -> tuple[Any, ...]:
+    """Nodes, refusing any of the wrong kind (a block where inlines go, or the reverse)."""
+    nodes = tuple([_decode_node(item) for item in _expect(list, value)])
+    if not kinds.issuperset(map(type, nodes)):
+        wrong = next(node for node in nodes if type(node) not in kinds)
+        raise InputError(f"model JSON: a {type(wrong).__name__} cannot stand here")
+    return nodes
 
 
 def _expect(kind: type, value: Any) -> Any:
@@ -234,6 +253,15 @@ def _decode_object(cls: type, value: Any) -> Any:
 _CHILDREN_ONLY_BY_NAME = {name: cls for cls, name in _CHILDREN_ONLY.items()}
 
 
+def _child_kinds(cls: type) -> frozenset[type]:
+    hint = typing.get_type_hints(cls, vars(_nodes) | vars(_work))["children"]
+    return frozenset(typing.get_args(typing.get_args(hint)[0]))
+
+
+# What each of those may hold: inlines in a paragraph or a mark, blocks in a quote...
+_CHILD_KINDS = {cls: _child_kinds(cls) for cls in _CHILDREN_ONLY}
+
+
 def _decode_node(value: Any) -> Any:
     # The commonest shapes first, built as the general path below would build them.
     if type(value) is dict and len(value) == 2:
@@ -246,7 +274,10 @@ def _decode_node(value: Any) -> Any:
             cls = _CHILDREN_ONLY_BY_NAME.get(kind)  # type: ignore[arg-type]
             children = value.get("children")
             if cls is not None and type(children) is list:
-                return cls(tuple([_decode_node(child) for child in children]))
+                nodes = tuple([_decode_node(child) for child in children])
+                if not _CHILD_KINDS[cls].issuperset(map(type, nodes)):
+                    raise InputError(f"model JSON: a {kind} holds a node that cannot stand there")
+                return cls(nodes)
     data = _expect(dict, value)
     cls = _NODE_CLASSES.get(data.get("t", ""))
     if cls is None:
