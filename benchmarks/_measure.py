@@ -1,9 +1,9 @@
 """Measuring helpers shared by the benchmarks: best-of-N timing, child processes, memory.
 
 The machine the benchmarks run on is usually shared, so every time is the best
-of several runs (the run least disturbed by other work), the number of runs
-adapts to how long one run takes, and :func:`machine` records the load average
-next to the numbers.
+of several runs (the run least disturbed by other work), cases compared with each
+other are timed in the same rounds, the number of rounds adapts to how long one
+takes, and :func:`machine` records the load average next to the numbers.
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -29,25 +32,31 @@ class Timing:
     runs: int
 
 
-def best_of(
-    run: Callable[[], object], *, budget: float = 2.0, least: int = 3, most: int = 50
-) -> Timing:
-    """Time ``run`` repeatedly: at least ``least`` runs, more while within ``budget`` seconds.
-
-    The cyclic garbage collector is left as users have it (on) but a full
-    collection runs before each run, so no run pays for the garbage of the last.
-    """
-    times: list[float] = []
+def best_of_rounds(
+    cases: Mapping[K, Callable[[], object]], *, budget: float, least: int = 3, most: int = 50
+) -> dict[K, Timing]:
+    """Time every case once per round, round after round: at least ``least`` rounds,
+    more while within ``budget`` seconds. Cases timed in the same rounds see the
+    same load, so their ratios hold even when the machine is busy."""
+    times: dict[K, list[float]] = {name: [] for name in cases}
     spent = 0.0
-    while len(times) < most and (len(times) < least or spent + min(times) <= budget):
-        gc.collect()
-        start = time.perf_counter()
-        run()
-        elapsed = time.perf_counter() - start
-        times.append(elapsed)
-        spent += elapsed
-    times.sort()
-    return Timing(times[0], times[len(times) // 2], len(times))
+    rounds = 0
+    # A full collection before each run, so no run pays for the garbage of the last;
+    # the collector is otherwise left on, as users have it.
+    while rounds < most and (rounds < least or spent / rounds * (rounds + 1) <= budget):
+        for name, run in cases.items():
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            elapsed = time.perf_counter() - start
+            times[name].append(elapsed)
+            spent += elapsed
+        rounds += 1
+    out = {}
+    for name, found in times.items():
+        found.sort()
+        out[name] = Timing(found[0], found[len(found) // 2], len(found))
+    return out
 
 
 @dataclass(frozen=True)

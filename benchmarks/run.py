@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import gc
 import importlib
 import json
@@ -94,23 +95,26 @@ def largest_corpus_page(parse: Callable[[bytes], Any]) -> tuple[str, bytes] | No
 
 
 def time_page(data: bytes, formats: tuple[str, ...], budget: float) -> dict[str, Any]:
-    """Floor, parse, and each writer end to end and alone, best of N."""
+    """Floor, calibrations, parse, and each writer end to end and alone: best of N
+    rounds, each round running every case once, so that load on a shared machine
+    hits the floor and the cases measured against it alike."""
     from lxml import etree
 
     import ao3conv
 
     parse = parse_function()
-    row: dict[str, Any] = {"bytes": len(data)}
-    row["floor"] = _measure.best_of(lambda: etree.HTML(data), budget=budget, least=5)
-    row["bare loop"] = _measure.best_of(lambda: bare_loop(data), budget=budget)
-    row["block texts"] = _measure.best_of(lambda: block_texts(data), budget=budget)
-    row["parse"] = _measure.best_of(lambda: parse(data), budget=budget)
     work = parse(data)
-    row["words"] = work.words
+    cases: dict[str, Callable[[], object]] = {
+        "floor": lambda: etree.HTML(data),
+        "bare loop": lambda: bare_loop(data),
+        "block texts": lambda: block_texts(data),
+        "parse": lambda: parse(data),
+    }
     for fmt in formats:
-        row[fmt] = _measure.best_of(lambda f=fmt: ao3conv.write(parse(data), f), budget=budget)
-        row[f"{fmt} alone"] = _measure.best_of(lambda f=fmt: ao3conv.write(work, f), budget=budget)
-    gc.collect()
+        cases[fmt] = lambda f=fmt: ao3conv.write(parse(data), f)
+        cases[f"{fmt} alone"] = lambda f=fmt: ao3conv.write(work, f)
+    row: dict[str, Any] = {"bytes": len(data), "words": work.words}
+    row.update(_measure.best_of_rounds(cases, budget=budget))
     return row
 
 
@@ -140,31 +144,21 @@ def warm_up(formats: tuple[str, ...]) -> None:
 
 
 def linearity(pages: dict[str, bytes], formats: tuple[str, ...], rounds: int) -> dict[str, Any]:
-    """The cost of each case on a large and a small page, their runs interleaved (round
-    after round, large then small), so that a burst of load hits both alike."""
+    """The cost of each case on a large and a small page, all in the same rounds."""
     from lxml import etree
 
     import ao3conv
 
     parse = parse_function()
-    cases: dict[str, Callable[[bytes], object]] = {"floor": etree.HTML, "parse": parse}
+    steps: dict[str, Callable[[bytes], object]] = {"floor": etree.HTML, "parse": parse}
     for fmt in formats:
-        cases[fmt] = lambda data, f=fmt: ao3conv.write(parse(data), f)
-    times: dict[tuple[str, str], list[float]] = {}
-    for _ in range(rounds):
-        for label, data in pages.items():
-            for case, run in cases.items():
-                gc.collect()
-                start = time.perf_counter()
-                run(data)
-                times.setdefault((label, case), []).append(time.perf_counter() - start)
-    rows = []
-    for label, data in pages.items():
-        row: dict[str, Any] = {"page": label, "bytes": len(data)}
-        for case in cases:
-            found = sorted(times[(label, case)])
-            row[case] = _measure.Timing(found[0], found[len(found) // 2], len(found))
-        rows.append(row)
+        steps[fmt] = lambda data, f=fmt: ao3conv.write(parse(data), f)
+    cases = {(label, step): functools.partial(run, data)
+             for label, data in pages.items() for step, run in steps.items()}
+    timings = _measure.best_of_rounds(cases, budget=0.0, least=rounds, most=rounds)
+    rows = [{"page": label, "bytes": len(data),
+             **{step: timings[(label, step)] for step in steps}}
+            for label, data in pages.items()]
     return {"large": rows[0], "small": rows[1], "rounds": rounds}
 
 
@@ -313,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = _sizes(args.sizes) if args.sizes else (
         {k: v for k, v in SIZES.items() if v <= 500_000} if args.quick else dict(SIZES))
     formats = tuple(f for f in args.formats.split(",") if f)
-    budget = 0.6 if args.quick else 2.0
+    budget = 3.0 if args.quick else 15.0  # seconds of rounds per page
     results: dict[str, Any] = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": _measure.machine(),
