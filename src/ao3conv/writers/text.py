@@ -27,6 +27,7 @@ for centring is ``wrap`` or 72. Output ends with exactly one newline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import urljoin
@@ -65,6 +66,10 @@ from ._engine import (
 )
 
 PAGE_WIDTH = 72
+# C0 controls but tab and line feed, DEL and C1: a terminal showing the file acts on them
+# (an escape sequence can rewrite the screen or the window title). No work needs them;
+# a page keeps C1 controls, and a model from JSON any of them.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BULLETS = ("•", "◦", "▪")
 _INDENT = "    "
 _LISTS = (BulletList, OrderedList)
@@ -219,7 +224,7 @@ class TextRenderer(Renderer):
 
     def block_ordered_list(self, node: OrderedList) -> str:
         numbers = [f"{node.start + i}." for i in range(len(node.items))]
-        width = max(len(n) for n in numbers) + 1
+        width = max((len(n) for n in numbers), default=0) + 1  # no items: a model from JSON
         return self.list_items(node.items, [n.ljust(width) for n in numbers])
 
     def list_items(self, items: Sequence[ListItem], markers: list[str]) -> str:
@@ -249,6 +254,8 @@ class TextRenderer(Renderer):
 
     def block_table(self, node: Table) -> str:
         caption = self.wrapped(self.inline_text_of(node.caption)) if node.caption else ""
+        if not node.rows:  # only a model from JSON has a table without rows
+            return caption
         # Trying both layouts at every level of nested tables takes time exponential in
         # the nesting (a hostile page nests hundreds deep): a table of tables goes by cell.
         aligned = None if _holds_table(node) else self.aligned_table(node.rows)
@@ -263,8 +270,10 @@ class TextRenderer(Renderer):
         finally:
             self.width = width
         columns = len(grid[0])
+        if not columns or any(len(cells) != columns for cells in grid):
+            return None
         if any(
-            len(cells) != columns or "\n" in text or cell.colspan > 1 or cell.rowspan > 1
+            "\n" in text or cell.colspan > 1 or cell.rowspan > 1
             for row, cells in zip(rows, grid, strict=True)
             for cell, text in zip(row.cells, cells, strict=True)
         ):
@@ -463,8 +472,11 @@ class TextWriter:
             raise FormatError(f"wrap must be a whole number of at least 20, not {wrap!r}")
         from ._metadata import work_metadata
 
-        renderer = TextRenderer(wrap, work.url or "https://archiveofourown.org/")
+        base = work.url if work.url and safe_url(work.url) else "https://archiveofourown.org/"
+        renderer = TextRenderer(wrap, base)
         text = _Document(work, renderer).render(work_metadata(work))
+        if _CONTROLS.search(text) is not None:
+            text = _CONTROLS.sub("", text)
         return text.encode("utf-8", "replace")  # "replace": lone surrogates from bad JSON
 
 
