@@ -25,6 +25,7 @@ shared; the load average is printed with the results. Options:
     --sizes 10k,1.5M   which generated sizes (10k 100k 500k 1.5M, or any word count)
     --no-corpus        leave out the corpus page
     --formats txt,md   which writers (default: txt md json epub)
+    --rounds N         timing rounds per page (default: as many as fit in 15 s, 3 to 50)
     --no-memory / --no-startup / --no-batch / --no-linearity
     --out FILE         also write the results as JSON (.json) or Markdown (.md);
                        without either suffix, both
@@ -94,7 +95,9 @@ def largest_corpus_page(parse: Callable[[bytes], Any]) -> tuple[str, bytes] | No
 # --- timing in this process -----------------------------------------------------------
 
 
-def time_page(data: bytes, formats: tuple[str, ...], budget: float) -> dict[str, Any]:
+def time_page(
+    data: bytes, formats: tuple[str, ...], budget: float, rounds: int | None = None
+) -> dict[str, Any]:
     """Floor, calibrations, parse, and each writer end to end and alone: best of N
     rounds, each round running every case once, so that load on a shared machine
     hits the floor and the cases measured against it alike."""
@@ -114,7 +117,8 @@ def time_page(data: bytes, formats: tuple[str, ...], budget: float) -> dict[str,
         cases[fmt] = lambda f=fmt: ao3conv.write(parse(data), f)
         cases[f"{fmt} alone"] = lambda f=fmt: ao3conv.write(work, f)
     row: dict[str, Any] = {"bytes": len(data), "words": work.words}
-    row.update(_measure.best_of_rounds(cases, budget=budget))
+    least, most = (rounds, rounds) if rounds else (3, 50)
+    row.update(_measure.best_of_rounds(cases, budget=budget, least=least, most=most))
     return row
 
 
@@ -288,6 +292,7 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="fewer runs, sizes up to 500k")
     parser.add_argument("--sizes", help="comma-separated: 10k,100k,500k,1.5M (default: all)")
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--rounds", type=int, help="timing rounds per page (default: adaptive)")
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-startup", action="store_true")
@@ -326,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for label, data in pages:
             _report.progress(f"timing {label} ({len(data) / 1e6:.2f} MB)")
-            row = {"page": label, **time_page(data, formats, budget)}
+            row = {"page": label, **time_page(data, formats, budget, args.rounds)}
             if not args.no_memory:
                 path = Path(folder) / "page.html"
                 path.write_bytes(data)
@@ -338,7 +343,7 @@ def main(argv: list[str] | None = None) -> None:
         results["linearity"] = linearity(
             {f"{label} words": generated_page(words),
              f"{words // 8:,} words (1/8)": generated_page(words // 8)},
-            formats, rounds=3 if args.quick else 6,
+            formats, rounds=args.rounds or (3 if args.quick else 6),
         )
     if not args.no_startup:
         _report.progress("start-up: import ao3conv, ao3conv --help")
