@@ -93,7 +93,11 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     a hard link where the file system allows it).
     """
     folder = path.parent
-    if not force and path.exists():
+    try:
+        exists = not force and path.exists()
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise _output_error(path, exc) from None
+    if exists:
         raise OutputExistsError(f"{path} already exists: use --force to overwrite it")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".ao3conv-", suffix=".part", dir=folder)
