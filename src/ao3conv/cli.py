@@ -85,10 +85,11 @@ def reported(label: str, debug: bool, failures: list[str]) -> Iterator[None]:
 
 def load_input(source: str) -> Work:
     """A work from a file path, or from standard input when ``source`` is ``-``."""
-    from .parser import parse
+    from .parser import DEFAULT_MAX_BYTES, parse
 
     if source == "-":
-        return parse(sys.stdin.buffer.read())
+        # Read one byte past the cap, so endless input is refused instead of filling memory.
+        return parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
     return parse(Path(source))
 
 
@@ -206,11 +207,13 @@ def run_exports(
         options["cover"] = cover_bytes
     plan = OutputPlan(chosen, output, force, many=len(inputs) > 1, options=options)
     failures: list[str] = []
+    taken: set[str] = set()  # written in this run: a second work of the same name gets its id
     for source in inputs:
         with reported(source, debug, failures):
             work = load(source)
             named = replace(plan, fallback_name=Path(source).stem if source != "-" else "untitled")
-            where = save(work, _with_images(named, work, source, find_images) if images else named)
+            chosen_plan = _with_images(named, work, source, find_images) if images else named
+            where = save(work, chosen_plan, taken)
             if where != "stdout":
                 say(f"{source} → {where}")
     finish(failures, len(inputs))

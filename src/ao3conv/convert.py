@@ -14,9 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import FormatError, InputError
+from .errors import FormatError, InputError, OutputError
 from .model import Work
-from .output import default_filename, default_stem, inside, safe_filename, write_atomic
+from .output import (
+    MAX_NAME_BYTES,
+    default_filename,
+    default_stem,
+    inside,
+    safe_filename,
+    write_atomic,
+)
 from .writers import format_for_path, get_writer, write
 
 DEFAULT_FORMAT = "epub"
@@ -41,7 +48,7 @@ def choose_format(fmt: str | None, output: str | None) -> str:
         return get_writer(fmt).name
     if output and output != STDOUT and not output.endswith(("/", "\\")):
         guessed = format_for_path(output)
-        if guessed and not Path(output).is_dir():
+        if guessed and not _is_dir(Path(output)):
             return guessed
     return DEFAULT_FORMAT
 
@@ -57,8 +64,8 @@ def target_path(work: Work, plan: OutputPlan) -> Path | None:
     if output is None:
         return inside(Path.cwd(), default_filename(work, extension, plan.fallback_name))
     path = Path(output)
-    if path.is_dir() or output.endswith(("/", "\\")):
-        path.mkdir(parents=True, exist_ok=True)
+    if _is_dir(path) or output.endswith(("/", "\\")):
+        make_folder(path)
         return inside(path, default_filename(work, extension, plan.fallback_name))
     if plan.many:
         raise FormatError(
@@ -67,31 +74,94 @@ def target_path(work: Work, plan: OutputPlan) -> Path | None:
     return path
 
 
-def read_cover(path: str | Path) -> bytes:
-    """The bytes of a user's cover image (the EPUB writer checks the type)."""
+def _is_dir(path: Path) -> bool:
     try:
-        return Path(path).read_bytes()
+        return path.is_dir()
+    except OSError:  # a name too long to be anything: not a folder
+        return False
+
+
+def make_folder(path: Path) -> Path:
+    """Make ``path`` a folder (and its parents), or say in one line why it cannot be one."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"cannot write into {path}: a file is in the way of the folder") from None
+    except OSError as exc:
+        raise OutputError(f"cannot make the folder {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def read_cover(path: str | Path) -> bytes:
+    """The bytes of a user's cover image (the EPUB writer checks the type); a file past
+    the cover size limit is refused without being read."""
+    from .writers._epub_cover import MAX_COVER_BYTES
+
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_COVER_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read the cover image {path}: {exc.strerror}") from None
+    if len(data) > MAX_COVER_BYTES:
+        raise InputError(
+            f"the cover image {path} is over {MAX_COVER_BYTES // 1_048_576} MB; use a smaller one"
+        )
+    return data
 
 
-def save(work: Work, plan: OutputPlan) -> str:
-    """Render ``work`` and write it where ``plan`` says; returns where it went."""
+def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
+    """Render ``work`` and write it where ``plan`` says; returns where it went.
+
+    ``taken`` holds the paths written earlier in the same run (by :func:`save`): a work
+    whose default name is among them gets its work id in its name, so two works with
+    the same title both survive. Files from earlier runs are never renamed around:
+    they are kept (or replaced with ``force``).
+    """
     writer = get_writer(plan.format)
     options = dict(plan.options)
     if options.pop("split", False):
-        return _save_split(work, plan, options)
+        return _save_split(work, plan, options, taken)
     data = write(work, writer.name, **options)
     path = target_path(work, plan)
     if path is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return "stdout"
+    path = _unclaimed(path, work, taken, writer.extension)
     write_atomic(path, data, force=plan.force)
+    _claim(path, taken)
     return str(path)
 
 
-def _save_split(work: Work, plan: OutputPlan, options: dict[str, Any]) -> str:
+def _key(path: Path) -> str:
+    return str(path).casefold()  # macOS and Windows names ignore case
+
+
+def _claim(path: Path, taken: set[str] | None) -> None:
+    if taken is not None:
+        taken.add(_key(path))
+
+
+def _unclaimed(path: Path, work: Work, taken: set[str] | None, extension: str = "") -> Path:
+    """``path``, or when this run already wrote there, the name with `` (work id)`` (else
+    `` (2)``, `` (3)``...) before the extension: never a silent overwrite of a sibling."""
+    if not taken or _key(path) not in taken:
+        return path
+    stem = path.name[: -len(extension) - 1] if extension else path.name
+    tags = [f" ({work.id})"] if work.id is not None else []
+    tags += [f" ({n})" for n in range(2, len(taken) + 3)]
+    for tag in tags:
+        room = MAX_NAME_BYTES - len(tag.encode()) - len(extension.encode()) - 1
+        candidate = path.with_name(safe_filename(safe_filename(stem, max_bytes=room) + tag,
+                                                 extension))
+        if _key(candidate) not in taken:
+            return candidate
+    return path  # unreachable: more tags than taken names
+
+
+def _save_split(
+    work: Work, plan: OutputPlan, options: dict[str, Any], taken: set[str] | None = None
+) -> str:
     writer = get_writer(plan.format)
     write_files = getattr(writer, "write_files", None)
     if write_files is None:
@@ -103,12 +173,13 @@ def _save_split(work: Work, plan: OutputPlan, options: dict[str, Any]) -> str:
     notes = options.pop("notes", "keep")
     files: Mapping[str, bytes] = write_files(apply_notes_policy(work, notes), **options)
     base = Path(plan.output) if plan.output else Path.cwd()
-    folder = (
-        inside(base, safe_filename(default_stem(work, plan.fallback_name)))
-        if plan.many or not plan.output
-        else base
-    )
-    folder.mkdir(parents=True, exist_ok=True)
+    if plan.many or not plan.output:
+        folder = _unclaimed(inside(base, safe_filename(default_stem(work, plan.fallback_name))),
+                            work, taken)
+    else:
+        folder = base
+    make_folder(folder)
     for name, data in files.items():
         write_atomic(inside(folder, name), data, force=plan.force)
+    _claim(folder, taken)
     return f"{folder}{'/' if not str(folder).endswith('/') else ''} ({len(files)} files)"

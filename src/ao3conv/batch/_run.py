@@ -352,8 +352,10 @@ class _Batch:
         return self.force or not inside(self.folder, relative).exists()
 
     def _write(self, work: Work, work_id: int, url: str, relative: str, version: Version) -> None:
+        from ..convert import make_folder
+
         target = inside(self.folder, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(target.parent)  # a file in the way is an OutputError, not an internal one
         title = work.title
         options = self.options
         if self.find_images is not None:
