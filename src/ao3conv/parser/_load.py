@@ -114,6 +114,8 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
         raise InputError(f"cannot read {path}: permission denied") from None
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    except ValueError:  # a NUL in the name: text that is neither HTML nor a file name
+        raise InputError(f"{str(path)[:60]!r} is not a file name, and not HTML either") from None
     _check_size(len(data), max_bytes, str(path))
     return data
 
