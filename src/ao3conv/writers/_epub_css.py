@@ -153,6 +153,8 @@ def _safe_tokens(tokens: Iterable[Any], selector: bool = False) -> bool:
         kind = token.type
         if kind in ("url", "bad-url", "bad-string", "error", "at-keyword"):
             return False
+        if kind == "literal" and token.value == "<":
+            return False  # never valid CSS; only there to end a <style> a reader may inline
         if kind == "string" and _looks_scripted(token.value):
             return False
         if kind == "function":
@@ -171,4 +173,10 @@ def _safe_tokens(tokens: Iterable[Any], selector: bool = False) -> bool:
 
 def _looks_scripted(value: str) -> bool:
     lowered = "".join(value.lower().split())
-    return "javascript:" in lowered or "vbscript:" in lowered or "expression(" in lowered
+    return (
+        "javascript:" in lowered
+        or "vbscript:" in lowered
+        or "expression(" in lowered
+        or "</" in lowered  # "</style>": an escape should a reader inline the sheet
+        or "<!--" in lowered
+    )
