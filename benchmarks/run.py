@@ -15,13 +15,16 @@ corpus, it measures:
   start-up (modules imported, page read), and its ratio to the page size;
 - **linearity**: the cost per byte on the largest page over the cost per byte on a
   page 1/8 its size;
-- start-up: ``import ao3conv`` and ``ao3conv --help``, minus ``python -c pass``;
-- **batch** overhead per work against the loopback AO3 imitation at a fast rate.
+- start-up: ``import ao3conv`` and ``ao3conv --help``, minus ``python -c pass`` (half
+  of the runs at the start of the run, half at the end);
+- **batch** overhead per work against the loopback AO3 imitation at a fast rate, and
+  the whole cost of a work when nothing paces the batch.
 
-Times are the best of N runs (N adapts to the case's length), as the machine may be
-shared; the load average is printed with the results. Options:
+The machine may be shared, so times are the best of N rounds, each round running
+every case of a page once (load hits a case and its floor alike), N adapting to the
+page's size; the load average is printed with the results. Options:
 
-    --quick            fewer runs, sizes up to 500k words, a shorter batch (~1 min)
+    --quick            fewer rounds, sizes up to 500k words, a shorter batch (~1 min)
     --sizes 10k,1.5M   which generated sizes (10k 100k 500k 1.5M, or any word count)
     --no-corpus        leave out the corpus page
     --formats txt,md   which writers (default: txt md json epub)
