@@ -24,7 +24,8 @@ The machine may be shared, so times are the best of N rounds, each round running
 every case of a page once (load hits a case and its floor alike), N adapting to the
 page's size; the load average is printed with the results. Options:
 
-    --quick            fewer rounds, sizes up to 500k words, a shorter batch (~1 min)
+    --quick            fewer rounds, sizes up to 500k words, a shorter batch (~1 min;
+                       rougher numbers on a busy machine)
     --sizes 10k,1.5M   which generated sizes (10k 100k 500k 1.5M, or any word count)
     --no-corpus        leave out the corpus page
     --formats txt,md   which writers (default: txt md json epub)
@@ -356,7 +357,7 @@ def main(argv: list[str] | None = None) -> None:
         results["linearity"] = linearity(
             {f"{label} words": generated_page(words),
              f"{words // 8:,} words (1/8)": generated_page(words // 8)},
-            formats, rounds=args.rounds or (3 if args.quick else 6),
+            formats, rounds=args.rounds or (4 if args.quick else 6),
         )
     if not args.no_startup:
         _report.progress("start-up: import ao3conv, ao3conv --help (second half)")
@@ -366,7 +367,7 @@ def main(argv: list[str] | None = None) -> None:
         _report.progress("batch against the loopback AO3")
         # At 0.2 s a request (5x AO3's own minimum of 1 s) the batch prepares each work
         # while it waits for the next slot; at 0 s nothing hides its cost per work.
-        works = 15 if args.quick else 40
+        works = 25 if args.quick else 40
         results["batch"] = [batch_overhead(works, delay, fmt)
                             for fmt in ("epub", "json") for delay in (0.2, 0.0)]
     results["load_after"] = _measure.load_average()
