@@ -12,6 +12,7 @@ import os
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -287,21 +288,37 @@ def test_a_429_holds_back_every_fetcher_in_the_process(
     ao3.add_work(2)
     ao3.fail("/works/1", Fault.rate_limited(1))
     options = Client(mode, ao3, tmp_path, delay=0.15).options
+
+    def first_request_seen() -> bool:
+        # Work 2 starts only once AO3 has seen work 1, so the 429 comes first
+        # however the threads are scheduled on a busy machine.
+        deadline = time.monotonic() + 10
+        while not ao3.log and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return bool(ao3.log)
+
     if mode == "sync":
         with Fetcher(**options) as one, Fetcher(**options) as two:
             threads = [
                 threading.Thread(target=fetcher.fetch_work_page, args=(n,))
                 for n, fetcher in ((1, one), (2, two))
             ]
-            for thread in threads:
-                thread.start()
+            threads[0].start()
+            assert first_request_seen()
+            threads[1].start()
             for thread in threads:
                 thread.join()
     else:
 
         async def both() -> None:
             async with AsyncFetcher(**options) as one, AsyncFetcher(**options) as two:
-                await asyncio.gather(one.fetch_work_page(1), two.fetch_work_page(2))
+
+                async def second() -> None:
+                    while not ao3.log:
+                        await asyncio.sleep(0.005)
+                    await two.fetch_work_page(2)
+
+                await asyncio.gather(one.fetch_work_page(1), asyncio.wait_for(second(), 10))
 
         asyncio.run(both())
     limited = ao3.log[0]
