@@ -30,6 +30,7 @@ def test_a_tiny_benchmark_run_reports_every_measure(tmp_path: Path) -> None:
     assert page["page"] == "3k words" and page["words"] > 2_500
     assert page["floor"]["best"] > 0 and page["parse"]["best"] > page["floor"]["best"] / 100
     assert set(page["memory"]) == {"floor", "parse", "txt", "json"}
-    assert all(growth >= 0 for growth in page["memory"].values())
+    # Growth of a tiny page is within RSS noise: it may read a little below start-up.
+    assert all(growth > -1.0 for growth in page["memory"].values())
     assert results["machine"]["cpus"] >= 1 and results["machine"]["python"]
     assert out.with_suffix(".md").read_text().strip() == table.strip()
