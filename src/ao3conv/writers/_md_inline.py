@@ -61,6 +61,7 @@ from ._md_syntax import (
 _EMPHASIS = ("*", "_")
 _STRONG = ("**", "__")
 _STRIKE = ("~~",)
+_MAX_TRIES = 6  # nested marks written with delimiters; deeper ones in one pass
 
 
 def _lead(item: Inline) -> str:
@@ -84,6 +85,7 @@ class MarkdownInlines(Renderer):
         self.open_marks: list[str] = []  # delimiter characters of enclosing marks
         self.entity_next = False  # write the next text's first character as a reference
         self.in_link = False
+        self.tries = 0  # enclosing marks whose delimiters are being tried
 
     def inlines(self, items: Sequence[Inline], out: list[str]) -> None:  # type: ignore[override]
         hooks = self.inline_hooks
@@ -141,6 +143,22 @@ class MarkdownInlines(Renderer):
         if node.attrs is not NO_ATTRS and self.html and self.keep(node.attrs):
             self.html_mark(node, out)
             return
+        if self.tries >= _MAX_TRIES:
+            # Each try renders the content again: trying at every level of nested marks
+            # takes time exponential in the nesting (a hostile page nests them 64 deep).
+            # Past a few levels: HTML, or without HTML the text alone, in one pass.
+            if self.html:
+                self.html_mark(node, out)
+            else:
+                self.inlines(node.children, out)
+            return
+        self.tries += 1
+        try:
+            self._delimited(node, out, choices)
+        finally:
+            self.tries -= 1
+
+    def _delimited(self, node: Any, out: list[str], choices: tuple[str, ...]) -> None:
         after = self.next_char  # rendering the content moves self.next_char
         if self.try_delimiters(node, out, choices, after):
             return
