@@ -74,9 +74,11 @@ def parse(
     gate, login wall, 404, series, listing...) and :class:`InputError` when the
     input cannot be read.
     """
+    from .parser import DEFAULT_MAX_BYTES
     from .parser import parse as _parse
 
-    return _parse(source, url=url)
+    cap = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    return _parse(source, url=url, max_bytes=cap)
 
 
 def fetch_work(work: str | int, **options: Any) -> Work:
