@@ -455,4 +455,217 @@ def works() -> st.SearchStrategy[Work]:
     return _works()
 
 
-__all__ = ["attrs", "blocks", "chapters", "inlines", "names", "texts", "works"]
+# --- models no parser would make -----------------------------------------------------------
+# For "never raise, never emit anything active" properties: not normalised, empty
+# containers and marks, control characters, lone surrogates, hostile URLs and
+# attribute values, out-of-range numbers (as a hand-edited JSON file could hold).
+
+_WILD_CHARS = (
+    "\x00",
+    "\x0b",
+    "\x1b",
+    "\x85",
+    "\ud800",
+    "\udfff",
+    "\ufffe",
+    "\u2028",
+    "\u202e",
+    "\ufeff",
+    "\t",
+    "\n",
+    "\r",
+    "\xa0",
+    " ",
+    "<",
+    ">",
+    "&",
+    '"',
+    "'",
+    "`",
+    "*",
+    "_",
+    "|",
+    "]]>",
+    "<script>",
+    "-->",
+    "\n\n---\n",
+    "#",
+    "a",
+    "é",
+    "😀",
+)
+wild_text = st.lists(st.sampled_from(_WILD_CHARS), max_size=8).map("".join)
+wild_url = st.one_of(
+    wild_text,
+    st.sampled_from(
+        (
+            "javascript:alert(1)",
+            " JaVaScRiPt:x",
+            "java\nscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "file:///x",
+            "https://ex ample.com/(a)",
+            "#",
+            "",
+            "../../etc/passwd",
+        )
+    ),
+)
+_wild_attrs = st.one_of(
+    st.just(NO_ATTRS),
+    st.builds(
+        Attrs,
+        st.lists(wild_text, max_size=2).map(tuple),
+        st.one_of(st.none(), wild_text),
+        st.one_of(st.none(), wild_text),
+        st.one_of(st.none(), wild_text),
+    ),
+)
+_wild_inline = st.recursive(
+    st.one_of(
+        wild_text.map(Text),
+        st.just(LineBreak()),
+        st.builds(
+            Image,
+            wild_url,
+            wild_text,
+            st.one_of(st.none(), wild_text),
+            st.one_of(st.none(), wild_text),
+            st.none(),
+            _wild_attrs,
+        ),
+    ),
+    lambda kids: st.one_of(
+        st.builds(
+            lambda kind, k, a: kind(tuple(k), a),
+            st.sampled_from(MARK_TYPES),
+            st.lists(kids, max_size=3),
+            _wild_attrs,
+        ),
+        st.builds(
+            lambda k, h, t: Link(tuple(k), h, t),
+            st.lists(kids, max_size=3),
+            wild_url,
+            st.one_of(st.none(), wild_text),
+        ),
+    ),
+    max_leaves=6,
+)
+_wild_inlines = st.lists(_wild_inline, max_size=3).map(tuple)
+_wild_block = st.recursive(
+    st.one_of(
+        st.builds(Paragraph, _wild_inlines, _wild_attrs),
+        st.builds(Plain, _wild_inlines, _wild_attrs),
+        st.builds(Heading, st.integers(-2, 9), _wild_inlines, _wild_attrs),
+        st.builds(Preformatted, _wild_inlines, _wild_attrs),
+        st.builds(SceneBreak, _wild_attrs),
+    ),
+    lambda kids: st.one_of(
+        st.builds(BlockQuote, st.lists(kids, max_size=2).map(tuple), _wild_attrs),
+        st.builds(Div, st.lists(kids, max_size=2).map(tuple), _wild_attrs),
+        st.builds(Figure, st.lists(kids, max_size=2).map(tuple), _wild_inlines, _wild_attrs),
+        st.builds(
+            BulletList,
+            st.lists(
+                st.builds(ListItem, st.lists(kids, max_size=2).map(tuple), _wild_attrs), max_size=2
+            ).map(tuple),
+        ),
+        st.builds(
+            OrderedList,
+            st.lists(st.builds(ListItem, st.lists(kids, max_size=2).map(tuple)), max_size=2).map(
+                tuple
+            ),
+            st.integers(-(10**12), 10**12),
+        ),
+        st.builds(
+            Table,
+            st.lists(
+                st.builds(
+                    TableRow,
+                    st.lists(
+                        st.builds(
+                            TableCell,
+                            st.lists(kids, max_size=2).map(tuple),
+                            st.booleans(),
+                            st.integers(-3, 9),
+                            st.integers(-3, 9),
+                            _wild_attrs,
+                        ),
+                        max_size=3,
+                    ).map(tuple),
+                    st.booleans(),
+                ),
+                max_size=3,
+            ).map(tuple),
+            _wild_inlines,
+            _wild_attrs,
+        ),
+    ),
+    max_leaves=4,
+)
+
+
+def wild_blocks() -> st.SearchStrategy[tuple[Block, ...]]:
+    """Blocks no parser would make (not normalised, empty, hostile); see above."""
+    return st.lists(_wild_block, max_size=3).map(tuple)
+
+
+def wild_works() -> st.SearchStrategy[Work]:
+    """A work no parser would make: hostile strings everywhere, odd numbers, wild blocks."""
+    names = st.lists(wild_text, max_size=2).map(tuple)
+    regions = wild_blocks()
+    return st.builds(
+        Work,
+        title=wild_text,
+        id=st.one_of(st.none(), st.integers(-5, 10**12)),
+        url=st.one_of(st.none(), wild_url),
+        creators=st.lists(st.builds(Creator, wild_text), max_size=2).map(tuple),
+        rating=st.one_of(st.none(), wild_text),
+        tags=names,
+        fandoms=names,
+        language=st.one_of(st.none(), st.builds(Language, wild_text)),
+        series=st.lists(st.builds(SeriesLink, wild_text, st.none(), st.integers()), max_size=1).map(
+            tuple
+        ),
+        gifts=names,
+        associations=st.lists(
+            st.builds(Association, st.sampled_from(("inspired", "other")), wild_text), max_size=1
+        ).map(tuple),
+        words=st.one_of(st.none(), st.integers()),
+        chapter_count=st.one_of(st.none(), st.integers()),
+        chapter_total=st.one_of(st.none(), st.integers()),
+        summary=regions,
+        notes=regions,
+        end_notes=regions,
+        chapters=st.lists(
+            st.builds(
+                Chapter,
+                st.one_of(st.none(), st.integers()),
+                st.none(),
+                st.one_of(st.none(), wild_text),
+                st.just(()),
+                regions,
+                regions,
+                regions,
+                regions,
+            ),
+            max_size=2,
+        ).map(tuple),
+        work_skin=st.one_of(st.none(), wild_text, st.just(".x { color: red } .y{}")),
+    )
+
+
+__all__ = [
+    "attrs",
+    "blocks",
+    "chapters",
+    "inlines",
+    "names",
+    "texts",
+    "wild_blocks",
+    "wild_text",
+    "wild_url",
+    "wild_works",
+    "works",
+]

@@ -76,7 +76,7 @@ from ao3conv.writers.markdown import (
 )
 from conftest import FIXTURES, page_paths
 from strategies import blocks as block_lists
-from strategies import works
+from strategies import wild_works, works
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
@@ -758,7 +758,7 @@ def test_work_text_cannot_inject_html_or_front_matter(payload: str) -> None:
     assert html_tokens(split_front_matter(plain)[1]) == []
 
 
-@FAST
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(works())
 def test_generated_works_only_ever_hold_our_own_html(work: Work) -> None:
     text = ao3conv.write(work, "md").decode("utf-8")
@@ -799,3 +799,14 @@ def test_split_writes_an_index_and_one_safe_file_per_chapter() -> None:
 def test_unknown_options_are_refused() -> None:
     with pytest.raises(FormatError, match="wrap"):
         ao3conv.write(Work(title="T"), "md", wrap=20)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(wild_works())
+def test_any_model_at_all_gives_safe_markdown(work: Work) -> None:
+    text = ao3conv.write(work, "md").decode("utf-8")
+    meta, body = split_front_matter(text)
+    assert list(meta) == list(METADATA_KEYS)
+    assert html_problems(body) == []
+    plain = ao3conv.write(work, "md", no_html=True).decode("utf-8")
+    assert html_tokens(split_front_matter(plain)[1]) == []

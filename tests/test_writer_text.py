@@ -54,7 +54,7 @@ from ao3conv.model import (
 )
 from conftest import FIXTURES, page_paths
 from page_text import missing, page_words, words
-from strategies import works
+from strategies import wild_works, works
 
 GOLDEN = FIXTURES / "golden"
 UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
@@ -353,7 +353,7 @@ def wrappable(blocks: Sequence[Block]) -> tuple[Block, ...]:
     return tuple(out)
 
 
-@FAST
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(works(), st.integers(20, 60))
 def test_wrapped_lines_fit_unless_a_single_word_is_longer(work: Work, width: int) -> None:
     chapters = tuple(
@@ -411,3 +411,13 @@ def test_text_matches_the_golden_file(path: Path) -> None:
 def test_attributes_do_not_leak_into_text() -> None:
     work = one_chapter(Paragraph((Text("x"),), Attrs(("font-smallcaps",), "he", "rtl")))
     assert "font-smallcaps" not in txt(work)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(wild_works())
+def test_any_model_at_all_gives_utf8_text(work: Work) -> None:
+    for options in ({}, {"wrap": 25}):
+        data = ao3conv.write(work, "txt", **options)
+        text = data.decode("utf-8")  # lone surrogates and all: still valid UTF-8
+        assert text.endswith("\n") and not text.endswith("\n\n")
+        assert "javascript:" not in text.lower().replace("\n", "")

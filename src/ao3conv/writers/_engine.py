@@ -225,7 +225,7 @@ def metadata_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
     chapters = chapters_shown(meta)
     if chapters:
         rows.append(("Chapters", chapters))
-    if meta["url"]:
+    if meta["url"] and safe_url(meta["url"]):
         rows.append(("Source", meta["url"]))
     return rows
 

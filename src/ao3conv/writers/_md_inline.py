@@ -67,7 +67,7 @@ _MAX_TRIES = 6  # nested marks written with delimiters; deeper ones in one pass
 def _lead(item: Inline) -> str:
     """The first character an inline will write (flanking needs only its class)."""
     if type(item) is Text:
-        ch = item.text[:1]  # type: ignore[union-attr]
+        ch = item.text[:1]
         return "\\" if ch in SPECIAL_FIRST else ch
     return "\\" if type(item) is LineBreak else "["
 

@@ -71,7 +71,7 @@ class MarkdownRenderer(MarkdownInlines):
         while pending:
             for block in pending[-1]:
                 block_kind = type(block)
-                if (block_kind is Div or block_kind is Figure) and self.unwrap(block):
+                if isinstance(block, (Div, Figure)) and self.unwrap(block):
                     pending.append(iter(self.unwrapped(block)))
                     break
                 if block_kind is BulletList or block_kind is OrderedList:
@@ -83,12 +83,13 @@ class MarkdownRenderer(MarkdownInlines):
                     if hook is None:
                         self.unhandled(block)
                     text = hook(block)
+                    if not text:
+                        continue  # nothing written: lists around it are still neighbours
                     previous_list = None
                     alternate = False
-                if text:
-                    if parts:
-                        parts.append(gap)
-                    parts.append(text)
+                if parts:
+                    parts.append(gap)
+                parts.append(text)
             else:
                 pending.pop()
 
@@ -102,8 +103,8 @@ class MarkdownRenderer(MarkdownInlines):
     @staticmethod
     def unwrapped(block: Div | Figure) -> list[Block]:
         content = list(block.children)
-        if type(block) is Figure and block.caption:  # type: ignore[union-attr]
-            content.append(Paragraph(block.caption))  # type: ignore[union-attr]
+        if isinstance(block, Figure) and block.caption:
+            content.append(Paragraph(block.caption))
         return content
 
     def html_block(self, node: Block) -> str:

@@ -86,7 +86,7 @@ def tight_item(item: ListItem, keep: Keep) -> bool:
     kids = item.children
     if not kids:
         return True
-    if type(kids[0]) is not Plain or keep(kids[0].attrs):  # type: ignore[union-attr]
+    if type(kids[0]) is not Plain or keep(kids[0].attrs):
         return False
     if len(kids) == 1:
         return True
@@ -95,7 +95,7 @@ def tight_item(item: ListItem, keep: Keep) -> bool:
     sub = kids[1]
     # A nested list interrupting the line must start at 1 and not with an empty item.
     return (
-        not keep(sub.attrs)  # type: ignore[union-attr]
+        not keep(sub.attrs)
         and (type(sub) is BulletList or sub.start == 1)  # type: ignore[union-attr]
         and bool(sub.items[0].children)  # type: ignore[union-attr]
         and not any(keep(i.attrs) for i in sub.items)  # type: ignore[union-attr]
@@ -122,9 +122,9 @@ def simple_table(table: Table, keep: Keep) -> bool:
                 return False
             if cell.children:
                 block = cell.children[0]
-                if type(block) not in (Plain, Paragraph) or keep(block.attrs):  # type: ignore[union-attr]
+                if not isinstance(block, (Plain, Paragraph)) or keep(block.attrs):
                     return False
-                if has_break(block.children):  # type: ignore[union-attr]
+                if has_break(block.children):
                     return False
     return True
 
@@ -142,10 +142,38 @@ def no_html_inlines(items: Sequence[Inline], breaks_as_spaces: bool = False) -> 
     alike, and line breaks at the edges of ``*``/``**``/``~~`` marks move outside
     them (``*a\\``+newline+``*`` cannot close; it looks the same).
     """
+    if _already_markdown(items, breaks_as_spaces, ()):
+        return items  # the usual case: nothing to change, skip the rebuilding passes
     items = _markdown_marks(items, frozenset())
     if breaks_as_spaces:
         items = breaks_to_spaces(items)
     return normalize_inlines(_hoist_breaks(normalize_inlines(items)))
+
+
+def _already_markdown(
+    items: Sequence[Inline], no_breaks: bool, inside: tuple[type, ...]
+) -> bool:
+    """Would :func:`no_html_inlines` leave these (canonical) inlines as they are?"""
+    for item in items:
+        kind = type(item)
+        if kind is Text or kind is Image:
+            continue
+        if kind is LineBreak:
+            if no_breaks:
+                return False
+            continue
+        if kind in _TRANSPARENT or kind in inside or item.attrs is not NO_ATTRS:  # type: ignore[union-attr]
+            return False
+        kids = item.children  # type: ignore[union-attr]
+        if not kids:
+            return False
+        if kind is Code and (len(kids) != 1 or type(kids[0]) is not Text):
+            return False
+        if kind in _DELIMITED and (type(kids[0]) is LineBreak or type(kids[-1]) is LineBreak):
+            return False
+        if not _already_markdown(kids, no_breaks, (*inside, kind)):
+            return False
+    return True
 
 
 def _markdown_marks(items: Sequence[Inline], inside: frozenset[type]) -> list[Inline]:
@@ -182,7 +210,7 @@ def _hoist_breaks(items: Sequence[Inline]) -> list[Inline]:
                 end -= 1
             out.extend(kids[:lead])
             if end > lead:
-                out.append(kind(tuple(kids[lead:end])))  # type: ignore[call-arg]
+                out.append(kind(tuple(kids[lead:end])))
             out.extend(kids[end:])
         else:
             out.append(item)
@@ -205,9 +233,9 @@ def breaks_to_spaces(items: Sequence[Inline]) -> list[Inline]:
 
 def block_line(block: Block) -> tuple[Inline, ...]:
     """A block's inline content on one line, parts joined by spaces (no-HTML cells)."""
+    if isinstance(block, (Paragraph, Plain, Heading, Preformatted)):
+        return block.children
     kind = type(block)
-    if kind is Paragraph or kind is Plain or kind is Heading or kind is Preformatted:
-        return block.children  # type: ignore[union-attr]
     if kind is SceneBreak:
         return ()
     caption: tuple[Inline, ...] = ()

@@ -23,7 +23,8 @@ _LINE_START = frozenset("#>+-=|:")
 _ORDERED_START = re.compile(r"[0-9]{1,9}(?=[.)])")
 _URL_ESCAPE = re.compile(r"[\\<>&]")
 _URL_ESCAPE_BARE = re.compile(r"[\\<>&()]")
-_TITLE_ESCAPE = re.compile(r'[\\"&]')
+_TITLE_ESCAPE = re.compile(r'[\\"&<>\[\]`]')  # '"' ends it; the rest is defence in depth
+_URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 BACKTICKS = re.compile(r"`+")
 HARD_BREAK = "\\\n"
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -142,18 +143,6 @@ def escape_line_start(line: str) -> str:
     return line
 
 
-def needs_line_work(text: str) -> bool:
-    """Cheap test: could :func:`escape_line_start` or edge guarding change ``text``?"""
-    first = text[0]
-    return (
-        first in _LINE_START
-        or "0" <= first <= "9"
-        or "\n" in text
-        or is_edge_space(first)
-        or is_edge_space(text[-1])
-    )
-
-
 def lone_tag(text: str) -> bool:
     """Would the first line start a CommonMark HTML block (a tag alone on its line)?"""
     line = text.split("\n", 1)[0].rstrip(" \t")
@@ -161,9 +150,15 @@ def lone_tag(text: str) -> bool:
 
 
 def link_destination(url: str) -> str:
-    """``url`` as a link destination: in angle brackets when it has spaces or parentheses."""
-    if not url or " " in url or "(" in url or ")" in url or "\n" in url:
-        return "<" + _URL_ESCAPE.sub(ESCAPED, url.replace("\n", "%0A")) + ">"
+    """``url`` as a link destination: in angle brackets when it has spaces or parentheses.
+
+    Control characters (never valid in a URL) are percent-encoded: a destination
+    holding one is no destination, and the link's title would be read as text.
+    """
+    if _URL_CONTROL.search(url):
+        url = _URL_CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", url)
+    if not url or " " in url or "(" in url or ")" in url:
+        return "<" + _URL_ESCAPE.sub(ESCAPED, url) + ">"
     return _URL_ESCAPE_BARE.sub(ESCAPED, url)
 
 
@@ -171,7 +166,8 @@ def link_title(title: str | None) -> str:
     """`` "title"`` after a destination (an empty title is no title)."""
     if not title:
         return ""
-    return ' "' + _TITLE_ESCAPE.sub(ESCAPED, title.replace("\n", "&#10;")) + '"'
+    title = _TITLE_ESCAPE.sub(ESCAPED, title).replace("\n", "&#10;").replace("\r", "&#13;")
+    return f' "{title}"'
 
 
 def code_span(text: str) -> str:
@@ -225,6 +221,5 @@ __all__ = [
     "link_destination",
     "link_title",
     "lone_tag",
-    "needs_line_work",
     "prefix_lines",
 ]

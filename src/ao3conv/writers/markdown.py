@@ -24,18 +24,25 @@ entity (``&nbsp;`` at the edge of a block, where renderers would strip it).
 HTML: what Markdown cannot express is kept as inline or block HTML built from
 the model with escaping: ``<u>``, ``<sup>``, ``<sub>``, small caps as
 ``<span style="font-variant: small-caps">``, spans and blocks that carry
-classes, ``lang``, ``dir`` or ``align``, tables with spans, captions or no
-header row, figures, preformatted text with marks, marks whose delimiters
-cannot flank. Spans and divisions without attributes carry nothing and are
-written as their content.
+attributes that matter, tables with spans, captions or no ``<thead>`` header
+row, figures, preformatted text with marks, and marks whose delimiters cannot
+flank where they stand. Attributes that matter: ``lang``, ``dir``, ``align``
+(except the default ``left`` in left-to-right text), and the classes the work's
+skin styles; without a skin a class means nothing (word-processor pastes put
+``class="western"`` on every paragraph) and is left out. Spans and divisions
+left with no attributes are written as their content.
 
-``no_html=True`` writes no HTML at all: those marks are dropped (their text
-stays), attributes are dropped, tables become pipe tables (first row as the
-header, spans ignored, a cell's blocks joined on one line), figures become their
-content and a caption paragraph, a line break at the very end of a block is
-dropped, line breaks in headings become spaces, preformatted text keeps its
-text only, and marks that cannot flank are made to by writing the neighbouring
-letter as a character reference.
+``no_html=True`` writes no HTML at all; what only HTML could say is dropped and
+its text kept: underline, superscript, subscript, small caps and spans become
+their content, attributes and image sizes go, code keeps its text, a mark
+inside a mark of its kind becomes its content (italic in italic is italic),
+line breaks at the edges of a mark move just outside it and a line break at the
+very end of a block goes, line breaks in headings and table cells become spaces,
+tables become pipe tables (first row as the header, spans ignored, a cell's
+blocks on one line), figures become their content and a caption paragraph,
+preformatted text keeps its text, and marks that cannot flank are made to by
+writing the neighbouring letter as a character reference. (Tests state this
+projection with :func:`~ao3conv.writers._md_shapes.no_html_inlines`.)
 
 ``split=True`` is for :meth:`MarkdownWriter.write_files`: an ``index.md`` with
 the front matter, preface, contents and afterword, and one ``NN-slug.md`` file
@@ -148,10 +155,14 @@ def document_blocks(work: Work) -> list[Block]:
 def front_matter(mapping: Mapping[str, Any]) -> str:
     """YAML front matter between ``---`` lines, written by PyYAML's safe dumper (libyaml's
     when installed: the same output, faster): quoting and escaping by the library."""
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text = yaml.dump(dict(mapping), Dumper=dumper, sort_keys=False, allow_unicode=True)
+    data = dict(mapping)
+    try:
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+    except UnicodeEncodeError:  # lone surrogates (JSON input): libyaml refuses, PyYAML escapes
+        text = yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True)
     return f"---\n{text}---"
 
 
