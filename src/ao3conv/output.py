@@ -23,6 +23,10 @@ from .model import Work
 
 MAX_NAME_BYTES = 200
 _SPACES = re.compile(r"\s+")
+# Windows reads "CON .txt" as the device CON too: it ignores spaces before the extension
+# (pathvalidate only catches "CON" and "CON.txt").
+_DEVICE = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)( *)(?=\.|$)",
+                     re.IGNORECASE)
 
 
 def _clean_piece(text: str) -> str:
@@ -55,6 +59,7 @@ def safe_filename(stem: str, extension: str = "", *, max_bytes: int = MAX_NAME_B
     budget = max_bytes - len(suffix.encode("utf-8"))
     name = _clean_piece(stem).replace("/", "-").replace("\\", "-")
     name = sanitize_filename(name, platform="universal", max_len=max(budget, 1))
+    name = _DEVICE.sub(r"\1_\2", name)
     name = _truncate_bytes(name.lstrip(". ").rstrip(". "), budget).rstrip(". ")
     if not name:
         name = "untitled"
