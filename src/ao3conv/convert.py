@@ -112,10 +112,10 @@ def read_cover(path: str | Path) -> bytes:
 def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
     """Render ``work`` and write it where ``plan`` says; returns where it went.
 
-    ``taken`` holds the paths written earlier in the same run (by :func:`save`): a work
+    ``taken`` holds the paths chosen earlier in the same run (by :func:`save`): a work
     whose default name is among them gets its work id in its name, so two works with
-    the same title both survive. Files from earlier runs are never renamed around:
-    they are kept (or replaced with ``force``).
+    the same title both survive, under the same names every run. Files from earlier
+    runs are never renamed around: they are kept (or replaced with ``force``).
     """
     writer = get_writer(plan.format)
     options = dict(plan.options)
@@ -128,8 +128,8 @@ def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
         sys.stdout.buffer.flush()
         return "stdout"
     path = _unclaimed(path, work, taken, writer.extension)
+    _claim(path, taken)  # even if the write fails: a rerun then picks the same names
     write_atomic(path, data, force=plan.force)
-    _claim(path, taken)
     return str(path)
 
 
@@ -178,8 +178,8 @@ def _save_split(
                             work, taken)
     else:
         folder = base
+    _claim(folder, taken)
     make_folder(folder)
     for name, data in files.items():
         write_atomic(inside(folder, name), data, force=plan.force)
-    _claim(folder, taken)
     return f"{folder}{'/' if not str(folder).endswith('/') else ''} ({len(files)} files)"
