@@ -773,3 +773,34 @@ def iter_zip(data: bytes) -> Iterator[tuple[str, bytes]]:
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         for name in book.namelist():
             yield name, book.read(name)
+
+
+# --- names ------------------------------------------------------------------------------------
+
+NAMED_PAGE = "work-single_skin_series_endnotes_2026.html"
+HOSTILE_NAMES = [
+    "../../escape", "/etc/passwd", "..", ".", "", "   ", "CON", "aux.txt", "nul", "COM1",
+    "LPT9.epub", "trailing dots...", "trailing spaces   ", ".hidden", "~", "-rf --no-preserve-root",
+    "a:b*c?d\"e<f>g|h", "back\\slash\\..\\..\\x", "evil\u202egpj.exe", "zero\u200bwidth",
+    "\u862d" * 150, "e\u0301" * 120, "\U0001f600" * 80, "tab\there\nnewline", "C:\\Windows",
+    "con.", "PRN .txt", "x" * 300,
+]
+
+
+def renamed(page: bytes, *, title: str, creator: str = "oriflamme", fandom: str | None = None,
+            series: str | None = None, work_id: int | None = None) -> bytes:
+    """``NAMED_PAGE`` with another title, creator, fandom, series title and work id
+    (written as AO3 escapes what people type)."""
+    from html import escape
+
+    page = page.replace(b"so I open the window to hear sounds of people",
+                        escape(title).encode("utf-8", "surrogatepass"))
+    page = page.replace(b">oriflamme</a>", f">{escape(creator)}</a>".encode())
+    if fandom is not None:
+        page = page.replace(b"The Locked Tomb Series | Gideon the Ninth Series - Tamsyn Muir",
+                            escape(fandom).encode())
+    if series is not None:
+        page = page.replace("it's about the bones 👌".encode(), escape(series).encode())
+    if work_id is not None:
+        page = page.replace(b"41822007", str(work_id).encode())
+    return page
