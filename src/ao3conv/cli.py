@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -42,8 +43,18 @@ ImageFinder = Callable[[Work, str], Mapping[str, tuple[str, bytes]]]
 # --- shared pieces -------------------------------------------------------------------
 
 
+# C0 controls but tab and line feed, DEL and C1: a terminal acts on them (an escape
+# sequence in a title could rewrite the screen); pages keep C1 controls, JSON any.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters a terminal would act on."""
+    return _CONTROLS.sub("", text)
+
+
 def say(message: str) -> None:
-    typer.echo(message, err=True)
+    typer.echo(printable(message), err=True)
 
 
 def fail_usage(message: str) -> NoReturn:
@@ -525,10 +536,11 @@ def info(
     failures: list[str] = []
     with reported(source, debug, failures):
         meta = work_metadata(load_input(source))
-        if as_json:
-            typer.echo(json.dumps(meta, ensure_ascii=False, indent=2))
+        if as_json:  # the same JSON, its control characters written as \u escapes
+            text = json.dumps(meta, ensure_ascii=False, indent=2)
+            typer.echo(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         else:
-            typer.echo(_describe(meta))
+            typer.echo(printable(_describe(meta)))
     finish(failures, 1)
 
 
