@@ -220,6 +220,19 @@ def test_text_output_carries_no_terminal_control_characters() -> None:
     assert hostile.text_problems(ao3conv.write(ao3conv.parse(page), "txt")) == []
 
 
+def test_info_shows_hostile_metadata_without_terminal_controls(tmp_path: Path) -> None:
+    evil = "T\u009b2J\u009d0;pwned\u0007 <script>"
+    source = tmp_path / "work.html"
+    source.write_bytes(hostile.renamed(CORPUS[hostile.NAMED_PAGE], title=evil))
+    human = CliRunner().invoke(app, ["info", str(source)])
+    assert human.exit_code == 0
+    assert hostile.text_problems(human.output.encode()) == []
+    assert "T2J0;pwned <script>" in human.output
+    as_json = CliRunner().invoke(app, ["info", str(source), "--json"])
+    assert hostile.text_problems(as_json.output.encode()) == []
+    assert json.loads(as_json.output)["title"] == ao3conv.parse(source).title  # nothing lost
+
+
 # --- work skins ----------------------------------------------------------------------------------
 
 
