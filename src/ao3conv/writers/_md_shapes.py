@@ -150,9 +150,7 @@ def no_html_inlines(items: Sequence[Inline], breaks_as_spaces: bool = False) -> 
     return normalize_inlines(_hoist_breaks(normalize_inlines(items)))
 
 
-def _already_markdown(
-    items: Sequence[Inline], no_breaks: bool, inside: tuple[type, ...]
-) -> bool:
+def _already_markdown(items: Sequence[Inline], no_breaks: bool, inside: tuple[type, ...]) -> bool:
     """Would :func:`no_html_inlines` leave these (canonical) inlines as they are?"""
     for item in items:
         kind = type(item)

@@ -122,10 +122,10 @@ def _holds_table(table: Table) -> bool:
         block = pending.pop()
         if type(block) is Table:
             return True
-        if type(block) in _LISTS:
-            pending.extend(b for item in block.items for b in item.children)  # type: ignore[union-attr]
-        elif type(block) in (BlockQuote, Div, Figure):
-            pending.extend(block.children)  # type: ignore[union-attr]
+        if isinstance(block, (BulletList, OrderedList)):
+            pending.extend(b for item in block.items for b in item.children)
+        elif isinstance(block, (BlockQuote, Div, Figure)):
+            pending.extend(block.children)
     return False
 
 
@@ -476,7 +476,7 @@ class TextWriter:
         renderer = TextRenderer(wrap, base)
         text = _Document(work, renderer).render(work_metadata(work))
         if _CONTROLS.search(text) is not None:
-            text = _CONTROLS.sub("", text)
+            text = _CONTROLS.sub("", text).rstrip("\n") + "\n"
         return text.encode("utf-8", "replace")  # "replace": lone surrogates from bad JSON
 
 
