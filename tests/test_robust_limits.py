@@ -160,12 +160,18 @@ class _Handler(BaseHTTPRequestHandler):
 BOMB = gzip.compress(b"\0" * 200 * MB, compresslevel=9)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # the client hangs up on an endless body: that is the point
+
+
 @pytest.fixture
 def server() -> Iterator[tuple[str, dict[str, int]]]:
     sent: dict[str, int] = {}
     handler = type("Handler", (_Handler,), {"sent": sent})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02},
                               daemon=True)
     thread.start()
