@@ -133,6 +133,12 @@ def test_front_matter_keys_are_exactly_the_documented_ones() -> None:
         meta = front_matter(ao3conv.write(work, "md", **options))
         assert list(meta) == list(METADATA_KEYS)
         assert meta == json.loads(json.dumps(work_metadata(work)))
+        files = MarkdownWriter().write_files(work, **options)
+        assert list(front_matter(files.pop("index.md"))) == list(METADATA_KEYS)
+        for data in files.values():  # one per chapter
+            chapter = front_matter(data)
+            assert list(chapter) == ["work", "work_id", "chapter", "chapter_id", "title"]
+            assert chapter["work"] == work.title
 
 
 _NASTY = st.sampled_from([
