@@ -299,6 +299,17 @@ _NO_CACHE_HELP = "Neither read nor write the page cache."
 _CACHE_DIR_HELP = "Keep fetched pages here (default: the user cache folder)."
 _WEB_IMAGES_HELP = "epub: fetch the work's images (politely) and embed them."
 
+# Options shared by every command that talks to AO3 (fetch, batch).
+DelayOpt = Annotated[float | None, typer.Option("--delay", min=0, help=_DELAY_HELP)]
+UsernameOpt = Annotated[str | None, typer.Option("--username", help=_USERNAME_HELP)]
+CookiesOpt = Annotated[Path | None, typer.Option("--cookies", dir_okay=False, help=_COOKIES_HELP)]
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)]
+CacheDirOpt = Annotated[
+    Path | None, typer.Option("--cache-dir", file_okay=False, help=_CACHE_DIR_HELP)
+]
+WebImagesOpt = Annotated[bool, typer.Option("--images", help=_WEB_IMAGES_HELP)]
+
 
 @app.command()
 def fetch(
@@ -306,16 +317,12 @@ def fetch(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
-    delay: Annotated[float | None, typer.Option("--delay", min=0, help=_DELAY_HELP)] = None,
-    username: Annotated[str | None, typer.Option("--username", help=_USERNAME_HELP)] = None,
-    cookies: Annotated[
-        Path | None, typer.Option("--cookies", dir_okay=False, help=_COOKIES_HELP)
-    ] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)] = False,
-    cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", file_okay=False, help=_CACHE_DIR_HELP)
-    ] = None,
+    delay: DelayOpt = None,
+    username: UsernameOpt = None,
+    cookies: CookiesOpt = None,
+    base_url: BaseUrlOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
     notes: NotesOpt = None,
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
@@ -323,7 +330,7 @@ def fetch(
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
-    images: Annotated[bool, typer.Option("--images", help=_WEB_IMAGES_HELP)] = False,
+    images: WebImagesOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Fetch AO3 works (one polite request each, cached) and convert them like `convert`."""
@@ -413,16 +420,12 @@ def batch(
     as_json: Annotated[bool, typer.Option("--json", help=_JSON_HELP)] = False,
     state: Annotated[Path | None, typer.Option("--state", dir_okay=False, help=_STATE_HELP)] = None,
     force: ForceOpt = False,
-    delay: Annotated[float | None, typer.Option("--delay", min=0, help=_DELAY_HELP)] = None,
-    username: Annotated[str | None, typer.Option("--username", help=_USERNAME_HELP)] = None,
-    cookies: Annotated[
-        Path | None, typer.Option("--cookies", dir_okay=False, help=_COOKIES_HELP)
-    ] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help=_BASE_URL_HELP)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)] = False,
-    cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", file_okay=False, help=_CACHE_DIR_HELP)
-    ] = None,
+    delay: DelayOpt = None,
+    username: UsernameOpt = None,
+    cookies: CookiesOpt = None,
+    base_url: BaseUrlOpt = None,
+    no_cache: NoCacheOpt = False,
+    cache_dir: CacheDirOpt = None,
     notes: NotesOpt = None,
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
@@ -430,7 +433,7 @@ def batch(
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
-    images: Annotated[bool, typer.Option("--images", help=_WEB_IMAGES_HELP)] = False,
+    images: WebImagesOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Export a reading list, series, bookmarks... to a folder; resumable, polite, rerunnable.
