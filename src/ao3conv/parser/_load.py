@@ -100,23 +100,30 @@ def _check_size(size: int, max_bytes: int, name: str) -> None:
         )
 
 
+def _shown(path: Path) -> str:
+    """The name as one printable line (a newline in it would split the error message)."""
+    name = str(path)
+    return name if name.isprintable() else repr(name)
+
+
 def _read_file(path: Path, max_bytes: int) -> bytes:
+    shown = _shown(path)
     try:
         size = path.stat().st_size
         if path.is_dir():
-            raise InputError(f"{path} is a folder, not a saved AO3 page: give the .html file")
-        _check_size(size, max_bytes, str(path))
+            raise InputError(f"{shown} is a folder, not a saved AO3 page: give the .html file")
+        _check_size(size, max_bytes, shown)
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
+        raise InputError(f"no such file: {shown}") from None
     except PermissionError:
-        raise InputError(f"cannot read {path}: permission denied") from None
+        raise InputError(f"cannot read {shown}: permission denied") from None
     except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+        raise InputError(f"cannot read {shown}: {error.strerror or error}") from None
     except ValueError:  # a NUL in the name: text that is neither HTML nor a file name
         raise InputError(f"{str(path)[:60]!r} is not a file name, and not HTML either") from None
-    _check_size(len(data), max_bytes, str(path))
+    _check_size(len(data), max_bytes, shown)
     return data
 
 
