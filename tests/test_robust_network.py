@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from ao3_server import CHAPTERED_PAGE, WORK_PAGE, FakeAo3, Fault, forbid_internet, page
-from ao3conv.errors import NetworkError
+from ao3conv.errors import IncompleteWorkError, NetworkError
 from ao3conv.fetch import AsyncFetcher, FetchedPage, Fetcher
+from ao3conv.model import Work
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +56,18 @@ def work_page(mode: str, ref: int, notices: list[Any] | None = None, **opts: Any
     async def run() -> FetchedPage:
         async with AsyncFetcher(**opts) as fetcher:
             return await fetcher.fetch_work_page(ref)
+
+    return asyncio.run(run())
+
+
+def fetch_work(mode: str, ref: int, **opts: Any) -> Work:
+    if mode == "sync":
+        with Fetcher(**opts) as fetcher:
+            return fetcher.fetch_work(ref)
+
+    async def run() -> Work:
+        async with AsyncFetcher(**opts) as fetcher:
+            return await fetcher.fetch_work(ref)
 
     return asyncio.run(run())
 
@@ -103,3 +116,53 @@ def test_a_trickling_server_is_given_up_on_at_the_deadline(
         work_page(mode, 1, **options(ao3, tmp_path, deadline=0.5, timeout=5, max_tries=1))
     assert time.monotonic() - started < 3
     assert cached_files(tmp_path) == []
+
+
+# --- a whole-work page with fewer chapters than its stats say ------------------------------
+
+
+def cut_short(body: bytes) -> bytes:
+    """A whole-work page whose HTTP framing is fine but whose page stops mid-work."""
+    return body[: len(body) // 2]
+
+
+def test_a_fetched_page_with_missing_chapters_is_refused_and_not_cached(
+    mode: str, ao3: FakeAo3, tmp_path: Path
+) -> None:
+    ao3.add_work(1, content=cut_short(page(CHAPTERED_PAGE)))  # "Chapters: 10/?", 5 held
+    with pytest.raises(IncompleteWorkError, match="holds 5 of the 10 chapters"):
+        fetch_work(mode, 1, **options(ao3, tmp_path))
+    assert cached_files(tmp_path) == []
+
+
+def test_a_batch_never_exports_or_calls_unchanged_a_page_cut_short(tmp_path: Path) -> None:
+    from test_batch import ListingAo3, run, work_page
+
+    with ListingAo3() as ao3:
+        ao3.put_work(1, "One", chapters="2/2")
+        out = tmp_path / "out"
+        assert [o.status for o in run(ao3, ["1"], out).outcomes] == ["exported"]
+        whole = (out / "nianeyna - One.json").read_bytes()
+        # The same work, now served cut after its first chapter: an update must not say
+        # "unchanged" (nor write it), and a new export must not save it.
+        body = work_page(1, "One", chapters="2/2")
+        ao3.state.works[1].page = body[: body.index(b'<div class="chapter" id="chapter-2"')]
+        ao3.put_work(2, "Two", chapters="2/2")
+        ao3.state.works[2].page = ao3.state.works[1].page
+        result = run(ao3, ["1", "2"], out, update=True, use_cache=False)
+    assert [o.status for o in result.outcomes] == ["failed", "failed"]
+    assert all("holds 1 of the 2 chapters" in (o.reason or "") for o in result.outcomes)
+    assert (out / "nianeyna - One.json").read_bytes() == whole
+    assert not (out / "nianeyna - Two.json").exists()
+
+
+def test_convert_of_a_saved_page_cut_short_warns(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ao3conv.cli import app
+
+    saved = tmp_path / "saved.html"
+    saved.write_bytes(cut_short(page(CHAPTERED_PAGE)))
+    result = CliRunner().invoke(app, ["convert", str(saved), "-f", "json", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "warning" in result.output and "holds 5 of the 10 chapters" in result.output

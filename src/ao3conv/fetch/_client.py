@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from ..errors import InputTooLargeError
+from ..errors import IncompleteWorkError, InputTooLargeError
 from ._body import ACCEPT_ENCODING, Body, BodyError, TooLarge
 from ._cache import PageCache
 from ._classify import PageKind
@@ -135,6 +135,24 @@ class _FetcherBase:
             log.debug("work %s from cache", work_id)
         return page
 
+    def work_from_page(self, page: FetchedPage, url: str | None = None) -> Work:
+        """Parse a fetched work page. A whole-work page that holds fewer chapters than its
+        stats say was cut short: it is dropped from the cache and refused."""
+        from ..parser import parse
+
+        work = parse(page.content, url=url or page.work_url)
+        if work.missing_chapters:
+            if self.cache is not None and page.work_id:
+                self.cache.drop(canonical_work_url(self.options.site, page.work_id))
+            held, count = len(work.chapters), work.chapter_count
+            raise IncompleteWorkError(
+                f"The page AO3 sent for work {page.work_id or work.id} holds {held} of the "
+                f"{count} chapters its stats give (cut short on the way); nothing was saved "
+                "from it: try again later",
+                url=url or page.work_url,
+            )
+        return work
+
     def _store(self, page: FetchedPage) -> FetchedPage:
         if self.cache is not None and page.kind == PageKind.WORK.value and page.work_id:
             self.cache.put(canonical_work_url(self.options.site, page.work_id), page)
@@ -218,10 +236,7 @@ class Fetcher(_FetcherBase):
 
     def fetch_work(self, ref: str | int) -> Work:
         """Fetch a work and parse it."""
-        page = self.fetch_work_page(ref)
-        from ..parser import parse
-
-        return parse(page.content, url=page.work_url)
+        return self.work_from_page(self.fetch_work_page(ref))
 
     def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
@@ -326,10 +341,7 @@ class AsyncFetcher(_FetcherBase):
 
     async def fetch_work(self, ref: str | int) -> Work:
         """Fetch a work and parse it."""
-        page = await self.fetch_work_page(ref)
-        from ..parser import parse
-
-        return parse(page.content, url=page.work_url)
+        return self.work_from_page(await self.fetch_work_page(ref))
 
     async def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
