@@ -80,6 +80,7 @@ class Fault:
     kind: str  # "429" | "503" | "drop" | "hang" | a broken body (see BODY_FAULTS)
     seconds: float = 0.0
     retry_after: str | None = None
+    method: str | None = None  # only requests of this method meet it (None: any)
 
     @classmethod
     def rate_limited(cls, retry_after: float | str) -> Fault:
@@ -237,10 +238,10 @@ class FakeAo3:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _next_fault(self, path: str) -> Fault | None:
+    def _next_fault(self, path: str, method: str = "GET") -> Fault | None:
         with self._lock:
             for index, (prefix, fault) in enumerate(self.state.faults):
-                if path.startswith(prefix):
+                if path.startswith(prefix) and fault.method in (None, method):
                     del self.state.faults[index]
                     return fault
         return None
@@ -281,7 +282,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.broken: Fault | None = None
         parts = urlsplit(self.path)
         self.query = parse_qs(parts.query)
-        fault = self.ao3._next_fault(parts.path)
+        fault = self.ao3._next_fault(parts.path, self.command)
         if fault is not None and self._apply(fault):
             return
         self._route(parts.path)

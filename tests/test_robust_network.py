@@ -14,10 +14,27 @@ from typing import Any
 
 import pytest
 
-from ao3_server import CHAPTERED_PAGE, WORK_PAGE, FakeAo3, Fault, forbid_internet, page
-from ao3conv.errors import IncompleteWorkError, NetworkError
+from ao3_server import (
+    CHAPTERED_PAGE,
+    RESTRICTED_PAGE,
+    WORK_PAGE,
+    FakeAo3,
+    Fault,
+    forbid_internet,
+    page,
+)
+from ao3conv.errors import (
+    FetchError,
+    IncompleteWorkError,
+    NetworkError,
+    RateLimitedError,
+    RestrictedWorkError,
+    SiteUnavailableError,
+)
 from ao3conv.fetch import AsyncFetcher, FetchedPage, Fetcher
+from ao3conv.fetch._plan import Request, Response, RetryPolicy, follow, send
 from ao3conv.model import Work
+from test_fetch_core import drive
 
 
 @pytest.fixture(autouse=True)
@@ -166,3 +183,84 @@ def test_convert_of_a_saved_page_cut_short_warns(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["convert", str(saved), "-f", "json", "-o", str(tmp_path)])
     assert result.exit_code == 0
     assert "warning" in result.output and "holds 5 of the 10 chapters" in result.output
+
+
+# --- politeness: a failed login is not tried again ------------------------------------------
+
+
+def test_a_login_answered_with_a_server_error_is_posted_once_per_run(
+    mode: str, ao3: FakeAo3, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    for work_id in (1, 2):
+        ao3.add_work(work_id, RESTRICTED_PAGE, restricted=True)
+    ao3.add_user("reader", "secret")
+    ao3.fail("/users/login", *[replace(Fault.unavailable(), method="POST")] * 5)
+    opts = options(ao3, tmp_path, username="reader", password="secret")
+    if mode == "sync":
+        with Fetcher(**opts) as fetcher:
+            first = catch(lambda: fetcher.fetch_work_page(1))
+            second = catch(lambda: fetcher.fetch_work_page(2))
+    else:
+
+        async def both() -> tuple[Exception, Exception]:
+            async with AsyncFetcher(**opts) as fetcher:
+                return (await acatch(fetcher.fetch_work_page(1)),
+                        await acatch(fetcher.fetch_work_page(2)))
+
+        first, second = asyncio.run(both())
+    assert isinstance(first, SiteUnavailableError) and "not tried again" in str(first)
+    assert isinstance(second, RestrictedWorkError) and "failed earlier" in str(second)
+    assert [r.method for r in ao3.requests_to("/users/login")].count("POST") == 1
+
+
+def catch(call: Any) -> Exception:
+    try:
+        call()
+    except Exception as error:
+        return error
+    raise AssertionError("no error")
+
+
+async def acatch(awaitable: Any) -> Exception:
+    try:
+        await awaitable
+    except Exception as error:
+        return error
+    raise AssertionError("no error")
+
+
+# --- what the sans-IO core says about hostile answers ----------------------------------------
+
+
+@pytest.mark.parametrize("location", ["file:///etc/passwd", "javascript:alert(1)", "http://[::1"])
+def test_a_redirect_off_the_web_says_what_it_is(location: str) -> None:
+    url = "https://archiveofourown.org/works/5"
+    answers = []
+
+    def answer(request: Request) -> Response:
+        answers.append(request)
+        return Response(302, request.url, {"location": location})
+
+    with pytest.raises(FetchError, match="not a web address") as caught:
+        drive(follow(Request("GET", url), RetryPolicy()), answer)
+    assert "too many redirects" not in str(caught.value) and len(answers) == 1
+
+
+def test_a_retry_after_of_days_gives_the_date_and_no_number_overflows() -> None:
+    now = time.mktime((2026, 12, 6, 14, 0, 0, 0, 0, -1))
+    policy = RetryPolicy(clock=lambda: now)
+    request = Request("GET", "https://archiveofourown.org/works/5")
+    for value, shown in [
+        (str(3 * 86400), "try again after 2026-12-09 14:00"),
+        ("9" * 5000, "try again after 2036-"),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", "try again after 2036-"),
+    ]:
+        refused = Response(429, request.url, {"retry-after": value})
+        with pytest.raises(RateLimitedError) as caught:
+            drive(send(request, policy), lambda _r, refused=refused: refused)
+        assert shown in str(caught.value), value
+    soon = Response(429, request.url, {"retry-after": str(20 * 60)})
+    with pytest.raises(RateLimitedError, match=r"try again after 14:20;?"):
+        drive(send(request, policy), lambda _r: soon)

@@ -370,6 +370,7 @@ def fetch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     try:
@@ -389,6 +390,17 @@ def fetch(
             cover=cover,
             find_images=lambda work, _source: _web_images(work, fetcher),
         )
+
+
+def checked_fetch_options(fetch_options: dict[str, Any]) -> None:
+    """Refuse bad AO3 options (a delay of inf, a base URL with a bad port...) as a usage
+    error, before any prompt or request: the library's own checks, run once, up front."""
+    from .fetch import FetchOptions
+
+    try:
+        FetchOptions.from_kwargs(**fetch_options)
+    except Ao3convError as exc:
+        fail_usage(str(exc))
 
 
 def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
@@ -484,6 +496,7 @@ def batch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     _interrupt_on_sigterm()
