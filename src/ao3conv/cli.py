@@ -248,7 +248,8 @@ def convert(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Saved AO3 pages (.html), ao3conv .json files, or - for stdin.", metavar="INPUT"
+            help="Saved AO3 pages (.html), EPUBs of AO3 works, ao3conv .json, or - for stdin.",
+            metavar="INPUT",
         ),
     ],
     fmt: FormatOpt = None,
@@ -528,7 +529,12 @@ def _interrupt_on_sigterm() -> None:
 @app.command()
 def info(
     source: Annotated[
-        str, typer.Argument(help="A saved AO3 page, an ao3conv .json file, or -.", metavar="INPUT")
+        str,
+        typer.Argument(
+            help="A saved AO3 page, an EPUB (AO3's, FanFicFare's or ao3conv's), "
+            "an ao3conv .json file, or -.",
+            metavar="INPUT",
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the metadata as JSON.")] = False,
     debug: DebugOpt = False,
