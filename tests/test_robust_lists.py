@@ -108,3 +108,11 @@ def test_hostile_numbers_and_links_in_a_listing_page_are_no_ids() -> None:
     first, second = page.items
     assert getattr(first, "work_id", None) == 4 and first.chapter_count is None  # type: ignore[union-attr]
     assert not hasattr(second, "work_id")  # no id: skipped, with a reason
+
+
+def test_network_side_fuzz_cases_never_raise_anything_unexpected() -> None:
+    """A slice of ``tools/fuzz.py``'s network-side cases (``tests/hostile_net.py``)."""
+    import hostile_net
+
+    failures = [(n, *case) for n in range(450) if (case := hostile_net.run_case(17, n))[1]]
+    assert failures == []

@@ -43,10 +43,6 @@ def load_cookies(path: str | os.PathLike[str], base_url: str) -> list[Cookie]:
     lines = data[:MAX_COOKIES_BYTES].decode("utf-8-sig", "replace").splitlines()
     parsed = [_cookie(line) for line in lines if _is_entry(line)]
     cookies = [cookie for cookie in parsed if cookie is not None]
-    if parsed and len(cookies) < len(parsed):
-        # Never the lines themselves: they hold other sites' secrets.
-        log.warning("%s: %d line(s) are not cookies.txt lines; skipped",
-                    name, len(parsed) - len(cookies))
     if not cookies:
         raise LoginError(
             f"Cannot read the cookies file {name!r} (not a Netscape cookies.txt file); "
@@ -60,6 +56,10 @@ def load_cookies(path: str | os.PathLike[str], base_url: str) -> list[Cookie]:
             f"The cookies file {name!r} has no cookies for AO3 ({host}); export "
             "them while logged in to AO3"
         )
+    if len(cookies) < len(parsed):
+        # Never the lines themselves: they hold other sites' secrets.
+        log.warning("%s: %d line(s) are not cookies.txt lines; skipped",
+                    name, len(parsed) - len(cookies))
     return ours
 
 
