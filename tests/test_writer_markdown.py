@@ -630,7 +630,7 @@ def test_text_is_escaped_only_where_it_would_be_syntax() -> None:
         ("+ no", "\\+ no"),
     ]:
         assert md(para(line)) == escaped
-    assert md(para("a", LineBreak(), "2) b")) == "a\\\n2\\) b"
+    assert md(para("a", LineBreak(), "2) b")) == "a  \n2\\) b"
     assert md(para("\xa0indent\xa0")) == "&nbsp;indent&nbsp;"
 
 
@@ -681,7 +681,7 @@ def test_structures() -> None:
         (ListItem((Paragraph((Text("p1"),)), Paragraph((Text("p2"),)))),), start=7
     )
     assert md(ordered) == "7. p1\n\n   p2"
-    assert md(BlockQuote((para("q"), SceneBreak()))) == "> q\n>\n> * * *"
+    assert md(BlockQuote((para("q"), SceneBreak()))) == "> q\n>\n> ***"
     assert md(Preformatted((Text("``` x\n  y"),))) == "````\n``` x\n  y\n````"
 
 

@@ -41,6 +41,7 @@ from ._md_html import (
 )
 from ._md_shapes import no_html_inlines, pre_text
 from ._md_syntax import (
+    BLANK_LINE_BREAK,
     HARD_BREAK,
     SPECIAL_FIRST,
     WORD,
@@ -69,7 +70,18 @@ def _lead(item: Inline) -> str:
     if type(item) is Text:
         ch = item.text[:1]
         return "\\" if ch in SPECIAL_FIRST else ch
-    return "\\" if type(item) is LineBreak else "["
+    return " " if type(item) is LineBreak else "["
+
+
+def line_is_blank(out: list[str]) -> bool:
+    """Is the line being written (since the last line end in ``out``) blank so far?"""
+    for part in reversed(out):
+        line = part.rpartition("\n")
+        if line[2].strip(" \t"):
+            return False
+        if line[1]:
+            return True
+    return True
 
 
 class MarkdownInlines(Renderer):
@@ -126,7 +138,7 @@ class MarkdownInlines(Renderer):
         out.append(text)
 
     def inline_line_break(self, node: LineBreak, out: list[str]) -> None:
-        out.append(HARD_BREAK)
+        out.append(BLANK_LINE_BREAK if line_is_blank(out) else HARD_BREAK)
 
     # --- delimited marks -------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from ._md_html import attr, open_tag
 from ._md_inline import MarkdownInlines
 from ._md_shapes import block_line, has_break, pre_text, simple_table, tight_item
 from ._md_syntax import (
+    BLANK_LINE_BREAK,
     HARD_BREAK,
     code_block,
     escape_line_start,
@@ -44,6 +45,9 @@ from ._md_syntax import (
     prefix_lines,
 )
 
+# "***": "* * *" is a list of lists in pandoc 2.17's commonmark_x; "---" could open a
+# YAML block in pandoc; "***" is a thematic break in every Markdown we checked.
+THEMATIC_BREAK = "***"
 _MAX_START = 999_999_999  # CommonMark list numbers have at most nine digits
 _LINE_START_CHARS = frozenset("#>+-=|:0123456789")  # see escape_line_start
 
@@ -160,7 +164,8 @@ class MarkdownRenderer(MarkdownInlines):
     def trailing_break(self, text: str) -> str:
         """A backslash at the end of a block is literal: HTML ``<br />``, or dropped."""
         while text.endswith(HARD_BREAK):
-            text = text[: -len(HARD_BREAK)]
+            blank = text.endswith(BLANK_LINE_BREAK)
+            text = text[: -len(BLANK_LINE_BREAK if blank else HARD_BREAK)]
             if self.html:
                 return text + "<br />"
         return text
@@ -180,7 +185,7 @@ class MarkdownRenderer(MarkdownInlines):
     def block_scene_break(self, node: SceneBreak) -> str:
         if self.html and self.keep(node.attrs):
             return self.html_block(node)
-        return "* * *"
+        return THEMATIC_BREAK
 
     def block_preformatted(self, node: Preformatted) -> str:
         children = node.children

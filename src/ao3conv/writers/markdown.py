@@ -14,7 +14,8 @@ notes, its text, and its end notes; then ``## Afterword`` with the work's end
 notes and related works. A single untitled chapter gets no heading, as on AO3.
 
 Markdown: ``*emphasis*``, ``**strong**``, ``~~strikethrough~~`` (GFM), code
-spans, ``* * *`` scene breaks, backslash hard breaks, ``-``/``1.`` lists
+spans, ``***`` scene breaks, hard breaks as two spaces before the line end
+(after ``&#32;`` on a line that holds nothing else), ``-``/``1.`` lists
 (nested, numbered from the list's start), ``>`` block quotes, fenced
 preformatted text, GFM pipe tables for simple tables (one header row from
 ``<thead>``, no spans or attributes), ``![alt](src "title")`` images and
