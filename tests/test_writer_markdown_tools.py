@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -48,6 +49,7 @@ from ao3conv.model import (
     Plain,
     SceneBreak,
     SeriesLink,
+    Strikethrough,
     Text,
     Work,
 )
@@ -249,3 +251,33 @@ def test_hard_breaks_and_scene_breaks_use_the_shared_syntax() -> None:
         assert lines[3:5] == ["a  ", "&#32;  "]  # the second of two breaks in a row
         html_out = MD.render(markdown)
         assert html_out.count("<br />") == 6 and html_out.count("<hr />") == 2
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def test_flavor_on_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ao3conv.cli import app
+
+    struck = Paragraph((Text("a "), Strikethrough((Text("gone"),)), Text(" b")))
+    source = tmp_path / "work.json"
+    source.write_bytes(ao3conv.write(work(chapters=(Chapter(1, body=(struck,)),)), "json"))
+    runner = CliRunner()
+    for flavor, args, line in [
+        ("gfm", [], "a ~~gone~~ b"),
+        ("commonmark", ["--flavor", "commonmark"], "a <s>gone</s> b"),
+        ("commonmark-plain", ["--flavor", "commonmark", "--no-html"], "a ~~gone~~ b"),
+    ]:
+        target = tmp_path / f"{flavor}.md"
+        result = runner.invoke(app, ["convert", str(source), "-o", str(target), *args])
+        assert result.exit_code == 0, result.output
+        assert line in target.read_text(encoding="utf-8").splitlines()
+    for args, message in [
+        (["-f", "md", "--flavor", "markdown"], "flavor must be one of gfm, commonmark"),
+        (["-f", "txt", "--flavor", "gfm"], "does not take flavor"),
+    ]:
+        result = runner.invoke(app, ["convert", str(source), "-o", str(tmp_path / "x"), *args])
+        assert result.exit_code == 2 and message in result.output
+        assert not (tmp_path / "x").exists()

@@ -85,11 +85,15 @@ def line_is_blank(out: list[str]) -> bool:
 
 
 class MarkdownInlines(Renderer):
-    """Inline Markdown; ``html=False`` writes no HTML, ``classes`` are the skin's."""
+    """Inline Markdown; ``html=False`` writes no HTML, ``classes`` are the skin's,
+    ``gfm=False`` is strict CommonMark (no strikethrough syntax)."""
 
-    def __init__(self, html: bool = True, classes: frozenset[str] | None = None) -> None:
+    def __init__(
+        self, html: bool = True, classes: frozenset[str] | None = None, gfm: bool = True
+    ) -> None:
         super().__init__()
         self.html = html
+        self.gfm = gfm
         self.keep = attrs_policy(classes)
         self.html_renderer = HtmlRenderer(self.keep)
         self.after = " "  # the character after the inlines being rendered
@@ -149,7 +153,12 @@ class MarkdownInlines(Renderer):
         self.delimited(node, out, _STRONG)
 
     def inline_strikethrough(self, node: Strikethrough, out: list[str]) -> None:
-        self.delimited(node, out, _STRIKE)
+        if self.gfm or not self.html:
+            # Without HTML, strict CommonMark too gets "~~": it shows the tildes (the
+            # plain-text way to strike words out, so the meaning stays), GFM strikes.
+            self.delimited(node, out, _STRIKE)
+        else:
+            self.html_mark(node, out)
 
     def delimited(self, node: Any, out: list[str], choices: tuple[str, ...]) -> None:
         if node.attrs is not NO_ATTRS and self.html and self.keep(node.attrs):

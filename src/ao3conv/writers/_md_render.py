@@ -33,7 +33,14 @@ from ..model import (
 )
 from ._md_html import attr, open_tag
 from ._md_inline import MarkdownInlines
-from ._md_shapes import block_line, has_break, pre_text, simple_table, tight_item
+from ._md_shapes import (
+    block_line,
+    has_break,
+    pre_text,
+    simple_table,
+    table_lines,
+    tight_item,
+)
 from ._md_syntax import (
     BLANK_LINE_BREAK,
     HARD_BREAK,
@@ -55,8 +62,10 @@ _LINE_START_CHARS = frozenset("#>+-=|:0123456789")  # see escape_line_start
 class MarkdownRenderer(MarkdownInlines):
     """Blocks and inlines as CommonMark (see :mod:`ao3conv.writers.markdown`)."""
 
-    def __init__(self, html: bool = True, classes: frozenset[str] | None = None) -> None:
-        super().__init__(html, classes)
+    def __init__(
+        self, html: bool = True, classes: frozenset[str] | None = None, gfm: bool = True
+    ) -> None:
+        super().__init__(html, classes, gfm)
         self.list_depth = 0
 
     def blocks(self, blocks: Sequence[Block], tight: bool = False) -> str:
@@ -196,8 +205,10 @@ class MarkdownRenderer(MarkdownInlines):
         return code_block(text.replace("\r", ""))
 
     def block_table(self, node: Table) -> str:
-        if self.html and not simple_table(node, self.keep):
+        if self.html and not (self.gfm and simple_table(node, self.keep)):
             return self.html_block(node)
+        if not self.gfm:  # strict CommonMark has no tables: a line per row
+            return self.blocks(table_lines(node))
         grid = [[self.cell(cell) for cell in row.cells] for row in node.rows]
         width = max((len(cells) for cells in grid), default=0)
         if not width:
