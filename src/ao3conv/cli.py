@@ -100,8 +100,18 @@ def load_input(source: str) -> Work:
 
     if source == "-":
         # Read one byte past the cap, so endless input is refused instead of filling memory.
-        return parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
-    return parse(Path(source))
+        work = parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
+    else:
+        work = parse(Path(source))
+    if work.missing_chapters:  # a saved page is converted as it is, but not silently
+        held, count = len(work.chapters), work.chapter_count
+        warnings.warn(
+            f"this page holds {held} of the {count} chapters its stats give: it was saved "
+            "or downloaded cut short (save the whole work again: Entire Work)",
+            ParseWarning,
+            stacklevel=2,
+        )
+    return work
 
 
 def writer_options(
@@ -376,6 +386,7 @@ def fetch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     try:
@@ -395,6 +406,17 @@ def fetch(
             cover=cover,
             find_images=lambda work, _source: _web_images(work, fetcher),
         )
+
+
+def checked_fetch_options(fetch_options: dict[str, Any]) -> None:
+    """Refuse bad AO3 options (a delay of inf, a base URL with a bad port...) as a usage
+    error, before any prompt or request: the library's own checks, run once, up front."""
+    from .fetch import FetchOptions
+
+    try:
+        FetchOptions.from_kwargs(**fetch_options)
+    except Ao3convError as exc:
+        fail_usage(str(exc))
 
 
 def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
@@ -492,6 +514,7 @@ def batch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     _interrupt_on_sigterm()
