@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import PAGES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "the-lighthouse-keepers-almanac.html"
@@ -77,3 +79,35 @@ def test_jobs_never_overwrite_without_force(tmp_path: Path) -> None:
                  cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
     assert mine.read_bytes().startswith(b"PK")
+
+
+def test_several_inputs_go_to_the_pool_unless_one_job_or_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import ao3conv._workers as workers
+    from ao3conv.cli import app
+
+    pools: list[int] = []
+    real = workers.converted_in_pool
+
+    def counted(sources: list[str], plan: object, *, jobs: int, images: bool = False) -> object:
+        pools.append(jobs)
+        return real(sources, plan, jobs=jobs, images=images)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "converted_in_pool", counted)
+    monkeypatch.setattr(workers, "default_jobs", lambda: 2)
+    runner = CliRunner()
+    both = [str(EXAMPLE), str(SKIN_2024)]
+    for extra, expected in (([], [2]), (["-j", "1"], []), (["--debug"], []),
+                            (["-j", "8"], [2])):  # never more workers than inputs
+        pools.clear()
+        out = tmp_path / f"out{len(extra)}{''.join(extra)}"
+        result = runner.invoke(app, ["convert", *both, "-f", "txt", "-o", f"{out}/", *extra])
+        assert result.exit_code == 0, result.output
+        assert pools == expected, extra
+        assert len(list(out.iterdir())) == 2
+    pools.clear()
+    result = runner.invoke(app, ["convert", str(EXAMPLE), "-f", "txt", "-o", "-"])
+    assert result.exit_code == 0 and pools == []  # one input: no pool to start

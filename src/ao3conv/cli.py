@@ -283,7 +283,7 @@ def convert(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Saved AO3 pages (.html), ao3conv .json files, or - for stdin.",
+            help="Saved AO3 pages (.html), EPUBs of AO3 works, ao3conv .json, or - for stdin.",
             metavar="INPUT...",
         ),
     ],
@@ -303,6 +303,7 @@ def convert(
 ) -> None:
     """Convert saved AO3 pages to EPUB (default), Markdown, text or JSON."""
     from ._workers import default_jobs
+
     options = writer_options(
         notes=notes,
         wrap=wrap,
@@ -313,8 +314,7 @@ def convert(
         work_skin=work_skin,
     )
     run_exports(
-        inputs,
-        load_input,
+        inputs,  # read by load_input, in worker processes when there are several
         fmt=fmt,
         output=output,
         force=force,
@@ -568,7 +568,12 @@ def _interrupt_on_sigterm() -> None:
 @app.command()
 def info(
     source: Annotated[
-        str, typer.Argument(help="A saved AO3 page, an ao3conv .json file, or -.", metavar="INPUT")
+        str,
+        typer.Argument(
+            help="A saved AO3 page, an EPUB (AO3's, FanFicFare's or ao3conv's), "
+            "an ao3conv .json file, or -.",
+            metavar="INPUT",
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the metadata as JSON.")] = False,
     debug: DebugOpt = False,
