@@ -14,10 +14,7 @@ workers never write.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import pickle
-import signal
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -107,6 +104,8 @@ _images = False
 
 
 def _start_worker(plan: OutputPlan, images: bool) -> None:
+    import signal
+
     global _plan, _images
     _plan, _images = plan, images
     # Ctrl-C goes to the whole process group: the parent reports it and ends the pool.
@@ -123,6 +122,8 @@ def _convert_in_worker(source: str) -> Outcome:
 
 def _portable(error: BaseException) -> BaseException:
     """``error``, or a stand-in with its name and message if it cannot be pickled."""
+    import pickle
+
     try:
         pickle.loads(pickle.dumps(error))
     except Exception:
@@ -136,6 +137,8 @@ def converted_in_pool(
 ) -> Iterator[Iterator[Outcome]]:
     """Each source's :class:`Outcome`, in input order, rendered by ``jobs`` worker
     processes. Leaving the block (done, an error, Ctrl-C) ends the workers."""
+    import multiprocessing  # here: a single conversion does not pay for it
+
     _warm_up(plan)
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start in a millisecond with everything already imported.
