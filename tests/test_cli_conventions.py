@@ -132,7 +132,8 @@ def test_epub_to_a_pipe_is_written() -> None:
 
 
 @pytest.mark.parametrize(("command", "name"), [("convert", "INPUT..."), ("fetch", "WORK..."),
-                                               ("batch", "LIST..."), ("info", "INPUT")])
+                                               ("batch", "LIST..."), ("info", "INPUT"),
+                                               ("update", "PATH...")])
 def test_help_names_the_arguments(command: str, name: str) -> None:
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
     assert result.exit_code == 0

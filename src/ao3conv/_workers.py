@@ -54,8 +54,18 @@ def load_source(source: str) -> Work:
 
     if source == STDOUT:
         # Read one byte past the cap, so endless input is refused instead of filling memory.
-        return parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
-    return parse(Path(source))
+        work = parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
+    else:
+        work = parse(Path(source))
+    if work.missing_chapters:  # a saved page is converted as it is, but not silently
+        held, count = len(work.chapters), work.chapter_count
+        warnings.warn(
+            f"this page holds {held} of the {count} chapters its stats give: it was saved "
+            "or downloaded cut short (save the whole work again: Entire Work)",
+            ParseWarning,
+            stacklevel=2,
+        )
+    return work
 
 
 def plan_for(plan: OutputPlan, source: str) -> OutputPlan:

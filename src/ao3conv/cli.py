@@ -399,6 +399,7 @@ def fetch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     try:
@@ -418,6 +419,17 @@ def fetch(
             cover=cover,
             find_images=lambda work, _source: _web_images(work, fetcher),
         )
+
+
+def checked_fetch_options(fetch_options: dict[str, Any]) -> None:
+    """Refuse bad AO3 options (a delay of inf, a base URL with a bad port...) as a usage
+    error, before any prompt or request: the library's own checks, run once, up front."""
+    from .fetch import FetchOptions
+
+    try:
+        FetchOptions.from_kwargs(**fetch_options)
+    except Ao3convError as exc:
+        fail_usage(str(exc))
 
 
 def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
@@ -514,6 +526,7 @@ def batch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     _interrupt_on_sigterm()
@@ -563,6 +576,68 @@ def _interrupt_on_sigterm() -> None:
     # Outside the main thread (embedded use) signals are not ours to change.
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGTERM, interrupt)
+
+
+_UPDATE_FROM_HELP = (
+    "An AO3 listing or series URL (bookmarks, marked for later, subscriptions...) whose "
+    "blurbs are read first, so unchanged works cost no request. Repeatable."
+)
+
+
+@app.command()
+def update(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).",
+                                                metavar="PATH...")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Ask AO3, change nothing.")] = False,
+    listings: Annotated[list[str] | None, typer.Option("--from", help=_UPDATE_FROM_HELP)] = None,
+    recheck_after: Annotated[float, typer.Option(
+        "--recheck-after", min=0, help="Hours before a work checked already is asked again.")
+    ] = 6.0,
+    updates_page: Annotated[bool, typer.Option(
+        "--updates-page", help="epub: add an \"Updates\" page saying what changed.")] = False,
+    state: Annotated[Path | None, typer.Option(
+        "--state", dir_okay=False, help="The update state file (default: user data folder).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
+    delay: DelayOpt = None,
+    username: UsernameOpt = None,
+    cookies: CookiesOpt = None,
+    base_url: BaseUrlOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Bring the AO3 works in files and folders up to date, in place; never lose a copy.
+
+    EPUBs from AO3, FanFicFare or ao3conv, saved AO3 pages and ao3conv JSON are checked
+    with at most one request per work; a changed file is kept in .ao3conv-versions/ and
+    replaced at the same path. Exit 1 if any work could not be checked.
+    """
+    from .update import update_library
+
+    fetch_options: dict[str, Any] = {"base_url": base_url, "username": username,
+                                     "cookies_file": cookies}
+    if delay is not None:
+        fetch_options["delay"] = delay
+    if username and not os.environ.get("AO3CONV_PASSWORD"):
+        fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
+
+    import json
+
+    def show(event: Any) -> None:
+        text = json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.line()
+        typer.echo(printable(text) if not as_json else text)
+
+    failures: list[str] = []
+    result = None
+    with reported("update", debug, failures):
+        result = update_library(paths, dry_run=dry_run, listings=listings or (),
+                                recheck_after=recheck_after, state_path=state,
+                                updates_page=updates_page, progress=show, **fetch_options)
+    if result is None:
+        finish(failures, 1)
+    if not as_json:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
+        say(f"ao3conv: {counts or 'no files'}; {result.requests} request(s) to AO3")
+    raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
 
 @app.command()

@@ -33,7 +33,7 @@ def our_epub_work(book: Book) -> Work:
     for _path, data in book.documents():
         root = load_html(data)
         for section in root.iter("section"):
-            if has_class(section, "chapter"):
+            if has_class(section, "chapter") and not _updates_page(section):
                 chapters.append(_chapter(section, len(chapters) + 1, ctx))
             elif has_class(section, "afterword"):
                 end_notes = _module(section, "end", ctx)
@@ -68,6 +68,11 @@ def our_epub_work(book: Book) -> Work:
         source="epub",
         **meta.fields(),  # type: ignore[arg-type]
     )
+
+
+def _updates_page(section: etree._Element) -> bool:
+    """``update``'s own "Updates" page (see ``ao3conv.update._page``): not the work's."""
+    return any(has_class(p, "ao3conv-updates") for p in section.iter("p"))
 
 
 def _child(parent: etree._Element, tag: str, name: str) -> etree._Element | None:
