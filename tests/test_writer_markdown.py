@@ -550,6 +550,20 @@ def test_generated_works_round_trip_with_front_matter(work: Work) -> None:
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
+def test_yaml_line_break_characters_round_trip_next_to_a_lone_surrogate() -> None:
+    """Pinned from a hypothesis failure: a lone surrogate sends the front matter through
+    PyYAML's pure-Python dumper, which wrote NEL raw inside single quotes (read back
+    as ' ')."""
+    chapters = (
+        Chapter(1, title="\x85", body=(Paragraph((Text("one"),)),)),
+        Chapter(2, title="a\u2028b\u2029c", body=(Paragraph((Text("two"),)),)),
+    )
+    work = Work(title="T \udc80", id=1, chapters=chapters)
+    meta, _ = split_front_matter(ao3conv.write(work, "md").decode("utf-8", "surrogatepass"))
+    assert meta == work_metadata(work)
+    assert [c["title"] for c in meta["chapters"]] == ["\x85", "a\u2028b\u2029c"]
+
+
 # --- the corpus ------------------------------------------------------------------------------
 
 

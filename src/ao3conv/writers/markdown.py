@@ -162,8 +162,28 @@ def front_matter(mapping: Mapping[str, Any]) -> str:
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
     except UnicodeEncodeError:  # lone surrogates (JSON input): libyaml refuses, PyYAML escapes
-        text = yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True)
+        text = yaml.dump(data, Dumper=_python_dumper(), sort_keys=False, allow_unicode=True)
     return f"---\n{text}---"
+
+
+_YAML_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _python_dumper() -> type:
+    """PyYAML's own safe dumper, but strings holding NEL, LINE or PARAGRAPH SEPARATOR
+    are double-quoted: PyYAML writes them raw inside single quotes, where YAML folds
+    them to a space on reading (libyaml escapes them as ``\\N``, ``\\L``, ``\\P``)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):  # type: ignore[misc,name-defined]
+        pass
+
+    def represent_str(dumper: Any, value: str) -> Any:
+        style = '"' if any(mark in value for mark in _YAML_LINE_BREAKS) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, represent_str)
+    return Dumper
 
 
 def chapter_file_names(work: Work) -> list[str]:
