@@ -40,6 +40,7 @@ from ao3conv.model import (
     Div,
     Emphasis,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -383,7 +384,11 @@ def _view_block(block: Block, no_html: bool) -> list[Block]:
         start = min(max(block.start, 0), 999_999_999) if no_html else block.start
         return [OrderedList(items, start, _strip(block.attrs, no_html))]
     if kind is SceneBreak:
+        if block.text is not None:  # the author's divider: a paragraph of its text
+            return _view_block(Paragraph((Text(block.text),), block.attrs), no_html)
         return [SceneBreak(_strip(block.attrs, no_html))]
+    if kind is Gap:
+        return [Paragraph((Text("\u00a0"),))]
     if kind is Preformatted:
         if no_html:
             return [Preformatted((Text(_pre_text(block.children)),))]
@@ -686,6 +691,11 @@ def test_structures() -> None:
     )
     assert md(ordered) == "7. p1\n\n   p2"
     assert md(BlockQuote((para("q"), SceneBreak()))) == "> q\n>\n> * * *"
+    # the author's own dividers are escaped paragraphs of their text; a gap keeps its space
+    assert md(SceneBreak(text="* * *"), SceneBreak(text="~~~"), Gap(), para("x")) == (
+        "\\* \\* \\*\n\n\\~\\~\\~\n\n&nbsp;\n\nx"
+    )
+    assert md(SceneBreak(Attrs(classes=("sep",)), "---")) == '<p class="sep">---</p>'
     assert md(Preformatted((Text("``` x\n  y"),))) == "````\n``` x\n  y\n````"
 
 
