@@ -575,7 +575,7 @@ def test_yaml_line_break_characters_round_trip_next_to_a_lone_surrogate() -> Non
     )
     work = Work(title="T \udc80", id=1, chapters=chapters)
     meta, _ = split_front_matter(ao3conv.write(work, "md").decode("utf-8", "surrogatepass"))
-    assert meta == work_metadata(work)
+    assert meta == front_matter_metadata(work)
     assert [c["title"] for c in meta["chapters"]] == ["\x85", "a\u2028b\u2029c"]
 
 
