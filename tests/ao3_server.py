@@ -114,8 +114,9 @@ class Fault:
 # gzip-cut: gzip cut in half, Content-Length of what is sent (framing intact);
 # bad-gzip: "Content-Encoding: gzip" on bytes that are not; http10-cut: HTTP/1.0, no
 # Content-Length, half the page, then close; length-cut: Content-Length of the whole
-# page, half of it sent, then close; trickle: one byte every ``seconds``.
-BODY_FAULTS = ("gzip-cut", "bad-gzip", "http10-cut", "length-cut", "trickle")
+# page, half of it sent, then close; trickle: one byte of the body every ``seconds``;
+# trickle-head: the same from the status line on.
+BODY_FAULTS = ("gzip-cut", "bad-gzip", "http10-cut", "length-cut", "trickle", "trickle-head")
 
 
 @dataclass(frozen=True)
@@ -467,14 +468,16 @@ class _Handler(BaseHTTPRequestHandler):
             lines.append(f"Content-Length: {len(body)}")
         elif fault.kind == "http10-cut":
             data = body[: len(body) // 2]
-        else:  # trickle
+        else:  # trickle, trickle-head
             data = body
             lines.append(f"Content-Length: {len(body)}")
         version = "HTTP/1.0" if fault.kind == "http10-cut" else "HTTP/1.1"
         head = f"{version} {status} OK\r\n" + "".join(f"{line}\r\n" for line in lines) + "\r\n"
+        if fault.kind == "trickle-head":
+            head, data = "", head.encode() + data
         try:
             self.wfile.write(head.encode())
-            if fault.kind != "trickle":
+            if not fault.kind.startswith("trickle"):
                 self.wfile.write(data)
                 return
             for index in range(len(data)):

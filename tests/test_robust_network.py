@@ -134,11 +134,12 @@ def test_a_broken_body_is_a_failed_download_retried_and_never_cached(
     assert cached_files(tmp_path / "other") == []
 
 
+@pytest.mark.parametrize("kind", ["trickle", "trickle-head"])
 def test_a_trickling_server_is_given_up_on_at_the_deadline(
-    mode: str, ao3: FakeAo3, tmp_path: Path
+    kind: str, mode: str, ao3: FakeAo3, tmp_path: Path
 ) -> None:
     ao3.add_work(1, WORK_PAGE)
-    ao3.fail("/works/1", Fault.broken_body("trickle", 0.05))
+    ao3.fail("/works/1", Fault.broken_body(kind, 0.05))
     started = time.monotonic()
     # Every single read is quick (timeout 5 s), but the whole answer would take minutes.
     with pytest.raises(NetworkError, match=r"no whole answer within 0\.5 s"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import time
 from datetime import datetime
 from http.cookiejar import Cookie
@@ -277,7 +278,19 @@ class Fetcher(_FetcherBase):
             time.sleep(pause)
             pause = limiter.rebook_if_held(delay)
         log.debug("%s %s", request.method, request.url)
-        deadline = time.monotonic() + self.options.deadline
+        # httpx's timeout is per read, and a blocking read cannot be interrupted: the
+        # exchange runs in a worker thread that is given up on at the deadline (it
+        # stops at its next read, and closes its response; closing the client ends it).
+        exchange = _Exchange(self, request, time.monotonic() + self.options.deadline)
+        worker = threading.Thread(target=exchange.run, name="ao3conv-request", daemon=True)
+        worker.start()
+        worker.join(self.options.deadline)
+        if worker.is_alive():
+            exchange.abandoned = True
+            return self._late(request)
+        return exchange.result()
+
+    def _exchange(self, request: Request, exchange: _Exchange) -> Outcome:
         try:
             with self.client.stream(
                 request.method,
@@ -291,7 +304,7 @@ class Fetcher(_FetcherBase):
                 chunks = [response.content] if response.is_stream_consumed else response.iter_raw()
                 for chunk in chunks:
                     body.feed(chunk)
-                    if time.monotonic() > deadline:
+                    if exchange.over():
                         return self._late(request)
                 content = body.finish()
         except (httpx.TransportError, BodyError) as error:
@@ -299,6 +312,33 @@ class Fetcher(_FetcherBase):
         except TooLarge:
             raise self._too_large(request) from None
         return self._response(response, content)
+
+
+class _Exchange:
+    """One sync request in its worker thread: its outcome, or the error it raised."""
+
+    def __init__(self, fetcher: Fetcher, request: Request, deadline: float) -> None:
+        self._fetcher = fetcher
+        self._request = request
+        self._deadline = deadline
+        self.abandoned = False
+        self._outcome: Outcome | None = None
+        self._error: BaseException | None = None
+
+    def over(self) -> bool:
+        return self.abandoned or time.monotonic() > self._deadline
+
+    def run(self) -> None:
+        try:
+            self._outcome = self._fetcher._exchange(self._request, self)
+        except BaseException as error:  # handed to the caller's thread, raised there
+            self._error = error
+
+    def result(self) -> Outcome:
+        if self._error is not None:
+            raise self._error
+        assert self._outcome is not None
+        return self._outcome
 
 
 class AsyncFetcher(_FetcherBase):
