@@ -397,7 +397,7 @@ def test_a_reference_that_is_no_id_is_refused_in_one_line(ref: Any) -> None:
     assert len(str(caught.value)) < 300
 
 
-@pytest.mark.parametrize("command", ["fetch", "batch"])
+@pytest.mark.parametrize("command", ["fetch", "batch", "update"])
 @pytest.mark.parametrize(
     "args", [["--delay", "inf"], ["--delay", "1e10"], ["--base-url", "http://[::1"],
              ["--base-url", "javascript:alert(1)"], ["--base-url", "http://127.0.0.1:99999"]]
@@ -410,7 +410,8 @@ def test_the_cli_refuses_them_as_usage_errors_before_any_request(
     from ao3conv.cli import app
 
     started = time.monotonic()
-    result = CliRunner().invoke(app, [command, "1", "-o", str(tmp_path), *args])
+    where = [str(tmp_path)] if command == "update" else ["1", "-o", str(tmp_path)]
+    result = CliRunner().invoke(app, [command, *where, *args])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
     assert time.monotonic() - started < 5 and list(tmp_path.iterdir()) == []
