@@ -429,3 +429,14 @@ def test_fetch_of_an_id_that_is_no_id_is_one_line(tmp_path: Path) -> None:
     lines = [line for line in result.output.splitlines() if "error" in line]
     assert len(lines) == 2 and all("not a work id" in line for line in lines)
     assert "internal error" not in result.output
+
+
+def test_only_a_page_is_judged_by_its_end() -> None:
+    from ao3conv.fetch._body import Body, BodyError
+
+    close_delimited = {"content-type": "text/html; charset=utf-8"}
+    assert Body(close_delimited, 100, status=302).finish() == b""  # a bare redirect
+    cut = Body(close_delimited, 100, status=200)
+    cut.feed(b"<html><body>half a pa")
+    with pytest.raises(BodyError, match="ended early"):
+        cut.finish()

@@ -36,10 +36,11 @@ class TooLarge(Exception):
 class Body:
     """Feed raw chunks, then :meth:`finish`; raises :class:`BodyError` or :class:`TooLarge`."""
 
-    def __init__(self, headers: Mapping[str, str], cap: int) -> None:
+    def __init__(self, headers: Mapping[str, str], cap: int, status: int = 200) -> None:
         self._cap = cap
         self._data = bytearray()
-        self._close_delimited = _close_delimited(headers)
+        # Only a page is judged by its end (a redirect's or an error's body says nothing).
+        self._close_delimited = status == 200 and _close_delimited(headers)
         self._html = "html" in headers.get("content-type", "").lower()
         coding = headers.get("content-encoding", "").strip().lower()
         self._coding = coding

@@ -100,7 +100,7 @@ class _FetcherBase:
         if response.is_stream_consumed:
             # Built in memory (httpx.MockTransport): httpx decoded it already.
             headers.pop("content-encoding", None)
-        return Body(headers, self._cap(request))
+        return Body(headers, self._cap(request), response.status_code)
 
     def _late(self, request: Request) -> TransportFailure:
         return TransportFailure(
