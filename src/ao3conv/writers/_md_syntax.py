@@ -24,8 +24,14 @@ _LESS_THAN = re.compile(r"<(?!\s)")
 ESCAPED = r"\\\g<0>"
 _LINE_START = frozenset("#>+-=|:")
 _ORDERED_START = re.compile(r"[0-9]{1,9}(?=[.)])")
-_URL_ESCAPE = re.compile(r"[\\<>&]")
-_URL_ESCAPE_BARE = re.compile(r"[\\<>&()]")
+# In URLs: "\\" (and "(", ")" outside angle brackets) escaped; "<" and ">" percent-encoded
+# (the same URL); "&" as "&amp;" only where it would start a reference, so query
+# strings stay as they are. Python-Markdown keeps a backslash before "&", "<" or ">"
+# in the link's address.
+_URL_ESCAPE = re.compile(r"\\")
+_URL_ESCAPE_BARE = re.compile(r"[\\()]")
+_URL_AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_URL_ANGLES = str.maketrans({"<": "%3C", ">": "%3E"})
 _TITLE_ESCAPE = re.compile(r'[\\"&<>\[\]`]')  # '"' ends it; the rest is defence in depth
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 BACKTICKS = re.compile(r"`+")
@@ -159,6 +165,7 @@ def link_destination(url: str) -> str:
     """
     if _URL_CONTROL.search(url):
         url = _URL_CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", url)
+    url = _URL_AMPERSAND.sub("&amp;", url.translate(_URL_ANGLES))
     if not url or " " in url or "(" in url or ")" in url:
         return "<" + _URL_ESCAPE.sub(ESCAPED, url) + ">"
     return _URL_ESCAPE_BARE.sub(ESCAPED, url)
