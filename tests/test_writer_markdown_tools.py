@@ -44,6 +44,7 @@ from ao3conv.model import (
     Emphasis,
     Language,
     LineBreak,
+    Link,
     ListItem,
     Paragraph,
     Plain,
@@ -306,3 +307,10 @@ def test_text_that_looks_like_html_is_written_as_references() -> None:
         rendered = MD.render(markdown)
         assert rendered.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 5
         assert rendered.count("&amp;amp; &lt;3 &lt;!-- c --&gt; &lt;a@b.c&gt;") == 5
+
+
+def test_link_addresses_hold_no_backslash_before_ampersands_or_angles() -> None:
+    link = Link((Text("q"),), "https://a.b/?a=1&b=2&amp;c<d>")
+    markdown = MarkdownRenderer().blocks([Paragraph((link,))])
+    assert markdown == "[q](https://a.b/?a=1&b=2&amp;amp;c%3Cd%3E)"
+    assert 'href="https://a.b/?a=1&amp;b=2&amp;amp;c%3Cd%3E"' in MD.render(markdown)
