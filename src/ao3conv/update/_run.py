@@ -92,8 +92,10 @@ def update_library(
         works = run.scan(list(paths))
         listed = run.read_listings(list(listings)) if works else {}
         for work_id, found in works.items():
+            asked = run.result.requests
             run.work(work_id, found, listed.get(work_id))
-            state.save()
+            if run.result.requests != asked:  # what AO3 said is never asked twice
+                state.save()
     finally:
         state.save()
         if own:
