@@ -232,13 +232,13 @@ def _document(
 
 
 class MarkdownWriter:
-    """CommonMark with YAML front matter (see the module docstring)."""
+    """GFM or strict CommonMark with YAML front matter (see the module docstring)."""
 
     name: ClassVar[str] = "md"
     aliases: ClassVar[tuple[str, ...]] = ("markdown",)
     extension: ClassVar[str] = "md"
     media_type: ClassVar[str] = "text/markdown; charset=utf-8"
-    description: ClassVar[str] = "CommonMark Markdown with YAML front matter"
+    description: ClassVar[str] = "Markdown (GFM, or strict CommonMark) with YAML front matter"
     options: ClassVar[Mapping[str, str]] = {
         "no_html": "write no HTML: drop underline, superscript, classes... (text kept)",
         "split": "one file per chapter plus index.md (use write_files / --split)",
