@@ -197,15 +197,22 @@ def test_other_makers_books_and_saved_pages_are_replaced_and_their_old_copies_ke
     fff.write_bytes((BOOKS / "fanficfare-epub_multichapter_20907563.epub").read_bytes())
     saved = folder / "saved work.html"
     saved.write_bytes(chaptered_version(999, chapters=2))
+    data = folder / "saved work.json"  # the same work in a second file: still one request
+    data.write_bytes(write(parse(chaptered_version(999, chapters=2)), "json"))
     ao3.add_work(CHAPTERED_ID, content=chaptered_version(CHAPTERED_ID, chapters=10, added=1))
     ao3.add_work(999, content=chaptered_version(999, chapters=3))
     (folder / "a chapter.html").write_bytes(page("chapter-page_3of3_multiseries_images_2026.html"))
+    (folder / "broken.epub").write_bytes(b"PK\x03\x04 not really a book")
     events = _by_path(_run(ao3, folder, state, updates_page=True))
     assert events[fff.name].status == "updated" and events[fff.name].maker == "fanficfare"
     assert events[fff.name].message == "new chapter 11"
-    assert events[saved.name].message == "new chapter 3"
+    assert events[saved.name].message == events[data.name].message == "new chapter 3"
+    assert len(ao3.requests_to("/works/999")) == 1
+    assert len(parse(data).chapters) == 3
     assert events["a chapter.html"].status == "skipped"
     assert "part of a work" in events["a chapter.html"].message
+    assert events["broken.epub"].status == "skipped"
+    assert "not a readable EPUB" in events["broken.epub"].message
     book = parse(fff)  # now ao3conv's book, the Updates page not read as a chapter
     assert len(book.chapters) == 11
     with zipfile.ZipFile(fff) as archive:
@@ -216,6 +223,7 @@ def test_other_makers_books_and_saved_pages_are_replaced_and_their_old_copies_ke
     assert kept == sorted([
         f"Monster Fucker October-ao3_20907563 [10 chapters, {_today()}].epub",
         f"saved work [2 chapters, {_today()}].html",
+        f"saved work [2 chapters, {_today()}].json",
     ])
 
 
