@@ -579,7 +579,7 @@ def test_generated_cover_is_a_png_showing_the_work() -> None:
     item = cover_item(book)
     assert item is not None and item.get("media-type") == "image/png"
     image = PILImage.open(io.BytesIO(book.files["EPUB/" + item.get("href")]))
-    assert image.size == (1200, 1800)
+    assert image.size == (600, 900)
     assert len(image.getcolors(256) or ()) > 8  # anti-aliased text, not a blank page
     assert book.spine()[0] == "EPUB/cover.xhtml"
     other = Book(ao3conv.write(Work(title="Another title"), "epub"))
