@@ -131,6 +131,8 @@ def test_a_title_with_nothing_drawable_falls_back_to_the_works_id() -> None:
 
 
 def test_language_codes_do_not_break_the_cover() -> None:
-    for code in ("", "i", "en-12", "zh-Hant-TW", "x" * 100):
+    for code in (None, "", "i", "en-12", "zh-Hant-TW", "x" * 100):
         work = Work(title="学", language=Language("?", code))
+        assert generated_cover(work, "学", "")
+        work = Work(title="学", language=None)
         assert generated_cover(work, "学", "")

@@ -45,7 +45,7 @@ _FANDOM = Block(tuple(_px(s) for s in (44, 38, 32, 28)), max_lines=4)
 
 def generated_cover(work: Work, title: str, creators: str) -> bytes:
     """A PNG cover showing the title, creators and fandom."""
-    layout = Layout.for_language(work.language.code if work.language else "")
+    layout = Layout.for_language((work.language.code if work.language else None) or "")
     image = _frame().copy()
     shown = title
     if not layout.clusters(title):  # nothing any bundled font can draw
