@@ -136,3 +136,11 @@ def test_language_codes_do_not_break_the_cover() -> None:
         assert generated_cover(work, "学", "")
         work = Work(title="学", language=None)
         assert generated_cover(work, "学", "")
+
+
+def test_without_raqm_right_to_left_runs_are_still_in_reading_order() -> None:
+    layout = Layout()
+    layout._raqm = False  # as where Pillow's Raqm layout (FriBiDi) is missing
+    _, lines = layout.fit(_TITLE, "שלום ABO", 500, 900)
+    runs = layout._runs(lines[0], 50, 700, rtl=True)
+    assert [text.strip() for _, text, _ in runs] == ["ABO", "םולש"]  # drawn left to right
