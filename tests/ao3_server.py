@@ -10,6 +10,10 @@ login (session cookie, per-session authenticity token, wrong-password flash), th
 prefix: 429 "Retry later" with ``Retry-After``, 503 pages, dropped connections and
 hangs. Every request is logged with its arrival time, headers and body.
 
+Works change between two runs with :meth:`FakeAo3.change_work` and
+:meth:`FakeAo3.remove_work`; :func:`chaptered_version` makes a version of the real
+chaptered page (as any work id) with chapters cut, edited, retitled or added.
+
     with FakeAo3() as ao3:
         ao3.add_work(1)
         ao3.fail("/works/1", Fault.rate_limited(1))
@@ -170,6 +174,15 @@ class FakeAo3:
         self, work_id: int, page_name: str = WORK_PAGE, content: bytes | None = None, **spec: Any
     ) -> None:
         self.state.works[work_id] = WorkSpec(content or page(page_name), **spec)
+
+    def remove_work(self, work_id: int) -> None:
+        """The work is gone: AO3 answers 404 for it from now on."""
+        self.state.works.pop(work_id, None)
+
+    def change_work(self, work_id: int, content: bytes | None = None, **spec: Any) -> None:
+        """A new version of a work between two runs (new page, or locked, hidden...)."""
+        old = self.state.works[work_id]
+        self.state.works[work_id] = WorkSpec(content or old.page, **spec)
 
     def add_chapter(self, chapter_id: int, work_id: int) -> None:
         self.state.chapters[chapter_id] = work_id
@@ -405,3 +418,73 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Set-Cookie", cookie)
         self.end_headers()
         self.wfile.write(body)
+
+
+# --- versions of a chaptered work ------------------------------------------------------------
+
+CHAPTERED_ID = 20907563
+
+
+def chaptered_version(
+    work_id: int,
+    *,
+    chapters: int = 3,
+    edited: tuple[int, ...] = (),
+    retitled: dict[int, str] | None = None,
+    added: int = 0,
+    orphaned: bool = False,
+    cut: bool = False,
+    updated: str = "2020-05-27",
+) -> bytes:
+    """The real 10-chapter work page as work ``work_id``: its first ``chapters`` chapters,
+    those in ``edited`` with a sentence more, ``retitled`` ones renamed, ``added`` new
+    chapters after them, the creator ``orphan_account`` if ``orphaned``, each chapter cut
+    to its first paragraph if ``cut``, and its stats (chapters "N/?", updated date) to
+    match. Numbers count from 1."""
+    import copy
+
+    import lxml.html
+
+    body = page(CHAPTERED_PAGE).replace(str(CHAPTERED_ID).encode(), str(work_id).encode())
+    root = lxml.html.document_fromstring(body)
+    holder = root.get_element_by_id("chapters")
+    parts = [d for d in holder if (d.get("id") or "").startswith("chapter-")]
+    for extra in parts[chapters:]:
+        holder.remove(extra)
+    parts = parts[:chapters]
+    for number in range(chapters + 1, chapters + added + 1):
+        new = copy.deepcopy(parts[-1])
+        new.set("id", f"chapter-{number}")
+        link = new.find_class("title")[0].find("a")
+        link.text, link.tail = f"Chapter {number}", f": New chapter {number}"
+        link.set("href", f"/works/{work_id}/chapters/{work_id * 100 + number}")
+        text = new.find_class("userstuff")[-1]
+        for old in text.findall("p"):
+            text.remove(old)
+        for line in range(3):
+            paragraph = lxml.html.Element("p")
+            paragraph.text = f"Chapter {number}, paragraph {line}: new words for an update."
+            text.append(paragraph)
+        holder.append(new)
+        parts.append(new)
+    for number in edited:
+        paragraph = lxml.html.Element("p")
+        paragraph.text = "An edit: the creator added this sentence."
+        parts[number - 1].find_class("userstuff")[-1].append(paragraph)
+    for number, title in (retitled or {}).items():
+        parts[number - 1].find_class("title")[0].find("a").tail = f": {title}"
+    if cut:
+        for part in parts:
+            for extra in part.find_class("userstuff")[-1].findall("p")[1:]:
+                extra.getparent().remove(extra)
+    if orphaned:
+        for link in root.iter("a"):
+            if link.get("rel") == "author":
+                link.set("href", "/users/orphan_account/pseuds/orphan_account")
+                link.text = "orphan_account"
+    for dd in root.iter("dd"):
+        if dd.get("class") == "chapters":
+            dd.text = f"{len(parts)}/?"
+        elif dd.get("class") == "status":
+            dd.text = updated
+    return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")

@@ -67,7 +67,11 @@ from ao3conv.model import (
 )
 from ao3conv.writers._engine import safe_url
 from ao3conv.writers._md_html import attrs_policy, skin_classes
-from ao3conv.writers._metadata import METADATA_KEYS, work_metadata
+from ao3conv.writers._metadata import (
+    FRONT_MATTER_KEYS,
+    OPTIONAL_FRONT_MATTER_KEYS,
+    front_matter_metadata,
+)
 from ao3conv.writers.markdown import (
     MarkdownRenderer,
     MarkdownWriter,
@@ -500,6 +504,12 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return yaml.safe_load(text[4:end]), text[end + 5 :]
 
 
+def assert_front_matter_keys(meta: dict[str, Any]) -> None:
+    """Exactly the documented keys, in order (the optional ones only when known)."""
+    assert list(meta) == [k for k in FRONT_MATTER_KEYS if k in meta]
+    assert set(FRONT_MATTER_KEYS) - set(meta) <= set(OPTIONAL_FRONT_MATTER_KEYS)
+
+
 def assert_round_trip(
     blocks: Sequence[Block],
     markdown: str,
@@ -545,7 +555,7 @@ def test_without_html_the_promised_projection_renders_back(blocks: tuple[Block, 
 def test_generated_works_round_trip_with_front_matter(work: Work) -> None:
     text = ao3conv.write(work, "md").decode("utf-8")
     meta, body = split_front_matter(text)
-    assert meta == work_metadata(work)
+    assert meta == front_matter_metadata(work)
     assert_round_trip(document_blocks(work), body, classes=skin_classes(work.work_skin))
     assert text.endswith("\n") and not text.endswith("\n\n")
 
@@ -573,7 +583,7 @@ def test_every_corpus_page_renders_back_to_its_text_and_marks(path: Path, html: 
     assert work is not None
     text = ao3conv.write(work, "md", no_html=not html).decode("utf-8")
     meta, body = split_front_matter(text)
-    assert meta == work_metadata(work)
+    assert meta == front_matter_metadata(work)
     assert_round_trip(document_blocks(work), body, html, skin_classes(work.work_skin))
     if not html:
         assert html_tokens(body) == []
@@ -751,7 +761,7 @@ def test_work_text_cannot_inject_html_or_front_matter(payload: str) -> None:
     work = hostile_work(payload)
     text = ao3conv.write(work, "md").decode("utf-8")
     meta, body = split_front_matter(text)
-    assert list(meta) == list(METADATA_KEYS)
+    assert_front_matter_keys(meta)
     assert meta["title"] == payload
     assert html_problems(body) == []
     plain = ao3conv.write(work, "md", no_html=True).decode()
@@ -785,7 +795,7 @@ def test_split_writes_an_index_and_one_safe_file_per_chapter() -> None:
     assert files == MarkdownWriter().write_files(work)  # deterministic
     index = files["index.md"].decode()
     meta, body = split_front_matter(index)
-    assert meta == work_metadata(work)
+    assert meta == front_matter_metadata(work)
     for name in list(files)[1:]:
         assert f"]({name})" in body
     meta, body = split_front_matter(files["02-etc-passwd.md"].decode())
@@ -806,7 +816,7 @@ def test_unknown_options_are_refused() -> None:
 def test_any_model_at_all_gives_safe_markdown(work: Work) -> None:
     text = ao3conv.write(work, "md").decode("utf-8")
     meta, body = split_front_matter(text)
-    assert list(meta) == list(METADATA_KEYS)
+    assert_front_matter_keys(meta)
     assert html_problems(body) == []
     plain = ao3conv.write(work, "md", no_html=True).decode("utf-8")
     assert html_tokens(split_front_matter(plain)[1]) == []

@@ -248,7 +248,8 @@ def convert(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Saved AO3 pages (.html), ao3conv .json files, or - for stdin.", metavar="INPUT"
+            help="Saved AO3 pages (.html), EPUBs of AO3 works, ao3conv .json, or - for stdin.",
+            metavar="INPUT",
         ),
     ],
     fmt: FormatOpt = None,
@@ -525,10 +526,75 @@ def _interrupt_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, interrupt)
 
 
+_UPDATE_FROM_HELP = (
+    "An AO3 listing or series URL (bookmarks, marked for later, subscriptions...) whose "
+    "blurbs are read first, so unchanged works cost no request. Repeatable."
+)
+
+
+@app.command()
+def update(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).",
+                                                metavar="PATH")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Ask AO3, change nothing.")] = False,
+    listings: Annotated[list[str] | None, typer.Option("--from", help=_UPDATE_FROM_HELP)] = None,
+    recheck_after: Annotated[float, typer.Option(
+        "--recheck-after", min=0, help="Hours before a work checked already is asked again.")
+    ] = 6.0,
+    updates_page: Annotated[bool, typer.Option(
+        "--updates-page", help="epub: add an \"Updates\" page saying what changed.")] = False,
+    state: Annotated[Path | None, typer.Option(
+        "--state", dir_okay=False, help="The update state file (default: user data folder).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
+    delay: DelayOpt = None,
+    username: UsernameOpt = None,
+    cookies: CookiesOpt = None,
+    base_url: BaseUrlOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Bring the AO3 works in files and folders up to date, in place; never lose a copy.
+
+    EPUBs from AO3, FanFicFare or ao3conv, saved AO3 pages and ao3conv JSON are checked
+    with at most one request per work; a changed file is kept in .ao3conv-versions/ and
+    replaced at the same path. Exit 1 if any work could not be checked.
+    """
+    from .update import update_library
+
+    fetch_options: dict[str, Any] = {"base_url": base_url, "username": username,
+                                     "cookies_file": cookies}
+    if delay is not None:
+        fetch_options["delay"] = delay
+    if username and not os.environ.get("AO3CONV_PASSWORD"):
+        fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
+
+    def show(event: Any) -> None:
+        text = json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.line()
+        typer.echo(printable(text) if not as_json else text)
+
+    failures: list[str] = []
+    result = None
+    with reported("update", debug, failures):
+        result = update_library(paths, dry_run=dry_run, listings=listings or (),
+                                recheck_after=recheck_after, state_path=state,
+                                updates_page=updates_page, progress=show, **fetch_options)
+    if result is None:
+        finish(failures, 1)
+    if not as_json:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
+        say(f"ao3conv: {counts or 'no files'}; {result.requests} request(s) to AO3")
+    raise typer.Exit(0 if result.ok else EXIT_FAILED)
+
+
 @app.command()
 def info(
     source: Annotated[
-        str, typer.Argument(help="A saved AO3 page, an ao3conv .json file, or -.", metavar="INPUT")
+        str,
+        typer.Argument(
+            help="A saved AO3 page, an EPUB (AO3's, FanFicFare's or ao3conv's), "
+            "an ao3conv .json file, or -.",
+            metavar="INPUT",
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the metadata as JSON.")] = False,
     debug: DebugOpt = False,

@@ -4,12 +4,14 @@ What a CommonMark renderer makes of the output has the same text and the same
 marks as the work (the tests prove it by rendering the output back with
 markdown-it-py on every corpus page and on generated works).
 
-Layout: YAML front matter with the metadata mapping of ``ao3conv info --json``
-(written by ``yaml.safe_dump``); ``# Title``; "by" line; the summary and the
-notes as block quotes under bold labels (as AO3 sets them); a ``## Chapter N:
-Title`` heading per chapter with its summary and notes, its text, and its end
-notes; then ``## Afterword`` with the work's end notes and related works. A
-single untitled chapter gets no heading, as on AO3.
+Layout: YAML front matter with the keys pandoc and site generators read
+(:func:`~ao3conv.writers._metadata.front_matter_metadata`: ``title``, ``author``,
+``date``, ``lang``, ``language_name``, ``tags``, then AO3's fields; written by
+PyYAML's safe dumper, quoting what YAML 1.2 would read as a number); ``# Title``;
+"by" line; the summary and the notes as block quotes under bold labels (as AO3
+sets them); a ``## Chapter N: Title`` heading per chapter with its summary and
+notes, its text, and its end notes; then ``## Afterword`` with the work's end
+notes and related works. A single untitled chapter gets no heading, as on AO3.
 
 Markdown: ``*emphasis*``, ``**strong**``, ``~~strikethrough~~`` (GFM), code
 spans, ``* * *`` scene breaks, backslash hard breaks, ``-``/``1.`` lists
@@ -54,6 +56,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 from ..errors import FormatError
@@ -152,17 +155,44 @@ def document_blocks(work: Work) -> list[Block]:
     return blocks
 
 
+# YAML 1.2 (pandoc's HsYAML, most JavaScript readers) reads a few plain scalars as
+# numbers that YAML 1.1 (PyYAML) reads as strings ("0o17", "1e5", "1E-3"), and pandoc
+# also reads "y"/"n" as booleans. The dumper quotes a string its resolvers would read
+# as something else, so teaching it these makes such a title or tag a string in all.
+_YAML12_BOOL = re.compile(r"^[yYnN]$")
+_YAML12_INT = re.compile(r"^0o[0-7]+$")
+_YAML12_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+
+@cache
+def _dumpers() -> tuple[Any, Any]:
+    """(fast, pure-Python) safe dumpers that also quote YAML 1.2's numbers."""
+    import yaml  # type: ignore[import-untyped]
+
+    made = []
+    for base in (getattr(yaml, "CSafeDumper", yaml.SafeDumper), yaml.SafeDumper):
+        dumper = type("FrontMatterDumper", (base,), {})
+        dumper.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML12_BOOL, [*"yYnN"])
+        dumper.add_implicit_resolver("tag:yaml.org,2002:int", _YAML12_INT, ["0"])
+        dumper.add_implicit_resolver("tag:yaml.org,2002:float", _YAML12_FLOAT, [*"-+.0123456789"])
+        made.append(dumper)
+    return made[0], made[1]
+
+
 def front_matter(mapping: Mapping[str, Any]) -> str:
     """YAML front matter between ``---`` lines, written by PyYAML's safe dumper (libyaml's
     when installed: the same output, faster): quoting and escaping by the library."""
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     data = dict(mapping)
+    fast, pure = _dumpers()
     try:
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
-    except UnicodeEncodeError:  # lone surrogates (JSON input): libyaml refuses, PyYAML escapes
-        text = yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True)
+        text = yaml.dump(data, Dumper=fast, sort_keys=False, allow_unicode=True)
+    except UnicodeEncodeError:
+        # Lone surrogates (JSON input): libyaml refuses them; PyYAML escapes them, and
+        # everything else outside ASCII too (with allow_unicode it writes U+0085 raw in
+        # a quoted scalar, which reads back as a line break).
+        text = yaml.dump(data, Dumper=pure, sort_keys=False)
     return f"---\n{text}---"
 
 
@@ -212,14 +242,15 @@ class MarkdownWriter:
                 "split Markdown is several files: use write_files() (on the command line, "
                 "--split with an output folder)"
             )
-        from ._metadata import work_metadata
+        from ._metadata import front_matter_metadata
 
-        return _document(_renderer(work, options), work_metadata(work), document_blocks(work))
+        meta = front_matter_metadata(work)
+        return _document(_renderer(work, options), meta, document_blocks(work))
 
     def write_files(self, work: Work, **options: Any) -> dict[str, bytes]:
         """``{"index.md": ..., "01-title.md": ...}``: relative names, safe and deterministic."""
         check_options(self.name, options, self.options)
-        from ._metadata import work_metadata
+        from ._metadata import front_matter_metadata
 
         renderer = _renderer(work, options)
         names = chapter_file_names(work)
@@ -233,7 +264,7 @@ class MarkdownWriter:
         if names:
             index += [Heading(2, _line("Contents")), contents]
         index += afterword_blocks(work)
-        files = {"index.md": _document(renderer, work_metadata(work), index)}
+        files = {"index.md": _document(renderer, front_matter_metadata(work), index)}
         for i, (chapter, name) in enumerate(zip(work.chapters, names, strict=True)):
             meta = {
                 "work": work.title,
