@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._cover_fonts import Face, FontBook, drawable, is_mark
 
 ELLIPSIS = "\u2026"
-# More characters than any block can show at its smallest size (7 lines of ~100
-# narrow letters): the rest of a longer text is not even looked at.
-SCAN_LIMIT = 2_000
+# More characters than any block can show at its smallest size (7 lines of at
+# most ~100 narrow letters): the rest of a longer text is not even looked at.
+SCAN_LIMIT = 1_000
 _RTL = frozenset(("R", "AL"))
 _LAYOUTS: dict[str, Layout] = {}
 
@@ -35,8 +35,7 @@ class Block:
     weight: int = 400
 
 
-@dataclass(frozen=True)
-class Cluster:
+class Cluster(NamedTuple):  # a tuple: made per character, so cheap to make
     face: Face
     text: str
 
@@ -67,6 +66,16 @@ class Layout:
         return found
 
     # --- text to clusters -------------------------------------------------------
+
+    def drawable(self, text: str) -> bool:
+        """Whether any of ``text`` can be drawn (looks no further than the first that can)."""
+        face = None
+        for char in text[:SCAN_LIMIT]:
+            if char != " " and drawable(char) and not is_mark(char):
+                face = self.fonts.face_for(char, face)
+                if face is not None:
+                    return True
+        return False
 
     def clusters(self, text: str) -> list[Cluster]:
         """``text`` as clusters with their faces; what no face can draw is left out."""
@@ -103,13 +112,15 @@ class Layout:
         return found
 
     def wrap(self, clusters: list[Cluster], size: int, weight: int, width: float,
-             max_lines: int) -> list[Line]:
+             max_lines: int, breaks: list[int] | None = None) -> list[Line]:
         """Greedy lines of at most ``width``; stops after ``max_lines + 1`` lines."""
         lines: list[Line] = []
         line: Line = []
         used = 0.0
         start = 0
-        for end in _break_points(clusters) if clusters else ():
+        if breaks is None:
+            breaks = _break_points(clusters) if clusters else []
+        for end in breaks:
             word = clusters[start:end]
             start = end
             self.steps += 1
@@ -162,10 +173,11 @@ class Layout:
     def fit(self, block: Block, text: str, width: float, height: int) -> tuple[int, list[Line]]:
         """The largest size at which ``text`` fits; cut with an ellipsis if none does."""
         clusters = self.clusters(text[:SCAN_LIMIT])
+        breaks = _break_points(clusters) if clusters else []
         lines: list[Line] = []
         size = block.sizes[-1]
         for size in block.sizes:
-            lines = self.wrap(clusters, size, block.weight, width, block.max_lines)
+            lines = self.wrap(clusters, size, block.weight, width, block.max_lines, breaks)
             if len(lines) <= block.max_lines and len(lines) * _leading(size) <= height:
                 if len(text) > SCAN_LIMIT and lines:
                     lines[-1] = self.ellipsize(lines[-1], size, block.weight, width)

@@ -11,6 +11,8 @@ measures at most what fits on the cover, however long the title.
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from typing import Any
 
 from ..errors import InputError
@@ -48,7 +50,7 @@ def generated_cover(work: Work, title: str, creators: str) -> bytes:
     layout = Layout.for_language((work.language.code if work.language else None) or "")
     image = _frame().copy()
     shown = title
-    if not layout.clusters(title):  # nothing any bundled font can draw
+    if not layout.drawable(title):  # nothing any bundled font can draw
         shown = f"Work {work.id}" if work.id else "Archive of Our Own"
     y = layout.draw(image, _TITLE, shown, top=_px(250), height=_px(900), width=WIDTH,
                     margin=MARGIN)
@@ -105,31 +107,46 @@ def _colours(title: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     return _PALETTE[digest[0] % len(_PALETTE)]
 
 
-_PALETTES: dict[tuple[tuple[int, int, int], tuple[int, int, int]], list[int]] = {}
+_PALETTES: dict[tuple[tuple[int, int, int], tuple[int, int, int]], bytes] = {}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _encode(mask: Any, colours: tuple[tuple[int, int, int], tuple[int, int, int]]) -> bytes:
     """The grey-level drawing (0 background, 255 ink) in the work's colours, as a PNG.
 
     The grey levels index a palette from background to ink colour: one byte a
-    pixel, compressed at zlib's fastest level (a third of the time of a colour
-    JPEG of the same picture, and a third of its size).
+    pixel, no filter, deflated by ISA-L when it is installed (ao3conv's zip
+    writer uses it too). Written here rather than by Pillow, whose encoder uses
+    zlib: ~0.4 ms instead of ~1.4 ms, a third of the whole cover's time.
     """
-    from PIL import Image
-
     palette = _PALETTES.get(colours)
     if palette is None:
         background, foreground = colours
-        palette = _PALETTES[colours] = [
+        palette = _PALETTES[colours] = bytes(
             b + (f - b) * level // 255
             for level in range(256)
             for b, f in zip(background, foreground, strict=True)
-        ]
-    image = Image.frombytes("P", mask.size, mask.tobytes())
-    image.putpalette(palette)
-    out = io.BytesIO()
-    image.save(out, "PNG", compress_level=1)
-    return out.getvalue()
+        )
+    width, height = mask.size
+    pixels = mask.tobytes()
+    rows = b"".join(b"\0" + pixels[y * width:(y + 1) * width] for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit palette
+    return b"".join((
+        _PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"PLTE", palette),
+        _chunk(b"IDAT", _deflate(rows)), _chunk(b"IEND", b""),
+    ))
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _deflate(data: bytes) -> bytes:
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return zlib.compress(data, 1)
+    return bytes(isal_zlib.compress(data, 1))
 
 
 # --- the user's own cover -----------------------------------------------------
