@@ -63,7 +63,7 @@ class Face:
 
 def faces(language: str = "") -> tuple[Face, ...]:
     """The bundled faces that are installed, in the order glyphs are looked for."""
-    return _faces(_cjk_index(language))
+    return _faces(cjk_index(language))
 
 
 @lru_cache(maxsize=8)
@@ -84,7 +84,8 @@ def _font_path(package: str, name: str) -> str | None:
     return str(path) if path.is_file() else None
 
 
-def _cjk_index(language: str) -> int:
+def cjk_index(language: str) -> int:
+    """Which face of Noto Sans CJK's collection draws the work's language."""
     code = language.lower()
     while code:
         if code in _CJK_INDEX:
@@ -138,6 +139,8 @@ class FontBook:
             else:
                 font, missing = self._probe(face)
                 known = _mask(font, char) != missing
+            if len(self._covers) >= 100_000:  # a long batch of CJK works stays bounded
+                self._covers.clear()
             self._covers[key] = known
         return known
 

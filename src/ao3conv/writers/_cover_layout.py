@@ -16,14 +16,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from ._cover_fonts import Face, FontBook, drawable, is_mark
+from ._cover_fonts import Face, FontBook, cjk_index, drawable, is_mark
 
 ELLIPSIS = "\u2026"
 # More characters than any block can show at its smallest size (7 lines of at
 # most ~100 narrow letters): the rest of a longer text is not even looked at.
 SCAN_LIMIT = 1_000
 _RTL = frozenset(("R", "AL"))
-_LAYOUTS: dict[str, Layout] = {}
+_LAYOUTS: dict[int, Layout] = {}
+_MAX_WIDTHS = 100_000  # cached cluster widths: a long batch of CJK works stays bounded
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ class Layout:
 
     @classmethod
     def for_language(cls, language: str) -> Layout:
-        """The shared layout for a work's language (CJK faces differ by language)."""
-        key = language.lower()
+        """The shared layout for a work's language (only the CJK face differs by language)."""
+        key = cjk_index(language)
         found = _LAYOUTS.get(key)
         if found is None:
             found = _LAYOUTS[key] = cls(language)
@@ -108,6 +109,8 @@ class Layout:
         if found is None:
             self.steps += 1
             found = self.fonts.font(cluster.face, size, weight).getlength(cluster.text)
+            if len(self._widths) >= _MAX_WIDTHS:
+                self._widths.clear()
             self._widths[key] = found
         return found
 
