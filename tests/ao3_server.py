@@ -8,7 +8,10 @@ first chapter without ``view_full_work=true``, ``/chapters/M`` and
 login (session cookie, per-session authenticity token, wrong-password flash), the
 404 page, an unrevealed work, listing pages and images. Faults are scripted per path
 prefix: 429 "Retry later" with ``Retry-After``, 503 pages, dropped connections and
-hangs. Every request is logged with its arrival time, headers and body.
+hangs, and broken bodies (a gzip stream cut short in a correctly framed response, a
+body that is not gzip at all, an HTTP/1.0 body cut short by the connection closing,
+fewer bytes than ``Content-Length`` says, a body trickled a byte at a time).
+Every request is logged with its arrival time, headers and body.
 
 Works change between two runs with :meth:`FakeAo3.change_work` and
 :meth:`FakeAo3.remove_work`; :func:`chaptered_version` makes a version of the real
@@ -22,6 +25,7 @@ chaptered page (as any work id) with chapters cut, edited, retitled or added.
 
 from __future__ import annotations
 
+import gzip
 import re
 import secrets
 import socket
@@ -77,9 +81,10 @@ def page(name: str) -> bytes:
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # "429" | "503" | "drop" | "hang"
+    kind: str  # "429" | "503" | "drop" | "hang" | a broken body (see BODY_FAULTS)
     seconds: float = 0.0
     retry_after: str | None = None
+    method: str | None = None  # only requests of this method meet it (None: any)
 
     @classmethod
     def rate_limited(cls, retry_after: float | str) -> Fault:
@@ -97,6 +102,19 @@ class Fault:
     @classmethod
     def hang(cls, seconds: float) -> Fault:
         return cls("hang", seconds)
+
+    @classmethod
+    def broken_body(cls, kind: str, seconds: float = 0.0) -> Fault:
+        """The page itself is answered, but its body is broken the ``kind`` way."""
+        assert kind in BODY_FAULTS, kind
+        return cls(kind, seconds)
+
+
+# gzip-cut: gzip cut in half, Content-Length of what is sent (framing intact);
+# bad-gzip: "Content-Encoding: gzip" on bytes that are not; http10-cut: HTTP/1.0, no
+# Content-Length, half the page, then close; length-cut: Content-Length of the whole
+# page, half of it sent, then close; trickle: one byte every ``seconds``.
+BODY_FAULTS = ("gzip-cut", "bad-gzip", "http10-cut", "length-cut", "trickle")
 
 
 @dataclass(frozen=True)
@@ -233,10 +251,10 @@ class FakeAo3:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _next_fault(self, path: str) -> Fault | None:
+    def _next_fault(self, path: str, method: str = "GET") -> Fault | None:
         with self._lock:
             for index, (prefix, fault) in enumerate(self.state.faults):
-                if path.startswith(prefix):
+                if path.startswith(prefix) and fault.method in (None, method):
                     del self.state.faults[index]
                     return fault
         return None
@@ -274,14 +292,18 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
         self.new_cookies: list[str] = []
+        self.broken: Fault | None = None
         parts = urlsplit(self.path)
         self.query = parse_qs(parts.query)
-        fault = self.ao3._next_fault(parts.path)
+        fault = self.ao3._next_fault(parts.path, self.command)
         if fault is not None and self._apply(fault):
             return
         self._route(parts.path)
 
     def _apply(self, fault: Fault) -> bool:
+        if fault.kind in BODY_FAULTS:
+            self.broken = fault  # the route answers; _send breaks its body
+            return False
         if fault.kind == "429":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
             self._send(429, b"Retry later\n", "text/plain", headers)
@@ -409,6 +431,9 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: str = "text/html; charset=utf-8",
         headers: dict[str, str] | None = None,
     ) -> None:
+        if self.broken is not None:
+            self._send_broken(status, body, content_type, self.broken)
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -418,6 +443,35 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Set-Cookie", cookie)
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_broken(self, status: int, body: bytes, content_type: str, fault: Fault) -> None:
+        self.close_connection = True
+        lines = [f"Content-Type: {content_type}"]
+        if fault.kind in ("gzip-cut", "bad-gzip"):
+            packed = gzip.compress(body)
+            data = packed[: len(packed) // 2] if fault.kind == "gzip-cut" else b"not gzip " * 64
+            lines += ["Content-Encoding: gzip", f"Content-Length: {len(data)}"]
+        elif fault.kind == "length-cut":
+            data = body[: len(body) // 2]
+            lines.append(f"Content-Length: {len(body)}")
+        elif fault.kind == "http10-cut":
+            data = body[: len(body) // 2]
+        else:  # trickle
+            data = body
+            lines.append(f"Content-Length: {len(body)}")
+        version = "HTTP/1.0" if fault.kind == "http10-cut" else "HTTP/1.1"
+        head = f"{version} {status} OK\r\n" + "".join(f"{line}\r\n" for line in lines) + "\r\n"
+        try:
+            self.wfile.write(head.encode())
+            if fault.kind != "trickle":
+                self.wfile.write(data)
+                return
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                time.sleep(fault.seconds)
+        except OSError:  # the client gave up on us: that is the point
+            pass
 
 
 # --- versions of a chaptered work ------------------------------------------------------------

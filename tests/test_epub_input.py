@@ -117,3 +117,27 @@ def test_an_epub_of_something_else_is_refused_in_one_line() -> None:
         parse(other[:200])
     with pytest.raises(InputError, match=r"container\.xml is missing"):
         parse(_zip({"mimetype": "application/epub+zip"}))
+
+
+@pytest.mark.parametrize(
+    ("identifier", "expected"),
+    [
+        ("<dc:identifier>ao3:4242</dc:identifier>", 4242),
+        ("<dc:identifier>urn:ao3:4242</dc:identifier>", 4242),
+        ('<dc:identifier opf:scheme="AO3">4242</dc:identifier>', 4242),
+        ("<dc:identifier>fanficfare-uid:archiveofourown.org-ux-s4242</dc:identifier>", 4242),
+        ("<dc:source>https://archiveofourown.org/works/4242</dc:source>", 4242),
+        ("<dc:identifier>urn:uuid:0b9c5a3e-0000-4000-8000-000000000000</dc:identifier>", None),
+    ],
+)
+def test_the_work_id_is_read_from_every_identifier_form(identifier: str, expected: int) -> None:
+    from ao3conv.parser._epub import open_book, work_id_of
+
+    book = _zip({
+        "META-INF/container.xml": '<container><rootfiles><rootfile full-path="c.opf"/>'
+        "</rootfiles></container>",
+        "c.opf": '<package xmlns="http://www.idpf.org/2007/opf" '
+        'xmlns:opf="http://www.idpf.org/2007/opf"><metadata '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/">{identifier}</metadata></package>',
+    })
+    assert work_id_of(open_book(book, "book.epub")) == expected

@@ -7,23 +7,22 @@ still converted), 2 for usage errors (bad flags, unknown format).
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import re
-import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from . import __version__
-from .convert import OutputPlan, choose_format, read_cover, save
 from .errors import Ao3convError, FormatError, ParseWarning
-from .model import NOTES_POLICIES, Work
+
+if TYPE_CHECKING:  # the commands import what they use, so `--help` stays quick
+    from .model import Work
 
 app = typer.Typer(
     name="ao3conv",
@@ -37,7 +36,7 @@ app = typer.Typer(
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-ImageFinder = Callable[[Work, str], Mapping[str, tuple[str, bytes]]]
+ImageFinder = Callable[["Work", str], Mapping[str, tuple[str, bytes]]]
 
 
 # --- shared pieces -------------------------------------------------------------------
@@ -96,12 +95,9 @@ def reported(label: str, debug: bool, failures: list[str]) -> Iterator[None]:
 
 def load_input(source: str) -> Work:
     """A work from a file path, or from standard input when ``source`` is ``-``."""
-    from .parser import DEFAULT_MAX_BYTES, parse
+    from ._workers import load_source
 
-    if source == "-":
-        # Read one byte past the cap, so endless input is refused instead of filling memory.
-        return parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
-    return parse(Path(source))
+    return load_source(source)
 
 
 def writer_options(
@@ -115,6 +111,8 @@ def writer_options(
     work_skin: bool = False,
 ) -> dict[str, Any]:
     """Only the options the user set, so a writer can refuse those it does not take."""
+    from .model import NOTES_POLICIES
+
     options: dict[str, Any] = {}
     if notes is not None:
         if notes not in NOTES_POLICIES:
@@ -146,23 +144,33 @@ def finish(failures: list[str], total: int) -> NoReturn:
 FormatOpt = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", help="Output format (see `ao3conv formats`). Default: from -o, else epub."
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format (see `ao3conv formats`). Default: from -o, else epub.",
     ),
 ]
 OutputOpt = Annotated[
     str | None,
     typer.Option(
-        "--output", "-o", help="Output file, folder, or - for stdout. Default: current folder."
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="Output file, folder (ending in /), or - for stdout. Default: current folder.",
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
 NotesOpt = Annotated[
     str | None,
-    typer.Option("--notes", help="Where notes go: keep (as AO3 shows them), drop, or end."),
+    typer.Option(
+        "--notes",
+        metavar="keep|drop|end",
+        help="Where notes go: keep (as AO3 shows them), drop, or end.",
+    ),
 ]
 WrapOpt = Annotated[
-    int | None, typer.Option("--wrap", min=20, help="txt: wrap lines at N columns.")
+    int | None, typer.Option("--wrap", min=20, metavar="N", help="txt: wrap lines at N columns.")
 ]
 NoHtmlOpt = Annotated[
     bool,
@@ -174,7 +182,10 @@ SplitOpt = Annotated[
     bool, typer.Option("--split", help="md: one file per chapter plus an index, into a folder.")
 ]
 CoverOpt = Annotated[
-    Path | None, typer.Option("--cover", help="epub: use this image as the cover.", dir_okay=False)
+    Path | None,
+    typer.Option(
+        "--cover", metavar="IMAGE", help="epub: use this image as the cover.", dir_okay=False
+    ),
 ]
 NoCoverOpt = Annotated[bool, typer.Option("--no-cover", help="epub: no cover at all.")]
 SkinOpt = Annotated[
@@ -187,10 +198,21 @@ ImagesOpt = Annotated[
     ),
 ]
 
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Convert N inputs at a time in worker processes (default: one per core).",
+    ),
+]
+
 
 def run_exports(
     inputs: list[str],
-    load: Callable[[str], Work],
+    load: Callable[[str], Work] | None = None,
     *,
     fmt: str | None,
     output: str | None,
@@ -200,12 +222,20 @@ def run_exports(
     images: bool = False,
     cover: Path | None = None,
     find_images: ImageFinder | None = None,
+    jobs: int = 1,
 ) -> NoReturn:
     """Load each input, write it, report failures one line each; exit with the right code.
 
-    ``find_images(work, source)`` gives the images for ``--images`` (default: files saved
-    next to the page and ``data:`` URIs; ``fetch`` gets them from the web).
+    ``load`` reads one input (default: a saved page, a .json file or ``-``);
+    ``find_images(work, source)`` gives the images for ``--images`` (default: files
+    saved next to the page and ``data:`` URIs; ``fetch`` gets them from the web).
+    With ``jobs`` > 1 (and the default loader), worker processes read and render the
+    inputs while this process names and writes them in input order, as a serial
+    run would.
     """
+    from ._workers import converted_in_pool, plan_for, run_serially
+    from .convert import OutputPlan, choose_format, place, read_cover
+
     try:
         chosen = choose_format(fmt, output)
         cover_bytes = read_cover(cover) if cover is not None else None
@@ -219,25 +249,30 @@ def run_exports(
     plan = OutputPlan(chosen, output, force, many=len(inputs) > 1, options=options)
     failures: list[str] = []
     taken: set[str] = set()  # written in this run: a second work of the same name gets its id
-    for source in inputs:
-        with reported(source, debug, failures):
-            work = load(source)
-            named = replace(plan, fallback_name=Path(source).stem if source != "-" else "untitled")
-            chosen_plan = _with_images(named, work, source, find_images) if images else named
-            where = save(work, chosen_plan, taken)
-            if where != "stdout":
-                say(f"{source} → {where}")
+    jobs = min(jobs, len(inputs))
+    # --debug stays in one process, so that a traceback shows where the error arose.
+    parallel = jobs > 1 and load is None and not debug and "-" not in inputs
+    with contextlib.ExitStack() as stack:
+        if parallel:
+            outcomes = stack.enter_context(
+                converted_in_pool(inputs, plan, jobs=jobs, images=images)
+            )
+        else:
+            outcomes = run_serially(
+                inputs, plan, load=load or load_input, images=images, find_images=find_images
+            )
+        for source in inputs:
+            with reported(source, debug, failures):
+                outcome = next(outcomes)
+                for message in outcome.warnings:
+                    warnings.warn(message, ParseWarning, stacklevel=1)
+                if outcome.error is not None:
+                    raise outcome.error
+                assert outcome.rendered is not None
+                where = place(outcome.rendered, plan_for(plan, source), taken)
+                if where != "stdout":
+                    say(f"{source} → {where}")
     finish(failures, len(inputs))
-
-
-def _with_images(
-    plan: OutputPlan, work: Work, source: str, find_images: ImageFinder | None = None
-) -> OutputPlan:
-    from .resources import resolve_images
-
-    base = Path(source).parent if source != "-" else Path.cwd()
-    found = find_images(work, source) if find_images else resolve_images(work, base)
-    return replace(plan, options={**plan.options, "images": found})
 
 
 # --- commands ------------------------------------------------------------------------
@@ -249,7 +284,7 @@ def convert(
         list[str],
         typer.Argument(
             help="Saved AO3 pages (.html), EPUBs of AO3 works, ao3conv .json, or - for stdin.",
-            metavar="INPUT",
+            metavar="INPUT...",
         ),
     ],
     fmt: FormatOpt = None,
@@ -263,9 +298,12 @@ def convert(
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
     images: ImagesOpt = False,
+    jobs: JobsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Convert saved AO3 pages to EPUB (default), Markdown, text or JSON."""
+    from ._workers import default_jobs
+
     options = writer_options(
         notes=notes,
         wrap=wrap,
@@ -276,8 +314,7 @@ def convert(
         work_skin=work_skin,
     )
     run_exports(
-        inputs,
-        load_input,
+        inputs,  # read by load_input, in worker processes when there are several
         fmt=fmt,
         output=output,
         force=force,
@@ -285,6 +322,7 @@ def convert(
         options=options,
         images=images,
         cover=cover,
+        jobs=jobs or default_jobs(),
     )
 
 
@@ -314,7 +352,7 @@ WebImagesOpt = Annotated[bool, typer.Option("--images", help=_WEB_IMAGES_HELP)]
 
 @app.command()
 def fetch(
-    works: Annotated[list[str], typer.Argument(help=_WORKS_HELP, metavar="WORK")],
+    works: Annotated[list[str], typer.Argument(help=_WORKS_HELP, metavar="WORK...")],
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -361,6 +399,7 @@ def fetch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     try:
@@ -380,6 +419,17 @@ def fetch(
             cover=cover,
             find_images=lambda work, _source: _web_images(work, fetcher),
         )
+
+
+def checked_fetch_options(fetch_options: dict[str, Any]) -> None:
+    """Refuse bad AO3 options (a delay of inf, a base URL with a bad port...) as a usage
+    error, before any prompt or request: the library's own checks, run once, up front."""
+    from .fetch import FetchOptions
+
+    try:
+        FetchOptions.from_kwargs(**fetch_options)
+    except Ao3convError as exc:
+        fail_usage(str(exc))
 
 
 def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
@@ -410,7 +460,7 @@ _STATE_HELP = "The batch's state file (default: OUTPUT/.ao3conv-batch.sqlite)."
 
 @app.command()
 def batch(
-    lists: Annotated[list[str], typer.Argument(help=_LISTS_HELP, metavar="LIST")],
+    lists: Annotated[list[str], typer.Argument(help=_LISTS_HELP, metavar="LIST...")],
     fmt: FormatOpt = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help=_BATCH_OUTPUT_HELP)] = None,
     name_template: Annotated[
@@ -445,6 +495,7 @@ def batch(
     """
     from .batch import export_batch
     from .batch._progress import reporter_for
+    from .convert import choose_format, read_cover
 
     if output == "-":
         fail_usage("batch writes files into a folder; give -o FOLDER")
@@ -475,6 +526,7 @@ def batch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     _interrupt_on_sigterm()
@@ -535,7 +587,7 @@ _UPDATE_FROM_HELP = (
 @app.command()
 def update(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).",
-                                                metavar="PATH")],
+                                                metavar="PATH...")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Ask AO3, change nothing.")] = False,
     listings: Annotated[list[str] | None, typer.Option("--from", help=_UPDATE_FROM_HELP)] = None,
     recheck_after: Annotated[float, typer.Option(
@@ -567,6 +619,8 @@ def update(
         fetch_options["delay"] = delay
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
+
+    import json
 
     def show(event: Any) -> None:
         text = json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.line()
@@ -606,6 +660,8 @@ def info(
     with reported(source, debug, failures):
         meta = work_metadata(load_input(source))
         if as_json:  # the same JSON, its control characters written as \u escapes
+            import json
+
             text = json.dumps(meta, ensure_ascii=False, indent=2)
             typer.echo(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         else:

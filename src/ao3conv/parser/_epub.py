@@ -120,7 +120,9 @@ def _read_metadata(book: Book, opf: etree._Element) -> None:
             key = el.tag[len(_DC):]
             book.metadata.setdefault(key, []).append(text)
             if key == "identifier":
-                book.identifiers.append(text)
+                scheme = el.get(f"{_OPF}scheme") or el.get("scheme") or ""
+                # calibre's OPF 2 form <dc:identifier opf:scheme="AO3">123</…> is "ao3:123"
+                book.identifiers.append(f"ao3:{text}" if scheme.lower() == "ao3" else text)
         elif el.get("name") == "generator":
             book.generator = el.get("content") or ""
 

@@ -239,6 +239,8 @@ class _Update:
             return
         try:
             page = self.fetcher.fetch_work_page(work_id)
+            # A page cut short on the way is refused here, never compared as AO3's version.
+            work = self.fetcher.work_from_page(page)
         except tuple(_GONE) as exc:
             reason = next(r for kind, r in _GONE.items() if isinstance(exc, kind))
             self.result.requests += 1
@@ -251,9 +253,6 @@ class _Update:
                 self._done(copy, "failed", str(exc))
             return
         self.result.requests += 0 if page.from_cache else 1
-        from ..parser import parse
-
-        work = parse(page.content, url=page.work_url)
         held = held_version(work)
         for copy in copies:
             self._compare(copy, work, held, page)
