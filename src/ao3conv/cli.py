@@ -21,7 +21,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from . import __version__
-from .convert import OutputPlan, choose_format, read_cover, save
+from .convert import NameClaims, OutputPlan, choose_format, read_cover, save
 from .errors import Ao3convError, FormatError, ParseWarning
 from .model import NOTES_POLICIES, Work
 
@@ -218,7 +218,7 @@ def run_exports(
         options["cover"] = cover_bytes
     plan = OutputPlan(chosen, output, force, many=len(inputs) > 1, options=options)
     failures: list[str] = []
-    taken: set[str] = set()  # written in this run: a second work of the same name gets its id
+    taken = NameClaims()  # written in this run: a second work of the same name gets its id
     for source in inputs:
         with reported(source, debug, failures):
             work = load(source)

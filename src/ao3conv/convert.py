@@ -21,6 +21,7 @@ from .output import (
     default_filename,
     default_stem,
     inside,
+    name_key,
     safe_filename,
     write_atomic,
 )
@@ -133,30 +134,56 @@ def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
     return str(path)
 
 
-def _key(path: Path) -> str:
-    return str(path).casefold()  # macOS and Windows names ignore case
+class NameClaims(set[str]):
+    """The output names one run has given out (as :func:`~ao3conv.output.name_key`), and
+    for each name the next number to try, so the 1,000th work of one name costs one try,
+    not 1,000 (a plain ``set`` works too, more slowly)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_number: dict[str, int] = {}
 
 
 def _claim(path: Path, taken: set[str] | None) -> None:
     if taken is not None:
-        taken.add(_key(path))
+        taken.add(name_key(path))
 
 
 def _unclaimed(path: Path, work: Work, taken: set[str] | None, extension: str = "") -> Path:
     """``path``, or when this run already wrote there, the name with `` (work id)`` (else
     `` (2)``, `` (3)``...) before the extension: never a silent overwrite of a sibling."""
-    if not taken or _key(path) not in taken:
+    if not taken or name_key(path) not in taken:
         return path
     stem = path.name[: -len(extension) - 1] if extension else path.name
-    tags = [f" ({work.id})"] if work.id is not None else []
-    tags += [f" ({n})" for n in range(2, len(taken) + 3)]
-    for tag in tags:
-        room = MAX_NAME_BYTES - len(tag.encode()) - len(extension.encode()) - 1
-        candidate = path.with_name(safe_filename(safe_filename(stem, max_bytes=room) + tag,
-                                                 extension))
-        if _key(candidate) not in taken:
+    tagged = _Tagged(path, stem, extension)
+    if work.id is not None:
+        candidate = tagged.with_tag(f" ({work.id})")
+        if name_key(candidate) not in taken:
             return candidate
-    return path  # unreachable: more tags than taken names
+    hints = taken.next_number if isinstance(taken, NameClaims) else {}
+    number = hints.get(name_key(path), 2)
+    while True:
+        candidate = tagged.with_tag(f" ({number})")
+        number += 1
+        if name_key(candidate) not in taken:
+            hints[name_key(path)] = number
+            return candidate
+
+
+class _Tagged:
+    """``stem`` + a tag + extension, the stem made safe once per tag length (making a
+    name safe is the costly step)."""
+
+    def __init__(self, path: Path, stem: str, extension: str) -> None:
+        self.path, self.stem, self.extension = path, stem, extension
+        self._stems: dict[int, str] = {}
+
+    def with_tag(self, tag: str) -> Path:
+        room = MAX_NAME_BYTES - len(tag.encode()) - len(self.extension.encode()) - 1
+        if room not in self._stems:
+            self._stems[room] = safe_filename(self.stem, max_bytes=room)
+        suffix = f".{self.extension}" if self.extension else ""
+        return self.path.with_name(self._stems[room] + tag + suffix)
 
 
 def _save_split(
