@@ -8,6 +8,8 @@ atomically.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from .output import (
     inside,
     name_key,
     safe_filename,
+    storable,
     write_atomic,
 )
 from .writers import format_for_path, get_writer, write
@@ -84,6 +87,7 @@ def _is_dir(path: Path) -> bool:
 
 def make_folder(path: Path) -> Path:
     """Make ``path`` a folder (and its parents), or say in one line why it cannot be one."""
+    storable(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -125,13 +129,28 @@ def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
     data = write(work, writer.name, **options)
     path = target_path(work, plan)
     if path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _to_stdout(data)
         return "stdout"
     path = _unclaimed(path, work, taken, writer.extension)
     _claim(path, taken)  # even if the write fails: a rerun then picks the same names
     write_atomic(path, data, force=plan.force)
     return str(path)
+
+
+def _to_stdout(data: bytes) -> None:
+    if sys.stdout is None:  # started with stdout closed (the CLI puts in a stand-in)
+        raise OutputError("cannot write to standard output: it is closed; give -o FILE")
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        # The reader left (`| head`): say so once, and keep Python from saying it again
+        # at exit when it flushes stdout.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError("standard output was closed by the reader before the end") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 class NameClaims(set[str]):

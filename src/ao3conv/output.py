@@ -23,6 +23,7 @@ import errno
 import os
 import re
 import stat
+import sys
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -74,12 +75,15 @@ def safe_filename(stem: str, extension: str = "", *, max_bytes: int = MAX_NAME_B
     budget = max_bytes - len(suffix.encode("utf-8"))
     # NFC: two titles that look the same get the same name (then told apart by id).
     name = _clean_piece(unicodedata.normalize("NFC", stem)).replace("/", "-").replace("\\", "-")
-    name = sanitize_filename(name, platform="universal", max_len=max(budget, 1))
+    # Lengths in UTF-8 bytes whatever the locale (pathvalidate would use the locale's).
+    name = sanitize_filename(name, platform="universal", max_len=max(budget, 1),
+                             fs_encoding="utf-8")
     name = _DEVICE.sub(r"\1_\2", name)
     name = _truncate_bytes(name.lstrip(". ").rstrip(". "), budget).rstrip(". ")
     if not name:
         name = "untitled"
-    return sanitize_filename(name + suffix, platform="universal", max_len=max_bytes)
+    return sanitize_filename(name + suffix, platform="universal", max_len=max_bytes,
+                             fs_encoding="utf-8")
 
 
 def default_stem(work: Work, fallback: str = "untitled") -> str:
@@ -97,8 +101,23 @@ def default_filename(work: Work, extension: str, fallback: str = "untitled") -> 
     return safe_filename(default_stem(work, fallback), extension)
 
 
+def storable(path: Path) -> Path:
+    """``path``, or an error when the file system's encoding cannot hold its name (a C
+    locale without UTF-8 mode stores names as ASCII: a title in Japanese cannot be one)."""
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        encoding = sys.getfilesystemencoding()
+        raise OutputError(
+            f"cannot name a file {str(path)!a} here: file names are {encoding} in this "
+            "locale; use a UTF-8 locale (LANG=C.UTF-8) or PYTHONUTF8=1, or give -o NAME"
+        ) from None
+    return path
+
+
 def inside(folder: Path, name: str) -> Path:
     """``folder / name``, refusing any result that would land outside ``folder``."""
+    storable(folder / name)
     base = folder.resolve()
     target = (base / name).resolve()
     if target != base and base not in target.parents:
@@ -114,6 +133,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     exclusive creation of the final name, so it holds against other processes.
     A FIFO or character device at ``path`` is written into (see :func:`_stream_into`).
     """
+    storable(path)
     if _stream_into(path, data):
         return
     folder = path.parent
