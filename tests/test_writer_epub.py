@@ -435,6 +435,22 @@ def test_metadata_says_everything_calibre_and_readers_use() -> None:
     assert calibre == {"calibre:series": "First Series", "calibre:series_index": "2"}
 
 
+def test_description_keeps_every_line_and_paragraph_of_the_summary() -> None:
+    summary = (
+        para("I should stop", LineBreak(), "And make amends"),
+        para("~~~"),
+        SceneBreak(),
+        para("Prompt:", LineBreak(), "Is it ", Link((Text("this"),), "https://x.org/"), "?"),
+        BlockQuote((para("A quote, ", Image("https://x.org/a.png", "a cat"), "."),)),
+    )
+    data = ao3conv.write(Work(title="W", summary=summary), "epub", cover=False)
+    description = Book(data).opf.xpath("//dc:description/text()", namespaces=OPF)
+    paragraphs = description[0].split("\n\n")
+    assert paragraphs[:2] == ["I should stop\nAnd make amends", "~~~"]
+    assert paragraphs[3:] == ["Prompt:\nIs it this?", "A quote, [Image: a cat]."]
+    assert "<" not in description[0]  # calibre would read the text as HTML
+
+
 def test_identifier_and_modified_date_are_the_works_own() -> None:
     base = Work(title="Same")
 

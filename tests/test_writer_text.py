@@ -284,6 +284,28 @@ def test_images_and_links_show_where_they_point() -> None:
     assert "bad" in text and "javascript" not in text
 
 
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("https://x.org/é", "https://x.org/%C3%A9"),  # the page shows it decoded
+        ("x.org/a", "https://x.org/a"),
+        ("https://www.X.org/", "https://www.x.org"),
+        ("Audio: https://a.org/x.mp3", "https://a.org/x.mp3"),  # embedded media's label
+        ("Embedded media: https://www.youtube.com/embed/a", "https://www.youtube.com/embed/a"),
+    ],
+)
+def test_a_link_whose_text_is_its_url_prints_it_once(text: str, href: str) -> None:
+    out = txt(one_chapter(para(Link((Text(text),), href))))
+    assert f"{text}\n" in out and "<" not in out
+
+
+def test_a_url_in_the_text_that_is_not_the_target_still_shows_the_target() -> None:
+    out = txt(one_chapter(para(Link((Text("https://a.org"),), "https://b.org"))))
+    assert "https://a.org <https://b.org>" in out
+    out = txt(one_chapter(para(Link((Text("Audio: https://a.org/x"),), "https://a.org/y"))))
+    assert "Audio: https://a.org/x <https://a.org/y>" in out
+
+
 def test_preformatted_text_keeps_its_lines_and_line_breaks_break_lines() -> None:
     text = txt(one_chapter(Preformatted((Text("  a\n    b"),)), para("x", LineBreak(), "y")))
     assert "  a\n    b" in text

@@ -24,6 +24,7 @@ they are issued as :class:`ParseWarning` through :mod:`warnings`.
     └── FetchError                 talking to AO3 failed
         ├── WorkReferenceError     not a work id or AO3 work URL
         ├── NetworkError           connection dropped, DNS, timeouts (after retries)
+        ├── IncompleteWorkError    the work page holds fewer chapters than its stats say
         ├── RateLimitedError       AO3 kept answering 429 "Retry later"
         ├── SiteUnavailableError   AO3 kept answering 5xx / maintenance
         └── LoginError             wrong username or password, or login refused
@@ -36,6 +37,7 @@ __all__ = [
     "Ao3convError",
     "FetchError",
     "FormatError",
+    "IncompleteWorkError",
     "InputError",
     "InputTooLargeError",
     "ListingPageError",
@@ -153,6 +155,13 @@ class WorkReferenceError(FetchError):
 
 class NetworkError(FetchError):
     """The connection failed (after retrying)."""
+
+
+class IncompleteWorkError(FetchError):
+    """A fetched whole-work page holds fewer chapters than its own stats say it has.
+
+    Never saved or cached as if it were the work: it was cut short somewhere.
+    """
 
 
 class RateLimitedError(FetchError):

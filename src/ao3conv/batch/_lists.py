@@ -32,7 +32,7 @@ SourceKind = Literal["work", "chapter", "series", "listing"]
 
 _HOW = (
     "give a work id, or an AO3 URL of a work, series, user's works or bookmarks, "
-    "tag, collection or marked-for-later list"
+    "tag, collection, marked-for-later list, reading history or subscriptions"
 )
 _SERIES = re.compile(r"^/series/(\d+)/?$")
 _WORK = re.compile(r"^(?:/collections/[^/]+)?/works/(\d+)(?:/chapters/(\d+))?(?:/|$)")
@@ -41,7 +41,7 @@ _CHAPTER = re.compile(r"^/chapters/(\d+)/?$")
 _USER = r"/users/[^/]+(?:/pseuds/[^/]+)?"
 # Listing pages, and the shorter forms that mean "the works of ...".
 _LISTINGS = re.compile(
-    rf"^(?:{_USER}/(?:works|bookmarks|readings|series|gifts)"
+    rf"^(?:{_USER}/(?:works|bookmarks|readings|subscriptions|series|gifts)"
     r"|/tags/[^/]+/(?:works|bookmarks)"
     r"|/collections/[^/]+/(?:works|bookmarks)"
     r"|/works(?:/search)?|/bookmarks(?:/search)?|/series)/?$"

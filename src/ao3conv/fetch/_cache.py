@@ -85,6 +85,11 @@ class PageCache:
         except OSError as error:
             log.warning("Could not cache %s in %s: %s", key, self.directory, error)
 
+    def drop(self, key: str) -> None:
+        """Forget the page stored under ``key`` (a page found to be cut short)."""
+        with contextlib.suppress(OSError):
+            self._path(key).unlink()
+
     def _path(self, key: str) -> Path:
         return self.directory / (hashlib.sha256(key.encode()).hexdigest()[:40] + _SUFFIX)
 

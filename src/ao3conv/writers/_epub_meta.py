@@ -11,7 +11,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ..model import Chapter, Creator, Work, plain_text
+from ..model import Chapter, Creator, Work
+from ._description import description_text
 from ._epub_xhtml import valid_lang, xml_text
 
 AO3_PUBLISHER = "Archive of Our Own"
@@ -111,7 +112,7 @@ def add_metadata(book: Any, work: Work, *, identifier: str, language: str) -> No
         book.add_metadata("DC", "source", xml_text(work.url))
     if work.published:
         book.add_metadata("DC", "date", work.published.isoformat())
-    summary = xml_text(plain_text(work.summary)).strip()
+    summary = xml_text(description_text(work.summary))
     if summary:
         book.add_metadata("DC", "description", summary)
     for subject in subjects(work):

@@ -26,7 +26,11 @@ _URL_ESCAPE_BARE = re.compile(r"[\\<>&()]")
 _TITLE_ESCAPE = re.compile(r'[\\"&<>\[\]`]')  # '"' ends it; the rest is defence in depth
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 BACKTICKS = re.compile(r"`+")
-HARD_BREAK = "\\\n"
+# Two spaces before the line end: the hard break CommonMark, GFM, pandoc and
+# Python-Markdown all read (Python-Markdown has no backslash break). A line holding
+# nothing else would be a blank line, so there the break follows an encoded space.
+HARD_BREAK = "  \n"
+BLANK_LINE_BREAK = "&#32;" + HARD_BREAK
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 SPECIAL_FIRST = frozenset("\\`*[]<~_&")
 
@@ -79,8 +83,9 @@ def is_edge_space(ch: str) -> bool:
 
 
 def guard_start(text: str) -> str:
-    """Write whitespace at the start of ``text`` as a reference, so it survives."""
-    if text and is_edge_space(text[0]):
+    """Write whitespace at the start of ``text`` as a reference, so it survives
+    (a hard break stays: its spaces are its syntax)."""
+    if text and is_edge_space(text[0]) and not text.startswith(HARD_BREAK):
         return entity(text[0]) + text[1:]
     return text
 
@@ -200,6 +205,7 @@ def prefix_lines(text: str, first: str, rest: str, blank: str = "") -> str:
 
 __all__ = [
     "BACKTICKS",
+    "BLANK_LINE_BREAK",
     "ESCAPED",
     "HARD_BREAK",
     "PUNCT",

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from ..errors import FormatError
 from ..model import (
@@ -112,6 +112,28 @@ def shown_url(href: str, base: str | None) -> str:
     """The URL as a reader can use it: absolute when possible, spaces as ``%20``."""
     url = urljoin(base, href) if base and not href.startswith(_SCHEMES) else href
     return url.replace(" ", "%20")
+
+
+def _url_key(url: str) -> str:
+    """A URL as a reader compares it: decoded, no scheme, host case folded, no final slash."""
+    url = unquote(url.strip()).replace(" ", "")
+    scheme, sep, rest = url.partition(":")
+    if sep and scheme.lower() in ("http", "https", "mailto"):
+        url = rest.lstrip("/")
+    host, slash, path = url.partition("/")
+    return (host.lower().removeprefix("www.") + slash + path).rstrip("/")
+
+
+def shows_url(text: str, urls: Iterable[str]) -> bool:
+    """Does the link text already show the URL? True when the text is the URL (in any
+    of its spellings: encoded or not, with or without scheme or ``www.``), or ends
+    with it, as the "Audio: https://..." label of embedded media does."""
+    text = text.strip()
+    if not text:
+        return False
+    words = text.split()
+    keys = {_url_key(text), _url_key(words[-1])}
+    return any(_url_key(url) in keys for url in urls)
 
 
 def _is_header(row: TableRow) -> bool:
@@ -352,9 +374,7 @@ class TextRenderer(Renderer):
         if not href or href.startswith("#") or not safe_url(href):
             return
         url = shown_url(href, self.base)
-        text = "".join(out[start:]).strip()
-        bare = url.split(":", 1)[1].lstrip("/") if ":" in url else url
-        if text not in (href, url, bare, bare.rstrip("/")):
+        if not shows_url("".join(out[start:]), (href, url)):
             out.append(f" <{url}>")
 
     def inline_image(self, node: Image, out: list[str]) -> None:

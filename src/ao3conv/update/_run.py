@@ -1,0 +1,342 @@
+"""The update run: files → works → at most one request each → files replaced in place.
+
+For each work (all the files holding it checked together), in order:
+
+1. AO3 was asked less than ``recheck_after`` hours ago (the state says): no request.
+2. A listing the user gave (bookmarks, marked for later, a series...) shows the same
+   chapter count and date as every copy: no request (as ``batch --update`` does).
+3. Otherwise one request for the whole work (never from the page cache: an update must
+   see AO3's current page). Deleted, hidden or locked works keep their copies.
+
+Then each copy is compared with AO3's version (:mod:`._version`): unchanged copies are
+not rewritten; copies holding more than AO3 now does are kept and the run says why;
+changed copies are kept in ``.ao3conv-versions/`` and replaced at the same path in the
+same format (ao3conv's EPUB and JSON; a saved page becomes AO3's page as fetched).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import (
+    Ao3convError,
+    RestrictedWorkError,
+    UnrevealedWorkError,
+    WorkNotFoundError,
+)
+from ._scan import Found, Skipped, files_under, identify
+from ._state import UpdateState, default_state_path, now
+from ._version import Changes, Held, changes, held_version, shorter
+
+if TYPE_CHECKING:
+    from ..batch._listing import ListedWork
+    from ..fetch import FetchedPage, Fetcher
+    from ..model import Work
+
+DEFAULT_RECHECK_HOURS = 6.0
+# What a missing work's copies are kept for, by what AO3 answered.
+_GONE = {
+    WorkNotFoundError: "AO3 no longer shows this work (deleted, or hidden by its creator)",
+    RestrictedWorkError: "AO3 now shows this work to logged-in users only: give --username "
+                         "or --cookies to check it",
+    UnrevealedWorkError: "AO3 now hides this work (an unrevealed challenge work)",
+}
+
+
+@dataclass(frozen=True)
+class UpdateEvent:
+    """What happened to one file.
+
+    ``status``: ``updated`` (replaced; the old file is ``kept_as``), ``would-update``
+    (``dry_run``), ``unchanged`` (AO3 has the same version; not rewritten), ``current``
+    (AO3 was asked recently and had this version: no request), ``kept`` (AO3 has less or
+    nothing: the file stays as it is, ``message`` says why), ``skipped`` (not an AO3
+    work, never touched), ``failed`` (AO3 could not be asked, or the file not written).
+    """
+
+    status: str
+    path: str
+    work_id: int | None = None
+    message: str = ""
+    maker: str | None = None
+    chapters: str | None = None  # "3/?" held by the file; after an update, the new count
+    changes: Changes | None = None
+    requested: bool = False
+    kept_as: str | None = None
+
+    def line(self) -> str:
+        text = f"{self.status}: {self.path}"
+        return f"{text}: {self.message}" if self.message else text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "path": self.path,
+            "id": self.work_id,
+            "maker": self.maker,
+            "chapters": self.chapters,
+            "message": self.message,
+            "changes": self.changes.to_dict() if self.changes is not None else None,
+            "requested": self.requested,
+            "kept_as": self.kept_as,
+        }
+
+
+@dataclass
+class UpdateResult:
+    events: list[UpdateEvent] = field(default_factory=list)
+    requests: int = 0  # requests sent to AO3 (work pages and listing pages)
+
+    @property
+    def ok(self) -> bool:
+        return not any(e.status == "failed" for e in self.events)
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for event in self.events:
+            found[event.status] = found.get(event.status, 0) + 1
+        return found
+
+
+Progress = Callable[[UpdateEvent], None]
+
+
+def update_library(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    dry_run: bool = False,
+    listings: Iterable[str] = (),
+    recheck_after: float = DEFAULT_RECHECK_HOURS,
+    state_path: str | os.PathLike[str] | None = None,
+    updates_page: bool = False,
+    fetcher: Fetcher | None = None,
+    progress: Progress | None = None,
+    **fetch_options: Any,
+) -> UpdateResult:
+    """Keep the AO3 works in ``paths`` (files or folders, recursively) current.
+
+    ``listings`` are AO3 URLs of listings or series whose blurbs are read first so that
+    unchanged works cost no request. ``dry_run`` asks AO3 but writes nothing.
+    ``updates_page`` adds an "Updates" page to each updated EPUB. The state is kept in
+    ``state_path`` (default: :func:`default_state_path`). Give a
+    :class:`~ao3conv.fetch.Fetcher`, or :class:`~ao3conv.fetch.FetchOptions` fields
+    as keywords (``delay=``, ``base_url=``, ``username=``...).
+    """
+    state = UpdateState(Path(state_path) if state_path else default_state_path())
+    run = _Update(state, dry_run, recheck_after, updates_page, progress)
+    own = fetcher is None
+    if fetcher is None:
+        from ..fetch import Fetcher
+
+        fetcher = Fetcher(use_cache=False, **fetch_options)
+    elif fetcher.options.use_cache:
+        fetcher = _uncached(fetcher)
+    run.fetcher = fetcher
+    try:
+        works = run.scan(list(paths))
+        listed = run.read_listings(list(listings)) if works else {}
+        for work_id, found in works.items():
+            run.work(work_id, found, listed.get(work_id))
+            state.save()
+    finally:
+        state.save()
+        if own:
+            fetcher.close()
+    return run.result
+
+
+def _uncached(fetcher: Fetcher) -> Fetcher:
+    """The caller's fetcher without the page cache, sharing its client and session."""
+    from ..fetch import Fetcher
+
+    fresh = Fetcher(replace(fetcher.options, use_cache=False), client=fetcher.client)
+    fresh.session = fetcher.session
+    return fresh
+
+
+class _Counted:
+    """The fetcher as the listing reader sees it: every listing page counted."""
+
+    def __init__(self, fetcher: Fetcher, result: UpdateResult) -> None:
+        self.fetcher, self.result, self.options = fetcher, result, fetcher.options
+
+    def get(self, url: str) -> FetchedPage:
+        self.result.requests += 1
+        return self.fetcher.get(url)
+
+
+class _Update:
+    def __init__(self, state: UpdateState, dry_run: bool, recheck_after: float,
+                 updates_page: bool, progress: Progress | None) -> None:
+        self.state = state
+        self.dry_run = dry_run
+        self.recheck_after = recheck_after
+        self.updates_page = updates_page
+        self.progress = progress
+        self.result = UpdateResult()
+        self.fetcher: Fetcher
+
+    def emit(self, event: UpdateEvent) -> None:
+        self.result.events.append(event)
+        if self.progress is not None:
+            self.progress(event)
+
+    # --- finding the works ---------------------------------------------------------------
+
+    def scan(self, paths: list[str | os.PathLike[str]]) -> dict[int, list[Found]]:
+        works: dict[int, list[Found]] = {}
+        for item in files_under(paths):
+            found = item if isinstance(item, Skipped) else self._identify(item)
+            if isinstance(found, Skipped):
+                self.emit(UpdateEvent("skipped", str(found.path), message=found.reason))
+            else:
+                works.setdefault(found.work_id, []).append(found)
+        return works
+
+    def _identify(self, path: Path) -> Found | Skipped:
+        record = self.state.seen_file(path)
+        if record is not None and record.get("held"):
+            return Found(path, record["maker"], record["format"], record["work_id"],
+                         Held.from_dict(record["held"]))
+        found = identify(path)
+        if isinstance(found, Found):
+            self._remember(found)
+        return found
+
+    def _remember(self, found: Found, outcome: str = "") -> None:
+        self.state.file(found.path, work_id=found.work_id, maker=found.maker,
+                        format=found.format, held=found.held.to_dict(), outcome=outcome)
+
+    def read_listings(self, listings: list[str]) -> dict[int, ListedWork]:
+        """Work id → its blurb, from every listing and series given (their pages are
+        requests of their own, one per page)."""
+        if not listings:
+            return {}
+        from ..batch._expand import Expander
+        from ..batch._lists import classify
+
+        expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]
+        for text in listings:
+            expander.add(classify(text, self.fetcher.options.site, origin=text))
+        return {e.work_id: e.listed for e in expander.entries
+                if e.work_id is not None and e.listed is not None}
+
+    # --- one work ------------------------------------------------------------------------
+
+    def work(self, work_id: int, copies: list[Found], listed: ListedWork | None) -> None:
+        recent = self.state.checked_since(work_id, self.recheck_after)
+        if recent is not None:
+            self._recent(copies, recent)
+            return
+        if listed is not None and all(_same_as_listed(c.held, listed) for c in copies):
+            for copy in copies:
+                self._done(copy, "unchanged", "the listing shows this version: not asked")
+            self.state.checked(work_id, copies[0].held.to_dict(), "unchanged")
+            return
+        try:
+            page = self.fetcher.fetch_work_page(work_id)
+            # A page cut short on the way is refused here, never compared as AO3's version.
+            work = self.fetcher.work_from_page(page)
+        except tuple(_GONE) as exc:
+            reason = next(r for kind, r in _GONE.items() if isinstance(exc, kind))
+            self.result.requests += 1
+            for copy in copies:
+                self._done(copy, "kept", f"{reason}; the copy is kept as it is", requested=True)
+            self.state.checked(work_id, None, reason)
+            return
+        except Ao3convError as exc:
+            for copy in copies:
+                self._done(copy, "failed", str(exc))
+            return
+        self.result.requests += 0 if page.from_cache else 1
+        held = held_version(work)
+        for copy in copies:
+            self._compare(copy, work, held, page)
+        self.state.checked(work_id, held.to_dict(), "checked")
+
+    def _recent(self, copies: list[Found], record: dict[str, Any]) -> None:
+        ao3 = Held.from_dict(record["ao3"]) if record.get("ao3") else None
+        ago = _ago(record["checked"])
+        for copy in copies:
+            if ao3 is not None and copy.held == ao3:
+                self._done(copy, "current", f"AO3 had this version {ago} ago: not asked again")
+            else:
+                outcome = record.get("outcome") or "checked"
+                self._done(copy, "current", f"AO3 was asked {ago} ago ({outcome}): not asked "
+                                            "again (--recheck-after 0 asks now)")
+
+    def _compare(self, copy: Found, work: Work, held: Held, page: FetchedPage) -> None:
+        found = changes(copy.held, held)
+        less = shorter(copy.held, held)
+        if less is not None:
+            if any(c.username == "orphan_account" for c in work.creators):
+                less = f"orphaned, with text removed: {less}"
+            self._done(copy, "kept", f"{less}; the copy is kept as it is", found, True)
+            return
+        if not found:
+            self._done(copy, "unchanged", "AO3 has the same version", requested=True)
+            return
+        if self.dry_run:
+            self._done(copy, "would-update", found.line(), found, True, held=held)
+            return
+        try:
+            kept = self._replace(copy, work, held, found, page)
+        except Ao3convError as exc:
+            self._done(copy, "failed", str(exc), found, True)
+            return
+        self._done(replace(copy, held=held), "updated", found.line(), found, True,
+                   kept_as=str(kept), held=held, refresh=True)
+
+    def _replace(self, copy: Found, work: Work, held: Held, found: Changes,
+                 page: FetchedPage) -> Path:
+        from ._keep import replace_file
+
+        if copy.format == "html":
+            data = page.content  # a saved page stays a saved AO3 page: AO3's own, as fetched
+        else:
+            from ..writers import write
+
+            if copy.format == "epub" and self.updates_page:
+                from ._page import with_updates_page
+
+                work = with_updates_page(work, found, now().date())
+            data = write(work, copy.format)
+        return replace_file(copy.path, data, copy.held)
+
+    def _done(self, copy: Found, status: str, message: str, found: Changes | None = None,
+              requested: bool = False, *, kept_as: str | None = None, held: Held | None = None,
+              refresh: bool = False) -> None:
+        shown = held or copy.held
+        self.emit(UpdateEvent(status, str(copy.path), copy.work_id, message, copy.maker,
+                              shown.label, found, requested, kept_as))
+        if refresh:  # the file is ao3conv's now, holding AO3's version
+            maker = "ao3-page" if copy.format == "html" else "ao3conv"
+            copy = replace(copy, maker=maker)
+        self._remember(copy, status)
+
+
+def _same_as_listed(held: Held, listed: ListedWork) -> bool:
+    """The copy is the version the blurb shows: same chapters out, same total, same date."""
+    from ..batch._state import Version
+
+    mine = Version(len(held.chapters), held.chapter_total,
+                   _date(held.updated))
+    theirs = Version(listed.chapter_count, listed.chapter_total, listed.updated)
+    return theirs.known and not theirs.differs_from(mine)
+
+
+def _date(text: str | None) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _ago(stamp: str) -> str:
+    import datetime as dt
+
+    minutes = int((now() - dt.datetime.fromisoformat(stamp)).total_seconds() // 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
