@@ -40,6 +40,7 @@ from ao3conv.model import (
     Div,
     Emphasis,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -391,7 +392,11 @@ def _view_block(block: Block, no_html: bool) -> list[Block]:
         start = min(max(block.start, 0), 999_999_999) if no_html else block.start
         return [OrderedList(items, start, _strip(block.attrs, no_html))]
     if kind is SceneBreak:
+        if block.text is not None:  # the author's divider: a paragraph of its text
+            return _view_block(Paragraph((Text(block.text),), block.attrs), no_html)
         return [SceneBreak(_strip(block.attrs, no_html))]
+    if kind is Gap:
+        return [Paragraph((Text("\u00a0"),))]
     if kind is Preformatted:
         if no_html:
             return [Preformatted((Text(_pre_text(block.children)),))]
@@ -596,6 +601,20 @@ def test_generated_works_round_trip_with_front_matter(work: Work) -> None:
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
+def test_yaml_line_break_characters_round_trip_next_to_a_lone_surrogate() -> None:
+    """Pinned from a hypothesis failure: a lone surrogate sends the front matter through
+    PyYAML's pure-Python dumper, which wrote NEL raw inside single quotes (read back
+    as ' ')."""
+    chapters = (
+        Chapter(1, title="\x85", body=(Paragraph((Text("one"),)),)),
+        Chapter(2, title="a\u2028b\u2029c", body=(Paragraph((Text("two"),)),)),
+    )
+    work = Work(title="T \udc80", id=1, chapters=chapters)
+    meta, _ = split_front_matter(ao3conv.write(work, "md").decode("utf-8", "surrogatepass"))
+    assert meta == front_matter_metadata(work)
+    assert [c["title"] for c in meta["chapters"]] == ["\x85", "a\u2028b\u2029c"]
+
+
 # --- the corpus ------------------------------------------------------------------------------
 
 
@@ -664,7 +683,7 @@ def em(*inlines: Inline | str) -> Emphasis:
 def test_text_is_escaped_only_where_it_would_be_syntax() -> None:
     assert md(para("snake_case and R&R, 2*3")) == "snake_case and R&R, 2\\*3"
     assert md(para("_x_ &amp; [a](b) <i> `c` ~d~")) == (
-        "\\_x\\_ \\&amp; \\[a\\](b) \\<i> \\`c\\` \\~d\\~"
+        "\\_x\\_ &amp;amp; \\[a\\](b) &lt;i> \\`c\\` \\~d\\~"
     )
     for line, escaped in [
         ("# no", "\\# no"),
@@ -707,7 +726,7 @@ def test_what_markdown_cannot_say_is_html_or_dropped() -> None:
     assert md(rtl) == '<p lang="he" dir="rtl">שלום</p>'
     assert md(rtl, html=False) == "שלום"
     hostile = Span((Text("<b>"),), Attrs(classes=('q"uote',)))
-    assert md(para(hostile)) == '<span class="q&quot;uote">\\<b></span>'
+    assert md(para(hostile)) == '<span class="q&quot;uote">&lt;b></span>'
 
 
 def test_structures() -> None:
@@ -727,6 +746,11 @@ def test_structures() -> None:
     )
     assert md(ordered) == "7. p1\n\n   p2"
     assert md(BlockQuote((para("q"), SceneBreak()))) == "> q\n>\n> ***"
+    # the author's own dividers are escaped paragraphs of their text; a gap keeps its space
+    assert md(SceneBreak(text="* * *"), SceneBreak(text="~~~"), Gap(), para("x")) == (
+        "\\* \\* \\*\n\n\\~\\~\\~\n\n&nbsp;\n\nx"
+    )
+    assert md(SceneBreak(Attrs(classes=("sep",)), "---")) == '<p class="sep">---</p>'
     assert md(Preformatted((Text("``` x\n  y"),))) == "````\n``` x\n  y\n````"
 
 

@@ -21,6 +21,7 @@ from ..model import (
     BulletList,
     Div,
     Figure,
+    Gap,
     Heading,
     OrderedList,
     Paragraph,
@@ -192,9 +193,17 @@ class MarkdownRenderer(MarkdownInlines):
         return f"{'#' * level} {guard_edges(text)}"
 
     def block_scene_break(self, node: SceneBreak) -> str:
+        """A rule is a thematic break; the author's own divider is written as an
+        escaped paragraph of its text, so every Markdown reads it the same."""
         if self.html and self.keep(node.attrs):
             return self.html_block(node)
-        return THEMATIC_BREAK
+        if node.text is None:
+            return THEMATIC_BREAK
+        return self.block_paragraph(Paragraph((Text(node.text),)))
+
+    def block_gap(self, node: Gap) -> str:
+        """Markdown folds blank lines: a no-break space paragraph keeps the space."""
+        return "&nbsp;"
 
     def block_preformatted(self, node: Preformatted) -> str:
         children = node.children

@@ -21,6 +21,7 @@ from ..model import (
     Div,
     Emphasis,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -254,6 +255,8 @@ def block_line(block: Block) -> tuple[Inline, ...]:
         return block.children
     kind = type(block)
     if kind is SceneBreak:
+        return (Text(block.text),) if block.text else ()  # type: ignore[union-attr]
+    if kind is Gap:
         return ()
     caption: tuple[Inline, ...] = ()
     if kind is Table:
