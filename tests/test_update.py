@@ -297,3 +297,16 @@ def test_a_run_stops_asking_when_ao3_cannot_be_reached(ao3: FakeAo3, tmp_path: P
     assert [e.status for e in result.events] == ["failed"] * 8 and not result.ok
     assert "run again later" in result.events[-1].message
     assert len(ao3.requests_to("/works/")) == 5 * FAST["max_tries"]  # the last 3: not asked
+
+
+def test_a_locked_work_is_checked_when_a_login_is_given(ao3: FakeAo3, tmp_path: Path) -> None:
+    folder, state = tmp_path / "library", tmp_path / "state.json"
+    books = _library(ao3, folder)
+    ao3.add_user("reader", "a long password")
+    ao3.change_work(LOCKED, chaptered_version(LOCKED, chapters=4), restricted=True)
+    result = update_library([books[LOCKED]], state_path=state, base_url=ao3.base_url,
+                            username="reader", password="a long password", **FAST)  # type: ignore[arg-type]
+    assert [(e.status, e.message) for e in result.events] == [("updated", "new chapter 4")]
+    missing = update_library([tmp_path / "no such folder"], state_path=state)
+    assert not missing.ok and missing.events[0].message == "no such file or folder"
+    assert b"a long password" not in state.read_bytes()

@@ -147,7 +147,8 @@ class _Update:
         for item in files_under(paths):
             found = item if isinstance(item, Skipped) else self._identify(item)
             if isinstance(found, Skipped):
-                self.emit(UpdateEvent("skipped", str(found.path), message=found.reason))
+                status = "failed" if found.missing else "skipped"
+                self.emit(UpdateEvent(status, str(found.path), message=found.reason))
             else:
                 works.setdefault(found.work_id, []).append(found)
         return works
