@@ -186,6 +186,15 @@ def test_listing_blurbs_spare_the_requests_for_unchanged_works(
     events = _by_path(result.events)
     assert events[books[ADDED].name].status == "updated"
     assert events[books[UNCHANGED].name].status == "unchanged"
+    # Checked a moment ago, but the listing now shows a new chapter: that work is asked.
+    ao3.change_work(EDITED, chaptered_version(EDITED, chapters=4, updated="2020-07-01"))
+    blurbs[1] = {"id": EDITED, "chapters": "4/?", "date": "2020-07-01"}
+    ao3.add_page("/users/me/bookmarks", listing_page(blurbs, "Bookmarks", None))
+    sent = len(ao3.requests_to("/works/"))
+    again = update_library([folder], state_path=state, base_url=ao3.base_url,
+                           listings=[f"{ao3.base_url}/users/me/bookmarks"], **FAST)  # type: ignore[arg-type]
+    assert [r.route for r in ao3.requests_to("/works/")[sent:]] == [f"/works/{EDITED}"]
+    assert _by_path(again.events)[books[EDITED].name].message == "new chapter 4"
 
 
 def test_other_makers_books_and_saved_pages_are_replaced_and_their_old_copies_kept(

@@ -189,6 +189,10 @@ class _Update:
 
     def work(self, work_id: int, copies: list[Found], listed: ListedWork | None) -> None:
         recent = self.state.checked_since(work_id, self.recheck_after)
+        if recent and recent.get("ao3") and listed is not None and not _same_as_listed(
+            Held.from_dict(recent["ao3"]), listed
+        ):
+            recent = None  # the listing shows a version newer than AO3's at the last check
         if recent is not None and all(self._settled(c, recent) for c in copies):
             self._recent(copies, recent)
             return
