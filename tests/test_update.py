@@ -137,6 +137,8 @@ def test_a_library_is_updated_in_place_with_one_request_per_work_and_nothing_los
         assert again[path.name].status == ("kept" if kept else "current")
     assert "logged-in users" in again[books[LOCKED].name].message
     assert not any(e.requested for e in again.values())
+    third = _by_path(_run(ao3, folder, state))
+    assert third[books[SHORTENED].name].message == again[books[SHORTENED].name].message
 
 
 def test_a_moved_book_is_found_again_by_its_work_and_costs_no_request(
