@@ -106,6 +106,7 @@ def writer_options(
     wrap: int | None = None,
     no_html: bool = False,
     split: bool = False,
+    flavor: str | None = None,
     cover: Path | None = None,
     no_cover: bool = False,
     work_skin: bool = False,
@@ -124,6 +125,8 @@ def writer_options(
         options["no_html"] = True
     if split:
         options["split"] = True
+    if flavor is not None:
+        options["flavor"] = flavor  # the md writer refuses a flavor it does not know
     if cover is not None and no_cover:
         fail_usage("--cover and --no-cover cannot be used together")
     if no_cover:
@@ -180,6 +183,14 @@ NoHtmlOpt = Annotated[
 ]
 SplitOpt = Annotated[
     bool, typer.Option("--split", help="md: one file per chapter plus an index, into a folder.")
+]
+FlavorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--flavor",
+        metavar="gfm|commonmark",
+        help="md: gfm (default; pipe tables, ~~strikethrough~~) or strict commonmark.",
+    ),
 ]
 CoverOpt = Annotated[
     Path | None,
@@ -294,6 +305,7 @@ def convert(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
@@ -309,6 +321,7 @@ def convert(
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,
@@ -366,6 +379,7 @@ def fetch(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
@@ -380,6 +394,7 @@ def fetch(
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,
@@ -481,6 +496,7 @@ def batch(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
@@ -504,6 +520,7 @@ def batch(
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,
@@ -654,6 +671,7 @@ def info(
     debug: DebugOpt = False,
 ) -> None:
     """Show a work's metadata: title, creators, tags, series, stats, chapters."""
+    from ._streams import can_show
     from .writers._metadata import work_metadata
 
     failures: list[str] = []
@@ -663,6 +681,8 @@ def info(
             import json
 
             text = json.dumps(meta, ensure_ascii=False, indent=2)
+            if not can_show(text):  # \u escapes, not "?", where stdout cannot show it
+                text = json.dumps(meta, ensure_ascii=True, indent=2)
             typer.echo(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         else:
             typer.echo(printable(_describe(meta)))
@@ -736,4 +756,7 @@ def _main(
 
 
 def main() -> None:
+    from ._streams import guard
+
+    guard()
     app()

@@ -15,7 +15,8 @@ they are issued as :class:`ParseWarning` through :mod:`warnings`.
     │   ├── UnrevealedWorkError    "Mystery Work" in an unrevealed collection
     │   ├── WorkNotFoundError      404: deleted or never existed
     │   ├── SeriesPageError        a series page (use batch to export its works)
-    │   ├── ListingPageError       tag/bookmark/marked-for-later listing
+    │   ├── ListingPageError       tag/bookmark/marked-for-later listing, chapter index
+    │   ├── OtherPageError         profile, dashboard, form, prompt page: no work at all
     │   ├── SiteErrorPage          AO3's own error/maintenance page (5xx, 403…)
     │   └── NotAnAo3PageError      no AO3 markup at all
     ├── FormatError                unknown output format or bad writer option
@@ -45,6 +46,7 @@ __all__ = [
     "NetworkError",
     "NotAWorkError",
     "NotAnAo3PageError",
+    "OtherPageError",
     "OutputError",
     "OutputExistsError",
     "ParseWarning",
@@ -59,8 +61,21 @@ __all__ = [
 ]
 
 
+# What str.splitlines() splits at: a name holding one would split a one-line message.
+_LINE_BREAKS = dict.fromkeys(map(ord, "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"))
+for _code in _LINE_BREAKS:
+    _LINE_BREAKS[_code] = repr(chr(_code))[1:-1]
+
+
 class Ao3convError(Exception):
-    """Root of every error ao3conv raises on purpose."""
+    """Root of every error ao3conv raises on purpose.
+
+    Its message is one line whatever it quotes: a line break (from a folder or file
+    name, a title...) is shown as its escape (``\\n``).
+    """
+
+    def __str__(self) -> str:
+        return super().__str__().translate(_LINE_BREAKS)
 
 
 class InputError(Ao3convError):
@@ -106,6 +121,13 @@ class SeriesPageError(NotAWorkError):
 
 class ListingPageError(NotAWorkError):
     page_kind = "listing"
+
+
+class OtherPageError(NotAWorkError):
+    """An AO3 page that holds no work and lists none: a profile, a dashboard, a
+    form ("Post New Work"), a challenge's prompt or sign-up page."""
+
+    page_kind = "other-page"
 
 
 class SiteErrorPage(NotAWorkError):

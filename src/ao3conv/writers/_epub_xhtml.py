@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from .._bcp47 import well_formed
 from ..model import (
     NO_ATTRS,
     Attrs,
@@ -27,6 +28,7 @@ from ..model import (
     Div,
     Emphasis,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -61,7 +63,6 @@ _HEADER = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 # Characters XML 1.0 cannot carry (C0 controls, lone surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CLASS_TOKEN = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
-_LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 _DIRS = frozenset(("ltr", "rtl", "auto"))
 _ALIGNS = frozenset(("left", "right", "center", "justify"))
 
@@ -104,10 +105,8 @@ def set_attr(element: Any, name: str, value: str) -> None:
 
 
 def valid_lang(value: str | None) -> str | None:
-    """A well-formed BCP 47 language tag, or ``None``."""
-    if value and _LANG.fullmatch(value):
-        return value
-    return None
+    """A well-formed BCP 47 language tag, or ``None`` (a model from JSON may hold any)."""
+    return well_formed(value)
 
 
 def serialize(root: Any) -> bytes:
@@ -154,6 +153,7 @@ class Renderer:
             OrderedList: self._ordered_list,
             Table: self._table,
             SceneBreak: self._scene_break,
+            Gap: self._gap,
             Preformatted: self._preformatted,
             Figure: self._figure,
             Div: self._div,
@@ -231,7 +231,15 @@ class Renderer:
             parent.remove(element)
 
     def _scene_break(self, parent: Any, block: SceneBreak) -> None:
-        self.attributes(SubElement(parent, X + "hr"), block.attrs, "scene-break")
+        """The break as text, centred: the author's divider, or "* * *" for a rule
+        (a CSS-drawn ``<hr>`` is clipped or hidden by some renderers)."""
+        element = SubElement(parent, X + "p")
+        element.text = xml_text(block.text or "") or "* * *"
+        self.attributes(element, block.attrs, "scene-break")
+
+    def _gap(self, parent: Any, block: Gap) -> None:
+        """A blank line, as AO3 shows the author's empty paragraphs (no CSS needed)."""
+        SubElement(parent, X + "p", {"class": "gap"}).text = "\u00a0"
 
     def _list(self, element: Any, block: BulletList | OrderedList) -> None:
         if block.attrs is not NO_ATTRS:
