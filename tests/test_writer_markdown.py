@@ -683,7 +683,7 @@ def em(*inlines: Inline | str) -> Emphasis:
 def test_text_is_escaped_only_where_it_would_be_syntax() -> None:
     assert md(para("snake_case and R&R, 2*3")) == "snake_case and R&R, 2\\*3"
     assert md(para("_x_ &amp; [a](b) <i> `c` ~d~")) == (
-        "\\_x\\_ \\&amp; \\[a\\](b) \\<i> \\`c\\` \\~d\\~"
+        "\\_x\\_ &amp;amp; \\[a\\](b) &lt;i> \\`c\\` \\~d\\~"
     )
     for line, escaped in [
         ("# no", "\\# no"),
@@ -726,7 +726,7 @@ def test_what_markdown_cannot_say_is_html_or_dropped() -> None:
     assert md(rtl) == '<p lang="he" dir="rtl">שלום</p>'
     assert md(rtl, html=False) == "שלום"
     hostile = Span((Text("<b>"),), Attrs(classes=('q"uote',)))
-    assert md(para(hostile)) == '<span class="q&quot;uote">\\<b></span>'
+    assert md(para(hostile)) == '<span class="q&quot;uote">&lt;b></span>'
 
 
 def test_structures() -> None:

@@ -44,6 +44,7 @@ from ao3conv.model import (
     Emphasis,
     Language,
     LineBreak,
+    Link,
     ListItem,
     Paragraph,
     Plain,
@@ -281,3 +282,35 @@ def test_flavor_on_the_command_line(tmp_path: Path) -> None:
         result = runner.invoke(app, ["convert", str(source), "-o", str(tmp_path / "x"), *args])
         assert result.exit_code == 2 and message in result.output
         assert not (tmp_path / "x").exists()
+
+
+# --- text that looks like HTML -----------------------------------------------------------------
+
+LOOKS_LIKE_HTML = (
+    "<script>alert(1)</script> <img src=x onerror=alert(1)> &amp; <3 <!-- c --> <a@b.c>"
+)
+
+
+def test_text_that_looks_like_html_is_written_as_references() -> None:
+    # Python-Markdown (MkDocs) has no backslash escape for "<" or "&": it would show
+    # "\&" and pass "\<script>" on as a tag. "&lt;" and "&amp;" read the same everywhere.
+    body = (
+        Paragraph((Text(LOOKS_LIKE_HTML), Emphasis((Text(LOOKS_LIKE_HTML),)))),
+        BlockQuote((Paragraph((Text(LOOKS_LIKE_HTML),)),)),
+    )
+    book = work(title=LOOKS_LIKE_HTML, chapters=(Chapter(1, title=LOOKS_LIKE_HTML, body=body),))
+    for no_html in (False, True):
+        text = ao3conv.write(book, "md", no_html=no_html).decode("utf-8")
+        markdown = text[text.index("\n---\n", 3) + 5 :]
+        assert "\\<" not in markdown and "\\&" not in markdown
+        assert re.findall(r"<(?!\s)", markdown) == []  # no "<" that could open a tag
+        rendered = MD.render(markdown)
+        assert rendered.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 5
+        assert rendered.count("&amp;amp; &lt;3 &lt;!-- c --&gt; &lt;a@b.c&gt;") == 5
+
+
+def test_link_addresses_hold_no_backslash_before_ampersands_or_angles() -> None:
+    link = Link((Text("q"),), "https://a.b/?a=1&b=2&amp;c<d>")
+    markdown = MarkdownRenderer().blocks([Paragraph((link,))])
+    assert markdown == "[q](https://a.b/?a=1&b=2&amp;amp;c%3Cd%3E)"
+    assert 'href="https://a.b/?a=1&amp;b=2&amp;amp;c%3Cd%3E"' in MD.render(markdown)

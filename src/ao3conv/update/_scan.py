@@ -62,6 +62,8 @@ def files_under(paths: list[str | os.PathLike[str]]) -> Iterator[Path | Skipped]
 def identify(path: Path) -> Found | Skipped:
     """What ``path`` holds, or why it is not something ``update`` can keep current."""
     fmt = CHECKED.get(path.suffix.lower())
+    if VERSIONS_FOLDER in path.parts:
+        return Skipped(path, "an older version kept by update: left as it is")
     if fmt is None:
         return Skipped(path, "not an EPUB, saved AO3 page or ao3conv JSON file")
     from ..parser import parse

@@ -137,7 +137,7 @@ class MarkdownInlines(Renderer):
         text = escape_text(node.text)
         if self.entity_next and text:
             self.entity_next = False
-            if text[0] != "\\":
+            if text[0] not in "\\&":  # an escape or a reference is punctuation already
                 text = entity(text[0]) + text[1:]
         out.append(text)
 

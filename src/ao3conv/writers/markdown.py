@@ -22,7 +22,8 @@ preformatted text, GFM pipe tables for simple tables (one header row from
 ``[text](<url> "title")`` links (angle brackets when the URL has spaces or
 parentheses). Delimiters are chosen by CommonMark's flanking rules; every
 character that would otherwise be syntax is backslash-escaped or written as an
-entity (``&nbsp;`` at the edge of a block, where renderers would strip it).
+entity (``&lt;`` and ``&amp;``, which Python-Markdown cannot escape; ``&nbsp;`` at
+the edge of a block, where renderers would strip it).
 
 HTML: what Markdown cannot express is kept as inline or block HTML built from
 the model with escaping: ``<u>``, ``<sup>``, ``<sub>``, small caps as
