@@ -744,7 +744,7 @@ def test_structures() -> None:
     ordered = OrderedList(
         (ListItem((Paragraph((Text("p1"),)), Paragraph((Text("p2"),)))),), start=7
     )
-    assert md(ordered) == "7. p1\n\n   p2"
+    assert md(ordered) == "7. p1\n\n    p2"
     assert md(BlockQuote((para("q"), SceneBreak()))) == "> q\n>\n> ***"
     # the author's own dividers are escaped paragraphs of their text; a gap keeps its space
     assert md(SceneBreak(text="* * *"), SceneBreak(text="~~~"), Gap(), para("x")) == (

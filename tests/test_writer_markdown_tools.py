@@ -46,6 +46,7 @@ from ao3conv.model import (
     LineBreak,
     Link,
     ListItem,
+    OrderedList,
     Paragraph,
     Plain,
     SceneBreak,
@@ -332,3 +333,15 @@ def test_link_addresses_hold_no_backslash_before_ampersands_or_angles() -> None:
     markdown = MarkdownRenderer().blocks([Paragraph((link,))])
     assert markdown == "[q](https://a.b/?a=1&b=2&amp;amp;c%3Cd%3E)"
     assert 'href="https://a.b/?a=1&amp;b=2&amp;amp;c%3Cd%3E"' in MD.render(markdown)
+
+
+def test_list_content_after_a_first_paragraph_is_indented_four_spaces() -> None:
+    # Python-Markdown nests only content indented four spaces (checked by hand with
+    # Python-Markdown 3); CommonMark reads the same lists from the first line's offset.
+    inner = BulletList((ListItem((Plain((Text("inner"),)),)), ListItem((Plain((Text("b"),)),))))
+    nested = BulletList((ListItem((Plain((Text("outer"),)), inner)),))
+    loose = OrderedList((ListItem((Paragraph((Text("p1"),)), Paragraph((Text("p2"),)))),))
+    markdown = MarkdownRenderer().blocks([nested, loose])
+    assert markdown == "- outer\n    + inner\n    + b\n\n1. p1\n\n    p2"
+    html = MD.render(markdown)
+    assert html.count("<ul>") == 2 and "<p>p1</p>\n<p>p2</p>" in html
