@@ -30,6 +30,8 @@ import ao3conv
 from ao3conv.errors import FormatError, NotAWorkError
 from ao3conv.model import (
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Attrs,
     Block,
     BlockQuote,
@@ -50,6 +52,7 @@ from ao3conv.model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     SmallCaps,
     Span,
@@ -63,9 +66,11 @@ from ao3conv.model import (
     Text,
     Underline,
     Work,
+    iter_inline_text,
     normalize_blocks,
 )
-from ao3conv.writers._engine import safe_url
+from ao3conv.writers._anchors import link_work
+from ao3conv.writers._engine import expansion, ruby_fallback, safe_url
 from ao3conv.writers._md_html import attrs_policy, skin_classes
 from ao3conv.writers._metadata import METADATA_KEYS, work_metadata
 from ao3conv.writers.markdown import (
@@ -160,7 +165,9 @@ INLINE_TAGS = {
 
 def _is_inline(node: Any) -> bool:
     return (
-        isinstance(node, str) or node.tag in INLINE_TAGS or node.tag in ("span", "a", "img", "br")
+        isinstance(node, str)
+        or node.tag in INLINE_TAGS
+        or node.tag in ("span", "a", "img", "br", "ruby", "abbr")
     )
 
 
@@ -285,6 +292,10 @@ def _inlines(nodes: Sequence[Any], pre: bool = False) -> list[Inline]:
                     attrs,
                 )
             )
+        elif tag == "a" and "href" not in node.attrs:
+            out.append(Anchor(node.attrs["id"]))
+        elif tag in ("ruby", "rp", "rt", "abbr"):  # read as their text, as the view writes them
+            out.extend(_inlines(node.children, pre))
         elif tag == "a":
             out.append(
                 Link(
@@ -480,6 +491,13 @@ def _urls(items: Sequence[Inline], no_html: bool) -> list[Inline]:
             out.append(Link(kids, _url(item.href), item.title or None, item.attrs))
         elif kind is Span and not item.attrs:
             out.extend(_urls(item.children, no_html))
+        elif kind is Ruby:  # Markdown writes the fallback 漢(kan)
+            out.extend(_urls(ruby_fallback(item), no_html))
+        elif kind is Abbreviation:  # and the expansion after the text
+            out.extend(_urls(item.children, no_html))
+            title = expansion(item, "".join(iter_inline_text(item.children)))
+            if title:
+                out.append(Text(f" ({title})"))
         elif hasattr(item, "children"):
             out.append(dataclasses.replace(item, children=tuple(_urls(item.children, no_html))))
         else:
@@ -546,7 +564,8 @@ def test_generated_works_round_trip_with_front_matter(work: Work) -> None:
     text = ao3conv.write(work, "md").decode("utf-8")
     meta, body = split_front_matter(text)
     assert meta == work_metadata(work)
-    assert_round_trip(document_blocks(work), body, classes=skin_classes(work.work_skin))
+    linked = link_work(work, None, keep_anchors=True)  # "#" links as the writer resolves them
+    assert_round_trip(document_blocks(linked), body, classes=skin_classes(work.work_skin))
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
@@ -574,7 +593,8 @@ def test_every_corpus_page_renders_back_to_its_text_and_marks(path: Path, html: 
     text = ao3conv.write(work, "md", no_html=not html).decode("utf-8")
     meta, body = split_front_matter(text)
     assert meta == work_metadata(work)
-    assert_round_trip(document_blocks(work), body, html, skin_classes(work.work_skin))
+    linked = link_work(work, None, keep_anchors=html)
+    assert_round_trip(document_blocks(linked), body, html, skin_classes(work.work_skin))
     if not html:
         assert html_tokens(body) == []
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import (
+    Anchor,
     BlockQuote,
     Div,
     Image,
@@ -216,7 +217,7 @@ def _inline_kind(items: tuple[Inline, ...]) -> int:
             if text.strip(_NEUTRAL):
                 return _CONTENT
             parts.append(text)
-        elif kind is Image or kind is Link:
+        elif kind is Image or kind is Link or kind is Anchor:  # an anchor is a link target
             return _CONTENT
         elif kind is not LineBreak:
             stack.append(iter(item.children))  # type: ignore[union-attr]

@@ -44,6 +44,13 @@ preformatted text keeps its text, and marks that cannot flank are made to by
 writing the neighbouring letter as a character reference. (Tests state this
 projection with :func:`~ao3conv.writers._md_shapes.no_html_inlines`.)
 
+Ruby is written ``漢(kan)`` and an abbreviation with a title ``NASA (National
+Aeronautics…)`` (unless its text already says it). The author's anchors (Word
+footnotes ``_ftn1``, ``#fn1`` notes) become ``<a id="…"></a>`` with ids unique in
+the document, and links to them ``[1](#_ftn1)`` (``[1](02-title.md#_ftn1)``
+across split files); a link to an anchor that does not exist, or any ``#`` link
+with ``no_html`` (no target can be written), keeps its text without the link.
+
 ``split=True`` is for :meth:`MarkdownWriter.write_files`: an ``index.md`` with
 the front matter, preface, contents and afterword, and one ``NN-slug.md`` file
 per chapter.
@@ -74,6 +81,7 @@ from ..model import (
     block_inlines,
     paragraph,
 )
+from ._anchors import link_work
 from ._base import check_options
 from ._engine import chapter_heading, distinct_chapter_creators, single_untitled
 from ._md_html import skin_classes
@@ -214,7 +222,8 @@ class MarkdownWriter:
             )
         from ._metadata import work_metadata
 
-        return _document(_renderer(work, options), work_metadata(work), document_blocks(work))
+        linked = link_work(work, None, not options.get("no_html", False))
+        return _document(_renderer(work, options), work_metadata(work), document_blocks(linked))
 
     def write_files(self, work: Work, **options: Any) -> dict[str, bytes]:
         """``{"index.md": ..., "01-title.md": ...}``: relative names, safe and deterministic."""
@@ -223,6 +232,8 @@ class MarkdownWriter:
 
         renderer = _renderer(work, options)
         names = chapter_file_names(work)
+        # Links between the files: the preface and afterword are in index.md.
+        work = link_work(work, ("index.md", *names, "index.md"), not options.get("no_html", False))
         contents = BulletList(
             tuple(
                 ListItem((Plain((Link(_line(chapter_heading(c, i)), name),)),))
