@@ -699,10 +699,10 @@ def test_structures() -> None:
 
 ALLOWED_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 blockquote div ul ol li hr pre figure figcaption table caption "  # noqa: SIM905
-    "thead tbody tr th td em strong u s sup sub code span a img br".split()
+    "thead tbody tr th td em strong u s sup sub code span a img br ruby rp rt abbr".split()
 )
 ALLOWED_ATTRS = frozenset(
-    "class lang dir align start colspan rowspan href title src alt width height style".split()  # noqa: SIM905
+    "class lang dir align start colspan rowspan href title src alt width height style id".split()  # noqa: SIM905
 )
 PAYLOADS = (
     "<script>alert(1)</script>",

@@ -146,9 +146,9 @@ def _collapse_in(items: Sequence[Inline], state: _SpaceState) -> list[Inline]:
             out.append(item)
         elif kind is Anchor:  # invisible: spacing goes on as if it were not there
             out.append(item)
-        elif kind is Ruby:
-            children = _collapse_in(item.children, state)  # type: ignore[union-attr]
-            annotation = _collapse_spaces(list(item.annotation), trim=True)  # type: ignore[union-attr]
+        elif kind is Ruby:  # one line of base text under one line of annotation
+            children = _collapse_in(_no_breaks(item.children), state)  # type: ignore[union-attr]
+            annotation = _collapse_spaces(_no_breaks(item.annotation), trim=True)  # type: ignore[union-attr]
             if children or annotation:
                 if not children:
                     state.after_space = False
@@ -157,6 +157,22 @@ def _collapse_in(items: Sequence[Inline], state: _SpaceState) -> list[Inline]:
             children = _collapse_in(item.children, state)  # type: ignore[union-attr]
             if children:
                 out.append(replace(item, children=tuple(children)))  # type: ignore[arg-type]
+    return out
+
+
+def _no_breaks(items: Sequence[Inline]) -> list[Inline]:
+    """``items`` with every line break (at any depth) turned into a space."""
+    out: list[Inline] = []
+    for item in items:
+        kind = type(item)
+        if kind is LineBreak:
+            out.append(Text(" "))
+        elif kind is Ruby:
+            out.append(item)  # already without breaks: it went through here
+        elif hasattr(item, "children"):
+            out.append(replace(item, children=tuple(_no_breaks(item.children))))  # type: ignore
+        else:
+            out.append(item)
     return out
 
 
