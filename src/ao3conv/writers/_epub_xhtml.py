@@ -353,7 +353,9 @@ class Renderer:
             elif kind is Image:
                 last = self._image(parent, item)  # type: ignore[arg-type]
             elif kind is Anchor:
-                last = self._anchor(parent, item) or last  # type: ignore[arg-type]
+                placed = self._anchor(parent, item)  # type: ignore[arg-type]
+                if placed is not None:
+                    last = placed
             elif kind is Ruby:
                 last = self._ruby(parent, item)  # type: ignore[arg-type]
             elif kind is Abbreviation:
@@ -379,11 +381,13 @@ class Renderer:
         if ruby.attrs is not NO_ATTRS:
             self.attributes(element, ruby.attrs)
         self.inlines(element, ruby.children)
-        # <rp> is what readers without ruby support show around the annotation.
-        if ruby.open:
+        # <rp> is what readers without ruby support show around the annotation;
+        # HTML allows both or neither.
+        parentheses = bool(ruby.open or ruby.close)
+        if parentheses:
             set_text(SubElement(element, X + "rp"), ruby.open)
         self.inlines(SubElement(element, X + "rt"), ruby.annotation)
-        if ruby.close:
+        if parentheses:
             set_text(SubElement(element, X + "rp"), ruby.close)
         return element
 
