@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from functools import cache
@@ -786,6 +787,43 @@ def test_generated_works_only_ever_hold_our_own_html(work: Work) -> None:
 
 
 # --- files and options -----------------------------------------------------------------------
+
+
+def _targets(markdown: str) -> tuple[set[str], set[str]]:
+    """The ids and the ``#`` link targets of rendered Markdown."""
+    rendered = MD.render(markdown)
+    ids = set(re.findall(r' id="([^"]*)"', rendered))
+    return ids, set(re.findall(r'href="#([^"]*)"', rendered))
+
+
+def test_footnotes_and_anchors_are_working_links() -> None:
+    from test_writer_epub import footnote_work
+
+    work = footnote_work()
+    text = ao3conv.write(work, "md").decode()
+    ids, targets = _targets(text)
+    assert targets and targets <= ids  # every link inside the document leads somewhere
+    assert '<a id="_ftnref1"></a>[\\[1\\]](#_ftn1).' in text
+    assert '<a id="_ftn1"></a>[\\[1\\]](#_ftnref1) The note on chapter one.' in text
+    assert "(#_ftn1-2)" in text  # chapter two's own note, under an id of its own
+    assert "漢(kan)字（ji）, NASA (National Aeronautics and Space Administration)" in text
+    assert " or nowhere." in text  # no target: the text stays, the link goes
+    plain = ao3conv.write(work, "md", no_html=True).decode()
+    assert "](#" not in plain and "<a" not in plain and "\\[1\\] The note on chapter one" in plain
+
+
+def test_split_files_link_to_anchors_in_each_other() -> None:
+    from test_writer_epub import footnote_work
+
+    files = MarkdownWriter().write_files(footnote_work())
+    assert list(files) == ["index.md", "01-one.md", "02-two.md"]
+    index, one, two = (files[name].decode() for name in files)
+    assert "[chapter two](02-two.md#two)" in one and "(#_ftn1)" in one
+    assert "[here](01-one.md#_ftn1)" in index and "[to the afterword](#after)" in index
+    assert '<a id="two"></a>' in two and "(#_ftn1-2)" in two
+    for text in (index, one, two):
+        ids, targets = _targets(text)
+        assert targets <= ids
 
 
 def test_split_writes_an_index_and_one_safe_file_per_chapter() -> None:
