@@ -218,7 +218,7 @@ def footnote_work() -> Work:
     first, first_note = word_note("chapter one")
     second, second_note = word_note("chapter two")
     return Work(
-        title="Notes and Anchors", creators=(Creator("someone"),), chapter_count=2,
+        title="Notes and Anchors", id=77, creators=(Creator("someone"),), chapter_count=2,
         summary=(para("A summary ", Anchor("summary-anchor"), "that links ",
                       Link((Text("to the afterword"),), "#after"), "."),),
         notes=(para("The first note is ", Link((Text("here"),), "#_ftn1"), "."),),
@@ -243,7 +243,10 @@ def footnote_work() -> Work:
                 para(Anchor("two"), Anchor("workskin"), Anchor("1"), Anchor("a b"),
                      "Chapter two."),
                 second, second_note,
-                para(Link((Text("an encoded link"),), "#a%20b")),
+                para(Link((Text("an encoded link"),), "#a%20b"), " ",
+                     Link((Text("own page"),), "https://archiveofourown.org/works/77/chapters/12#_ftn1"),
+                     " ", Link((Text("AO3's jump"),), "/chapters/11#work_endnotes"), " ",
+                     Link((Text("other work"),), "/works/78#_ftn1")),
             )),
         ),
     )
@@ -476,6 +479,10 @@ def test_footnotes_and_anchors_lead_where_the_author_meant() -> None:
     # Anchors whose names are taken or no valid id still work, under another id.
     assert links(two)["an encoded link"][0] in {
         f"chapter-002.xhtml#{i}" for i in two.xpath("//@id")} - {"chapter-002.xhtml#a b"}
+    # The work's own AO3 page with a fragment is a place in the book; another work's is not.
+    assert twos["own page"][0] == twos["[1]"][0]
+    assert twos["AO3's jump"][0] == "afterword.xhtml#work_endnotes"
+    assert twos["other work"][0] == "https://archiveofourown.org/works/78#_ftn1"
     # Across the title page and the afterword.
     title, after = book.xml("EPUB/title.xhtml"), book.xml("EPUB/afterword.xhtml")
     assert links(title)["to the afterword"][0] == "afterword.xhtml#after"

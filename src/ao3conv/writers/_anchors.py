@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from ..model import (
     Anchor,
@@ -51,6 +51,13 @@ from ..model import (
 )
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+# The work's own page: /works/N, /works/N/chapters/M, /chapters/M (AO3 links "See the
+# end of the work for more notes" as /chapters/M#work_endnotes on chapter pages).
+_OWN_PAGE = re.compile(r"/works/(\d+)(?:/chapters/(\d+))?/?|/chapters/(\d+)/?")
+_AO3_HOSTS = frozenset(
+    f"{www}{name}" for www in ("", "www.")
+    for name in ("archiveofourown.org", "archiveofourown.com", "archiveofourown.net", "ao3.org")
+)
 _ID_START = re.compile(r"[A-Za-z_]")
 
 
@@ -98,6 +105,8 @@ class Anchors:
     """Every anchor of a work with its unique id, and where each ``#name`` leads."""
 
     def __init__(self, work: Work, reserved: Iterable[str] = ()) -> None:
+        self.work_id = work.id
+        self.chapter_scopes = {c.id: i for i, c in enumerate(work.chapters, 1) if c.id}
         self.ids: dict[tuple[int, str], str] = {}
         self._first: dict[str, int] = {}
         self.footnotes: set[tuple[int, str]] = set()  # (scope, name) of a note's anchor
@@ -167,6 +176,28 @@ class Anchors:
             if first is not None:
                 return first, name
         return None
+
+    def own_fragment(self, href: str) -> tuple[int | None, str] | None:
+        """``(scope or None, "#fragment")`` when ``href`` is this work's own AO3 page
+        with a fragment; the scope is the chapter the URL names, if it is here."""
+        try:
+            parts = urlsplit(href.strip())
+            host = parts.hostname
+        except ValueError:
+            return None
+        if not parts.fragment or (parts.scheme and parts.scheme.lower() not in ("http", "https")):
+            return None
+        if (host is not None and host.lower() not in _AO3_HOSTS) or (
+                not host and not parts.path.startswith("/")):
+            return None
+        match = _OWN_PAGE.fullmatch(parts.path)
+        if match is None or (match[1] is not None and int(match[1]) != self.work_id):
+            return None
+        chapter = match[2] or match[3]
+        scope = self.chapter_scopes.get(int(chapter)) if chapter else None
+        if match[3] is not None and scope is None:
+            return None  # some other work's chapter
+        return scope, "#" + parts.fragment
 
     def leading_footnote(self, scope: int, items: tuple[Inline, ...]) -> str | None:
         """The name of the note anchor a block starts with, if it starts a footnote."""

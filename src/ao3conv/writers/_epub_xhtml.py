@@ -392,14 +392,22 @@ class Renderer:
         return element
 
     def _href(self, href: str) -> str | None:
-        """Where a link leads in the book: an anchor of the work, a place AO3's markup
-        names, the web, or nowhere."""
-        if not href.startswith("#"):
-            return self.links.resolve(href)
+        """Where a link leads in the book: a place AO3's markup names, an anchor of
+        the work (also as a link to the work's own page), the web, or nowhere."""
+        if href.startswith("#"):
+            return self._fragment(href, self.scope)
+        own = self.anchors.own_fragment(href) if self.anchors is not None else None
+        if own is not None:
+            target = self._fragment(own[1], self.scope if own[0] is None else own[0])
+            if target is not None:
+                return target
+        return self.links.resolve(href)
+
+    def _fragment(self, href: str, scope: int) -> str | None:
         fixed = self.links.resolve(href)
         if fixed is not None or not self.anchors:
             return fixed
-        target = self.anchors.target(self.scope, href)
+        target = self.anchors.target(scope, href)
         if target is None:
             return None
         return f"{self.files[target[0]]}#{self.anchors.ids[target]}"
