@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 MB = 1_000_000
+FLOOR_IMPORTS = "import lxml.html, zipfile, PIL.Image, PIL.ImageDraw, PIL.ImageFont, ebooklib.epub"
 
 # Issue 8's targets: (what, limit).
 RATIO_TARGETS = {"parse": 2.5, "txt": 3.0, "md": 3.0, "json": 3.0, "epub": 3.5}
@@ -18,6 +19,11 @@ IMPORT_TARGET_MS = 50.0
 HELP_TARGET_MS = 150.0
 LINEARITY_TARGET = 1.2
 BATCH_TARGET_MS = 10.0
+# Issue 14's targets for the whole process and for throughput.
+CONVERT_FLOOR_TARGET = 1.3  # convert -f epub, whole process, × the import floor
+CONVERT_PANDOC_TARGET = 0.4  # × pandoc on the same page
+HELP_OVER_PYTHON_MS = 60.0
+WORKS_PER_MINUTE_TARGET = 10_000
 
 
 def progress(message: str) -> None:
@@ -105,11 +111,47 @@ def render(results: dict[str, Any], formats: tuple[str, ...]) -> str:
                  f"{b['minimum']:.3f}", f"{b['per_work'] * 1000:.2f}"] for b in results["batch"]]
         out += [*_table(["format", "works", "delay s", "wall s", "minimum s", "ms per work"], rows),
                 ""]
-    out += ["Targets (issue 8):", ""]
+    if "latency" in results:
+        out += _latency(results["latency"])
+    if "throughput" in results:
+        out += _throughput(results["throughput"])
+    out += ["Targets (issues 8 and 14):", ""]
     rows = [list(row) for row in targets(results, formats)]
     out += _table(["target", "limit", "worst", "where", "worst on pages ≥ 1 MB / note", "met"],
                   rows)
     return "\n".join(out)
+
+
+def _latency(lat: dict[str, Any]) -> list[str]:
+    cases = lat["cases"]
+    floor, python = cases["import floor"], cases["python -c pass"]
+    pandoc = cases.get("pandoc -t epub3")
+    out = [f"Whole process, one typical page ({lat['page']}, {lat['bytes'] / 1000:.0f} KB), "
+           f"best of {lat['rounds']} interleaved rounds; import floor = `python -c "
+           f"\"{FLOOR_IMPORTS}\"`; pandoc: {lat['pandoc'] or 'not installed'}:", ""]
+    rows = []
+    for name, timing in cases.items():
+        rows.append([name, f"{timing['wall'] * 1000:.1f}", f"{timing['cpu'] * 1000:.1f}",
+                     f"{timing['wall'] / floor['wall']:.2f}×",
+                     f"{(timing['wall'] - python['wall']) * 1000:.1f}",
+                     f"{timing['wall'] / pandoc['wall']:.2f}×" if pandoc else ""])
+    out += [*_table(["command", "wall ms", "CPU ms", "× floor", "ms over python", "× pandoc"],
+                    rows), ""]
+    return out
+
+
+def _throughput(put: dict[str, Any]) -> list[str]:
+    out = [f"Throughput: one `ao3conv convert` of {put['works']} typical pages "
+           f"({put['words']:,} words each) into a folder, best of {put['runs']}:", ""]
+    serial = {row["cover"]: row["wall"] for row in put["rows"] if row["jobs"] == 1}
+    rows = [[f"-j {row['jobs']}", "generated" if row["cover"] else "--no-cover",
+             f"{row['wall']:.2f}", f"{row['wall'] / row['works'] * 1000:.1f}",
+             f"{row['per_minute']:,.0f}",
+             f"{serial[row['cover']] / row['wall']:.2f}×" if row["cover"] in serial else ""]
+            for row in put["rows"]]
+    out += [*_table(["jobs", "cover", "wall s", "ms per work", "works per minute",
+                     "speed-up over -j 1"], rows), ""]
+    return out
 
 
 def _memory_cell(row: dict[str, Any], case: str) -> str:
@@ -171,6 +213,16 @@ def targets(results: dict[str, Any], formats: tuple[str, ...]) -> Iterator[tuple
             cpu = results["startup"][name]["cpu"] * 1000
             yield (name, f"≤ {limit:g} ms", f"{ms:.1f} ms", "wall, minus python",
                    f"CPU {cpu:.1f} ms", "yes" if ms <= limit else "NO")
+    if "latency" in results:
+        yield from _latency_targets(results["latency"]["cases"])
+    if "throughput" in results:
+        rows = results["throughput"]["rows"]
+        most = max(row["jobs"] for row in rows)
+        for row in (r for r in rows if r["jobs"] == most):
+            yield (f"convert -j {most} works per minute", f"≥ {WORKS_PER_MINUTE_TARGET:,}",
+                   f"{row['per_minute']:,.0f}", "generated cover" if row["cover"] else
+                   "--no-cover", "", "yes" if row["per_minute"] >= WORKS_PER_MINUTE_TARGET
+                   else "NO")
     paced = [b for b in results.get("batch", ()) if b["delay"] > 0]
     if paced:
         worst = max(paced, key=lambda b: b["per_work"])
@@ -178,6 +230,23 @@ def targets(results: dict[str, Any], formats: tuple[str, ...]) -> Iterator[tuple
         yield ("batch overhead per work", f"≤ {BATCH_TARGET_MS:g} ms", f"{ms:.2f} ms",
                f"{worst['format']}, delay {worst['delay']:g} s", "",
                "yes" if ms <= BATCH_TARGET_MS else "NO")
+
+
+def _latency_targets(cases: dict[str, Any]) -> Iterator[tuple[str, ...]]:
+    ours, floor = cases["ao3conv convert -f epub"]["wall"], cases["import floor"]["wall"]
+    ratio = ours / floor
+    yield ("convert -f epub, whole process", f"≤ {CONVERT_FLOOR_TARGET}× import floor",
+           f"{ratio:.2f}×", f"{ours * 1000:.0f} ms", f"floor {floor * 1000:.0f} ms",
+           "yes" if ratio <= CONVERT_FLOOR_TARGET else "NO")
+    if "pandoc -t epub3" in cases:
+        pandoc = cases["pandoc -t epub3"]["wall"]
+        ratio = ours / pandoc
+        yield ("convert -f epub against pandoc", f"≤ {CONVERT_PANDOC_TARGET}× pandoc",
+               f"{ratio:.2f}×", f"pandoc {pandoc * 1000:.0f} ms", "",
+               "yes" if ratio <= CONVERT_PANDOC_TARGET else "NO")
+    over = (cases["ao3conv --help"]["wall"] - cases["python -c pass"]["wall"]) * 1000
+    yield ("ao3conv --help over python", f"≤ {HELP_OVER_PYTHON_MS:g} ms", f"{over:.1f} ms",
+           "wall", "", "yes" if over <= HELP_OVER_PYTHON_MS else "NO")
 
 
 def _show(every: list[tuple[float, str]], big: list[tuple[float, str]], fmt: str) -> list[str]:

@@ -18,7 +18,11 @@ corpus, it measures:
 - start-up: ``import ao3conv`` and ``ao3conv --help``, minus ``python -c pass`` (half
   of the runs at the start of the run, half at the end);
 - **batch** overhead per work against the loopback AO3 imitation at a fast rate, and
-  the whole cost of a work when nothing paces the batch.
+  the whole cost of a work when nothing paces the batch;
+- the **whole process** of ``ao3conv convert PAGE -f epub`` on a typical page, against
+  the import floor (the libraries any EPUB conversion must load), ``--help`` and pandoc
+  (when installed); and the **throughput** of ``convert -j`` on 120 typical pages
+  (``bench_cli.py``).
 
 The machine may be shared, so times are the best of N rounds, each round running
 every case of a page once (load hits a case and its floor alike), N adapting to the
@@ -30,7 +34,9 @@ page's size; the load average is printed with the results. Options:
     --no-corpus        leave out the corpus page
     --formats txt,md   which writers (default: txt md json epub)
     --rounds N         timing rounds per page (default: as many as fit in 15 s, 3 to 50)
-    --no-memory / --no-startup / --no-batch / --no-linearity
+    --no-memory / --no-startup / --no-batch / --no-linearity / --no-latency / --no-throughput
+    --works N          typical pages in the throughput run (default 120)
+    --latency-rounds N rounds of the whole-process timings (default 30; --quick 10)
     --out FILE         also write the results as JSON (.json) or Markdown (.md);
                        without either suffix, both
 """
@@ -58,6 +64,7 @@ sys.path.insert(0, str(HERE))
 
 import _measure  # noqa: E402 - beside this script
 import _report  # noqa: E402
+import bench_cli  # noqa: E402
 import gen_work  # noqa: E402
 
 SIZES = {"10k": 10_000, "100k": 100_000, "500k": 500_000, "1.5M": 1_500_000}
@@ -304,6 +311,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-startup", action="store_true")
     parser.add_argument("--no-batch", action="store_true")
     parser.add_argument("--no-linearity", action="store_true")
+    parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--works", type=int, help="pages for the throughput run (default 120)")
+    parser.add_argument("--latency-rounds", type=int, help="rounds of whole-process timing")
     parser.add_argument("--out", type=Path, help="write results to FILE.json and/or FILE.md")
     parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -363,6 +374,15 @@ def main(argv: list[str] | None = None) -> None:
         _report.progress("start-up: import ao3conv, ao3conv --help (second half)")
         startup_runs(startup_count - startup_count // 2, walls, cpus)
         results["startup"] = startup(walls, cpus)
+    if not args.no_latency:
+        _report.progress("whole process: convert one typical page, --help, import floor, pandoc")
+        rounds = args.latency_rounds or (10 if args.quick else 30)
+        results["latency"] = bench_cli.latency(bench_cli.TYPICAL_PAGE, rounds)
+    if not args.no_throughput:
+        works = args.works or 120
+        _report.progress(f"throughput: convert {works} typical pages, -j 1 and -j cores")
+        jobs = sorted({1, results["machine"]["cpus"] or 1})
+        results["throughput"] = bench_cli.throughput(works, jobs, runs=1 if args.quick else 3)
     if not args.no_batch:
         _report.progress("batch against the loopback AO3")
         # At 0.2 s a request (5x AO3's own minimum of 1 s) the batch prepares each work

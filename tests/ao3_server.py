@@ -8,7 +8,14 @@ first chapter without ``view_full_work=true``, ``/chapters/M`` and
 login (session cookie, per-session authenticity token, wrong-password flash), the
 404 page, an unrevealed work, listing pages and images. Faults are scripted per path
 prefix: 429 "Retry later" with ``Retry-After``, 503 pages, dropped connections and
-hangs. Every request is logged with its arrival time, headers and body.
+hangs, and broken bodies (a gzip stream cut short in a correctly framed response, a
+body that is not gzip at all, an HTTP/1.0 body cut short by the connection closing,
+fewer bytes than ``Content-Length`` says, a body trickled a byte at a time).
+Every request is logged with its arrival time, headers and body.
+
+Works change between two runs with :meth:`FakeAo3.change_work` and
+:meth:`FakeAo3.remove_work`; :func:`chaptered_version` makes a version of the real
+chaptered page (as any work id) with chapters cut, edited, retitled or added.
 
     with FakeAo3() as ao3:
         ao3.add_work(1)
@@ -18,9 +25,11 @@ hangs. Every request is logged with its arrival time, headers and body.
 
 from __future__ import annotations
 
+import gzip
 import re
 import secrets
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -73,9 +82,10 @@ def page(name: str) -> bytes:
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # "429" | "503" | "drop" | "hang"
+    kind: str  # "429" | "503" | "drop" | "hang" | a broken body (see BODY_FAULTS)
     seconds: float = 0.0
     retry_after: str | None = None
+    method: str | None = None  # only requests of this method meet it (None: any)
 
     @classmethod
     def rate_limited(cls, retry_after: float | str) -> Fault:
@@ -93,6 +103,19 @@ class Fault:
     @classmethod
     def hang(cls, seconds: float) -> Fault:
         return cls("hang", seconds)
+
+    @classmethod
+    def broken_body(cls, kind: str, seconds: float = 0.0) -> Fault:
+        """The page itself is answered, but its body is broken the ``kind`` way."""
+        assert kind in BODY_FAULTS, kind
+        return cls(kind, seconds)
+
+
+# gzip-cut: gzip cut in half, Content-Length of what is sent (framing intact);
+# bad-gzip: "Content-Encoding: gzip" on bytes that are not; http10-cut: HTTP/1.0, no
+# Content-Length, half the page, then close; length-cut: Content-Length of the whole
+# page, half of it sent, then close; trickle: one byte every ``seconds``.
+BODY_FAULTS = ("gzip-cut", "bad-gzip", "http10-cut", "length-cut", "trickle")
 
 
 @dataclass(frozen=True)
@@ -153,7 +176,7 @@ class FakeAo3:
         self.state = FakeAo3State()
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"ao3": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -170,6 +193,15 @@ class FakeAo3:
         self, work_id: int, page_name: str = WORK_PAGE, content: bytes | None = None, **spec: Any
     ) -> None:
         self.state.works[work_id] = WorkSpec(content or page(page_name), **spec)
+
+    def remove_work(self, work_id: int) -> None:
+        """The work is gone: AO3 answers 404 for it from now on."""
+        self.state.works.pop(work_id, None)
+
+    def change_work(self, work_id: int, content: bytes | None = None, **spec: Any) -> None:
+        """A new version of a work between two runs (new page, or locked, hidden...)."""
+        old = self.state.works[work_id]
+        self.state.works[work_id] = WorkSpec(content or old.page, **spec)
 
     def add_chapter(self, chapter_id: int, work_id: int) -> None:
         self.state.chapters[chapter_id] = work_id
@@ -220,10 +252,10 @@ class FakeAo3:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _next_fault(self, path: str) -> Fault | None:
+    def _next_fault(self, path: str, method: str = "GET") -> Fault | None:
         with self._lock:
             for index, (prefix, fault) in enumerate(self.state.faults):
-                if path.startswith(prefix):
+                if path.startswith(prefix) and fault.method in (None, method):
                     del self.state.faults[index]
                     return fault
         return None
@@ -231,6 +263,16 @@ class FakeAo3:
     def _record(self, request: LoggedRequest) -> None:
         with self._lock:
             self.state.log.append(request)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-answer (timeouts, dropped connections: tests do it on
+    purpose) are normal here; socketserver would print their traceback to stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -261,14 +303,18 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
         self.new_cookies: list[str] = []
+        self.broken: Fault | None = None
         parts = urlsplit(self.path)
         self.query = parse_qs(parts.query)
-        fault = self.ao3._next_fault(parts.path)
+        fault = self.ao3._next_fault(parts.path, self.command)
         if fault is not None and self._apply(fault):
             return
         self._route(parts.path)
 
     def _apply(self, fault: Fault) -> bool:
+        if fault.kind in BODY_FAULTS:
+            self.broken = fault  # the route answers; _send breaks its body
+            return False
         if fault.kind == "429":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
             self._send(429, b"Retry later\n", "text/plain", headers)
@@ -396,6 +442,9 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: str = "text/html; charset=utf-8",
         headers: dict[str, str] | None = None,
     ) -> None:
+        if self.broken is not None:
+            self._send_broken(status, body, content_type, self.broken)
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -405,3 +454,102 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Set-Cookie", cookie)
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_broken(self, status: int, body: bytes, content_type: str, fault: Fault) -> None:
+        self.close_connection = True
+        lines = [f"Content-Type: {content_type}"]
+        if fault.kind in ("gzip-cut", "bad-gzip"):
+            packed = gzip.compress(body)
+            data = packed[: len(packed) // 2] if fault.kind == "gzip-cut" else b"not gzip " * 64
+            lines += ["Content-Encoding: gzip", f"Content-Length: {len(data)}"]
+        elif fault.kind == "length-cut":
+            data = body[: len(body) // 2]
+            lines.append(f"Content-Length: {len(body)}")
+        elif fault.kind == "http10-cut":
+            data = body[: len(body) // 2]
+        else:  # trickle
+            data = body
+            lines.append(f"Content-Length: {len(body)}")
+        version = "HTTP/1.0" if fault.kind == "http10-cut" else "HTTP/1.1"
+        head = f"{version} {status} OK\r\n" + "".join(f"{line}\r\n" for line in lines) + "\r\n"
+        try:
+            self.wfile.write(head.encode())
+            if fault.kind != "trickle":
+                self.wfile.write(data)
+                return
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                time.sleep(fault.seconds)
+        except OSError:  # the client gave up on us: that is the point
+            pass
+
+
+# --- versions of a chaptered work ------------------------------------------------------------
+
+CHAPTERED_ID = 20907563
+
+
+def chaptered_version(
+    work_id: int,
+    *,
+    chapters: int = 3,
+    edited: tuple[int, ...] = (),
+    retitled: dict[int, str] | None = None,
+    added: int = 0,
+    orphaned: bool = False,
+    cut: bool = False,
+    updated: str = "2020-05-27",
+) -> bytes:
+    """The real 10-chapter work page as work ``work_id``: its first ``chapters`` chapters,
+    those in ``edited`` with a sentence more, ``retitled`` ones renamed, ``added`` new
+    chapters after them, the creator ``orphan_account`` if ``orphaned``, each chapter cut
+    to its first paragraph if ``cut``, and its stats (chapters "N/?", updated date) to
+    match. Numbers count from 1."""
+    import copy
+
+    import lxml.html
+
+    body = page(CHAPTERED_PAGE).replace(str(CHAPTERED_ID).encode(), str(work_id).encode())
+    root = lxml.html.document_fromstring(body)
+    holder = root.get_element_by_id("chapters")
+    parts = [d for d in holder if (d.get("id") or "").startswith("chapter-")]
+    for extra in parts[chapters:]:
+        holder.remove(extra)
+    parts = parts[:chapters]
+    for number in range(chapters + 1, chapters + added + 1):
+        new = copy.deepcopy(parts[-1])
+        new.set("id", f"chapter-{number}")
+        link = new.find_class("title")[0].find("a")
+        link.text, link.tail = f"Chapter {number}", f": New chapter {number}"
+        link.set("href", f"/works/{work_id}/chapters/{work_id * 100 + number}")
+        text = new.find_class("userstuff")[-1]
+        for old in text.findall("p"):
+            text.remove(old)
+        for line in range(3):
+            paragraph = lxml.html.Element("p")
+            paragraph.text = f"Chapter {number}, paragraph {line}: new words for an update."
+            text.append(paragraph)
+        holder.append(new)
+        parts.append(new)
+    for number in edited:
+        paragraph = lxml.html.Element("p")
+        paragraph.text = "An edit: the creator added this sentence."
+        parts[number - 1].find_class("userstuff")[-1].append(paragraph)
+    for number, title in (retitled or {}).items():
+        parts[number - 1].find_class("title")[0].find("a").tail = f": {title}"
+    if cut:
+        for part in parts:
+            for extra in part.find_class("userstuff")[-1].findall("p")[1:]:
+                extra.getparent().remove(extra)
+    if orphaned:
+        for link in root.iter("a"):
+            if link.get("rel") == "author":
+                link.set("href", "/users/orphan_account/pseuds/orphan_account")
+                link.text = "orphan_account"
+    for dd in root.iter("dd"):
+        if dd.get("class") == "chapters":
+            dd.text = f"{len(parts)}/?"
+        elif dd.get("class") == "status":
+            dd.text = updated
+    return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")

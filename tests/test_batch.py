@@ -82,7 +82,23 @@ def work_page(work_id: int, title: str, chapters: str = "1/1", updated: str | No
     if updated:
         status = f'<dt class="status">Updated:</dt><dd class="status">{updated}</dd>'
         body = body.replace(b'<dt class="words">', status.encode() + b'<dt class="words">', 1)
+    posted = int(chapters.split("/")[0])
+    if posted > 1:  # a whole-work page holds every posted chapter (a shorter one is cut)
+        body = re.sub(rb'<div id="chapters" role="article">.*<!--/chapter-->',
+                      lambda _: full_view(work_id, posted), body, count=1, flags=re.S)
     return body
+
+
+def full_view(work_id: int, posted: int) -> bytes:
+    """``div#chapters`` of a full-work view with ``posted`` chapters (ao3-structure.md §4)."""
+    chapters = "".join(
+        f'<div class="chapter" id="chapter-{k}"><div class="chapter preface group">'
+        f'<h3 class="title"><a href="/works/{work_id}/chapters/{900 + k}">Chapter {k}</a>'
+        f'</h3></div><div class="userstuff module" role="article">'
+        f'<h3 class="landmark heading" id="work">Chapter Text</h3><p>Part {k}.</p></div></div>'
+        for k in range(1, posted + 1)
+    )
+    return f'<div id="chapters" role="article">{chapters}</div><!--/chapter-->'.encode()
 
 
 def listing_page(works: list[dict[str, Any]], title: str, next_path: str | None) -> bytes:

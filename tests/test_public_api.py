@@ -12,7 +12,7 @@ import ao3conv.errors
 
 def test_all_is_sorted_and_complete() -> None:
     assert ao3conv.__all__ == sorted(ao3conv.__all__)
-    public = {name for name in vars(ao3conv) if not name.startswith("_")}
+    public = {name for name in dir(ao3conv) if not name.startswith("_")}
     modules = {name for name in public if type(getattr(ao3conv, name)).__name__ == "module"}
     assert set(ao3conv.__all__) - {"__version__"} == public - modules - {
         "annotations",

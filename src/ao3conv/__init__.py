@@ -14,8 +14,8 @@ write it in any registered format:
 >>> ao3conv.Work.from_json(work.to_json()) == work
 True
 
-Importing this package does not import lxml, httpx, ebooklib or typer: each is
-loaded on first use.
+Importing this package does not import lxml, httpx, ebooklib or typer, nor build
+the model's classes: each is loaded on first use.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .errors import (
     Ao3convError,
     FetchError,
     FormatError,
+    IncompleteWorkError,
     InputError,
     InputTooLargeError,
     ListingPageError,
@@ -36,6 +37,7 @@ from .errors import (
     NetworkError,
     NotAnAo3PageError,
     NotAWorkError,
+    OtherPageError,
     OutputError,
     OutputExistsError,
     ParseWarning,
@@ -48,11 +50,39 @@ from .errors import (
     WorkNotFoundError,
     WorkReferenceError,
 )
-from .model import Chapter, Creator, Language, SeriesLink, Work
-from .writers import available_writers, get_writer, register_writer, write
 
 if TYPE_CHECKING:
-    pass
+    from .model import Chapter, Creator, Language, SeriesLink, Work
+    from .writers import available_writers, get_writer, register_writer, write
+
+# Loaded on first use (PEP 562), so that `ao3conv --help` and `import ao3conv` do
+# not build the model's classes: name -> the module that defines it.
+_LAZY = {
+    "Chapter": ".model",
+    "Creator": ".model",
+    "Language": ".model",
+    "SeriesLink": ".model",
+    "Work": ".model",
+    "available_writers": ".writers",
+    "get_writer": ".writers",
+    "register_writer": ".writers",
+    "write": ".writers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ao3conv' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def parse(
@@ -102,6 +132,7 @@ __all__ = [
     "Creator",
     "FetchError",
     "FormatError",
+    "IncompleteWorkError",
     "InputError",
     "InputTooLargeError",
     "Language",
@@ -110,6 +141,7 @@ __all__ = [
     "NetworkError",
     "NotAWorkError",
     "NotAnAo3PageError",
+    "OtherPageError",
     "OutputError",
     "OutputExistsError",
     "ParseWarning",

@@ -7,23 +7,22 @@ still converted), 2 for usage errors (bad flags, unknown format).
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import re
-import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from . import __version__
-from .convert import OutputPlan, choose_format, read_cover, save
 from .errors import Ao3convError, FormatError, ParseWarning
-from .model import NOTES_POLICIES, Work
+
+if TYPE_CHECKING:  # the commands import what they use, so `--help` stays quick
+    from .model import Work
 
 app = typer.Typer(
     name="ao3conv",
@@ -37,7 +36,7 @@ app = typer.Typer(
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-ImageFinder = Callable[[Work, str], Mapping[str, tuple[str, bytes]]]
+ImageFinder = Callable[["Work", str], Mapping[str, tuple[str, bytes]]]
 
 
 # --- shared pieces -------------------------------------------------------------------
@@ -96,12 +95,9 @@ def reported(label: str, debug: bool, failures: list[str]) -> Iterator[None]:
 
 def load_input(source: str) -> Work:
     """A work from a file path, or from standard input when ``source`` is ``-``."""
-    from .parser import DEFAULT_MAX_BYTES, parse
+    from ._workers import load_source
 
-    if source == "-":
-        # Read one byte past the cap, so endless input is refused instead of filling memory.
-        return parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
-    return parse(Path(source))
+    return load_source(source)
 
 
 def writer_options(
@@ -110,11 +106,14 @@ def writer_options(
     wrap: int | None = None,
     no_html: bool = False,
     split: bool = False,
+    flavor: str | None = None,
     cover: Path | None = None,
     no_cover: bool = False,
     work_skin: bool = False,
 ) -> dict[str, Any]:
     """Only the options the user set, so a writer can refuse those it does not take."""
+    from .model import NOTES_POLICIES
+
     options: dict[str, Any] = {}
     if notes is not None:
         if notes not in NOTES_POLICIES:
@@ -126,6 +125,8 @@ def writer_options(
         options["no_html"] = True
     if split:
         options["split"] = True
+    if flavor is not None:
+        options["flavor"] = flavor  # the md writer refuses a flavor it does not know
     if cover is not None and no_cover:
         fail_usage("--cover and --no-cover cannot be used together")
     if no_cover:
@@ -146,23 +147,33 @@ def finish(failures: list[str], total: int) -> NoReturn:
 FormatOpt = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f", help="Output format (see `ao3conv formats`). Default: from -o, else epub."
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format (see `ao3conv formats`). Default: from -o, else epub.",
     ),
 ]
 OutputOpt = Annotated[
     str | None,
     typer.Option(
-        "--output", "-o", help="Output file, folder, or - for stdout. Default: current folder."
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="Output file, folder (ending in /), or - for stdout. Default: current folder.",
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite existing files.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")]
 NotesOpt = Annotated[
     str | None,
-    typer.Option("--notes", help="Where notes go: keep (as AO3 shows them), drop, or end."),
+    typer.Option(
+        "--notes",
+        metavar="keep|drop|end",
+        help="Where notes go: keep (as AO3 shows them), drop, or end.",
+    ),
 ]
 WrapOpt = Annotated[
-    int | None, typer.Option("--wrap", min=20, help="txt: wrap lines at N columns.")
+    int | None, typer.Option("--wrap", min=20, metavar="N", help="txt: wrap lines at N columns.")
 ]
 NoHtmlOpt = Annotated[
     bool,
@@ -173,8 +184,19 @@ NoHtmlOpt = Annotated[
 SplitOpt = Annotated[
     bool, typer.Option("--split", help="md: one file per chapter plus an index, into a folder.")
 ]
+FlavorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--flavor",
+        metavar="gfm|commonmark",
+        help="md: gfm (default; pipe tables, ~~strikethrough~~) or strict commonmark.",
+    ),
+]
 CoverOpt = Annotated[
-    Path | None, typer.Option("--cover", help="epub: use this image as the cover.", dir_okay=False)
+    Path | None,
+    typer.Option(
+        "--cover", metavar="IMAGE", help="epub: use this image as the cover.", dir_okay=False
+    ),
 ]
 NoCoverOpt = Annotated[bool, typer.Option("--no-cover", help="epub: no cover at all.")]
 SkinOpt = Annotated[
@@ -187,10 +209,21 @@ ImagesOpt = Annotated[
     ),
 ]
 
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        help="Convert N inputs at a time in worker processes (default: one per core).",
+    ),
+]
+
 
 def run_exports(
     inputs: list[str],
-    load: Callable[[str], Work],
+    load: Callable[[str], Work] | None = None,
     *,
     fmt: str | None,
     output: str | None,
@@ -200,12 +233,20 @@ def run_exports(
     images: bool = False,
     cover: Path | None = None,
     find_images: ImageFinder | None = None,
+    jobs: int = 1,
 ) -> NoReturn:
     """Load each input, write it, report failures one line each; exit with the right code.
 
-    ``find_images(work, source)`` gives the images for ``--images`` (default: files saved
-    next to the page and ``data:`` URIs; ``fetch`` gets them from the web).
+    ``load`` reads one input (default: a saved page, a .json file or ``-``);
+    ``find_images(work, source)`` gives the images for ``--images`` (default: files
+    saved next to the page and ``data:`` URIs; ``fetch`` gets them from the web).
+    With ``jobs`` > 1 (and the default loader), worker processes read and render the
+    inputs while this process names and writes them in input order, as a serial
+    run would.
     """
+    from ._workers import converted_in_pool, plan_for, run_serially
+    from .convert import OutputPlan, choose_format, place, read_cover
+
     try:
         chosen = choose_format(fmt, output)
         cover_bytes = read_cover(cover) if cover is not None else None
@@ -219,25 +260,30 @@ def run_exports(
     plan = OutputPlan(chosen, output, force, many=len(inputs) > 1, options=options)
     failures: list[str] = []
     taken: set[str] = set()  # written in this run: a second work of the same name gets its id
-    for source in inputs:
-        with reported(source, debug, failures):
-            work = load(source)
-            named = replace(plan, fallback_name=Path(source).stem if source != "-" else "untitled")
-            chosen_plan = _with_images(named, work, source, find_images) if images else named
-            where = save(work, chosen_plan, taken)
-            if where != "stdout":
-                say(f"{source} → {where}")
+    jobs = min(jobs, len(inputs))
+    # --debug stays in one process, so that a traceback shows where the error arose.
+    parallel = jobs > 1 and load is None and not debug and "-" not in inputs
+    with contextlib.ExitStack() as stack:
+        if parallel:
+            outcomes = stack.enter_context(
+                converted_in_pool(inputs, plan, jobs=jobs, images=images)
+            )
+        else:
+            outcomes = run_serially(
+                inputs, plan, load=load or load_input, images=images, find_images=find_images
+            )
+        for source in inputs:
+            with reported(source, debug, failures):
+                outcome = next(outcomes)
+                for message in outcome.warnings:
+                    warnings.warn(message, ParseWarning, stacklevel=1)
+                if outcome.error is not None:
+                    raise outcome.error
+                assert outcome.rendered is not None
+                where = place(outcome.rendered, plan_for(plan, source), taken)
+                if where != "stdout":
+                    say(f"{source} → {where}")
     finish(failures, len(inputs))
-
-
-def _with_images(
-    plan: OutputPlan, work: Work, source: str, find_images: ImageFinder | None = None
-) -> OutputPlan:
-    from .resources import resolve_images
-
-    base = Path(source).parent if source != "-" else Path.cwd()
-    found = find_images(work, source) if find_images else resolve_images(work, base)
-    return replace(plan, options={**plan.options, "images": found})
 
 
 # --- commands ------------------------------------------------------------------------
@@ -248,7 +294,8 @@ def convert(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Saved AO3 pages (.html), ao3conv .json files, or - for stdin.", metavar="INPUT"
+            help="Saved AO3 pages (.html), EPUBs of AO3 works, ao3conv .json, or - for stdin.",
+            metavar="INPUT...",
         ),
     ],
     fmt: FormatOpt = None,
@@ -258,25 +305,29 @@ def convert(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
     images: ImagesOpt = False,
+    jobs: JobsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Convert saved AO3 pages to EPUB (default), Markdown, text or JSON."""
+    from ._workers import default_jobs
+
     options = writer_options(
         notes=notes,
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,
     )
     run_exports(
-        inputs,
-        load_input,
+        inputs,  # read by load_input, in worker processes when there are several
         fmt=fmt,
         output=output,
         force=force,
@@ -284,6 +335,7 @@ def convert(
         options=options,
         images=images,
         cover=cover,
+        jobs=jobs or default_jobs(),
     )
 
 
@@ -313,7 +365,7 @@ WebImagesOpt = Annotated[bool, typer.Option("--images", help=_WEB_IMAGES_HELP)]
 
 @app.command()
 def fetch(
-    works: Annotated[list[str], typer.Argument(help=_WORKS_HELP, metavar="WORK")],
+    works: Annotated[list[str], typer.Argument(help=_WORKS_HELP, metavar="WORK...")],
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -327,6 +379,7 @@ def fetch(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
@@ -341,6 +394,7 @@ def fetch(
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,
@@ -360,6 +414,7 @@ def fetch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     try:
@@ -379,6 +434,17 @@ def fetch(
             cover=cover,
             find_images=lambda work, _source: _web_images(work, fetcher),
         )
+
+
+def checked_fetch_options(fetch_options: dict[str, Any]) -> None:
+    """Refuse bad AO3 options (a delay of inf, a base URL with a bad port...) as a usage
+    error, before any prompt or request: the library's own checks, run once, up front."""
+    from .fetch import FetchOptions
+
+    try:
+        FetchOptions.from_kwargs(**fetch_options)
+    except Ao3convError as exc:
+        fail_usage(str(exc))
 
 
 def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
@@ -409,7 +475,7 @@ _STATE_HELP = "The batch's state file (default: OUTPUT/.ao3conv-batch.sqlite)."
 
 @app.command()
 def batch(
-    lists: Annotated[list[str], typer.Argument(help=_LISTS_HELP, metavar="LIST")],
+    lists: Annotated[list[str], typer.Argument(help=_LISTS_HELP, metavar="LIST...")],
     fmt: FormatOpt = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help=_BATCH_OUTPUT_HELP)] = None,
     name_template: Annotated[
@@ -430,6 +496,7 @@ def batch(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
@@ -444,6 +511,7 @@ def batch(
     """
     from .batch import export_batch
     from .batch._progress import reporter_for
+    from .convert import choose_format, read_cover
 
     if output == "-":
         fail_usage("batch writes files into a folder; give -o FOLDER")
@@ -452,6 +520,7 @@ def batch(
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,
@@ -474,6 +543,7 @@ def batch(
     }
     if delay is not None:
         fetch_options["delay"] = delay
+    checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
     _interrupt_on_sigterm()
@@ -525,10 +595,77 @@ def _interrupt_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, interrupt)
 
 
+_UPDATE_FROM_HELP = (
+    "An AO3 listing or series URL (bookmarks, marked for later, subscriptions...) whose "
+    "blurbs are read first, so unchanged works cost no request. Repeatable."
+)
+
+
+@app.command()
+def update(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).",
+                                                metavar="PATH...")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Ask AO3, change nothing.")] = False,
+    listings: Annotated[list[str] | None, typer.Option("--from", help=_UPDATE_FROM_HELP)] = None,
+    recheck_after: Annotated[float, typer.Option(
+        "--recheck-after", min=0, help="Hours before a work checked already is asked again.")
+    ] = 6.0,
+    updates_page: Annotated[bool, typer.Option(
+        "--updates-page", help="epub: add an \"Updates\" page saying what changed.")] = False,
+    state: Annotated[Path | None, typer.Option(
+        "--state", dir_okay=False, help="The update state file (default: user data folder).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
+    delay: DelayOpt = None,
+    username: UsernameOpt = None,
+    cookies: CookiesOpt = None,
+    base_url: BaseUrlOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Bring the AO3 works in files and folders up to date, in place; never lose a copy.
+
+    EPUBs from AO3, FanFicFare or ao3conv, saved AO3 pages and ao3conv JSON are checked
+    with at most one request per work; a changed file is kept in .ao3conv-versions/ and
+    replaced at the same path. Exit 1 if any work could not be checked.
+    """
+    from .update import update_library
+
+    fetch_options: dict[str, Any] = {"base_url": base_url, "username": username,
+                                     "cookies_file": cookies}
+    if delay is not None:
+        fetch_options["delay"] = delay
+    if username and not os.environ.get("AO3CONV_PASSWORD"):
+        fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
+
+    import json
+
+    def show(event: Any) -> None:
+        text = json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.line()
+        typer.echo(printable(text) if not as_json else text)
+
+    failures: list[str] = []
+    result = None
+    with reported("update", debug, failures):
+        result = update_library(paths, dry_run=dry_run, listings=listings or (),
+                                recheck_after=recheck_after, state_path=state,
+                                updates_page=updates_page, progress=show, **fetch_options)
+    if result is None:
+        finish(failures, 1)
+    if not as_json:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
+        say(f"ao3conv: {counts or 'no files'}; {result.requests} request(s) to AO3")
+    raise typer.Exit(0 if result.ok else EXIT_FAILED)
+
+
 @app.command()
 def info(
     source: Annotated[
-        str, typer.Argument(help="A saved AO3 page, an ao3conv .json file, or -.", metavar="INPUT")
+        str,
+        typer.Argument(
+            help="A saved AO3 page, an EPUB (AO3's, FanFicFare's or ao3conv's), "
+            "an ao3conv .json file, or -.",
+            metavar="INPUT",
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the metadata as JSON.")] = False,
     debug: DebugOpt = False,
@@ -540,6 +677,8 @@ def info(
     with reported(source, debug, failures):
         meta = work_metadata(load_input(source))
         if as_json:  # the same JSON, its control characters written as \u escapes
+            import json
+
             text = json.dumps(meta, ensure_ascii=False, indent=2)
             typer.echo(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         else:

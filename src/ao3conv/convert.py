@@ -8,6 +8,7 @@ atomically.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,10 +25,13 @@ from .output import (
     safe_filename,
     write_atomic,
 )
-from .writers import format_for_path, get_writer, write
+from .writers import available_writers, format_for_path, get_writer, write
 
 DEFAULT_FORMAT = "epub"
 STDOUT = "-"
+SEPARATORS = ("/", "\\")  # -o ending in one names a folder (made if missing)
+# What counts as a file extension in -o: ".pdf", ".epub", not ". Who" in "Dr. Who".
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -43,30 +47,47 @@ class OutputPlan:
 
 
 def choose_format(fmt: str | None, output: str | None) -> str:
-    """``-f`` wins; else the ``-o`` file's extension; else EPUB."""
+    """``-f`` wins; else the ``-o`` file's extension; else EPUB.
+
+    An extension no writer has is a usage error (``-o book.pdf`` must not get EPUB
+    bytes); a name without one (or a folder) gets EPUB.
+    """
     if fmt:
         return get_writer(fmt).name
-    if output and output != STDOUT and not output.endswith(("/", "\\")):
-        guessed = format_for_path(output)
-        if guessed and not _is_dir(Path(output)):
-            return guessed
-    return DEFAULT_FORMAT
+    if not output or output == STDOUT or output.endswith(SEPARATORS):
+        return DEFAULT_FORMAT
+    path = Path(output)
+    if not _EXTENSION.fullmatch(path.suffix) or _is_dir(path):
+        return DEFAULT_FORMAT
+    guessed = format_for_path(path.name)
+    if guessed is None:
+        known = ", ".join(f"{w.name} (.{w.extension})" for w in available_writers())
+        raise FormatError(
+            f"-o {output}: ao3conv does not write {path.suffix} files; it writes {known}: "
+            "end the name with one of those, or say the format with -f"
+        )
+    return guessed
 
 
 def target_path(work: Work, plan: OutputPlan) -> Path | None:
     """The file to write, or ``None`` for stdout."""
     extension = get_writer(plan.format).extension
+    return _target(default_filename(work, extension, plan.fallback_name), plan)
+
+
+def _target(name: str, plan: OutputPlan) -> Path | None:
+    """The file to write for a work whose default file name is ``name`` (None: stdout)."""
     output = plan.output
     if output == STDOUT:
         if plan.many:
             raise FormatError("-o - (stdout) takes one input at a time")
         return None
     if output is None:
-        return inside(Path.cwd(), default_filename(work, extension, plan.fallback_name))
+        return inside(Path.cwd(), name)
     path = Path(output)
-    if _is_dir(path) or output.endswith(("/", "\\")):
+    if output.endswith(SEPARATORS) or _is_dir(path):
         make_folder(path)
-        return inside(path, default_filename(work, extension, plan.fallback_name))
+        return inside(path, name)
     if plan.many:
         raise FormatError(
             f"-o {output} is a file name but there are several inputs: give a folder instead"
@@ -109,6 +130,36 @@ def read_cover(path: str | Path) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A work rendered for a plan but not yet written: its bytes (or, with ``--split``,
+    its files) and what naming needs. Worker processes make these; the parent names and
+    writes them in input order (:func:`place`), so names come out as in a serial run."""
+
+    stem: str  # the default name, before making it safe: ``{creators} - {title}``
+    work_id: int | None
+    data: bytes = b""
+    files: Mapping[str, bytes] | None = None  # --split: name -> bytes
+
+
+def render(work: Work, plan: OutputPlan) -> Rendered:
+    """``work`` as the bytes (or files) ``plan`` asks for; nothing is written."""
+    writer = get_writer(plan.format)
+    options = dict(plan.options)
+    stem = default_stem(work, plan.fallback_name)
+    if not options.pop("split", False):
+        return Rendered(stem, work.id, write(work, writer.name, **options))
+    write_files = getattr(writer, "write_files", None)
+    if write_files is None:
+        raise FormatError(f"--split is not available for {writer.name}")
+    if plan.output == STDOUT:
+        raise FormatError("--split writes a folder of files; it cannot go to stdout")
+    from .model import apply_notes_policy
+
+    notes = options.pop("notes", "keep")
+    return Rendered(stem, work.id, files=write_files(apply_notes_policy(work, notes), **options))
+
+
 def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
     """Render ``work`` and write it where ``plan`` says; returns where it went.
 
@@ -117,20 +168,45 @@ def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
     the same title both survive, under the same names every run. Files from earlier
     runs are never renamed around: they are kept (or replaced with ``force``).
     """
-    writer = get_writer(plan.format)
-    options = dict(plan.options)
-    if options.pop("split", False):
-        return _save_split(work, plan, options, taken)
-    data = write(work, writer.name, **options)
-    path = target_path(work, plan)
+    return place(render(work, plan), plan, taken)
+
+
+def place(rendered: Rendered, plan: OutputPlan, taken: set[str] | None = None) -> str:
+    """Write what :func:`render` made where ``plan`` says (see :func:`save`)."""
+    if rendered.files is not None:
+        return _place_split(rendered, plan, taken)
+    extension = get_writer(plan.format).extension
+    path = _target(safe_filename(rendered.stem, extension), plan)
     if path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _to_stdout(rendered.data, plan.format)
         return "stdout"
-    path = _unclaimed(path, work, taken, writer.extension)
+    path = _unclaimed(path, rendered.work_id, taken, extension)
     _claim(path, taken)  # even if the write fails: a rerun then picks the same names
-    write_atomic(path, data, force=plan.force)
+    write_atomic(path, rendered.data, force=plan.force)
     return str(path)
+
+
+def _to_stdout(data: bytes, fmt: str) -> None:
+    # Zip bytes on a terminal are garbage that can also upset it: only a pipe or a
+    # file takes a binary format.
+    if _is_binary(data) and sys.stdout.isatty():
+        raise FormatError(
+            f"{fmt} is a binary format and standard output is a terminal: "
+            f"redirect it (> book.{get_writer(fmt).extension}) or give -o FILE"
+        )
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _is_binary(data: bytes) -> bool:
+    """Not text a terminal can show: a NUL byte, or not UTF-8 (EPUB is a zip file)."""
+    if b"\0" in data:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _key(path: Path) -> str:
@@ -142,44 +218,47 @@ def _claim(path: Path, taken: set[str] | None) -> None:
         taken.add(_key(path))
 
 
-def _unclaimed(path: Path, work: Work, taken: set[str] | None, extension: str = "") -> Path:
+def _unclaimed(
+    path: Path, work_id: int | None, taken: set[str] | None, extension: str = ""
+) -> Path:
     """``path``, or when this run already wrote there, the name with `` (work id)`` (else
     `` (2)``, `` (3)``...) before the extension: never a silent overwrite of a sibling."""
     if not taken or _key(path) not in taken:
         return path
     stem = path.name[: -len(extension) - 1] if extension else path.name
-    tags = [f" ({work.id})"] if work.id is not None else []
-    tags += [f" ({n})" for n in range(2, len(taken) + 3)]
-    for tag in tags:
+    bases: dict[int, str] = {}  # the stem cut to leave room for tags of each length
+
+    def tagged(tag: str) -> Path:
         room = MAX_NAME_BYTES - len(tag.encode()) - len(extension.encode()) - 1
-        candidate = path.with_name(safe_filename(safe_filename(stem, max_bytes=room) + tag,
-                                                 extension))
-        if _key(candidate) not in taken:
-            return candidate
-    return path  # unreachable: more tags than taken names
+        if room not in bases:
+            bases[room] = safe_filename(stem, max_bytes=room)
+        return path.with_name(safe_filename(bases[room] + tag, extension))
+
+    def free(candidate: Path) -> bool:
+        return _key(candidate) not in taken
+
+    if work_id is not None and free(by_id := tagged(f" ({work_id})")):
+        return by_id
+    # Numbers are taken in order, 2, 3, 4...: find the first free one by doubling then
+    # halving, so a thousand works of one name cost ~10 checks each, not a thousand.
+    low, high = 1, 2  # (low) is taken (the name itself), (high) is to be checked
+    while not free(tagged(f" ({high})")):
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if free(tagged(f" ({middle})")) else (middle, high)
+    return tagged(f" ({high})")
 
 
-def _save_split(
-    work: Work, plan: OutputPlan, options: dict[str, Any], taken: set[str] | None = None
-) -> str:
-    writer = get_writer(plan.format)
-    write_files = getattr(writer, "write_files", None)
-    if write_files is None:
-        raise FormatError(f"--split is not available for {writer.name}")
-    if plan.output == STDOUT:
-        raise FormatError("--split writes a folder of files; it cannot go to stdout")
-    from .model import apply_notes_policy
-
-    notes = options.pop("notes", "keep")
-    files: Mapping[str, bytes] = write_files(apply_notes_policy(work, notes), **options)
+def _place_split(rendered: Rendered, plan: OutputPlan, taken: set[str] | None) -> str:
+    assert rendered.files is not None
     base = Path(plan.output) if plan.output else Path.cwd()
     if plan.many or not plan.output:
-        folder = _unclaimed(inside(base, safe_filename(default_stem(work, plan.fallback_name))),
-                            work, taken)
+        folder = _unclaimed(inside(base, safe_filename(rendered.stem)), rendered.work_id, taken)
     else:
         folder = base
     _claim(folder, taken)
     make_folder(folder)
-    for name, data in files.items():
+    for name, data in rendered.files.items():
         write_atomic(inside(folder, name), data, force=plan.force)
-    return f"{folder}{'/' if not str(folder).endswith('/') else ''} ({len(files)} files)"
+    return f"{folder}{'/' if not str(folder).endswith('/') else ''} ({len(rendered.files)} files)"

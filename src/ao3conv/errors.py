@@ -15,7 +15,8 @@ they are issued as :class:`ParseWarning` through :mod:`warnings`.
     │   ├── UnrevealedWorkError    "Mystery Work" in an unrevealed collection
     │   ├── WorkNotFoundError      404: deleted or never existed
     │   ├── SeriesPageError        a series page (use batch to export its works)
-    │   ├── ListingPageError       tag/bookmark/marked-for-later listing
+    │   ├── ListingPageError       tag/bookmark/marked-for-later listing, chapter index
+    │   ├── OtherPageError         profile, dashboard, form, prompt page: no work at all
     │   ├── SiteErrorPage          AO3's own error/maintenance page (5xx, 403…)
     │   └── NotAnAo3PageError      no AO3 markup at all
     ├── FormatError                unknown output format or bad writer option
@@ -24,6 +25,7 @@ they are issued as :class:`ParseWarning` through :mod:`warnings`.
     └── FetchError                 talking to AO3 failed
         ├── WorkReferenceError     not a work id or AO3 work URL
         ├── NetworkError           connection dropped, DNS, timeouts (after retries)
+        ├── IncompleteWorkError    the work page holds fewer chapters than its stats say
         ├── RateLimitedError       AO3 kept answering 429 "Retry later"
         ├── SiteUnavailableError   AO3 kept answering 5xx / maintenance
         └── LoginError             wrong username or password, or login refused
@@ -36,6 +38,7 @@ __all__ = [
     "Ao3convError",
     "FetchError",
     "FormatError",
+    "IncompleteWorkError",
     "InputError",
     "InputTooLargeError",
     "ListingPageError",
@@ -43,6 +46,7 @@ __all__ = [
     "NetworkError",
     "NotAWorkError",
     "NotAnAo3PageError",
+    "OtherPageError",
     "OutputError",
     "OutputExistsError",
     "ParseWarning",
@@ -106,6 +110,13 @@ class ListingPageError(NotAWorkError):
     page_kind = "listing"
 
 
+class OtherPageError(NotAWorkError):
+    """An AO3 page that holds no work and lists none: a profile, a dashboard, a
+    form ("Post New Work"), a challenge's prompt or sign-up page."""
+
+    page_kind = "other-page"
+
+
 class SiteErrorPage(NotAWorkError):
     page_kind = "site-error"
 
@@ -140,6 +151,13 @@ class WorkReferenceError(FetchError):
 
 class NetworkError(FetchError):
     """The connection failed (after retrying)."""
+
+
+class IncompleteWorkError(FetchError):
+    """A fetched whole-work page holds fewer chapters than its own stats say it has.
+
+    Never saved or cached as if it were the work: it was cut short somewhere.
+    """
 
 
 class RateLimitedError(FetchError):

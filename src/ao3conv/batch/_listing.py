@@ -1,12 +1,14 @@
 """Listing and series pages → the works they list, in order (lxml, no I/O).
 
 A listing is any AO3 page of blurbs (``li.blurb``): a tag's or user's works, bookmarks,
-marked for later, a collection, a search, a series. Each work blurb gives what the
-batch needs to decide whether a work changed without fetching it: the chapter count
-("7/7", "3/?") and the date AO3 shows (the last update). A bookmark of a series, or a
-series blurb, is returned as a series to expand. Mystery works, deleted works and
-external bookmarks have no work to fetch: they are returned as skipped, with AO3's
-words for why. Markup follows ``ao3-structure.md`` §5.
+marked for later, reading history, a collection, a search, a series; or a user's
+subscriptions (``dl.subscription``: a link per work, series or user, no blurbs). Each
+work blurb gives what the batch needs to decide whether a work changed without
+fetching it: the chapter count ("7/7", "3/?") and the date AO3 shows (the last
+update). A bookmark of a series, or a series blurb, is returned as a series to
+expand. Mystery works, deleted works, external bookmarks and subscribed users have no
+work to fetch: they are returned as skipped, with AO3's words for why. Markup follows
+``ao3-structure.md`` §5.
 """
 
 from __future__ import annotations
@@ -26,9 +28,18 @@ _NEXT = (
     "//ol[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')]"
     "//li[contains(concat(' ', normalize-space(@class), ' '), ' next ')]//a[@href]"
 )
-_KIND_ID = re.compile(r"^(work|series|external-work)-(\d+)$")
-_HREF_ID = re.compile(r"^(?:https?://[^/]+)?/(works|series|external_works)/(\d+)/?(?:[?#].*)?$")
-_CHAPTERS = re.compile(r"^\s*([\d,]+)\s*/\s*([\d,]+|\?)\s*$")
+# A user's subscriptions: no blurbs, one ``dt`` link per work, series or user.
+_SUBSCRIPTIONS = (
+    "//dl[contains(concat(' ', normalize-space(@class), ' '), ' subscription ')]/dt"
+)
+_USER_HREF = re.compile(r"^(?:https?://[^/]+)?/users/([^/?#]+)/?(?:[?#].*)?$")
+# Ids and counts in ASCII digits, as AO3 writes them, and no longer than a BIGINT's:
+# a 5,000-digit "id" on a hostile page is no id (int() of it would raise).
+_KIND_ID = re.compile(r"^(work|series|external-work)-([0-9]{1,18})$")
+_HREF_ID = re.compile(
+    r"^(?:https?://[^/]+)?/(works|series|external_works)/([0-9]{1,18})/?(?:[?#].*)?$"
+)
+_CHAPTERS = re.compile(r"^\s*([0-9][0-9,]{0,17})\s*/\s*([0-9][0-9,]{0,17}|\?)\s*$")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
@@ -90,9 +101,18 @@ def parse_listing(content: bytes, url: str) -> ListingPage:
     if root is None:
         return ListingPage("", (), None)
     items = tuple(_item(blurb) for blurb in root.xpath(_BLURBS))
+    items += tuple(_subscription(dt) for dt in root.xpath(_SUBSCRIPTIONS))
+    return ListingPage(_heading(root), items, _next_url(root, url))
+
+
+def _next_url(root: etree._Element, url: str) -> str | None:
     nexts = root.xpath(_NEXT)
-    next_url = urljoin(url, nexts[0].get("href").strip()) if nexts else None
-    return ListingPage(_heading(root), items, next_url)
+    if not nexts:
+        return None
+    try:
+        return urljoin(url, nexts[0].get("href").strip())
+    except ValueError:  # "http://[x": no page to go to
+        return None
 
 
 def _root(content: bytes) -> etree._Element | None:
@@ -123,6 +143,23 @@ def _item(blurb: etree._Element) -> ListItem:
         return Unlisted(f"an external work ({title or 'untitled'}), not on AO3")
     message = blurb.xpath(".//p[contains(concat(' ', normalize-space(@class), ' '), ' message ')]")
     return Unlisted(_text(message[0]) if message else f"an entry with no work ({title})")
+
+
+def _subscription(entry: etree._Element) -> ListItem:
+    """One subscription: a work or series to take as it is (there is no blurb, so no
+    chapter count: an update fetches it), or a user, a Mystery Work or a deleted item."""
+    title = _text(entry)
+    for link in entry.iterchildren("a"):
+        href = (link.get("href") or "").strip()
+        if match := _HREF_ID.match(href):
+            if match[1] == "works":
+                return ListedWork(int(match[2]), _text(link))
+            if match[1] == "series":
+                return ListedSeries(int(match[2]), _text(link))
+        if match := _USER_HREF.match(href):
+            return Unlisted(f"a subscription to {_text(link)}'s new works: give their works "
+                            "page to follow them")
+    return Unlisted(f"a subscription with no work to fetch ({title or 'deleted'})")
 
 
 def _blurb_target(blurb: etree._Element, classes: list[str]) -> tuple[str | None, int | None]:
@@ -219,7 +256,8 @@ def _series(blurb: etree._Element) -> tuple[SeriesPart, ...]:
         parts.append(SeriesPart(
             _text(link[0]),
             int(match[2]) if match and match[1] == "series" else None,
-            int(position) if position.isdigit() else None,
+            int(position) if position.isascii() and position.isdigit() and len(position) < 10
+            else None,
         ))
     return tuple(dict.fromkeys(parts))
 

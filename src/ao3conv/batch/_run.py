@@ -201,7 +201,10 @@ class _Batch:
 
     def _expand(self, lists: list[str]) -> tuple[list[Entry], list[WorkOutcome]]:
         """The works to export, and the lines and listings that gave none."""
-        sources, bad = read_lists(lists, self.fetcher.options.site)
+        empty: list[str] = []
+        sources, bad = read_lists(lists, self.fetcher.options.site, empty)
+        for name in empty:
+            self._note(f"{name}: the list is empty (no work URLs or ids in it)")
         unusable = [WorkOutcome("failed", None, line.text, reason=f"{line.origin}: {line.reason}",
                                 origin=line.origin) for line in bad]
         self._bad_lines = {id(outcome) for outcome in unusable}
@@ -298,10 +301,9 @@ class _Batch:
                            chapters=_chapters(record.version))
 
     def _export(self, entry: Entry, existing: Record | None, page: FetchedPage) -> WorkOutcome:
-        from ..parser import parse
-
         assert entry.work_id is not None
-        work = parse(page.content, url=page.work_url or self._url(entry))
+        # A page cut short is refused here, before it can be written or called unchanged.
+        work = self.fetcher.work_from_page(page, page.work_url or self._url(entry))
         if self.keep_models:
             self.state.keep_model(entry.work_id, work.to_json())
         listed = _listed_version(entry)
@@ -399,14 +401,12 @@ class _Batch:
     def _model_of(self, work_id: int) -> Work | None:
         """A work's model: kept in the state, else fetched (from the page cache if fresh)."""
         from ..model import Work
-        from ..parser import parse
 
         kept = self.state.model(work_id)
         if kept is not None:
             return Work.from_json(kept)
         try:
-            page = self.fetcher.fetch_work_page(work_id)
-            work = parse(page.content, url=page.work_url)
+            work = self.fetcher.fetch_work(work_id)
         except Ao3convError as exc:
             self._note(f"anthology: leaving out work {work_id}: {exc}")
             return None

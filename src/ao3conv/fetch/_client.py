@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from ..errors import InputTooLargeError
+from ..errors import IncompleteWorkError, InputTooLargeError
+from ._body import ACCEPT_ENCODING, Body, BodyError, TooLarge
 from ._cache import PageCache
 from ._classify import PageKind
 from ._cookies import load_cookies
@@ -75,7 +76,8 @@ class _FetcherBase:
             min(2, opts.max_tries), opts.backoff, min(opts.max_wait, 60)
         )
         self.cache = PageCache(opts.cache_dir, opts.cache_ttl) if opts.use_cache else None
-        self._headers = {"User-Agent": opts.user_agent}
+        # Only encodings _body can check end to end (httpx would also take br, zstd).
+        self._headers = {"User-Agent": opts.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.options!r})"
@@ -85,7 +87,24 @@ class _FetcherBase:
             cookies.jar.set_cookie(cookie)
 
     def _client_options(self) -> dict[str, Any]:
-        return {"timeout": self.options.timeout, "follow_redirects": False}
+        return {"timeout": self._timeout(), "follow_redirects": False}
+
+    def _timeout(self) -> float:
+        # No single read may outlast the whole request's deadline.
+        return min(self.options.timeout, self.options.deadline)
+
+    def _body(self, response: httpx.Response, request: Request) -> Body:
+        self._declared_size(response, request)
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        if response.is_stream_consumed:
+            # Built in memory (httpx.MockTransport): httpx decoded it already.
+            headers.pop("content-encoding", None)
+        return Body(headers, self._cap(request))
+
+    def _late(self, request: Request) -> TransportFailure:
+        return TransportFailure(
+            "timeout", f"no whole answer within {self.options.deadline:g} s", request.url
+        )
 
     def _pace(self, request: Request) -> tuple[Limiter, float]:
         site = site_of(request.url)
@@ -116,6 +135,24 @@ class _FetcherBase:
             log.debug("work %s from cache", work_id)
         return page
 
+    def work_from_page(self, page: FetchedPage, url: str | None = None) -> Work:
+        """Parse a fetched work page. A whole-work page that holds fewer chapters than its
+        stats say was cut short: it is dropped from the cache and refused."""
+        from ..parser import parse
+
+        work = parse(page.content, url=url or page.work_url)
+        if work.missing_chapters:
+            if self.cache is not None and page.work_id:
+                self.cache.drop(canonical_work_url(self.options.site, page.work_id))
+            held, count = len(work.chapters), work.chapter_count
+            raise IncompleteWorkError(
+                f"The page AO3 sent for work {page.work_id or work.id} holds {held} of the "
+                f"{count} chapters its stats give (cut short on the way); nothing was saved "
+                "from it: try again later",
+                url=url or page.work_url,
+            )
+        return work
+
     def _store(self, page: FetchedPage) -> FetchedPage:
         if self.cache is not None and page.kind == PageKind.WORK.value and page.work_id:
             self.cache.put(canonical_work_url(self.options.site, page.work_id), page)
@@ -142,7 +179,9 @@ class _FetcherBase:
         return Response(response.status_code, str(response.url), headers, content)
 
 
-def _failure(error: httpx.TransportError, request: Request) -> TransportFailure:
+def _failure(error: httpx.TransportError | BodyError, request: Request) -> TransportFailure:
+    if isinstance(error, BodyError):
+        return TransportFailure("connection", error.detail, request.url)
     if isinstance(error, httpx.TimeoutException):
         return TransportFailure("timeout", "timed out", request.url)
     if isinstance(error, httpx.RemoteProtocolError):
@@ -197,10 +236,7 @@ class Fetcher(_FetcherBase):
 
     def fetch_work(self, ref: str | int) -> Work:
         """Fetch a work and parse it."""
-        page = self.fetch_work_page(ref)
-        from ..parser import parse
-
-        return parse(page.content, url=page.work_url)
+        return self.work_from_page(self.fetch_work_page(ref))
 
     def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
@@ -241,6 +277,7 @@ class Fetcher(_FetcherBase):
             time.sleep(pause)
             pause = limiter.rebook_if_held(delay)
         log.debug("%s %s", request.method, request.url)
+        deadline = time.monotonic() + self.options.deadline
         try:
             with self.client.stream(
                 request.method,
@@ -248,17 +285,20 @@ class Fetcher(_FetcherBase):
                 data=_form(request),
                 headers=self._headers,
                 follow_redirects=False,
-                timeout=self.options.timeout,
+                timeout=self._timeout(),
             ) as response:
-                self._declared_size(response, request)
-                content = bytearray()
-                for chunk in response.iter_bytes():
-                    content += chunk
-                    if len(content) > self._cap(request):
-                        raise self._too_large(request)
-        except httpx.TransportError as error:
+                body = self._body(response, request)
+                chunks = [response.content] if response.is_stream_consumed else response.iter_raw()
+                for chunk in chunks:
+                    body.feed(chunk)
+                    if time.monotonic() > deadline:
+                        return self._late(request)
+                content = body.finish()
+        except (httpx.TransportError, BodyError) as error:
             return _failure(error, request)
-        return self._response(response, bytes(content))
+        except TooLarge:
+            raise self._too_large(request) from None
+        return self._response(response, content)
 
 
 class AsyncFetcher(_FetcherBase):
@@ -301,10 +341,7 @@ class AsyncFetcher(_FetcherBase):
 
     async def fetch_work(self, ref: str | int) -> Work:
         """Fetch a work and parse it."""
-        page = await self.fetch_work_page(ref)
-        from ..parser import parse
-
-        return parse(page.content, url=page.work_url)
+        return self.work_from_page(await self.fetch_work_page(ref))
 
     async def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
@@ -347,20 +384,30 @@ class AsyncFetcher(_FetcherBase):
             pause = limiter.rebook_if_held(delay)
         log.debug("%s %s", request.method, request.url)
         try:
+            # The whole exchange, headers included, within the deadline.
+            return await asyncio.wait_for(self._exchange(request), self.options.deadline)
+        except asyncio.TimeoutError:
+            return self._late(request)
+
+    async def _exchange(self, request: Request) -> Outcome:
+        try:
             async with self.client.stream(
                 request.method,
                 request.url,
                 data=_form(request),
                 headers=self._headers,
                 follow_redirects=False,
-                timeout=self.options.timeout,
+                timeout=self._timeout(),
             ) as response:
-                self._declared_size(response, request)
-                content = bytearray()
-                async for chunk in response.aiter_bytes():
-                    content += chunk
-                    if len(content) > self._cap(request):
-                        raise self._too_large(request)
-        except httpx.TransportError as error:
+                body = self._body(response, request)
+                if response.is_stream_consumed:
+                    body.feed(response.content)
+                else:
+                    async for chunk in response.aiter_raw():
+                        body.feed(chunk)
+                content = body.finish()
+        except (httpx.TransportError, BodyError) as error:
             return _failure(error, request)
-        return self._response(response, bytes(content))
+        except TooLarge:
+            raise self._too_large(request) from None
+        return self._response(response, content)

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from ..errors import (
     AdultContentGateError,
+    Ao3convError,
     LoginError,
     NotAWorkError,
     RestrictedWorkError,
@@ -33,6 +34,7 @@ from ._plan import (
     RetryPolicy,
     SetCookie,
     follow,
+    redirect_target,
     send,
 )
 from ._urls import canonical_work_url, chapter_url, work_id_in, work_url
@@ -112,7 +114,7 @@ def resolve_chapter_flow(session: Session, chapter_id: int, policy: RetryPolicy)
         location = response.header("location")
         if response.status not in REDIRECTS or not location:
             break
-        url = urljoin(url, location.strip())
+        url = redirect_target(url, location)
         found = work_id_in(url) or _work_id_in_return_to(url)
         if found is not None:
             return found
@@ -181,8 +183,19 @@ def login_flow(session: Session, policy: RetryPolicy, wall: Response | None = No
     """Log in with username and password; the session cookie stays in the client only.
 
     The token comes from the login form already on hand (the login wall has one), else
-    from ``/users/login``, else from ``/token_dispenser.json``.
+    from ``/users/login``, else from ``/token_dispenser.json``. A login that fails in
+    any way (refused, or AO3 answering 500) is not tried again in this run: the next
+    restricted work says so instead of sending the password again.
     """
+    try:
+        yield from _log_in(session, policy, wall)
+    except Ao3convError:
+        session.login_failed = True
+        raise
+    session.logged_in = True
+
+
+def _log_in(session: Session, policy: RetryPolicy, wall: Response | None) -> Flow[None]:
     password = session.password()
     if session.username is None or not password:
         raise LoginError(
@@ -209,13 +222,9 @@ def login_flow(session: Session, policy: RetryPolicy, wall: Response | None = No
         ("user[remember_me]", "0"),
         ("commit", "Log in"),
     )
-    answer = yield from send(Request("POST", f"{base}/users/login", fields, "login"), policy)
-    try:
-        _check_login(answer, session.username)
-    except LoginError:
-        session.login_failed = True
-        raise
-    session.logged_in = True
+    post = Request("POST", f"{base}/users/login", fields, "login", once=True)
+    answer = yield from send(post, policy)
+    _check_login(answer, session.username)
 
 
 def _check_login(answer: Response, username: str) -> None:

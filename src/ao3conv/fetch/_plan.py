@@ -34,6 +34,7 @@ T = TypeVar("T")
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
 MAX_BACKOFF = 300.0
+MAX_RETRY_AFTER = 10 * 365 * 24 * 3600.0  # longer is the same answer: not in this run
 
 
 # --- what flows exchange with drivers -----------------------------------------------------
@@ -47,6 +48,9 @@ class Request:
     form: tuple[tuple[str, str], ...] | None = field(default=None, repr=False)
     purpose: str = "page"  # "work", "chapter", "login", "page", "image"
     max_bytes: int | None = None  # None: the fetcher's page limit
+    # A password POST is sent once: a 5xx or a dropped connection may still have counted
+    # as a try against the account (AO3 locks accounts). Only a 429 (not processed) waits.
+    once: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,11 +125,14 @@ class WaitNotice:
     @property
     def message(self) -> str:
         wait = self.wait
-        when = datetime.fromtimestamp(self.resume_at).strftime("%H:%M:%S")
+        resume = datetime.fromtimestamp(self.resume_at)
+        at = f"{resume:%H:%M:%S}"
+        if wait.seconds >= 12 * 3600:  # a long wait may end on another day: say which
+            at = f"{resume:%Y-%m-%d %H:%M:%S}"
         who = "AO3 asked us to wait" if wait.reason == "rate-limited" else "Waiting"
         return (
             f"{who} {human_seconds(wait.seconds)} ({wait.detail}); "
-            f"try {wait.attempt + 1} of {wait.max_tries} at {when}"
+            f"try {wait.attempt + 1} of {wait.max_tries} at {at}"
         )
 
 
@@ -158,6 +165,8 @@ def send(request: Request, policy: RetryPolicy) -> Flow[Response]:
             return outcome
         if attempt == policy.max_tries:
             raise _gave_up(outcome, request, policy)
+        if request.once and wait.reason != "rate-limited":
+            raise _not_repeated(outcome, request)
         yield wait
         attempt += 1
 
@@ -190,13 +199,15 @@ def retry_after(response: Response, now: float) -> float | None:
     value = (response.header("retry-after") or "").strip()
     if not value:
         return None
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        # A 400-digit number is "a very long time", not an OverflowError later.
+        return float(value) if len(value) <= 12 else MAX_RETRY_AFTER
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = when.timestamp() - now
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    return max(0.0, when.timestamp() - now)
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 def follow(request: Request, policy: RetryPolicy) -> Flow[Response]:
@@ -206,9 +217,7 @@ def follow(request: Request, policy: RetryPolicy) -> Flow[Response]:
         location = response.header("location")
         if response.status not in REDIRECTS or not location:
             return response
-        target = urljoin(request.url, location.strip())
-        if urlsplit(target).scheme not in ("http", "https"):
-            break
+        target = redirect_target(request.url, location)
         if request.method == "POST" and response.status in (307, 308):
             request = replace(request, url=target)
         else:
@@ -219,6 +228,46 @@ def follow(request: Request, policy: RetryPolicy) -> Flow[Response]:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def redirect_target(url: str, location: str) -> str:
+    """Where a redirect leads; only to a web address (never file:, data:, javascript:)."""
+    try:
+        target = urljoin(url, location.strip())
+        scheme, host = urlsplit(target).scheme, urlsplit(target).hostname
+    except ValueError:  # "http://[::1": not even a URL
+        target, scheme, host = location.strip(), "", None
+    if scheme not in ("http", "https") or not host:
+        shown = " ".join(target[:100].split())
+        raise FetchError(
+            f"{url} redirected to {shown!r}, which is not a web address; ao3conv follows "
+            "only http and https redirects (is the base URL right?)",
+            url=url,
+        )
+    return target
+
+
+def when(timestamp: float, now: float) -> str:
+    """A time people can act on: "14:42" today, with the date on any other day.
+
+    >>> import time; now = time.mktime((2026, 12, 6, 12, 0, 0, 0, 0, -1))
+    >>> when(now + 3600, now), when(now + 3 * 86400, now)
+    ('13:00', '2026-12-09 12:00')
+    """
+    moment = datetime.fromtimestamp(min(timestamp, now + MAX_RETRY_AFTER))
+    if moment.date() == datetime.fromtimestamp(now).date():
+        return f"{moment:%H:%M}"
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _not_repeated(outcome: Outcome, request: Request) -> FetchError:
+    said = outcome.detail if isinstance(outcome, TransportFailure) else _server_error(outcome)
+    error = NetworkError if isinstance(outcome, TransportFailure) else SiteUnavailableError
+    return error(
+        f"Logging in to {_host(request)} failed ({said}); not tried again, so that AO3 "
+        "does not lock the account: try again later",
+        url=request.url,
+    )
 
 
 def _host(request: Request) -> str:
@@ -234,7 +283,7 @@ def _rate_limited(request: Request, seconds: float, policy: RetryPolicy) -> Rate
     return RateLimitedError(
         f'AO3 asked us to wait {human_seconds(seconds)} (HTTP 429 "Retry later"), longer '
         f"than ao3conv waits ({human_seconds(policy.max_wait)}); try again after "
-        f"{datetime.fromtimestamp(policy.clock() + seconds):%H:%M}",
+        f"{when(policy.clock() + seconds, policy.clock())}",
         url=request.url,
         retry_after=seconds,
     )
@@ -267,9 +316,16 @@ def human_seconds(seconds: float) -> str:
 
     >>> human_seconds(1), human_seconds(0.25), human_seconds(90), human_seconds(3600)
     ('1 s', '0.25 s', '1 min 30 s', '60 min')
+    >>> human_seconds(3 * 3600 + 120), human_seconds(3 * 86400)
+    ('3 h 2 min', '3 days')
     """
     if seconds < 60:
         return f"{seconds:.2g} s" if seconds < 1 else f"{round(seconds)} s"
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.3g} days"
+    if seconds >= 2 * 3600:
+        hours, minutes = divmod(round(seconds / 60), 60)
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
     minutes, rest = divmod(round(seconds), 60)
     return f"{minutes} min" + (f" {rest} s" if rest else "")
 

@@ -47,6 +47,7 @@ AO3_HOSTS = frozenset(
 _WORK_PATH = re.compile(r"^(?:/collections/[^/]+)?/works/(\d+)(?:/chapters/(\d+))?(?:/|$)")
 _DOWNLOAD_PATH = re.compile(r"^/downloads/(\d+)(?:/|$)")
 _CHAPTER_PATH = re.compile(r"^/chapters/(\d+)(?:/|$)")
+_SCHEME_ONLY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d+(?:/|$))")
 _HOW = "give a work id like 123456 or a URL like https://archiveofourown.org/works/123456"
 
 
@@ -66,19 +67,50 @@ def is_ao3_host(host: str) -> bool:
 def resolve_base_url(base_url: str | None = None) -> str:
     """The base URL to use: the one given, else ``$AO3CONV_BASE_URL``, else AO3.
 
+    Checked once, here, so a bad one is refused at once in one line (never retried
+    as if the site were down): http or https, a host, a port in 1-65535, and
+    nothing else (no user name, no spaces or control characters).
+
     >>> resolve_base_url("http://127.0.0.1:8080/")
     'http://127.0.0.1:8080'
     >>> resolve_base_url("archiveofourown.gay")
     'https://archiveofourown.gay'
     """
     raw = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
-    text = raw.strip()
+    text = str(raw).strip()
+    problem = None
     if "://" not in text:
+        # "javascript:alert(1)" is a scheme, not the host "javascript" with a port.
+        problem = "only http and https can be fetched" if _SCHEME_ONLY.match(text) else None
         text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"{raw!r} is not a usable base URL; give one like {DEFAULT_BASE_URL}")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    problem = problem or _base_url_problem(text)
+    if problem:
+        shown = " ".join(repr(str(raw))[:200].split())
+        raise FetchError(
+            f"{shown} is not a usable base URL ({problem}); give one like {DEFAULT_BASE_URL}"
+        )
+    return f"{urlsplit(text).scheme}://{urlsplit(text).netloc.lower()}"
+
+
+def _base_url_problem(text: str) -> str | None:
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        return "it holds spaces or control characters"
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # raises ValueError for "x" or 99999
+    except ValueError as error:
+        if "port" in str(error).lower():
+            return "the port must be a number from 1 to 65535"
+        return str(error).split(":")[0].lower()
+    if parts.scheme not in ("http", "https"):
+        return "only http and https can be fetched"
+    if not parts.hostname:
+        return "it names no host"
+    if "@" in parts.netloc:
+        return "a user name or password does not belong in it"
+    if port == 0:
+        return "port 0 cannot be connected to"
+    return None
 
 
 def host_of(url: str) -> str:
@@ -89,22 +121,48 @@ def host_of(url: str) -> str:
 def parse_work_ref(ref: str | int, base_url: str | None = None) -> WorkRef:
     """Read a work id or URL. URLs must be on an AO3 host or on ``base_url``'s host."""
     if isinstance(ref, int) and not isinstance(ref, bool):
-        return _checked(WorkRef(ref), str(ref))
+        small = abs(ref) < 10**MAX_ID_DIGITS
+        shown = repr(str(ref)) if small else "that number"
+        return _checked(WorkRef(ref if small and ref > 0 else 0), shown)
     text = str(ref).strip()
-    if text.isdigit():
-        return _checked(WorkRef(int(text)), text)
-    parts = urlsplit(_with_scheme(text))
+    shown = _shown(text)
+    if text.isdigit():  # "²" and "٣" are digits too; as_id() takes only 0-9
+        return _checked(WorkRef(as_id(text)), shown)
+    try:
+        parts = urlsplit(_with_scheme(text))
+    except ValueError:  # "[x": an unclosed IPv6 bracket
+        raise WorkReferenceError(f"{shown} is not a work id or an AO3 work URL; {_HOW}") from None
     if parts.netloc and not _host_allowed(parts.netloc, base_url):
-        raise WorkReferenceError(f"{text!r} is not on AO3 ({parts.netloc}); {_HOW}")
+        raise WorkReferenceError(f"{shown} is not on AO3 ({_shown(parts.netloc)}); {_HOW}")
     path = parts.path or "/"
     if match := _WORK_PATH.match(path):
-        chapter = int(match[2]) if match[2] else None
-        return _checked(WorkRef(int(match[1]), chapter), text)
+        chapter = as_id(match[2]) if match[2] else None
+        return _checked(WorkRef(as_id(match[1]), chapter), shown)
     if match := _DOWNLOAD_PATH.match(path):
-        return _checked(WorkRef(int(match[1])), text)
+        return _checked(WorkRef(as_id(match[1])), shown)
     if match := _CHAPTER_PATH.match(path):
-        return _checked(WorkRef(None, int(match[1])), text)
-    raise WorkReferenceError(f"{text!r} is not a work id or an AO3 work URL; {_HOW}")
+        return _checked(WorkRef(None, as_id(match[1])), shown)
+    raise WorkReferenceError(f"{shown} is not a work id or an AO3 work URL; {_HOW}")
+
+
+MAX_ID_DIGITS = 18  # AO3's ids are SQL BIGINTs; anything longer is not an id
+
+
+def as_id(digits: str) -> int:
+    """An AO3 id from ASCII digits; 0 (refused by the caller) for anything else.
+
+    >>> as_id("123"), as_id("²"), as_id("9" * 5000)
+    (123, 0, 0)
+    """
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_ID_DIGITS:
+        return int(digits)
+    return 0
+
+
+def _shown(text: str) -> str:
+    """A reference as messages quote it: one line, and not 5,000 characters long."""
+    one_line = " ".join(text.split())
+    return repr(one_line if len(one_line) <= 120 else one_line[:117] + "...")
 
 
 def work_url(base_url: str, work_id: int) -> str:
@@ -125,8 +183,11 @@ def chapter_url(base_url: str, chapter_id: int) -> str:
 
 def work_id_in(url: str) -> int | None:
     """The work id in a URL's path, if it names one."""
-    match = _WORK_PATH.match(urlsplit(url).path or "/")
-    return int(match[1]) if match else None
+    try:
+        match = _WORK_PATH.match(urlsplit(url).path or "/")
+    except ValueError:
+        return None
+    return (as_id(match[1]) or None) if match else None
 
 
 def on_site(url: str, base_url: str) -> str:
@@ -135,9 +196,14 @@ def on_site(url: str, base_url: str) -> str:
     >>> on_site("https://www.ao3.org/series/9?page=2", "http://127.0.0.1:8000")
     'http://127.0.0.1:8000/series/9?page=2'
     """
-    parts = urlsplit(_with_scheme(url.strip()))
-    if parts.netloc and not _host_allowed(parts.netloc, base_url):
-        raise WorkReferenceError(f"{url!r} is not an AO3 URL; give a URL on archiveofourown.org")
+    try:
+        parts = urlsplit(_with_scheme(url.strip()))
+    except ValueError:
+        parts = None
+    if parts is None or (parts.netloc and not _host_allowed(parts.netloc, base_url)):
+        raise WorkReferenceError(
+            f"{_shown(url)} is not an AO3 URL; give a URL on archiveofourown.org"
+        )
     query = f"?{parts.query}" if parts.query else ""
     return f"{base_url}{parts.path or '/'}{query}"
 
@@ -156,7 +222,7 @@ def _host_allowed(netloc: str, base_url: str | None) -> bool:
     return base_url is not None and netloc.lower() == host_of(base_url)
 
 
-def _checked(ref: WorkRef, text: str) -> WorkRef:
+def _checked(ref: WorkRef, shown: str) -> WorkRef:
     if ref.work_id == 0 or ref.chapter_id == 0:
-        raise WorkReferenceError(f"{text!r} is not a work id or an AO3 work URL; {_HOW}")
+        raise WorkReferenceError(f"{shown} is not a work id or an AO3 work URL; {_HOW}")
     return ref

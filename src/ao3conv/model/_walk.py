@@ -16,6 +16,7 @@ from ._nodes import (
     LineBreak,
     OrderedList,
     Ruby,
+    SceneBreak,
     Table,
     Text,
 )
@@ -62,6 +63,9 @@ def iter_block_inlines(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...]]:
             for row in block.rows:  # type: ignore[union-attr]
                 for cell in row.cells:
                     yield from iter_block_inlines(cell.children)
+        elif kind is SceneBreak:
+            if block.text:  # type: ignore[union-attr]
+                yield (Text(block.text),)  # type: ignore[union-attr]
         elif hasattr(block, "children"):
             yield block.children  # type: ignore[union-attr,misc]
 

@@ -150,6 +150,18 @@ class Work:
         return work_from_json(text)
 
     @property
+    def missing_chapters(self) -> int:
+        """Posted chapters ("Chapters: 2/2") that this whole-work page does not hold.
+
+        0 for a whole work. A chapter page holds one chapter by design and a fragment
+        promises nothing, so only work pages and AO3 downloads can miss any: such a page
+        was cut short (saved or downloaded incompletely).
+        """
+        if self.source not in ("work", "download") or not self.chapter_count:
+            return 0
+        return max(0, self.chapter_count - len(self.chapters))
+
+    @property
     def authors(self) -> tuple[str, ...]:
         """The creator names as the byline shows them."""
         return tuple(c.name for c in self.creators)

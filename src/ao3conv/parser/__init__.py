@@ -3,7 +3,9 @@
 :func:`parse` takes a page as bytes, HTML text or a file and returns the work
 it holds, whatever shape the page has: a full-work or single-chapter work page,
 one chapter page, AO3's "Download → HTML" file, a body-only capture, a bare
-``div#chapters`` fragment, or ao3conv's own JSON. Pages that hold no work raise
+``div#chapters`` fragment, ao3conv's own JSON, or an EPUB made by AO3's Download
+button, by FanFicFare or by ao3conv (``_epub``: what the book does not hold is
+``None``, never guessed). Pages that hold no work raise
 a :class:`~ao3conv.errors.NotAWorkError` subclass saying what the page is.
 
 Modules: ``_load`` (read, decode, clean, one lxml parse), ``_classify`` (page
@@ -43,7 +45,11 @@ def parse(
     """
     from . import _load
 
-    raw, _name = _load.read(source, max_bytes)
+    raw, name = _load.read(source, max_bytes)
+    from ._epub import epub_work, is_epub
+
+    if is_epub(raw):
+        return epub_work(raw, name, url)  # type: ignore[arg-type]
     if _is_json(raw):
         text = raw if isinstance(raw, str) else raw.decode("utf-8-sig", "replace")
         return Work.from_json(text)

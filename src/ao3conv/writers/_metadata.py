@@ -1,7 +1,8 @@
 """The one plain metadata mapping of a work.
 
-``ao3conv info --json``, the text writer's header and the Markdown front matter
-all show this mapping, so the three never disagree. Values are plain JSON/YAML
+``ao3conv info --json`` and the text writer's header show this mapping, and the
+Markdown front matter shows the same values under the keys other tools read
+(:func:`front_matter_metadata`), so they never disagree. Values are plain JSON/YAML
 types: strings, integers, booleans, lists, mappings and ``None`` for anything
 the page did not say (never a guess). Dates are ISO ``YYYY-MM-DD`` strings.
 """
@@ -85,4 +86,51 @@ def work_metadata(work: Work) -> dict[str, Any]:
     }
 
 
-__all__ = ["METADATA_KEYS", "work_metadata"]
+# Front matter: first the keys static-site generators, note apps and pandoc read
+# (pandoc's EPUB writer takes dc:creator from "author", dc:date from "date" and
+# dc:language from "language" *before* "lang", so the display name has a key of
+# its own), then AO3's own fields.
+_FRONT_MATTER_NAMES = {
+    "title": "title",
+    "author": "authors",
+    "date": "published",
+    "lang": "language_code",
+    "language_name": "language",
+    "tags": "tags",
+}
+FRONT_MATTER_KEYS = (
+    *_FRONT_MATTER_NAMES,
+    *(key for key in METADATA_KEYS if key not in _FRONT_MATTER_NAMES.values()),
+)
+# Left out when the page does not say: pandoc writes a null date as an empty
+# <dc:date> (invalid EPUB) and a null lang as the language "C".
+OPTIONAL_FRONT_MATTER_KEYS = ("date", "lang")
+
+
+def front_matter_metadata(work: Work) -> dict[str, Any]:
+    """:func:`work_metadata` under the keys of :data:`FRONT_MATTER_KEYS`: ``title``,
+    ``author`` (list), ``date`` (published), ``lang`` (BCP 47 code), ``language_name``
+    (AO3's name of the language), ``tags``, then AO3's fields.
+
+    ``date`` and ``updated`` are :class:`datetime.date` values, so YAML writes them
+    as dates (``2020-03-04``, unquoted), the form Jekyll, Hugo and Obsidian read as
+    a date; YAML 1.2 readers such as pandoc read the same ISO text.
+    :data:`OPTIONAL_FRONT_MATTER_KEYS` are left out when unknown.
+    """
+    info = work_metadata(work)
+    renamed = {key: info.pop(name) for key, name in _FRONT_MATTER_NAMES.items()}
+    renamed["date"] = work.published
+    info["updated"] = work.updated
+    for key in OPTIONAL_FRONT_MATTER_KEYS:
+        if renamed[key] is None:
+            del renamed[key]
+    return {**renamed, **info}
+
+
+__all__ = [
+    "FRONT_MATTER_KEYS",
+    "METADATA_KEYS",
+    "OPTIONAL_FRONT_MATTER_KEYS",
+    "front_matter_metadata",
+    "work_metadata",
+]

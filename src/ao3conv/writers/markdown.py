@@ -1,25 +1,29 @@
-"""The ``md`` writer: CommonMark with YAML front matter.
+"""The ``md`` writer: GFM (or strict CommonMark) with YAML front matter.
 
 What a CommonMark renderer makes of the output has the same text and the same
 marks as the work (the tests prove it by rendering the output back with
 markdown-it-py on every corpus page and on generated works).
 
-Layout: YAML front matter with the metadata mapping of ``ao3conv info --json``
-(written by ``yaml.safe_dump``); ``# Title``; "by" line; the summary and the
-notes as block quotes under bold labels (as AO3 sets them); a ``## Chapter N:
-Title`` heading per chapter with its summary and notes, its text, and its end
-notes; then ``## Afterword`` with the work's end notes and related works. A
-single untitled chapter gets no heading, as on AO3.
+Layout: YAML front matter with the keys pandoc and site generators read
+(:func:`~ao3conv.writers._metadata.front_matter_metadata`: ``title``, ``author``,
+``date``, ``lang``, ``language_name``, ``tags``, then AO3's fields; written by
+PyYAML's safe dumper, quoting what YAML 1.2 would read as a number); ``# Title``;
+"by" line; the summary and the notes as block quotes under bold labels (as AO3
+sets them); a ``## Chapter N: Title`` heading per chapter with its summary and
+notes, its text, and its end notes; then ``## Afterword`` with the work's end
+notes and related works. A single untitled chapter gets no heading, as on AO3.
 
 Markdown: ``*emphasis*``, ``**strong**``, ``~~strikethrough~~`` (GFM), code
-spans, ``* * *`` scene breaks, backslash hard breaks, ``-``/``1.`` lists
+spans, ``***`` scene breaks, hard breaks as two spaces before the line end
+(after ``&#32;`` on a line that holds nothing else), ``-``/``1.`` lists
 (nested, numbered from the list's start), ``>`` block quotes, fenced
 preformatted text, GFM pipe tables for simple tables (one header row from
 ``<thead>``, no spans or attributes), ``![alt](src "title")`` images and
 ``[text](<url> "title")`` links (angle brackets when the URL has spaces or
 parentheses). Delimiters are chosen by CommonMark's flanking rules; every
 character that would otherwise be syntax is backslash-escaped or written as an
-entity (``&nbsp;`` at the edge of a block, where renderers would strip it).
+entity (``&lt;`` and ``&amp;``, which Python-Markdown cannot escape; ``&nbsp;`` at
+the edge of a block, where renderers would strip it).
 
 HTML: what Markdown cannot express is kept as inline or block HTML built from
 the model with escaping: ``<u>``, ``<sup>``, ``<sub>``, small caps as
@@ -51,6 +55,11 @@ the document, and links to them ``[1](#_ftn1)`` (``[1](02-title.md#_ftn1)``
 across split files); a link to an anchor that does not exist, or any ``#`` link
 with ``no_html`` (no target can be written), keeps its text without the link.
 
+``flavor="commonmark"`` writes strict CommonMark instead of GFM: no pipe tables
+and no ``~~`` (every table and strikethrough is HTML); with ``no_html=True`` a
+table is a paragraph with a line per row (:func:`~ao3conv.writers._md_shapes.table_lines`)
+and strikethrough stays ``~~text~~``, which strict CommonMark shows as tildes.
+
 ``split=True`` is for :meth:`MarkdownWriter.write_files`: an ``index.md`` with
 the front matter, preface, contents and afterword, and one ``NN-slug.md`` file
 per chapter.
@@ -61,6 +70,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 from ..errors import FormatError
@@ -87,6 +97,8 @@ from ._engine import chapter_heading, distinct_chapter_creators, single_untitled
 from ._md_html import skin_classes
 from ._md_render import MarkdownRenderer
 from ._md_shapes import no_html_inlines
+
+FLAVORS = ("gfm", "commonmark")
 
 # --- the document ---------------------------------------------------------------------
 
@@ -160,17 +172,44 @@ def document_blocks(work: Work) -> list[Block]:
     return blocks
 
 
+# YAML 1.2 (pandoc's HsYAML, most JavaScript readers) reads a few plain scalars as
+# numbers that YAML 1.1 (PyYAML) reads as strings ("0o17", "1e5", "1E-3"), and pandoc
+# also reads "y"/"n" as booleans. The dumper quotes a string its resolvers would read
+# as something else, so teaching it these makes such a title or tag a string in all.
+_YAML12_BOOL = re.compile(r"^[yYnN]$")
+_YAML12_INT = re.compile(r"^0o[0-7]+$")
+_YAML12_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+
+@cache
+def _dumpers() -> tuple[Any, Any]:
+    """(fast, pure-Python) safe dumpers that also quote YAML 1.2's numbers."""
+    import yaml  # type: ignore[import-untyped]
+
+    made = []
+    for base in (getattr(yaml, "CSafeDumper", yaml.SafeDumper), yaml.SafeDumper):
+        dumper = type("FrontMatterDumper", (base,), {})
+        dumper.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML12_BOOL, [*"yYnN"])
+        dumper.add_implicit_resolver("tag:yaml.org,2002:int", _YAML12_INT, ["0"])
+        dumper.add_implicit_resolver("tag:yaml.org,2002:float", _YAML12_FLOAT, [*"-+.0123456789"])
+        made.append(dumper)
+    return made[0], made[1]
+
+
 def front_matter(mapping: Mapping[str, Any]) -> str:
     """YAML front matter between ``---`` lines, written by PyYAML's safe dumper (libyaml's
     when installed: the same output, faster): quoting and escaping by the library."""
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     data = dict(mapping)
+    fast, pure = _dumpers()
     try:
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
-    except UnicodeEncodeError:  # lone surrogates (JSON input): libyaml refuses, PyYAML escapes
-        text = yaml.dump(data, Dumper=yaml.SafeDumper, sort_keys=False, allow_unicode=True)
+        text = yaml.dump(data, Dumper=fast, sort_keys=False, allow_unicode=True)
+    except UnicodeEncodeError:
+        # Lone surrogates (JSON input): libyaml refuses them; PyYAML escapes them, and
+        # everything else outside ASCII too (with allow_unicode it writes U+0085 raw in
+        # a quoted scalar, which reads back as a line break).
+        text = yaml.dump(data, Dumper=pure, sort_keys=False)
     return f"---\n{text}---"
 
 
@@ -211,27 +250,32 @@ class MarkdownWriter:
     options: ClassVar[Mapping[str, str]] = {
         "no_html": "write no HTML: drop underline, superscript, classes... (text kept)",
         "split": "one file per chapter plus index.md (use write_files / --split)",
+        "flavor": "gfm (default: pipe tables, ~~strikethrough~~) or commonmark (strict: "
+        "those as HTML; with no_html, tables as lines and strikethrough as ~~text~~)",
     }
+    option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {"flavor": FLAVORS}
 
     def write(self, work: Work, **options: Any) -> bytes:
-        check_options(self.name, options, self.options)
+        check_options(self.name, options, self.options, self.option_choices)
         if options.get("split"):
             raise FormatError(
                 "split Markdown is several files: use write_files() (on the command line, "
                 "--split with an output folder)"
             )
-        from ._metadata import work_metadata
+        from ._metadata import front_matter_metadata
 
+        meta = front_matter_metadata(work)
         linked = link_work(work, None, not options.get("no_html", False))
-        return _document(_renderer(work, options), work_metadata(work), document_blocks(linked))
+        return _document(_renderer(work, options), meta, document_blocks(linked))
 
     def write_files(self, work: Work, **options: Any) -> dict[str, bytes]:
         """``{"index.md": ..., "01-title.md": ...}``: relative names, safe and deterministic."""
-        check_options(self.name, options, self.options)
-        from ._metadata import work_metadata
+        check_options(self.name, options, self.options, self.option_choices)
+        from ._metadata import front_matter_metadata
 
         renderer = _renderer(work, options)
         names = chapter_file_names(work)
+        meta = front_matter_metadata(work)
         # Links between the files: the preface and afterword are in index.md.
         work = link_work(work, ("index.md", *names, "index.md"), not options.get("no_html", False))
         contents = BulletList(
@@ -244,7 +288,7 @@ class MarkdownWriter:
         if names:
             index += [Heading(2, _line("Contents")), contents]
         index += afterword_blocks(work)
-        files = {"index.md": _document(renderer, work_metadata(work), index)}
+        files = {"index.md": _document(renderer, meta, index)}
         for i, (chapter, name) in enumerate(zip(work.chapters, names, strict=True)):
             meta = {
                 "work": work.title,
@@ -260,7 +304,9 @@ class MarkdownWriter:
 
 
 def _renderer(work: Work, options: Mapping[str, Any]) -> MarkdownRenderer:
-    return MarkdownRenderer(not options.get("no_html", False), skin_classes(work.work_skin))
+    html = not options.get("no_html", False)
+    gfm = options.get("flavor", "gfm") == "gfm"
+    return MarkdownRenderer(html, skin_classes(work.work_skin), gfm)
 
 
 def _navigation(names: list[str], index: int) -> Paragraph:
@@ -274,6 +320,7 @@ def _navigation(names: list[str], index: int) -> Paragraph:
 
 
 __all__ = [
+    "FLAVORS",
     "MarkdownRenderer",
     "MarkdownWriter",
     "chapter_file_names",

@@ -1,0 +1,193 @@
+"""Converting many inputs at once: worker processes read and render, the parent
+names and writes.
+
+Reading a page and rendering it is nearly all of a conversion's cost, and each
+input's is independent, so workers do that in parallel. Everything that must
+happen once and in input order stays in the parent: choosing names (two works
+with one title: the second gets its id, exactly as in a serial run), the atomic
+no-clobber writes, and the messages. Output order, names and guarantees are
+therefore those of a serial run, and a worker that dies takes no file with it:
+workers never write.
+
+:func:`convert_one` is the same step for the serial path, so both paths share it.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .convert import STDOUT, OutputPlan, Rendered, render
+from .errors import ParseWarning
+from .model import Work
+
+ImageFinder = Callable[[Work, str], Mapping[str, tuple[str, bytes]]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One input's result: what to write, or the error; and the warnings it raised."""
+
+    rendered: Rendered | None
+    error: BaseException | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def load_source(source: str) -> Work:
+    """A work from a file path, or from standard input when ``source`` is ``-``."""
+    import sys
+
+    from .parser import DEFAULT_MAX_BYTES, parse
+
+    if source == STDOUT:
+        # Read one byte past the cap, so endless input is refused instead of filling memory.
+        work = parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
+    else:
+        work = parse(Path(source))
+    if work.missing_chapters:  # a saved page is converted as it is, but not silently
+        held, count = len(work.chapters), work.chapter_count
+        warnings.warn(
+            f"this page holds {held} of the {count} chapters its stats give: it was saved "
+            "or downloaded cut short (save the whole work again: Entire Work)",
+            ParseWarning,
+            stacklevel=2,
+        )
+    return work
+
+
+def plan_for(plan: OutputPlan, source: str) -> OutputPlan:
+    """``plan`` for one input: a work without a title is named after its file."""
+    return replace(plan, fallback_name=Path(source).stem if source != STDOUT else "untitled")
+
+
+def convert_one(
+    source: str,
+    plan: OutputPlan,
+    *,
+    load: Callable[[str], Work] = load_source,
+    images: bool = False,
+    find_images: ImageFinder | None = None,
+) -> Outcome:
+    """Read ``source`` and render it for ``plan``; errors and warnings are returned,
+    not raised, so a worker can hand them to the parent."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ParseWarning)
+        try:
+            work = load(source)
+            chosen = with_images(plan, work, source, find_images) if images else plan
+            outcome = Outcome(render(work, chosen))
+        except Exception as exc:
+            outcome = Outcome(None, exc)
+    found = tuple(str(w.message) for w in caught if issubclass(w.category, ParseWarning))
+    return replace(outcome, warnings=found)
+
+
+def with_images(
+    plan: OutputPlan, work: Work, source: str, find_images: ImageFinder | None = None
+) -> OutputPlan:
+    """``plan`` with the work's images for ``--images`` (default: files saved next to
+    the page and ``data:`` URIs)."""
+    from .resources import resolve_images
+
+    base = Path(source).parent if source != STDOUT else Path.cwd()
+    found = find_images(work, source) if find_images else resolve_images(work, base)
+    return replace(plan, options={**plan.options, "images": found})
+
+
+# --- the pool -------------------------------------------------------------------------
+
+_plan: OutputPlan | None = None  # set in each worker by _start_worker
+_images = False
+
+
+def _start_worker(plan: OutputPlan, images: bool) -> None:
+    import signal
+
+    global _plan, _images
+    _plan, _images = plan, images
+    # Ctrl-C goes to the whole process group: the parent reports it and ends the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _convert_in_worker(source: str) -> Outcome:
+    assert _plan is not None
+    outcome = convert_one(source, plan_for(_plan, source), images=_images)
+    if outcome.error is not None:
+        outcome = replace(outcome, error=_portable(outcome.error))
+    return outcome
+
+
+def _portable(error: BaseException) -> BaseException:
+    """``error``, or a stand-in with its name and message if it cannot be pickled."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+@contextmanager
+def converted_in_pool(
+    sources: list[str], plan: OutputPlan, *, jobs: int, images: bool = False
+) -> Iterator[Iterator[Outcome]]:
+    """Each source's :class:`Outcome`, in input order, rendered by ``jobs`` worker
+    processes. Leaving the block (done, an error, Ctrl-C) ends the workers."""
+    import multiprocessing  # here: a single conversion does not pay for it
+
+    _warm_up(plan)
+    methods = multiprocessing.get_all_start_methods()
+    # fork: workers start in a millisecond with everything already imported.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(16, len(sources) // (jobs * 4)))
+    pool = context.Pool(jobs, initializer=_start_worker, initargs=(plan, images))
+    try:
+        yield pool.imap(_convert_in_worker, sources, chunksize=chunk)
+    finally:
+        pool.terminate()  # workers hold nothing that needs saving: the parent writes
+        pool.join()
+
+
+# A bare work fragment, the smallest page the parser takes.
+_TINY_PAGE = (
+    b'<div id="chapters"><h3 class="landmark heading">Work Text:</h3>'
+    b'<div class="userstuff"><p>A <em>tiny</em> work.</p></div></div>'
+)
+
+
+def _warm_up(plan: OutputPlan) -> None:
+    """Convert a tiny work once before forking, so that no worker pays again for the
+    imports and per-process caches (fonts, templates) a conversion needs; then freeze
+    what is there, so that workers' collections do not copy it page by page."""
+    import contextlib
+    import gc
+
+    from .parser import parse
+
+    options = {key: value for key, value in plan.options.items() if key != "split"}
+    with contextlib.suppress(Exception), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        render(parse(_TINY_PAGE), replace(plan, options=options))
+    gc.freeze()
+
+
+def run_serially(
+    sources: list[str], plan: OutputPlan, **kwargs: Any
+) -> Iterator[Outcome]:
+    """The same outcomes as :func:`converted_in_pool`, one at a time in this process."""
+    for source in sources:
+        yield convert_one(source, plan_for(plan, source), **kwargs)
