@@ -327,7 +327,7 @@ def test_notes_show_their_marker_ruby_its_reading_abbreviations_their_title() ->
     assert "chapter one[1]." in text and "[1] The note on chapter one." in text
     assert "A second note2, 漢(kan)字（ji）, NASA (National Aeronautics and Space " in text
     assert "2. The second note ↩" in text
-    assert "#" not in text  # no fragment is shown
+    assert "<#" not in text and "#fn2" not in text and "#two" not in text  # no fragment shown
     same = one_chapter(para(Abbreviation((Text("laser"),), "LASER"), " ",
                             Abbreviation((Text("Bonjour"),), "Hello")))
     assert "laser Bonjour (Hello)" in txt(same)  # a title that only repeats the text is not
