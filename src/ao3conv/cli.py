@@ -671,6 +671,7 @@ def info(
     debug: DebugOpt = False,
 ) -> None:
     """Show a work's metadata: title, creators, tags, series, stats, chapters."""
+    from ._streams import can_show
     from .writers._metadata import work_metadata
 
     failures: list[str] = []
@@ -680,6 +681,8 @@ def info(
             import json
 
             text = json.dumps(meta, ensure_ascii=False, indent=2)
+            if not can_show(text):  # \u escapes, not "?", where stdout cannot show it
+                text = json.dumps(meta, ensure_ascii=True, indent=2)
             typer.echo(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         else:
             typer.echo(printable(_describe(meta)))
@@ -753,4 +756,7 @@ def _main(
 
 
 def main() -> None:
+    from ._streams import guard
+
+    guard()
     app()
