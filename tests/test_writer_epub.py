@@ -553,6 +553,19 @@ def test_same_bytes_in_another_process_with_another_hash_seed(tmp_path) -> None:
     assert other == data
 
 
+def test_scene_breaks_are_text_and_gaps_are_blank_lines() -> None:
+    """No CSS-drawn <hr> (Chromium renderers clip it): every break is a line of text,
+    the author's own marker or "* * *" for a rule; a gap is an empty line."""
+    book = Book(ao3conv.write(rich_work(), "epub", cover=False))
+    chapter = book.xml(next(n for n in book.spine() if "/chapter-" in n))
+    assert not chapter.xpath("//x:hr", namespaces=NS)
+    breaks = chapter.xpath("//x:p[contains(@class, 'scene-break')]", namespaces=NS)
+    assert [p.text for p in breaks] == ["* * *", "~~~", "❦"]
+    assert breaks[2].get("class") == "scene-break fancy"  # the skin class kept
+    [gap] = chapter.xpath("//x:p[@class='gap']", namespaces=NS)
+    assert gap.text == "\u00a0"
+
+
 def test_reading_order_navigation_and_landmarks() -> None:
     _, data = write_case("rich")
     book = Book(data)
