@@ -144,3 +144,12 @@ def test_without_raqm_right_to_left_runs_are_still_in_reading_order() -> None:
     _, lines = layout.fit(_TITLE, "שלום ABO", 500, 900)
     runs = layout._runs(lines[0], 50, 700, rtl=True)
     assert [text.strip() for _, text, _ in runs] == ["ABO", "םולש"]  # drawn left to right
+
+
+def test_cjk_lines_do_not_start_with_closing_punctuation() -> None:
+    layout = Layout()
+    clusters = layout.clusters("魔道祖师：「天下第一」。剑客")
+    for width in range(100, 400, 7):  # wherever lines break (3 glyphs never part)
+        for line in layout.wrap(clusters, 30, 700, width, 20):
+            assert line[0].text not in "：」。", width
+            assert line[-1].text != "「", width

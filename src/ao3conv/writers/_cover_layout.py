@@ -23,6 +23,9 @@ ELLIPSIS = "\u2026"
 # most ~100 narrow letters): the rest of a longer text is not even looked at.
 SCAN_LIMIT = 1_000
 _RTL = frozenset(("R", "AL"))
+_NO_LINE_START = frozenset("、。，．：；！？）」』】〕〉》〙〗〟’”ー・…‥々ゝゞヽヾ"
+                           "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ!),.:;?]}")
+_NO_LINE_END = frozenset("（「『【〔〈《〘〖〝‘“([{")
 _LAYOUTS: dict[int, Layout] = {}
 _MAX_WIDTHS = 100_000  # cached cluster widths: a long batch of CJK works stays bounded
 
@@ -235,11 +238,18 @@ class Layout:
 
 
 def _break_points(clusters: list[Cluster]) -> list[int]:
-    """Where a line may break: before a space, and around CJK (wide) characters."""
+    """Where a line may break: before a space, and around CJK (wide) characters.
+
+    As CJK typesetting does, a line does not start with closing punctuation
+    ("。", "」"...) nor end with opening punctuation ("「", "（"...).
+    """
     points = []
     for index in range(1, len(clusters)):
         here, before = clusters[index], clusters[index - 1]
-        if here.is_space or _is_wide(here.text[0]) or _is_wide(before.text[0]):
+        if here.is_space or (
+            (_is_wide(here.text[0]) or _is_wide(before.text[0]))
+            and here.text[0] not in _NO_LINE_START and before.text[-1] not in _NO_LINE_END
+        ):
             points.append(index)
     points.append(len(clusters))
     return points
