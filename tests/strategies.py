@@ -388,7 +388,7 @@ def _works(draw: st.DrawFn) -> Work:
         rating=draw(
             st.sampled_from((None, "General Audiences", "Explicit", "Not Rated", "Teen And Up"))
         ),
-        warnings=draw(_tag_list),
+        warnings=draw(st.none() | _tag_list),  # None: hidden on the page
         categories=draw(
             st.lists(st.sampled_from(("F/F", "M/M", "Gen", "Other")), max_size=2, unique=True).map(
                 tuple
@@ -397,7 +397,7 @@ def _works(draw: st.DrawFn) -> Work:
         fandoms=draw(_tag_list),
         relationships=draw(_tag_list),
         characters=draw(_tag_list),
-        tags=draw(_tag_list),
+        tags=draw(st.none() | _tag_list),
         language=draw(
             st.one_of(
                 st.none(),
@@ -628,7 +628,8 @@ def wild_works() -> st.SearchStrategy[Work]:
         url=st.one_of(st.none(), wild_url),
         creators=st.lists(st.builds(Creator, wild_text), max_size=2).map(tuple),
         rating=st.one_of(st.none(), wild_text),
-        tags=names,
+        tags=st.none() | names,
+        warnings=st.none() | names,
         fandoms=names,
         language=st.one_of(st.none(), st.builds(Language, wild_text)),
         series=st.lists(st.builds(SeriesLink, wild_text, st.none(), st.integers()), max_size=1).map(

@@ -195,6 +195,10 @@ def chapters_shown(meta: Mapping[str, Any]) -> str | None:
     return f"{count}/{total if total is not None else '?'}"
 
 
+# What writers say for tags the saved page hid (``Work.warnings``/``tags`` is None).
+HIDDEN_TAGS = "(hidden on the saved page)"
+
+
 def metadata_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The header fields a reader wants, as (label, value) pairs in AO3's order.
 
@@ -202,8 +206,10 @@ def metadata_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
     """
     rows: list[tuple[str, str]] = []
 
-    def tags(singular: str, plural: str, values: list[str]) -> None:
-        if values:
+    def tags(singular: str, plural: str, values: list[str] | None) -> None:
+        if values is None:  # unknown, not none: the page hid them
+            rows.append((plural, HIDDEN_TAGS))
+        elif values:
             rows.append((singular if len(values) == 1 else plural, ", ".join(values)))
 
     if meta["rating"]:

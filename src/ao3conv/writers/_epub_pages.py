@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Association, Block, Chapter, Creator, SeriesLink, Work
+from ._engine import HIDDEN_TAGS
 from ._epub_meta import creator_names
 from ._epub_xhtml import (
     EPUB_TYPE,
@@ -205,6 +206,9 @@ def _meta_list(parent: Any, book: Book) -> None:
 
     for field, one, many, css in _TAG_ROWS:
         value = getattr(work, field)
+        if value is None and field in ("warnings", "tags"):  # hidden on the saved page
+            set_text(row(many, f"{css} tags"), HIDDEN_TAGS)
+            continue
         values = [value] if isinstance(value, str) else list(value or ())
         values = [_clean(v) for v in values if _clean(v)]
         if values:

@@ -55,7 +55,7 @@ and strikethrough stays ``~~text~~``, which strict CommonMark shows as tildes.
 
 ``split=True`` is for :meth:`MarkdownWriter.write_files`: an ``index.md`` with
 the front matter, preface, contents and afterword, and one ``NN-slug.md`` file
-per chapter.
+per chapter (front matter: :func:`~ao3conv.writers._metadata.chapter_front_matter`).
 """
 
 from __future__ import annotations
@@ -232,13 +232,13 @@ def _document(
 
 
 class MarkdownWriter:
-    """CommonMark with YAML front matter (see the module docstring)."""
+    """GFM or strict CommonMark with YAML front matter (see the module docstring)."""
 
     name: ClassVar[str] = "md"
     aliases: ClassVar[tuple[str, ...]] = ("markdown",)
     extension: ClassVar[str] = "md"
     media_type: ClassVar[str] = "text/markdown; charset=utf-8"
-    description: ClassVar[str] = "CommonMark Markdown with YAML front matter"
+    description: ClassVar[str] = "Markdown (GFM, or strict CommonMark) with YAML front matter"
     options: ClassVar[Mapping[str, str]] = {
         "no_html": "write no HTML: drop underline, superscript, classes... (text kept)",
         "split": "one file per chapter plus index.md (use write_files / --split)",
@@ -262,7 +262,7 @@ class MarkdownWriter:
     def write_files(self, work: Work, **options: Any) -> dict[str, bytes]:
         """``{"index.md": ..., "01-title.md": ...}``: relative names, safe and deterministic."""
         check_options(self.name, options, self.options, self.option_choices)
-        from ._metadata import front_matter_metadata
+        from ._metadata import chapter_front_matter, front_matter_metadata
 
         renderer = _renderer(work, options)
         names = chapter_file_names(work)
@@ -278,13 +278,7 @@ class MarkdownWriter:
         index += afterword_blocks(work)
         files = {"index.md": _document(renderer, front_matter_metadata(work), index)}
         for i, (chapter, name) in enumerate(zip(work.chapters, names, strict=True)):
-            meta = {
-                "work": work.title,
-                "work_id": work.id,
-                "chapter": chapter.number,
-                "chapter_id": chapter.id,
-                "title": chapter.title,
-            }
+            meta = chapter_front_matter(work, chapter, i + 1)
             blocks = chapter_blocks(work, chapter, i + 1, level=1)
             blocks.append(_navigation(names, i))
             files[name] = _document(renderer, meta, blocks)
