@@ -779,10 +779,11 @@ def _normalise(path: str) -> str:
 # what markdown-it makes of Markdown syntax.
 MARKDOWN_ELEMENTS = frozenset(
     "html body p em strong s del u sup sub code pre span div a img ul ol li blockquote h1 h2 h3 "
-    "h4 h5 h6 hr br table thead tbody tr th td caption figure figcaption".split()
+    "h4 h5 h6 hr br table thead tbody tr th td caption figure figcaption ruby rp rt abbr".split()
 )
+# ``id``: the writer's own link targets (``<a id>``, made from the work's anchors).
 MARKDOWN_ATTRIBUTES = frozenset("href src alt title class lang dir align start colspan rowspan "
-                                "width height style".split())
+                                "width height style id".split())
 
 
 def split_front_matter(text: str) -> tuple[str, str]:

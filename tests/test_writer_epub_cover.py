@@ -153,3 +153,13 @@ def test_cjk_lines_do_not_start_with_closing_punctuation() -> None:
         for line in layout.wrap(clusters, 30, 700, width, 20):
             assert line[0].text not in "：」。", width
             assert line[-1].text != "「", width
+
+
+def test_covers_drawn_in_threads_are_the_covers_drawn_alone() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    titles = [f"{name} {index}" for index in range(6) for name in sorted(TITLES.values())]
+    alone = [generated_cover(Work(title=t), t, "") for t in titles]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda t: generated_cover(Work(title=t), t, ""), titles))
+    assert together == alone
