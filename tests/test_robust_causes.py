@@ -63,10 +63,11 @@ def test_numbers_past_python_int_limit_anywhere_are_unknown_not_a_crash(name: st
     write_all(work)
 
 
+@pytest.mark.parametrize("bracket", [b"http://[", b"//[x/"])
 @pytest.mark.parametrize("name", SHAPES)
-def test_links_that_are_not_urls_are_dropped_not_a_crash(name: str) -> None:
+def test_links_that_are_not_urls_are_dropped_not_a_crash(name: str, bracket: bytes) -> None:
     raw = (PAGES / name).read_bytes()
-    work = parse(raw.replace(b'href="', b'href="http://[')) # "Invalid IPv6 URL" for urllib
+    work = parse(raw.replace(b'href="', b'href="' + bracket))  # urllib: "Invalid IPv6 URL"
     assert all(s.url is None for s in work.series)
     assert work.creators and all(c.url is None for c in work.creators)
     write_all(work)
