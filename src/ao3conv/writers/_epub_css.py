@@ -48,6 +48,7 @@ dl.work.meta dd { margin: 0 0 0 1.5em; }
 .module blockquote.userstuff { margin: 0 0 1em 0; }
 .chapter .title { margin: 1em 0; text-align: center; }
 h1, h2, h3, .heading, dt { page-break-after: avoid; break-after: avoid; }
+.summary.module { page-break-inside: avoid; break-inside: avoid; }
 .chapter .byline { text-align: center; }
 .end.notes { margin-top: 2em; border-top: 1px solid; }
 .image { font-style: italic; }
