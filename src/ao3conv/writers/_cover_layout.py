@@ -75,7 +75,7 @@ class Layout:
         """Whether any of ``text`` can be drawn (looks no further than the first that can)."""
         face = None
         for char in text[:SCAN_LIMIT]:
-            if char != " " and drawable(char) and not is_mark(char):
+            if not char.isspace() and drawable(char) and not is_mark(char):
                 face = self.fonts.face_for(char, face)
                 if face is not None:
                     return True

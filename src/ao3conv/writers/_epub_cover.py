@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import zlib
 from typing import Any
 
@@ -45,10 +46,21 @@ _BYLINE = Block(tuple(_px(s) for s in (56, 48, 40, 34)), max_lines=4)
 _FANDOM = Block(tuple(_px(s) for s in (44, 38, 32, 28)), max_lines=4)
 
 
+# The fonts and layouts are shared by the whole process, and a FreeType face is
+# not to be used by two threads at once: covers are drawn one at a time.
+_DRAWING = threading.Lock()
+
+
 def generated_cover(work: Work, title: str, creators: str) -> bytes:
     """A PNG cover showing the title, creators and fandom."""
+    with _DRAWING:
+        image = _drawing(work, title, creators)
+    return _encode(image, _colours(title))
+
+
+def _drawing(work: Work, title: str, creators: str) -> Any:
     layout = Layout.for_language((work.language.code if work.language else None) or "")
-    image = _frame().copy()
+    image = _frame().copy()  # type: ignore[attr-defined]
     shown = title
     if not layout.drawable(title):  # nothing any bundled font can draw
         shown = f"Work {work.id}" if work.id else "Archive of Our Own"
@@ -65,7 +77,7 @@ def generated_cover(work: Work, title: str, creators: str) -> bytes:
         layout.draw(image, _FANDOM, fandom, top=top, height=HEIGHT - _px(130) - top,
                     width=WIDTH, margin=MARGIN)
     image.paste(0, (WIDTH, 0, WIDTH + 1, HEIGHT))  # whatever was drawn: filter bytes stay 0
-    return _encode(image, _colours(title))
+    return image
 
 
 def _fandom_line(work: Work) -> str:

@@ -127,6 +127,7 @@ def cover_page(book: Book, image_path: str) -> bytes:
 
 def title_page(book: Book) -> bytes:
     work = book.work
+    book.renderer.begin(0)
     html, body = book.document(book.title)
     body.set(EPUB_TYPE, "frontmatter")
     section = _element(book.workskin(body), "section", class_="preface group")
@@ -263,6 +264,7 @@ def _stats(work: Work) -> list[str]:
 
 
 def chapter_page(book: Book, chapter: Chapter, index: int, label: str) -> bytes:
+    book.renderer.begin(index)
     html, body = book.document(label)
     body.set(EPUB_TYPE, "bodymatter")
     chapters = _element(book.workskin(body), "div", id="chapters")
@@ -305,6 +307,7 @@ def _comment_url(work: Work) -> str | None:
 
 def afterword_page(book: Book) -> bytes:
     work = book.work
+    book.renderer.begin(len(work.chapters) + 1)
     html, body = book.document("Afterword")
     body.set(EPUB_TYPE, "backmatter")
     section = _element(book.workskin(body), "section", class_="afterword preface group")

@@ -48,6 +48,13 @@ preformatted text keeps its text, and marks that cannot flank are made to by
 writing the neighbouring letter as a character reference. (Tests state this
 projection with :func:`~ao3conv.writers._md_shapes.no_html_inlines`.)
 
+Ruby is written ``漢(kan)`` and an abbreviation with a title ``NASA (National
+Aeronautics…)`` (unless its text already says it). The author's anchors (Word
+footnotes ``_ftn1``, ``#fn1`` notes) become ``<a id="…"></a>`` with ids unique in
+the document, and links to them ``[1](#_ftn1)`` (``[1](02-title.md#_ftn1)``
+across split files); a link to an anchor that does not exist, or any ``#`` link
+with ``no_html`` (no target can be written), keeps its text without the link.
+
 ``flavor="commonmark"`` writes strict CommonMark instead of GFM: no pipe tables
 and no ``~~`` (every table and strikethrough is HTML); with ``no_html=True`` a
 table is a paragraph with a line per row (:func:`~ao3conv.writers._md_shapes.table_lines`)
@@ -84,6 +91,7 @@ from ..model import (
     block_inlines,
     paragraph,
 )
+from ._anchors import link_work
 from ._base import check_options
 from ._engine import chapter_heading, distinct_chapter_creators, single_untitled
 from ._md_html import skin_classes
@@ -257,7 +265,8 @@ class MarkdownWriter:
         from ._metadata import front_matter_metadata
 
         meta = front_matter_metadata(work)
-        return _document(_renderer(work, options), meta, document_blocks(work))
+        linked = link_work(work, None, not options.get("no_html", False))
+        return _document(_renderer(work, options), meta, document_blocks(linked))
 
     def write_files(self, work: Work, **options: Any) -> dict[str, bytes]:
         """``{"index.md": ..., "01-title.md": ...}``: relative names, safe and deterministic."""
@@ -266,6 +275,9 @@ class MarkdownWriter:
 
         renderer = _renderer(work, options)
         names = chapter_file_names(work)
+        meta = front_matter_metadata(work)
+        # Links between the files: the preface and afterword are in index.md.
+        work = link_work(work, ("index.md", *names, "index.md"), not options.get("no_html", False))
         contents = BulletList(
             tuple(
                 ListItem((Plain((Link(_line(chapter_heading(c, i)), name),)),))
@@ -276,7 +288,7 @@ class MarkdownWriter:
         if names:
             index += [Heading(2, _line("Contents")), contents]
         index += afterword_blocks(work)
-        files = {"index.md": _document(renderer, front_matter_metadata(work), index)}
+        files = {"index.md": _document(renderer, meta, index)}
         for i, (chapter, name) in enumerate(zip(work.chapters, names, strict=True)):
             meta = chapter_front_matter(work, chapter, i + 1)
             blocks = chapter_blocks(work, chapter, i + 1, level=1)
