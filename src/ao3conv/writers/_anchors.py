@@ -246,6 +246,23 @@ def link_work(work: Work, files: Sequence[str] | None, keep_anchors: bool) -> Wo
                    end_notes=mapped[-1][0])
 
 
+def _relinked(items: Iterable[Inline]) -> bool:
+    """Does anything under ``items`` change in :func:`link_work` (an anchor or a
+    ``#`` link)? A scan without building anything."""
+    for item in items:
+        kind = type(item)
+        if kind is Text:
+            continue
+        if kind is Anchor or (kind is Link and item.href.startswith("#")):  # type: ignore[union-attr]
+            return True
+        children = getattr(item, "children", None)
+        if children and _relinked(children):
+            return True
+        if kind is Ruby and _relinked(item.annotation):  # type: ignore[union-attr]
+            return True
+    return False
+
+
 def _end_notes_targets(work: Work) -> dict[str, tuple[int, str]]:
     """AO3's own end-notes anchors (``#work_endnotes``, ``#chapter_3_endnotes`` and the
     download file's ``#endnotes``/``#endnotes3``) → (scope, id) of the end notes."""
@@ -273,15 +290,22 @@ class _Relinker:
         self.used = used
 
     def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        return tuple(self.block(block) for block in blocks)
+        out = tuple([self.block(block) for block in blocks])
+        # The same objects when nothing changed: most of the work is shared, not copied.
+        return blocks if all(a is b for a, b in zip(out, blocks, strict=True)) else out
 
     def block(self, block: Block) -> Block:
         kind = type(block)
         if kind in (Paragraph, Plain, Heading, Preformatted):
-            pre = kind is Preformatted
-            return replace(block, children=self.inlines(block.children, pre))  # type: ignore
+            children = self.inlines(block.children, kind is Preformatted)  # type: ignore
+            if children is block.children:  # type: ignore[union-attr]
+                return block
+            return replace(block, children=children)  # type: ignore
         if kind in (BlockQuote, Div):
-            return replace(block, children=self.blocks(block.children))  # type: ignore
+            children = self.blocks(block.children)  # type: ignore[union-attr]
+            if children is block.children:  # type: ignore[union-attr]
+                return block
+            return replace(block, children=children)  # type: ignore
         if kind is Figure:
             return replace(block, children=self.blocks(block.children),  # type: ignore
                            caption=self.inlines(block.caption, False))  # type: ignore
@@ -298,8 +322,8 @@ class _Relinker:
         return block
 
     def inlines(self, items: tuple[Inline, ...], pre: bool) -> tuple[Inline, ...]:
-        if all(type(item) is Text for item in items):
-            return items
+        if not _relinked(items):
+            return items  # nearly every block: nothing to rename or resolve
         out: list[Inline] = []
         for item in items:
             self.inline(item, out, pre)
