@@ -65,6 +65,7 @@ def test_emoji_are_drawn_from_the_emoji_font_or_not_at_all() -> None:
     for face, text in clusters:
         assert all(ord(c) in cmap(face) for c in text), (face.key, text)
     assert {face.key for face, text in clusters if "🍵" in text} == {"emoji"}
+    assert {face.key for face, text in clusters if text in "and cake"} == {"sans"}
     shown = "".join(text for _, text in clusters)
     assert "\U0010fffd" not in shown and "\ufe0f" not in shown
 
