@@ -119,7 +119,12 @@ def wrap_line(line: str, width: int) -> list[str]:
 
 def shown_url(href: str, base: str | None) -> str:
     """The URL as a reader can use it: absolute when possible, spaces as ``%20``."""
-    url = urljoin(base, href) if base and not href.startswith(_SCHEMES) else href
+    url = href
+    if base and not href.startswith(_SCHEMES):
+        try:
+            url = urljoin(base, href)
+        except ValueError:  # "//[x": no URL at all ("Invalid IPv6 URL"); shown as written
+            url = href
     return url.replace(" ", "%20")
 
 
