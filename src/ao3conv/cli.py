@@ -53,7 +53,10 @@ def printable(text: str) -> str:
 
 
 def say(message: str) -> None:
-    typer.echo(printable(message), err=True)
+    """One line on stderr (a line break in a quoted name is shown as ``\\n``)."""
+    from .errors import one_line
+
+    typer.echo(printable(one_line(message)), err=True)
 
 
 def fail_usage(message: str) -> NoReturn:
