@@ -147,10 +147,12 @@ def _throughput(put: dict[str, Any]) -> list[str]:
     rows = [[f"-j {row['jobs']}", "generated" if row["cover"] else "--no-cover",
              f"{row['wall']:.2f}", f"{row['wall'] / row['works'] * 1000:.1f}",
              f"{row['per_minute']:,.0f}",
-             f"{serial[row['cover']] / row['wall']:.2f}×" if row["cover"] in serial else ""]
+             f"{serial[row['cover']] / row['wall']:.2f}×" if row["cover"] in serial else "",
+             f"{row['cpu']:.2f}", f"{row['cpu'] / row['works'] * 1000:.1f}"]
             for row in put["rows"]]
     out += [*_table(["jobs", "cover", "wall s", "ms per work", "works per minute",
-                     "speed-up over -j 1"], rows), ""]
+                     "speed-up over -j 1", "CPU s (all processes)", "CPU ms per work"], rows),
+            ""]
     return out
 
 
