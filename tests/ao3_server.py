@@ -29,6 +29,7 @@ import gzip
 import re
 import secrets
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -175,7 +176,7 @@ class FakeAo3:
         self.state = FakeAo3State()
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"ao3": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -262,6 +263,16 @@ class FakeAo3:
     def _record(self, request: LoggedRequest) -> None:
         with self._lock:
             self.state.log.append(request)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-answer (timeouts, dropped connections: tests do it on
+    purpose) are normal here; socketserver would print their traceback to stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

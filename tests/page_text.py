@@ -13,9 +13,11 @@ text, so a test can prove that a model or a writer's output lost nothing.
 * ``<br>`` and block elements separate words, as on screen; inline elements
   don't (``Bruges—<em>he</em>`` is one run).
 
-:func:`words` turns any text into comparable words (runs of letters and
-digits; "* * *" has none), and :func:`missing` checks that one word list
-appears, in order, inside another::
+:func:`words` turns any text into comparable tokens: runs of letters and
+digits, and every other visible character on its own, so an author's divider
+("* * *", "~~~", "❦", "#") counts like any other text: there is no exception
+for dividers. :func:`missing` checks that one token list appears, in order,
+inside another::
 
     expected = page_words(path)
     assert missing(expected, words(output_text)) is None
@@ -40,7 +42,7 @@ BLOCK = frozenset(
     h5 h6 hr pre figure figcaption center details summary address section article aside
     header footer nav main br""".split()  # noqa: SIM905
 )
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+|[^\w\s\u200b-\u200d\u2060\ufeff]")  # zero-width marks: no text
 
 
 def load(source: str | Path | bytes) -> etree._Element:
@@ -111,12 +113,12 @@ def region_texts(source: str | Path | bytes) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    """Comparable words: runs of letters and digits."""
+    """Comparable tokens: runs of letters and digits, and each other visible character."""
     return _WORD.findall(text)
 
 
 def page_words(source: str | Path | bytes) -> list[str]:
-    """Every word of every userstuff region, in reading order."""
+    """Every token of every userstuff region, in reading order."""
     return [word for text in region_texts(source) for word in words(text)]
 
 

@@ -36,6 +36,7 @@ from ao3conv.model import (
     Creator,
     Div,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -280,13 +281,17 @@ _simple_block = st.one_of(
     st.builds(Plain, inlines(max_size=2), attrs()),
 )
 
+# Authors' own dividers, as the parser keeps them (SceneBreak.text).
+MARKERS = ("* * *", "~~~", "–––––", "oOo", "❦", "*", "/", "#", "- x -", "+")
+
 _leaf_block = st.one_of(
     st.builds(Paragraph, inlines(), attrs()),
     st.builds(Paragraph, inlines(), attrs()),
     st.builds(Paragraph, inlines(), st.just(NO_ATTRS)),
     st.builds(Plain, inlines(), attrs()),
     st.builds(Heading, st.integers(1, 6), inlines(max_size=3), attrs()),
-    st.builds(SceneBreak, attrs()),
+    st.builds(SceneBreak, attrs(), st.none() | st.sampled_from(MARKERS)),
+    st.just(Gap()),
     st.builds(Preformatted, _pre_inlines, attrs()),
     _table(_simple_block),
 )
@@ -559,7 +564,8 @@ _wild_block = st.recursive(
         st.builds(Plain, _wild_inlines, _wild_attrs),
         st.builds(Heading, st.integers(-2, 9), _wild_inlines, _wild_attrs),
         st.builds(Preformatted, _wild_inlines, _wild_attrs),
-        st.builds(SceneBreak, _wild_attrs),
+        st.builds(SceneBreak, _wild_attrs, st.none() | st.text(max_size=4)),
+        st.just(Gap()),
     ),
     lambda kids: st.one_of(
         st.builds(BlockQuote, st.lists(kids, max_size=2).map(tuple), _wild_attrs),

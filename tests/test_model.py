@@ -11,6 +11,7 @@ from ao3conv.model import (
     Attrs,
     Chapter,
     Emphasis,
+    Gap,
     LineBreak,
     Link,
     Paragraph,
@@ -105,6 +106,14 @@ def test_notes_policies() -> None:
     assert not moved.notes and not moved.chapters[0].notes
     assert moved.end_notes == WORK.notes + WORK.end_notes
     assert moved.chapters[0].end_notes == WORK.chapters[0].notes + WORK.chapters[0].end_notes
+
+
+def test_json_from_before_divider_text_still_loads() -> None:
+    old = '{"version": 1, "work": {"title": "x", "summary": [{"t": "SceneBreak"}]}}'
+    assert Work.from_json(old).summary == (SceneBreak(),)
+    work = Work(title="x", summary=(SceneBreak(text="~~~"), Gap()))
+    assert '"text": "~~~"' in work.to_json() and '"t": "Gap"' in work.to_json()
+    assert Work.from_json(work.to_json()) == work
 
 
 def test_json_is_versioned_and_round_trips() -> None:

@@ -15,6 +15,7 @@ from ao3conv.model import (
     BulletList,
     Div,
     Emphasis,
+    Gap,
     Heading,
     Image,
     LineBreak,
@@ -133,38 +134,72 @@ STORY = "".join(f"<p>Paragraph {n} of the story.</p>" for n in range(30))
 
 
 @pytest.mark.parametrize(
-    "divider",
-    ["<p>* * *</p>", '<p align="center">***</p>', "<p>~~~</p>", "<p>———</p>", "<p>-</p>",
-     "<center>* * *</center>", "<p><strong>◇ ◆ ◇</strong></p>", "<hr/>",
-     '<div class="x"><p>+++</p></div>'],
+    ("divider", "marker"),
+    [("<p>* * *</p>", "* * *"), ('<p align="center">***</p>', "***"), ("<p>~~~</p>", "~~~"),
+     ("<p>———</p>", "———"), ("<p>-</p>", "-"), ("<center>* * *</center>", "* * *"),
+     ("<p><strong>◇ ◆ ◇</strong></p>", "◇ ◆ ◇"), ("<hr/>", None),
+     ('<div class="x"><p>+++</p></div>', "+++"), ("<p>–––––––––––</p>", "–––––––––––"),
+     ("<p>---</p>", "---"), ("<p>===</p>", "==="), ("<p>oOo</p>", "oOo"),
+     ("<p>~xXx~</p>", "~xXx~"), ("<p>❦</p>", "❦"), ("<p>*</p>", "*"), ("<p>/</p>", "/"),
+     ("<p>#</p>", "#"), ("<p>&nbsp;* * *&nbsp;</p>", "* * *")],
 )  # fmt: skip
-def test_divider_paragraphs_are_scene_breaks(divider: str) -> None:
+def test_divider_paragraphs_are_scene_breaks_that_keep_the_marker(
+    divider: str, marker: str | None
+) -> None:
     blocks = body(f"<p>Before.</p>{divider}<p>After.</p>")
     assert kinds(blocks) == ["Paragraph", "SceneBreak", "Paragraph"]
+    assert blocks[1].text == marker  # type: ignore[union-attr]
+
+
+def test_dividers_in_a_row_stay_separate() -> None:
+    blocks = body("<p>Before.</p><p>~~~</p><p>~~~</p><hr/><hr/><p>After.</p>")
+    assert blocks[1:-1] == (
+        SceneBreak(text="~~~"),
+        SceneBreak(text="~~~"),
+        SceneBreak(),
+        SceneBreak(),
+    )
 
 
 @pytest.mark.parametrize(
-    "line", ["<p>...</p>", "<p>xxx</p>", "<p>oOo</p>", "<p>?!</p>", "<p>* 3 *</p>", "<p>“—”</p>"]
-)
+    "line",
+    ["<p>...</p>", "<p>xxx</p>", "<p>ooo</p>", "<p>OK</p>", "<p>?!</p>", "<p>* 3 *</p>",
+     "<p>“—”</p>", "<p>oh</p>", "<p>x</p>"],
+)  # fmt: skip
 def test_punctuation_that_is_text_stays_text(line: str) -> None:
     blocks = body(f"<p>Before.</p>{line}<p>After.</p>")
     assert kinds(blocks) == ["Paragraph"] * 3
 
 
-def test_a_rare_blank_paragraph_is_a_scene_break_and_edges_are_dropped() -> None:
+def test_a_rare_blank_paragraph_is_a_gap_and_edges_are_dropped() -> None:
     blocks = body(f"<p>\u00a0</p>{STORY}<p>&nbsp;</p><p>The next scene.</p>{STORY}<p><br></p>")
-    assert kinds(blocks).count("SceneBreak") == 1
+    assert kinds(blocks).count("Gap") == 1
+    assert "SceneBreak" not in kinds(blocks)
     assert kinds(blocks)[0] == kinds(blocks)[-1] == "Paragraph"
-    index = kinds(blocks).index("SceneBreak")
+    index = kinds(blocks).index("Gap")
     assert plain_text(blocks[index + 1 : index + 2]) == "The next scene."
 
 
 def test_blank_paragraphs_used_as_spacing_are_dropped() -> None:
     spaced = "<p>&nbsp;</p>".join(f"<p>Line {n}.</p>" for n in range(12))
     assert kinds(body(spaced)) == ["Paragraph"] * 12
-    # ...but two in a row there still mark a new scene.
+    # ...but two in a row there still leave a gap (never a drawn break).
     blocks = body(spaced + "<p>&nbsp;</p><p><br/></p><p>Later.</p>")
-    assert kinds(blocks)[-2:] == ["SceneBreak", "Paragraph"]
+    assert kinds(blocks)[-2:] == ["Gap", "Paragraph"]
+
+
+def test_a_chat_spaced_with_runs_of_empty_paragraphs_gets_no_scene_breaks() -> None:
+    lines = "".join(f"<p>user{n}: hi</p><p>&nbsp;</p><p><br/></p>" for n in range(30))
+    blocks = body(lines + "<p>End.</p>")
+    assert "SceneBreak" not in kinds(blocks)
+    assert kinds(blocks).count("Gap") == 30
+    assert kinds(blocks).count("Paragraph") == 31
+
+
+def test_a_gap_next_to_a_divider_is_its_spacing() -> None:
+    blocks = body(f"{STORY}<p>&nbsp;</p><p>~~~</p><p>&nbsp;</p>{STORY}")
+    assert kinds(blocks).count("Gap") == 0
+    assert SceneBreak(text="~~~") in blocks
 
 
 def test_blank_paragraphs_in_notes_are_only_spacing() -> None:
@@ -177,7 +212,7 @@ def test_text_written_with_line_breaks_becomes_paragraphs() -> None:
     assert blocks == (
         para(Text("One."), LineBreak(), Text("Still one.")),
         para(Text("Two.")),
-        SceneBreak(),
+        Gap(),
         para(Text("Three.")),
     )
 

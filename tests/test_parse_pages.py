@@ -18,13 +18,17 @@ import pytest
 from ao3conv.errors import (
     AdultContentGateError,
     ListingPageError,
+    NotAnAo3PageError,
     NotAWorkError,
+    OtherPageError,
     ParseWarning,
     RestrictedWorkError,
     SeriesPageError,
     UnrevealedWorkError,
     WorkNotFoundError,
 )
+from ao3conv.fetch._classify import PageKind
+from ao3conv.fetch._classify import classify as fetch_classify
 from ao3conv.model import Work
 from ao3conv.parser import parse
 from conftest import FIXTURES, page_paths
@@ -50,6 +54,16 @@ EXPECTED: dict[str, str | type[NotAWorkError]] = {
     "listing-marked-for-later_2026": ListingPageError,
     "listing-tag-works": ListingPageError,
     "listing-user-bookmarks_2026": ListingPageError,
+    "navigate-chapter-index_2026": ListingPageError,
+    "not-ao3_fanfiction-net-story_2022": NotAnAo3PageError,
+    "profile-page_astolat_2026": OtherPageError,
+    "profile-page_franzeska_2026": OtherPageError,
+    "interstitial-restricted-login_b_2026": RestrictedWorkError,
+    "tag-page_2026": ListingPageError,
+    "tag-search_2026": OtherPageError,
+    "work-single_2012_endash-dividers_2026": "work",
+    "work-single_2013_hash-dividers_2026": "work",
+    "chapter-page_1of7_star-dividers_2026": "chapter",
     "seed_000_feee35068f5e73a1": "fragment",
     "series-page_5works_complete": SeriesPageError,
     "work-multi_fullwork_10of-unknown_loggedin_2026": "work",
@@ -115,3 +129,23 @@ def test_the_adult_gate_says_how_to_get_past_it() -> None:
     message = str(caught.value)
     assert "'Yes, Continue'" in message and "ao3conv fetch" in message
     assert "https://archiveofourown.org/works/35369560?view_adult=true" in message
+
+
+# The fetcher's own quick classifier (fetch/_classify.py) decides the next request; on
+# every page it must agree with the parser about what the page is.
+_FETCH_KINDS: dict[type[NotAWorkError], PageKind] = {
+    AdultContentGateError: PageKind.ADULT_GATE,
+    RestrictedWorkError: PageKind.LOGIN,
+    UnrevealedWorkError: PageKind.UNREVEALED,
+    WorkNotFoundError: PageKind.NOT_FOUND,
+}
+
+
+@pytest.mark.parametrize("path", page_paths(), ids=lambda p: p.stem)
+def test_the_fetcher_and_the_parser_agree_on_every_page(path: Path) -> None:
+    expected = EXPECTED[path.stem]
+    kind = fetch_classify(path.read_bytes()).kind
+    if isinstance(expected, str):
+        assert kind is PageKind.WORK
+    else:
+        assert kind is _FETCH_KINDS.get(expected, PageKind.UNKNOWN)

@@ -7,7 +7,11 @@ Each test is one cause from issue 17, against the loopback AO3 imitation
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import stat
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,8 +34,16 @@ from ao3conv.errors import (
     RateLimitedError,
     RestrictedWorkError,
     SiteUnavailableError,
+    WorkReferenceError,
 )
-from ao3conv.fetch import AsyncFetcher, FetchedPage, Fetcher
+from ao3conv.fetch import (
+    AsyncFetcher,
+    FetchedPage,
+    Fetcher,
+    FetchOptions,
+    PageCache,
+    default_cache_dir,
+)
 from ao3conv.fetch._plan import Request, Response, RetryPolicy, follow, send
 from ao3conv.model import Work
 from test_fetch_core import drive
@@ -264,3 +276,154 @@ def test_a_retry_after_of_days_gives_the_date_and_no_number_overflows() -> None:
     soon = Response(429, request.url, {"retry-after": str(20 * 60)})
     with pytest.raises(RateLimitedError, match=r"try again after 14:20;?"):
         drive(send(request, policy), lambda _r: soon)
+
+
+# --- cookies.txt as browsers write it ------------------------------------------------------
+
+
+def test_a_browser_cookies_file_with_a_bom_and_session_cookies_logs_in(
+    ao3: FakeAo3, tmp_path: Path, capsys: Any
+) -> None:
+    ao3.add_work(7, RESTRICTED_PAGE, restricted=True)
+    session = ao3.logged_in_session("reader")
+    host = ao3.base_url.split("://")[1].split(":")[0]
+    lines = [
+        "\ufeff# Netscape HTTP Cookie File",
+        f"#HttpOnly_{host}\tFALSE\t/\tFALSE\t0\t_otwarchive_session\t{session}",  # expiry 0
+        "[malformed line with SECRET-OF-ANOTHER-SITE",
+        f".{host}\tTRUE\t/\tFALSE\t{'9' * 5000}\thuge\texpiry",
+        "only\ttwo",
+    ]
+    cookies = tmp_path / "cookies.txt"
+    cookies.write_bytes("\r\n".join(lines).encode("utf-8"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the stdlib loader warned with a traceback
+        fetched = work_page("sync", 7, **options(ao3, tmp_path, cookies_file=cookies))
+    assert fetched.content == page(RESTRICTED_PAGE) and len(ao3.log) == 1
+    assert ao3.log[0].cookies == {"_otwarchive_session": session}
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "SECRET" not in err
+
+
+# --- the page cache ------------------------------------------------------------------------
+
+
+def test_our_cache_folder_is_made_private_again_and_a_given_one_is_left_as_it_is(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    ours = default_cache_dir()
+    assert ours.is_relative_to(tmp_path)
+    ours.mkdir(parents=True)
+    given = tmp_path / "shared"
+    given.mkdir()
+    for folder in (ours, given):
+        folder.chmod(0o777)
+        PageCache(None if folder == ours else folder).put(KEY, SOME_PAGE)
+    assert mode_of(ours) == 0o700
+    assert mode_of(given) == 0o777  # the user's own choice (see README)
+    assert [mode_of(f) for f in [*ours.iterdir(), *given.iterdir()]] == [0o600, 0o600]
+    ours.chmod(0o755)  # reading from it narrows it too
+    assert PageCache().get(KEY) is not None and mode_of(ours) == 0o700
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [{"url": 5}, {"status": "200"}, {"work_id": "1"}, {"length": None}, {"kind": []},
+     {"fetched_at": float("nan")}, {"status": True}],
+)
+def test_a_cache_file_with_a_header_of_the_wrong_shape_is_a_miss(
+    tmp_path: Path, damage: dict[str, Any]
+) -> None:
+    cache = PageCache(tmp_path, ttl=None)
+    cache.put(KEY, SOME_PAGE)
+    [stored] = tmp_path.iterdir()
+    header, _, body = stored.read_bytes().partition(b"\n")
+    stored.write_bytes(json.dumps({**json.loads(header), **damage}).encode() + b"\n" + body)
+    assert cache.get(KEY) is None
+
+
+def test_a_cache_file_another_user_owns_is_a_miss(tmp_path: Path, monkeypatch: Any) -> None:
+    cache = PageCache(tmp_path, ttl=None)
+    cache.put(KEY, SOME_PAGE)
+    assert cache.get(KEY) is not None
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(tmp_path).st_uid + 1)
+    assert cache.get(KEY) is None
+
+
+KEY = "http://127.0.0.1:1/works/1"
+SOME_PAGE = FetchedPage(KEY, 200, b"<html>page</html>", 1, kind="work")
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- options, base URLs and references: refused once, up front, in one line -----------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"delay": float("nan")}, {"delay": float("inf")}, {"delay": -1.0}, {"delay": 1e10},
+     {"timeout": float("inf")}, {"deadline": 0}, {"backoff": float("nan")},
+     {"max_wait": 1e300}, {"max_tries": 10**5000}, {"cache_ttl": float("inf")},
+     {"max_page_bytes": 0}, {"delay": True}],
+)
+def test_the_library_refuses_fetch_options_out_of_range(bad: dict[str, Any]) -> None:
+    with pytest.raises(FetchError, match="out of range") as caught:
+        FetchOptions(base_url="http://127.0.0.1:1", **bad)
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize(
+    "base", ["http://[::1", "javascript:alert(1)", "http://127.0.0.1:99999", "http://127.0.0.1:0",
+             "http://127.0.0.1:x", "file:///etc", "http://user:pw@127.0.0.1", "http://a b.org"]
+)
+def test_a_bad_base_url_is_refused_at_once(base: str) -> None:
+    with pytest.raises(FetchError, match="not a usable base URL"):
+        FetchOptions(base_url=base)
+
+
+@pytest.mark.parametrize(
+    "ref", ["²", "٣", "9" * 5000, "[x", "/works/" + "9" * 5000, 10**5000],
+    ids=["superscript", "arabic-digit", "5000-digits", "bracket", "5000-digit-path", "huge-int"],
+)
+def test_a_reference_that_is_no_id_is_refused_in_one_line(ref: Any) -> None:
+    from ao3conv.fetch import parse_work_ref
+
+    with pytest.raises(WorkReferenceError) as caught:
+        parse_work_ref(ref)
+    assert len(str(caught.value)) < 300
+
+
+@pytest.mark.parametrize("command", ["fetch", "batch"])
+@pytest.mark.parametrize(
+    "args", [["--delay", "inf"], ["--delay", "1e10"], ["--base-url", "http://[::1"],
+             ["--base-url", "javascript:alert(1)"], ["--base-url", "http://127.0.0.1:99999"]]
+)
+def test_the_cli_refuses_them_as_usage_errors_before_any_request(
+    command: str, args: list[str], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from ao3conv.cli import app
+
+    started = time.monotonic()
+    result = CliRunner().invoke(app, [command, "1", "-o", str(tmp_path), *args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert time.monotonic() - started < 5 and list(tmp_path.iterdir()) == []
+
+
+def test_fetch_of_an_id_that_is_no_id_is_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ao3conv.cli import app
+
+    result = CliRunner().invoke(
+        app, ["fetch", "²", "9" * 5000, "-o", str(tmp_path), "--base-url", "http://127.0.0.1:9"]
+    )
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "error" in line]
+    assert len(lines) == 2 and all("not a work id" in line for line in lines)
+    assert "internal error" not in result.output

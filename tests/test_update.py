@@ -130,9 +130,13 @@ def test_a_library_is_updated_in_place_with_one_request_per_work_and_nothing_los
     assert (folder / "notes.txt").read_text() == "my reading notes"
 
     sent = len(ao3.log)
-    again = _run(ao3, folder, state)  # right after: nothing is asked
+    again = _by_path(_run(ao3, folder, state))  # right after: nothing is asked
     assert len(ao3.log) == sent
-    assert {e.status for e in again if e.path.endswith(".epub")} == {"current"}
+    for work_id, path in books.items():
+        kept = work_id in (DELETED, LOCKED, SHORTENED, ORPHANED)
+        assert again[path.name].status == ("kept" if kept else "current")
+    assert "logged-in users" in again[books[LOCKED].name].message
+    assert not any(e.requested for e in again.values())
 
 
 def test_a_moved_book_is_found_again_by_its_work_and_costs_no_request(
@@ -193,28 +197,33 @@ def test_other_makers_books_and_saved_pages_are_replaced_and_their_old_copies_ke
     fff.write_bytes((BOOKS / "fanficfare-epub_multichapter_20907563.epub").read_bytes())
     saved = folder / "saved work.html"
     saved.write_bytes(chaptered_version(999, chapters=2))
+    data = folder / "saved work.json"  # the same work in a second file: still one request
+    data.write_bytes(write(parse(chaptered_version(999, chapters=2)), "json"))
     ao3.add_work(CHAPTERED_ID, content=chaptered_version(CHAPTERED_ID, chapters=10, added=1))
     ao3.add_work(999, content=chaptered_version(999, chapters=3))
     (folder / "a chapter.html").write_bytes(page("chapter-page_3of3_multiseries_images_2026.html"))
+    (folder / "broken.epub").write_bytes(b"PK\x03\x04 not really a book")
     events = _by_path(_run(ao3, folder, state, updates_page=True))
     assert events[fff.name].status == "updated" and events[fff.name].maker == "fanficfare"
     assert events[fff.name].message == "new chapter 11"
-    assert events[saved.name].message == "new chapter 3"
+    assert events[saved.name].message == events[data.name].message == "new chapter 3"
+    assert len(ao3.requests_to("/works/999")) == 1
+    assert len(parse(data).chapters) == 3
     assert events["a chapter.html"].status == "skipped"
     assert "part of a work" in events["a chapter.html"].message
+    assert events["broken.epub"].status == "skipped"
+    assert "not a readable EPUB" in events["broken.epub"].message
     book = parse(fff)  # now ao3conv's book, the Updates page not read as a chapter
     assert len(book.chapters) == 11
     with zipfile.ZipFile(fff) as archive:
         assert any("Updated from AO3 on" in archive.read(n).decode() for n in archive.namelist()
                    if n.endswith(".xhtml"))
     assert saved.read_bytes() == chaptered_version(999, chapters=3)  # AO3's page, as fetched
-    from epubcheck import check_books
-
-    assert check_books([fff])[fff.resolve()].problems == []
     kept = sorted(p.name for p in (folder / VERSIONS_FOLDER).iterdir())
     assert kept == sorted([
         f"Monster Fucker October-ao3_20907563 [10 chapters, {_today()}].epub",
         f"saved work [2 chapters, {_today()}].html",
+        f"saved work [2 chapters, {_today()}].json",
     ])
 
 
@@ -241,3 +250,50 @@ def test_the_cli_prints_a_line_per_file_and_json_events(ao3: FakeAo3, tmp_path: 
     assert result.exit_code == 0
     assert f"current: {books[ADDED]}: AO3 had this version" in result.stdout
     assert "0 request(s) to AO3" in result.stderr
+
+
+def test_after_a_dry_run_the_real_run_asks_again_only_for_what_must_change(
+    ao3: FakeAo3, tmp_path: Path
+) -> None:
+    folder, state = tmp_path / "library", tmp_path / "state.json"
+    books = _library(ao3, folder)
+    ao3.change_work(ADDED, chaptered_version(ADDED, chapters=4))
+    ao3.change_work(DELETED, unrevealed=True)
+    dry = _by_path(_run(ao3, folder, state, dry_run=True))
+    assert dry[books[DELETED].name].status == "kept"
+    assert "hides this work" in dry[books[DELETED].name].message
+    sent = len(ao3.requests_to("/works/"))
+    real = _by_path(_run(ao3, folder, state))
+    assert [r.route for r in ao3.requests_to("/works/")[sent:]] == [f"/works/{ADDED}"]
+    assert real[books[ADDED].name].status == "updated"
+    assert real[books[UNCHANGED].name].status == "current"
+
+
+def test_the_updates_page_keeps_every_update_and_is_never_read_as_a_chapter(
+    ao3: FakeAo3, tmp_path: Path
+) -> None:
+    folder, state = tmp_path / "library", tmp_path / "state.json"
+    books = _library(ao3, folder)
+    book = books[ADDED]
+    for chapters in (4, 5):
+        ao3.change_work(ADDED, chaptered_version(ADDED, chapters=chapters))
+        events = _by_path(_run(ao3, folder, state, updates_page=True, recheck_after=0))
+        assert events[book.name].message == f"new chapter {chapters}"
+    assert len(parse(book).chapters) == 5
+    with zipfile.ZipFile(book) as archive:
+        text = "".join(archive.read(n).decode() for n in archive.namelist()
+                       if n.endswith(".xhtml"))
+    assert text.count("Updated from AO3 on") == 2
+    assert len(list((book.parent / VERSIONS_FOLDER).iterdir())) == 2
+
+
+def test_a_run_stops_asking_when_ao3_cannot_be_reached(ao3: FakeAo3, tmp_path: Path) -> None:
+    from ao3_server import Fault
+
+    folder, state = tmp_path / "library", tmp_path / "state.json"
+    _library(ao3, folder)
+    ao3.fail("/works/", *[Fault.unavailable() for _ in range(40)])
+    result = update_library([folder], state_path=state, base_url=ao3.base_url, **FAST)  # type: ignore[arg-type]
+    assert [e.status for e in result.events] == ["failed"] * 8 and not result.ok
+    assert "run again later" in result.events[-1].message
+    assert len(ao3.requests_to("/works/")) == 5 * FAST["max_tries"]  # the last 3: not asked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -10,6 +11,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +21,7 @@ from lxml import etree
 import ao3conv
 from ao3conv.errors import FormatError, InputError
 from ao3conv.model import (
+    INLINE_TYPES,
     Association,
     Attrs,
     BlockQuote,
@@ -30,6 +33,7 @@ from ao3conv.model import (
     Div,
     Emphasis,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -111,6 +115,11 @@ def rich_work() -> Work:
              " and one left out: ", Image("https://example.com/dog.png", "a dog"),
              " and one without alt: ", Image("https://example.com/x.png")),
         SceneBreak(),
+        para("After a rule."),
+        Gap(),
+        para("After a gap."),
+        SceneBreak(text="~~~"),
+        SceneBreak(text="❦", attrs=Attrs(classes=("fancy",))),
         Heading(3, (Text("A heading in the text"),)),
         BlockQuote((para("Quoted."), para("Quoted again."))),
         BulletList((ListItem((Plain((Text("one"),)),)),
@@ -238,7 +247,25 @@ def expected_texts(blocks: Iterable[object], embedded: Iterable[str] = ()) -> li
     """What a reader should see for each leaf block: the model's text, images as
     their alt text when embedded and as "[Image: alt]" when not."""
     shown = set(embedded)
+    blocks = [_as_shown(block) for block in blocks]
     return [_clean("".join(_texts(content, shown))) for content in iter_block_inlines(blocks)]
+
+
+def _as_shown(node: Any) -> Any:
+    """Scene breaks and gaps as the book shows them: text lines ("* * *" for a rule,
+    a no-break space for a gap)."""
+    if isinstance(node, SceneBreak):
+        return Paragraph((Text(_clean(node.text or "") or "* * *"),))
+    if isinstance(node, Gap):
+        return Paragraph((Text("\u00a0"),))
+    if not dataclasses.is_dataclass(node) or isinstance(node, INLINE_TYPES):
+        return node
+    changes = {
+        f.name: tuple(_as_shown(item) for item in value)
+        for f in dataclasses.fields(node)
+        if isinstance(value := getattr(node, f.name), tuple) and f.name != "classes"
+    }
+    return replace(node, **changes)
 
 
 def _texts(items: Iterable[Inline], embedded: set[str]) -> Iterable[str]:
@@ -741,7 +768,8 @@ wild_block = st.recursive(
         st.builds(Plain, _wild_inlines, wild_attrs),
         st.builds(Heading, st.integers(-3, 12), _wild_inlines, wild_attrs),
         st.builds(Preformatted, _wild_inlines, wild_attrs),
-        st.builds(SceneBreak, wild_attrs),
+        st.builds(SceneBreak, wild_attrs, st.none() | st.text(max_size=4)),
+        st.just(Gap()),
     ),
     lambda kids: st.one_of(
         st.builds(BlockQuote, st.lists(kids, max_size=3).map(tuple), wild_attrs),

@@ -32,6 +32,7 @@ HOSTILE_TITLES = {
     "everything": HOSTILE,
 }
 GENERATED = 16
+UPDATES_BOOK = "update-with-updates-page"  # `ao3conv update --updates-page` adds a page
 
 
 def _hostile_title_work(title: str) -> Work:
@@ -39,6 +40,17 @@ def _hostile_title_work(title: str) -> Work:
                 series=(SeriesLink(title, 1, 1),), language=Language("?", "he"),
                 chapters=(Chapter(1, title=title, body=(para(title),)),
                           Chapter(2, title=title, body=(para(title),))))
+
+
+def _with_updates_page(work: Work) -> Work:
+    import datetime as dt
+
+    from ao3conv.update import Changes
+    from ao3conv.update._page import with_updates_page
+
+    found = Changes(added=[4, 5], edited=[2], metadata=["tags"])
+    earlier = ["Updated from AO3 on 2026-01-02: new chapter 3."]
+    return with_updates_page(work, found, dt.date(2026, 12, 6), earlier)
 
 
 def _generated_works() -> list[Work]:
@@ -70,6 +82,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
         add(f"title-{name}", ao3conv.write(_hostile_title_work(title), "epub"))
     for path in WORK_PAGES:
         add(f"page-{path.stem}", ao3conv.write(parse(path), "epub", work_skin=True))
+    add(UPDATES_BOOK, ao3conv.write(_with_updates_page(parse(WORK_PAGES[0])), "epub"))
     for index, work in enumerate(_generated_works()):
         add(f"generated-{index:02d}", ao3conv.write(work, "epub", work_skin=True,
                                                      cover=False if index % 2 else None))
@@ -80,7 +93,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
 
 @pytest.mark.parametrize("name", [
     *sorted(CASES), *(f"title-{name}" for name in HOSTILE_TITLES),
-    *(f"page-{path.stem}" for path in WORK_PAGES),
+    *(f"page-{path.stem}" for path in WORK_PAGES), UPDATES_BOOK,
 ])
 def test_epubcheck_finds_no_problem(reports: dict[str, Report], name: str) -> None:
     report = reports[name]

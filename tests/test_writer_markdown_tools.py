@@ -1,4 +1,5 @@
-"""The md writer's output as other tools read it: front matter as pandoc reads it.
+"""The md writer's output as other tools read it: front matter as pandoc reads it,
+and the syntax for breaks that every Markdown reader shares.
 
 pandoc is not needed to run these tests: what it does was checked by hand with
 pandoc 2.17 (``pandoc book.md -t native -s`` and ``pandoc book.md -o book.epub``)
@@ -13,22 +14,50 @@ and is encoded here. pandoc reads YAML 1.2 (HsYAML's core schema), and more:
   of ``author``, ``dc:date`` from ``date`` (today when absent; an empty
   ``<dc:date>`` for an empty one) and ``dc:language`` from ``language`` if
   present, else ``lang`` (``C`` for an empty one).
+
+Breaks, checked by hand with pandoc 2.17 (``commonmark``, ``commonmark_x``,
+``gfm``, ``markdown``), Python-Markdown 3 and markdown-it-py: ``* * *`` is a
+list of lists in ``commonmark_x``; ``***`` is a thematic break in all of them.
+A backslash before a line end is a hard break in all but Python-Markdown, which
+shows the backslash; two spaces before the line end are one in all of them, as
+long as the line holds something else (``&#32;`` does, and reads as a space).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 import ao3conv
-from ao3conv.model import Chapter, Creator, Language, Paragraph, SeriesLink, Text, Work
+from ao3conv.model import (
+    BlockQuote,
+    BulletList,
+    Chapter,
+    Creator,
+    Emphasis,
+    Language,
+    LineBreak,
+    Link,
+    ListItem,
+    Paragraph,
+    Plain,
+    SceneBreak,
+    SeriesLink,
+    Strikethrough,
+    Text,
+    Work,
+)
 from ao3conv.writers._metadata import OPTIONAL_FRONT_MATTER_KEYS, work_metadata
-from ao3conv.writers.markdown import MarkdownWriter
+from ao3conv.writers.markdown import MarkdownRenderer, MarkdownWriter
+
+MD = MarkdownIt("commonmark")
 
 
 class PandocYamlLoader(yaml.SafeLoader):
@@ -193,3 +222,95 @@ def test_text_with_lone_surrogates_and_next_line_reads_back() -> None:
     data = ao3conv.write(book, "md").decode("utf-8")
     meta = yaml.safe_load(data.split("---\n")[1])
     assert meta["title"] == "a\x85b" and meta["tags"] == ["\ud800"]
+
+
+# --- breaks every reader shares ----------------------------------------------------------------
+
+BREAKS = (
+    Paragraph((LineBreak(), Text("after a leading break"))),
+    Paragraph(
+        (Text("a"), LineBreak(), LineBreak(), Text("b"), LineBreak(), Emphasis((Text("c"),)))
+    ),
+    SceneBreak(),
+    BlockQuote((Paragraph((Text("q"), LineBreak(), Text("r"))), SceneBreak())),
+    BulletList((ListItem((Plain((Text("i"), LineBreak(), Text("j"))),)),)),
+)
+
+
+def test_hard_breaks_and_scene_breaks_use_the_shared_syntax() -> None:
+    for html in (True, False):
+        markdown = MarkdownRenderer(html=html).blocks(BREAKS)
+        lines = markdown.split("\n")
+        assert "* * *" not in markdown and "\\\n" not in markdown
+        assert [line for line in lines if line.endswith("***")] == ["***", "> ***"]
+        breaks = [line for line in lines if line.endswith(" ")]
+        assert len(breaks) == 6
+        for line in breaks:  # two spaces after something that is not a space
+            assert line.endswith("  ") and not line.endswith("   ")
+            assert line.lstrip("> -+").strip(" ")
+        assert lines[0] == "&#32;  "
+        assert lines[3:5] == ["a  ", "&#32;  "]  # the second of two breaks in a row
+        html_out = MD.render(markdown)
+        assert html_out.count("<br />") == 6 and html_out.count("<hr />") == 2
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def test_flavor_on_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ao3conv.cli import app
+
+    struck = Paragraph((Text("a "), Strikethrough((Text("gone"),)), Text(" b")))
+    source = tmp_path / "work.json"
+    source.write_bytes(ao3conv.write(work(chapters=(Chapter(1, body=(struck,)),)), "json"))
+    runner = CliRunner()
+    for flavor, args, line in [
+        ("gfm", [], "a ~~gone~~ b"),
+        ("commonmark", ["--flavor", "commonmark"], "a <s>gone</s> b"),
+        ("commonmark-plain", ["--flavor", "commonmark", "--no-html"], "a ~~gone~~ b"),
+    ]:
+        target = tmp_path / f"{flavor}.md"
+        result = runner.invoke(app, ["convert", str(source), "-o", str(target), *args])
+        assert result.exit_code == 0, result.output
+        assert line in target.read_text(encoding="utf-8").splitlines()
+    for args, message in [
+        (["-f", "md", "--flavor", "markdown"], "flavor must be one of gfm, commonmark"),
+        (["-f", "txt", "--flavor", "gfm"], "does not take flavor"),
+    ]:
+        result = runner.invoke(app, ["convert", str(source), "-o", str(tmp_path / "x"), *args])
+        assert result.exit_code == 2 and message in result.output
+        assert not (tmp_path / "x").exists()
+
+
+# --- text that looks like HTML -----------------------------------------------------------------
+
+LOOKS_LIKE_HTML = (
+    "<script>alert(1)</script> <img src=x onerror=alert(1)> &amp; <3 <!-- c --> <a@b.c>"
+)
+
+
+def test_text_that_looks_like_html_is_written_as_references() -> None:
+    # Python-Markdown (MkDocs) has no backslash escape for "<" or "&": it would show
+    # "\&" and pass "\<script>" on as a tag. "&lt;" and "&amp;" read the same everywhere.
+    body = (
+        Paragraph((Text(LOOKS_LIKE_HTML), Emphasis((Text(LOOKS_LIKE_HTML),)))),
+        BlockQuote((Paragraph((Text(LOOKS_LIKE_HTML),)),)),
+    )
+    book = work(title=LOOKS_LIKE_HTML, chapters=(Chapter(1, title=LOOKS_LIKE_HTML, body=body),))
+    for no_html in (False, True):
+        text = ao3conv.write(book, "md", no_html=no_html).decode("utf-8")
+        markdown = text[text.index("\n---\n", 3) + 5 :]
+        assert "\\<" not in markdown and "\\&" not in markdown
+        assert re.findall(r"<(?!\s)", markdown) == []  # no "<" that could open a tag
+        rendered = MD.render(markdown)
+        assert rendered.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 5
+        assert rendered.count("&amp;amp; &lt;3 &lt;!-- c --&gt; &lt;a@b.c&gt;") == 5
+
+
+def test_link_addresses_hold_no_backslash_before_ampersands_or_angles() -> None:
+    link = Link((Text("q"),), "https://a.b/?a=1&b=2&amp;c<d>")
+    markdown = MarkdownRenderer().blocks([Paragraph((link,))])
+    assert markdown == "[q](https://a.b/?a=1&b=2&amp;amp;c%3Cd%3E)"
+    assert 'href="https://a.b/?a=1&amp;b=2&amp;amp;c%3Cd%3E"' in MD.render(markdown)

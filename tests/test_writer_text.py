@@ -32,6 +32,7 @@ from ao3conv.model import (
     Chapter,
     Creator,
     Emphasis,
+    Gap,
     Image,
     Language,
     LineBreak,
@@ -218,6 +219,18 @@ def test_scene_breaks_are_centred_on_the_page() -> None:
     assert abs((72 - len(line)) - (len(line) - 5)) <= 1  # as much space right as left
     narrow = next(x for x in txt(one_chapter(SceneBreak()), wrap=40).split("\n") if "*" in x)
     assert len(narrow) == (40 - 5) // 2 + 5
+
+
+def test_the_authors_divider_is_shown_and_a_gap_is_a_blank_line() -> None:
+    work = one_chapter(
+        para("a"), SceneBreak(text="~~~"), SceneBreak(text="~~~"), para("b"), Gap(), para("c")
+    )
+    lines = txt(work).split("\n")
+    start = lines.index("a")
+    assert [x.strip() for x in lines[start : start + 10]] == [
+        "a", "", "~~~", "", "~~~", "", "b", "", "", "c"
+    ]  # fmt: skip
+    assert lines[start + 2] == " " * ((72 - 3) // 2) + "~~~"
 
 
 def test_lists_have_bullets_and_numbers_nested_lists_are_indented() -> None:

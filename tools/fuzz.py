@@ -13,7 +13,12 @@ Each case is one input, made deterministically from ``(seed, case number)``:
 - 8 % a random AO3-shaped page (random metadata, random tag soup as text);
 - 7 % a real work page with hostile content in every region a stranger controls
   (its outputs are also scanned: nothing active or remote may come out);
-- 5 % ao3conv's own JSON of a real work, mutated (the model read back from a file).
+- 5 % ao3conv's own JSON of a real work, mutated (the model read back from a file);
+- and every ``NET_EVERY``-th case instead a network-side input (``tests/hostile_net.py``):
+  a reading-list line or argument, a work reference, a base URL, a listing page, a
+  cookies.txt line, a Retry-After value, a redirect's Location, a compressed body or a
+  page-cache header, built from brackets, odd digits, 5,000-digit numbers, odd schemes
+  and ports, controls and surrogates.
 
 The input is parsed; only ``ao3conv.errors.Ao3convError`` (with a one-line message) may
 come out. A work that parses is written by every writer (txt, txt wrapped, md, md without
@@ -45,6 +50,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import hostile  # noqa: E402  (lives in tests/, shared with the test suite)
+import hostile_net  # noqa: E402
+
+NET_EVERY = 10  # one case in ten is a network-side input
 
 _corpus: list[tuple[str, bytes]] = []
 _works: list[tuple[str, bytes]] = []  # (name, page) of pages that parse to a work
@@ -144,6 +152,8 @@ def _mutate_json(rng: random.Random, data: bytes) -> tuple[bytes, str]:
 def run_case(seed: int, number: int, timeout: float, cover_every: int) -> dict[str, Any]:
     import ao3conv
 
+    if number % NET_EVERY == NET_EVERY - 1:
+        return _run_net_case(seed, number, timeout)
     description, data, scan = make_case(seed, number)
     result: dict[str, Any] = {"case": number, "what": description}
     signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -172,6 +182,20 @@ def run_case(seed: int, number: int, timeout: float, cover_every: int) -> dict[s
         result["failure"] = f"uncaught {type(error).__name__}: {error}\n{tb}"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+    return result
+
+
+def _run_net_case(seed: int, number: int, timeout: float) -> dict[str, Any]:
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        description, failure = hostile_net.run_case(seed, number)
+    except CaseTimeout:
+        description, failure = "net", f"took longer than {timeout:g} s"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    result: dict[str, Any] = {"case": number, "what": description, "net": True}
+    if failure:
+        result["failure"] = failure
     return result
 
 
@@ -223,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         _collect(map(_work_on, jobs), counts, failures, args, started)
     elapsed = time.perf_counter() - started
 
-    print(f"\ncases: {sum(counts[k] for k in ('parsed', 'refused', 'failed')):,}  "
+    print(f"\ncases: {sum(counts[k] for k in ('parsed', 'refused', 'net', 'failed')):,}  "
           f"(seed {args.seed}, cases {args.start}..{args.start + args.cases - 1}, "
           f"{args.workers} worker(s))")
     print(f"parsed and written by every writer: {counts['parsed']:,}")
@@ -231,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, count in sorted(((k[8:], v) for k, v in counts.items() if k.startswith("refused:")),
                               key=lambda kv: -kv[1]):
         print(f"    {name}: {count:,}")
+    print(f"network-side inputs (lists, URLs, cookies, bodies...) handled: {counts['net']:,}")
     print(f"uncaught exceptions, timeouts or hostile output: {len(failures)}")
     for failure in failures[:20]:
         print(f"  case {failure['case']} ({failure['what']}): {failure['failure']}")
@@ -250,6 +275,8 @@ def _collect(results: Any, counts: collections.Counter[str], failures: list[dict
                 _save(args, result)
         elif result.get("parsed"):
             counts["parsed"] += 1
+        elif result.get("net"):
+            counts["net"] += 1
         else:
             counts["refused"] += 1
             counts[f"refused:{result['refused']}"] += 1
@@ -262,6 +289,11 @@ def _save(args: argparse.Namespace, result: dict[str, Any]) -> None:
     if not _corpus:
         _setup()
     args.save.mkdir(parents=True, exist_ok=True)
+    if result.get("net"):  # rebuilt by hostile_net.run_case(seed, case), not a page
+        (args.save / f"case-{args.seed}-{result['case']}.txt").write_text(
+            f"{result['what']} (hostile_net.run_case({args.seed}, {result['case']}))\n"
+            f"{result['failure']}\n")
+        return
     _what, data, _scan_it = make_case(args.seed, result["case"])
     (args.save / f"case-{args.seed}-{result['case']}.input").write_bytes(data)
     (args.save / f"case-{args.seed}-{result['case']}.txt").write_text(

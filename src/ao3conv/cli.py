@@ -110,6 +110,7 @@ def writer_options(
     wrap: int | None = None,
     no_html: bool = False,
     split: bool = False,
+    flavor: str | None = None,
     cover: Path | None = None,
     no_cover: bool = False,
     work_skin: bool = False,
@@ -128,6 +129,8 @@ def writer_options(
         options["no_html"] = True
     if split:
         options["split"] = True
+    if flavor is not None:
+        options["flavor"] = flavor  # the md writer refuses a flavor it does not know
     if cover is not None and no_cover:
         fail_usage("--cover and --no-cover cannot be used together")
     if no_cover:
@@ -184,6 +187,14 @@ NoHtmlOpt = Annotated[
 ]
 SplitOpt = Annotated[
     bool, typer.Option("--split", help="md: one file per chapter plus an index, into a folder.")
+]
+FlavorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--flavor",
+        metavar="gfm|commonmark",
+        help="md: gfm (default; pipe tables, ~~strikethrough~~) or strict commonmark.",
+    ),
 ]
 CoverOpt = Annotated[
     Path | None,
@@ -360,6 +371,7 @@ def convert(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
@@ -375,6 +387,7 @@ def convert(
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,
@@ -432,6 +445,7 @@ def fetch(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
@@ -446,6 +460,7 @@ def fetch(
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,
@@ -547,6 +562,7 @@ def batch(
     wrap: WrapOpt = None,
     no_html: NoHtmlOpt = False,
     split: SplitOpt = False,
+    flavor: FlavorOpt = None,
     cover: CoverOpt = None,
     no_cover: NoCoverOpt = False,
     work_skin: SkinOpt = False,
@@ -570,6 +586,7 @@ def batch(
         wrap=wrap,
         no_html=no_html,
         split=split,
+        flavor=flavor,
         cover=cover,
         no_cover=no_cover,
         work_skin=work_skin,

@@ -15,7 +15,8 @@ they are issued as :class:`ParseWarning` through :mod:`warnings`.
     │   ├── UnrevealedWorkError    "Mystery Work" in an unrevealed collection
     │   ├── WorkNotFoundError      404: deleted or never existed
     │   ├── SeriesPageError        a series page (use batch to export its works)
-    │   ├── ListingPageError       tag/bookmark/marked-for-later listing
+    │   ├── ListingPageError       tag/bookmark/marked-for-later listing, chapter index
+    │   ├── OtherPageError         profile, dashboard, form, prompt page: no work at all
     │   ├── SiteErrorPage          AO3's own error/maintenance page (5xx, 403…)
     │   └── NotAnAo3PageError      no AO3 markup at all
     ├── FormatError                unknown output format or bad writer option
@@ -45,6 +46,7 @@ __all__ = [
     "NetworkError",
     "NotAWorkError",
     "NotAnAo3PageError",
+    "OtherPageError",
     "OutputError",
     "OutputExistsError",
     "ParseWarning",
@@ -106,6 +108,13 @@ class SeriesPageError(NotAWorkError):
 
 class ListingPageError(NotAWorkError):
     page_kind = "listing"
+
+
+class OtherPageError(NotAWorkError):
+    """An AO3 page that holds no work and lists none: a profile, a dashboard, a
+    form ("Post New Work"), a challenge's prompt or sign-up page."""
+
+    page_kind = "other-page"
 
 
 class SiteErrorPage(NotAWorkError):

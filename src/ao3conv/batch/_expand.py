@@ -1,9 +1,11 @@
 """Sources → the works to export, in order: listings followed page by page, series expanded.
 
 A work named twice (in a list and in a series, say) is exported once, where it first
-appears; listing data (chapter count, date) seen anywhere is kept for it. Listing and
-series pages are fetched through the batch's fetcher (the shared limiter), never from
-the page cache: they change.
+appears; listing data (chapter count, date) seen anywhere is kept for it. A series or
+listing named twice, and any listing page reached twice, is fetched once. Pagination
+stops at the first empty page (a listing whose "next" never ends costs one request,
+not a thousand). Listing and series pages are fetched through the batch's fetcher (the
+shared limiter), never from the page cache: they change.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Expander:
         self._order: list[int | str] = []
         self._entries: dict[int | str, Entry] = {}
         self._series_done: set[int] = set()
+        self._pages_seen: set[str] = set()  # every listing page fetched, across sources
         self._heading: str | None = None
         self.headings: list[str] = []  # each series' or listing's own title, in order
         self.failed: list[tuple[str, str, str]] = []  # (path, reason, origin) of series
@@ -119,7 +122,10 @@ class Expander:
 
     def _pages(self, path: str, what: str) -> Iterable[ListedWork | ListedSeries]:
         url: str | None = path
-        seen: set[str] = set()
+        seen = self._pages_seen
+        if path in seen:
+            self._note(f"{what} {path}: named again, read once")
+            return
         number = 0
         while url and url not in seen and number < MAX_PAGES:
             seen.add(url)
@@ -129,6 +135,11 @@ class Expander:
             if self._heading is None:
                 self._heading = page.title
             self._note(f"{title}: page {number}, {len(page.items)} entries")
+            if not page.items and page.next_url:
+                # AO3 never links past its last page: a "next" from an empty page is a loop.
+                self._note(f"{title}: page {number} is empty; stopped there (the pages it "
+                           "links to were not read)")
+                return
             for item in page.items:
                 if isinstance(item, Unlisted):
                     self._note(f"{title}: skipped {item.what}")

@@ -33,9 +33,13 @@ _SUBSCRIPTIONS = (
     "//dl[contains(concat(' ', normalize-space(@class), ' '), ' subscription ')]/dt"
 )
 _USER_HREF = re.compile(r"^(?:https?://[^/]+)?/users/([^/?#]+)/?(?:[?#].*)?$")
-_KIND_ID = re.compile(r"^(work|series|external-work)-(\d+)$")
-_HREF_ID = re.compile(r"^(?:https?://[^/]+)?/(works|series|external_works)/(\d+)/?(?:[?#].*)?$")
-_CHAPTERS = re.compile(r"^\s*([\d,]+)\s*/\s*([\d,]+|\?)\s*$")
+# Ids and counts in ASCII digits, as AO3 writes them, and no longer than a BIGINT's:
+# a 5,000-digit "id" on a hostile page is no id (int() of it would raise).
+_KIND_ID = re.compile(r"^(work|series|external-work)-([0-9]{1,18})$")
+_HREF_ID = re.compile(
+    r"^(?:https?://[^/]+)?/(works|series|external_works)/([0-9]{1,18})/?(?:[?#].*)?$"
+)
+_CHAPTERS = re.compile(r"^\s*([0-9][0-9,]{0,17})\s*/\s*([0-9][0-9,]{0,17}|\?)\s*$")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
@@ -98,9 +102,17 @@ def parse_listing(content: bytes, url: str) -> ListingPage:
         return ListingPage("", (), None)
     items = tuple(_item(blurb) for blurb in root.xpath(_BLURBS))
     items += tuple(_subscription(dt) for dt in root.xpath(_SUBSCRIPTIONS))
+    return ListingPage(_heading(root), items, _next_url(root, url))
+
+
+def _next_url(root: etree._Element, url: str) -> str | None:
     nexts = root.xpath(_NEXT)
-    next_url = urljoin(url, nexts[0].get("href").strip()) if nexts else None
-    return ListingPage(_heading(root), items, next_url)
+    if not nexts:
+        return None
+    try:
+        return urljoin(url, nexts[0].get("href").strip())
+    except ValueError:  # "http://[x": no page to go to
+        return None
 
 
 def _root(content: bytes) -> etree._Element | None:
@@ -244,7 +256,8 @@ def _series(blurb: etree._Element) -> tuple[SeriesPart, ...]:
         parts.append(SeriesPart(
             _text(link[0]),
             int(match[2]) if match and match[1] == "series" else None,
-            int(position) if position.isdigit() else None,
+            int(position) if position.isascii() and position.isdigit() and len(position) < 10
+            else None,
         ))
     return tuple(dict.fromkeys(parts))
 

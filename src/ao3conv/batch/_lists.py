@@ -34,10 +34,10 @@ _HOW = (
     "give a work id, or an AO3 URL of a work, series, user's works or bookmarks, "
     "tag, collection, marked-for-later list, reading history or subscriptions"
 )
-_SERIES = re.compile(r"^/series/(\d+)/?$")
-_WORK = re.compile(r"^(?:/collections/[^/]+)?/works/(\d+)(?:/chapters/(\d+))?(?:/|$)")
-_DOWNLOAD = re.compile(r"^/downloads/(\d+)(?:/|$)")
-_CHAPTER = re.compile(r"^/chapters/(\d+)/?$")
+_SERIES = re.compile(r"^/series/([0-9]+)/?$")
+_WORK = re.compile(r"^(?:/collections/[^/]+)?/works/([0-9]+)(?:/chapters/([0-9]+))?(?:/|$)")
+_DOWNLOAD = re.compile(r"^/downloads/([0-9]+)(?:/|$)")
+_CHAPTER = re.compile(r"^/chapters/([0-9]+)/?$")
 _USER = r"/users/[^/]+(?:/pseuds/[^/]+)?"
 # Listing pages, and the shorter forms that mean "the works of ...".
 _LISTINGS = re.compile(
@@ -80,21 +80,44 @@ class BadLine:
 def classify(text: str, base_url: str | None = None, origin: str = "") -> Source:
     """What a reference names. Raises :class:`WorkReferenceError` for anything else."""
     from ..fetch import is_ao3_host, resolve_base_url
+    from ..fetch._urls import as_id
 
     ref = text.strip()
     where = origin or ref
-    if ref.isdigit() and int(ref) > 0:
-        return Source("work", ref, work_id=int(ref), origin=where)
-    parts = urlsplit(_with_scheme(ref))
-    if not parts.netloc or parts.scheme not in ("http", "https") or any(c.isspace() for c in ref):
-        raise WorkReferenceError(f"{ref!r} is not a work id or an AO3 URL; {_HOW}")
+    shown = _shown(ref)
+    if ref.isdigit():  # "²" and 5,000 digits are digits too, but no id
+        if as_id(ref):
+            return Source("work", ref, work_id=as_id(ref), origin=where)
+        raise WorkReferenceError(f"{shown} is not a work id; {_HOW}")
+    try:
+        parts = urlsplit(_with_scheme(ref))
+    except ValueError:  # "[x": an unclosed IPv6 bracket
+        parts = None
+    if (parts is None or not parts.netloc or parts.scheme not in ("http", "https")
+            or any(c.isspace() for c in ref)):
+        raise WorkReferenceError(f"{shown} is not a work id or an AO3 URL; {_HOW}")
     base_host = urlsplit(resolve_base_url(base_url)).netloc if base_url else None
     if not is_ao3_host(parts.netloc) and parts.netloc.lower() != base_host:
-        raise WorkReferenceError(f"{ref!r} is not on AO3 ({parts.netloc}); {_HOW}")
+        raise WorkReferenceError(f"{shown} is not on AO3 ({_shown(parts.netloc)}); {_HOW}")
     return _classify_path(ref, parts.path or "/", parts.query, where)
 
 
+def _shown(text: str) -> str:
+    """A line as messages quote it: one line, not 5,000 characters."""
+    one_line = " ".join(text.split())
+    return repr(one_line if len(one_line) <= 120 else one_line[:117] + "...")
+
+
+def _clipped(text: str) -> str:
+    """A bad line as the report names it: not 5,000 characters of it."""
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def _classify_path(ref: str, path: str, query: str, origin: str) -> Source:
+    from ..fetch._urls import MAX_ID_DIGITS
+
+    if re.search(rf"[0-9]{{{MAX_ID_DIGITS + 1},}}", path):  # int() of 5,000 digits raises
+        raise WorkReferenceError(f"{_shown(ref)} holds a number that is no AO3 id; {_HOW}")
     if match := _WORK.match(path):
         chapter = int(match[2]) if match[2] else None
         return Source("work", ref, work_id=int(match[1]), chapter_id=chapter, origin=origin)
@@ -121,35 +144,52 @@ def _with_scheme(text: str) -> str:
 
 
 def read_lists(
-    arguments: Iterable[str], base_url: str | None = None
+    arguments: Iterable[str], base_url: str | None = None, empty: list[str] | None = None
 ) -> tuple[list[Source], list[BadLine]]:
     """Every source named by the LIST arguments, in order, and the lines that name nothing.
 
-    An argument that is an existing file (or ``-``) is read as a list; anything else must
-    be a reference itself. A file that cannot be read is an :class:`InputError`.
+    An argument that is an existing file (a regular file, or ``/dev/stdin``, a pipe,
+    ``/dev/null``...) or ``-`` is read as a list; anything else must be a reference
+    itself. A bad reference, given directly or as a line, is reported as a
+    :class:`BadLine` and the rest goes on. A file that cannot be read is an
+    :class:`InputError`; the names of lists with nothing in them go into ``empty``.
     """
     sources: list[Source] = []
     bad: list[BadLine] = []
     for argument in arguments:
+        before = len(sources) + len(bad)
         if argument == "-":
-            lines = sys.stdin.read().splitlines()
+            lines = _limited(sys.stdin.read(MAX_LIST_BYTES + 1), "stdin").splitlines()
             _read_lines(lines, "stdin", base_url, sources, bad)
         elif _looks_like_file(argument, base_url):
             _read_lines(_file_lines(Path(argument)), argument, base_url, sources, bad)
         else:
-            sources.append(classify(argument, base_url, origin=argument))
+            try:
+                sources.append(classify(argument, base_url, origin=argument))
+            except WorkReferenceError as exc:
+                bad.append(BadLine(_clipped(argument), "command line", str(exc)))
+            continue
+        if empty is not None and len(sources) + len(bad) == before:
+            empty.append("stdin" if argument == "-" else argument)
     return sources, bad
+
+
+# A reading list of a million URLs is ~60 MB; past this it is not a list (/dev/zero?).
+MAX_LIST_BYTES = 64 * 1024 * 1024
 
 
 def _looks_like_file(argument: str, base_url: str | None) -> bool:
     path = Path(argument)
-    if path.is_file():
-        return True
-    if path.is_dir():
-        raise InputError(f"{argument} is a folder; give a text file of work URLs, - or a URL")
+    try:
+        if path.is_dir():
+            raise InputError(f"{argument} is a folder; give a text file of work URLs, - or a URL")
+        if path.exists():  # a regular file, or a special one: /dev/null, a pipe, /dev/stdin
+            return True
+    except (OSError, ValueError):  # too long to be a path ("9" * 5000), or a NUL in it
+        pass
     if _is_reference(argument, base_url):
         return False  # classify() says whether it is a good one
-    raise InputError(f"{argument}: no such file; {_HOW}, or a text file of them")
+    raise InputError(f"{_shown(argument)}: no such file; {_HOW}, or a text file of them")
 
 
 def _is_reference(argument: str, base_url: str | None) -> bool:
@@ -164,9 +204,20 @@ def _is_reference(argument: str, base_url: str | None) -> bool:
 
 def _file_lines(path: Path) -> list[str]:
     try:
-        return path.read_text("utf-8-sig", errors="replace").splitlines()
+        with path.open("rb") as file:
+            data = file.read(MAX_LIST_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read the list {path}: {exc.strerror}") from None
+    return _limited(data.decode("utf-8-sig", errors="replace"), str(path)).splitlines()
+
+
+def _limited(text: str, name: str) -> str:
+    if len(text) > MAX_LIST_BYTES:
+        raise InputError(
+            f"the list {name} is larger than {MAX_LIST_BYTES // (1024 * 1024)} MB; "
+            "give a text file of work URLs or ids"
+        )
+    return text
 
 
 def _read_lines(
@@ -177,7 +228,7 @@ def _read_lines(
         try:
             sources.append(classify(_reference_in(text), base_url, origin=origin))
         except WorkReferenceError as exc:
-            bad.append(BadLine(text, origin, str(exc)))
+            bad.append(BadLine(_clipped(text), origin, str(exc)))
 
 
 def _entries(lines: list[str]) -> Iterator[tuple[int, str]]:

@@ -201,7 +201,10 @@ class _Batch:
 
     def _expand(self, lists: list[str]) -> tuple[list[Entry], list[WorkOutcome]]:
         """The works to export, and the lines and listings that gave none."""
-        sources, bad = read_lists(lists, self.fetcher.options.site)
+        empty: list[str] = []
+        sources, bad = read_lists(lists, self.fetcher.options.site, empty)
+        for name in empty:
+            self._note(f"{name}: the list is empty (no work URLs or ids in it)")
         unusable = [WorkOutcome("failed", None, line.text, reason=f"{line.origin}: {line.reason}",
                                 origin=line.origin) for line in bad]
         self._bad_lines = {id(outcome) for outcome in unusable}

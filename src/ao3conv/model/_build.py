@@ -30,6 +30,7 @@ from ._nodes import (
     BulletList,
     Div,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -294,6 +295,11 @@ def _normalize_block(block: Block) -> Block | None:
     if kind is Table:
         return _normalize_table(block)  # type: ignore[arg-type]
     if kind is SceneBreak:
+        text = block.text  # type: ignore[union-attr]
+        if text is not None and not text.strip():  # a marker with nothing to show: a rule
+            return replace(block, text=None)  # type: ignore[arg-type]
+        return block
+    if kind is Gap:
         return block
     raise TypeError(f"not a block: {block!r}")
 

@@ -269,9 +269,18 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class SceneBreak:
-    """A break between scenes: ``<hr>``, a centred "* * *", an empty ``<p><br></p>``."""
+    """A break between scenes. ``text`` is the author's own divider as written
+    ("* * *", "~~~", "❦", "oOo"); ``None`` for ``<hr>``, a rule with no text."""
 
     attrs: Attrs = NO_ATTRS
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Vertical space the author left with empty paragraphs (``<p>&nbsp;</p>``,
+    ``<p><br></p>``) or empty lines: AO3 shows a blank line there. Not a scene
+    break: writers show space, never a marker the author did not write."""
 
 
 class Preformatted(_InlineBlock):
@@ -305,6 +314,7 @@ Block = Union[  # noqa: UP007
     OrderedList,
     Table,
     SceneBreak,
+    Gap,
     Preformatted,
     Figure,
     Div,
@@ -320,6 +330,7 @@ BLOCK_TYPES: tuple[type, ...] = (
     OrderedList,
     Table,
     SceneBreak,
+    Gap,
     Preformatted,
     Figure,
     Div,

@@ -14,6 +14,7 @@ from ._nodes import (
     Inline,
     LineBreak,
     OrderedList,
+    SceneBreak,
     Table,
     Text,
 )
@@ -54,6 +55,9 @@ def iter_block_inlines(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...]]:
             for row in block.rows:  # type: ignore[union-attr]
                 for cell in row.cells:
                     yield from iter_block_inlines(cell.children)
+        elif kind is SceneBreak:
+            if block.text:  # type: ignore[union-attr]
+                yield (Text(block.text),)  # type: ignore[union-attr]
         elif hasattr(block, "children"):
             yield block.children  # type: ignore[union-attr,misc]
 

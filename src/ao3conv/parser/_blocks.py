@@ -35,7 +35,7 @@ from ..model import (
 )
 from . import _structures
 from ._attrs import attrs_of, classes_only, safe_href, with_align
-from ._breaks import NEUTRAL_CHARS, finish
+from ._breaks import LETTER_MARKS, NEUTRAL_CHARS, finish
 from ._context import Context
 from ._fastnodes import new_paragraph, new_text, text_paragraph
 from ._inline import (
@@ -63,7 +63,8 @@ class Flow:
         self.run: list[Inline] = []
         self.wrap = wrap
         # Indices of blocks that may be blank or a divider (see _breaks.finish):
-        # every block but the bare-text paragraphs that start with a letter.
+        # every block but the bare-text paragraphs that start with a letter (short
+        # ones starting with o, O, x, X are checked: "oOo" is a divider).
         self.check: list[int] = []
 
     def add_inlines(self, items: list[Inline]) -> None:
@@ -151,7 +152,7 @@ def blocks_in(
                         text = collapse(text)
                     text = text.strip(" ")
                     if text:
-                        if text[0] in NEUTRAL_CHARS:
+                        if text[0] in NEUTRAL_CHARS or (text[0] in LETTER_MARKS and len(text) < 41):
                             check.append(len(out))
                         out.append(text_paragraph(text))
         elif type(tag) is str:

@@ -2,33 +2,39 @@
 
 What authors do on AO3, and what this module makes of it:
 
-* ``<hr>`` is always a :class:`~ao3conv.model.SceneBreak`.
+* ``<hr>`` is always a :class:`~ao3conv.model.SceneBreak` with no text.
 * A *divider paragraph* — whose only visible content is a short run of divider
-  punctuation ("* * *", "***", "~~~", "———", "-", "◇◆◇"), centred or not — is a
-  scene break. Conservative on purpose: letters ("xxx", "oOo"), digits,
-  sentence punctuation ("...", "?!") and emoji never count, so no text is lost.
-* A *blank paragraph* (``<p>&nbsp;</p>``, ``<p><br></p>``) shows as an empty
-  line. Many works use them as spacing between every paragraph or every few
-  (the corpus has 256 in one 10-chapter work, and 11 in a 46-paragraph one); an
-  e-book already spaces paragraphs, so there they are dropped. Where they are
-  rare (at most one gap per 20 paragraphs, or two in a short chapter) they are
-  the author's deliberate gap, and become a scene break. In a densely spaced
-  chapter, two or more blank paragraphs in a row still make a scene break. In
+  punctuation ("* * *", "***", "~~~", "———", "-", "◇◆◇", "❦"), centred or not,
+  or the letter dividers "oOo"/"xXx" (mixed case: "ooo" or "xxx" could be
+  words) — is a scene break that keeps the author's marker as its ``text``.
+  Conservative on purpose: other letters, digits, sentence punctuation
+  ("...", "?!") and emoji never count. Dividers are never merged: two in a row
+  are two breaks, as the author drew them.
+* A *blank paragraph* (``<p>&nbsp;</p>``, ``<p><br></p>``) is not a break: AO3
+  shows it as vertical space, so it becomes a :class:`~ao3conv.model.Gap` (a
+  run of them, one gap). Many works use them as spacing between every
+  paragraph or every few (the corpus has 256 in one 10-chapter work, and 11 in
+  a 46-paragraph one); an e-book already spaces paragraphs, so there single
+  ones are dropped. Where they are rare (at most one run per 20 paragraphs, or
+  two in a short chapter) every run is a deliberate gap; in a densely spaced
+  chapter, two or more blank paragraphs in a row still make a gap. In
   summaries and notes blank paragraphs are only spacing: dropped.
 * Text written with line breaks instead of paragraphs (old works, pasted text:
   ``one<br>&nbsp;<br>two``) is split at its empty lines into paragraphs, as it
-  reads; two or more empty lines in a row are a scene break.
-* Blank paragraphs at the start or end of a region are dropped; a blank next
-  to a scene break joins it; consecutive scene breaks become one.
+  reads; two or more empty lines in a row are a gap.
+* Gaps at the start or end of a region, and next to a scene break (which is
+  spaced already), are dropped.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import (
     BlockQuote,
     Div,
+    Gap,
     Image,
     LineBreak,
     Link,
@@ -36,6 +42,8 @@ from ..model import (
     Plain,
     SceneBreak,
     Text,
+    iter_block_inlines,
+    iter_inline_text,
 )
 from ..model._nodes import Block, Inline
 from ._attrs import classes_only
@@ -52,6 +60,10 @@ _BLANK_SET = frozenset(_BLANKS)
 _NEUTRAL = _DIVIDERS + _BLANKS  # what a divider paragraph may consist of
 NEUTRAL_CHARS = frozenset(_NEUTRAL)
 _MAX_DIVIDER = 40
+# Letter dividers: "oOo", "OoO", "xXx", "~oOo~". Mixed case is the tell.
+_LETTERED = re.compile(r"[oO0]*(?:o[O0]|[O0]o)[oO0]*|x*(?:xX|Xx)[xX]*")
+LETTER_MARKS = frozenset("oOxX0")  # what a letter divider may start with
+_MAX_LETTERED = 12
 
 _CONTENT, _BLANK, _DIVIDER, _BREAK, _NESTED = 0, 1, 2, 3, 4
 
@@ -88,16 +100,17 @@ def finish(
             length = runs[index]
             cursor = index + length
             if body and (sparse or length >= 2):
-                _add_break(out, SceneBreak())
+                _add_gap(out)
         elif kind == _DIVIDER:
-            _add_break(out, SceneBreak(classes_only(block.attrs)))
+            _add_break(out, SceneBreak(classes_only(block.attrs), _marker(block)))
         elif kind == _BREAK:
             _add_break(out, block)
         else:  # a container with dividers inside
             out.append(type(block)(finish(block.children, body=False), block.attrs))  # type: ignore
     out.extend(blocks[cursor:])
-    _trim_edges(out, special, len(blocks))
-    return tuple(out)
+    while out and type(out[-1]) is Gap:
+        out.pop()
+    return tuple(out[1:] if out and type(out[0]) is Gap else out)
 
 
 def _split_empty_lines(blocks: Sequence[Block], candidates: Sequence[int]) -> list[Block] | None:
@@ -148,7 +161,7 @@ def _paragraphs_of_lines(block: Paragraph | Plain) -> list[Block] | None:
         elif gap:
             out.append(make(items[start:end], attrs))
             if gap >= 2:
-                out.append(SceneBreak())
+                out.append(Gap())
             start = first
         end, gap = stop, 0
     if not out:
@@ -177,7 +190,7 @@ def _special(blocks: Sequence[Block], candidates: Sequence[int] | None = None) -
         if kind is Paragraph or kind is Plain:
             children = block.children  # type: ignore[union-attr]
             first = children[0] if children else None
-            if type(first) is Text and first.text.strip(_NEUTRAL):
+            if type(first) is Text and first.text.strip(_NEUTRAL) and not _lettered(first.text):
                 continue  # visible text: content (the common case, settled cheaply)
             found = _inline_kind(children)  # type: ignore[arg-type]
         elif kind is SceneBreak:
@@ -213,7 +226,7 @@ def _inline_kind(items: tuple[Inline, ...]) -> int:
         kind = type(item)
         if kind is Text:
             text = item.text  # type: ignore[union-attr]
-            if text.strip(_NEUTRAL):
+            if text.strip(_NEUTRAL).strip("oOxX0"):
                 return _CONTENT
             parts.append(text)
         elif kind is Image or kind is Link:
@@ -223,7 +236,23 @@ def _inline_kind(items: tuple[Inline, ...]) -> int:
     visible = "".join(parts).strip(_BLANKS)
     if not visible:
         return _BLANK
-    return _DIVIDER if len(visible) <= _MAX_DIVIDER else _CONTENT
+    if len(visible) > _MAX_DIVIDER or (visible.strip(_NEUTRAL) and not _lettered(visible)):
+        return _CONTENT
+    return _DIVIDER
+
+
+def _lettered(text: str) -> bool:
+    """A letter divider ("oOo", "~xXx~"), possibly among divider marks."""
+    if len(text) > _MAX_DIVIDER or (text[0] not in LETTER_MARKS and text[0] not in _NEUTRAL):
+        return False
+    core = text.strip(_NEUTRAL)
+    return len(core) <= _MAX_LETTERED and _LETTERED.fullmatch(core) is not None
+
+
+def _marker(block: Block) -> str:
+    """A divider's text as it reads (its marks and wrappers are not kept)."""
+    lines = ("".join(iter_inline_text(items)) for items in iter_block_inlines((block,)))
+    return " ".join(line.strip(_BLANKS) for line in lines if line.strip(_BLANKS))
 
 
 def _blank_runs(special: dict[int, int]) -> dict[int, int]:
@@ -243,27 +272,13 @@ def _blank_runs(special: dict[int, int]) -> dict[int, int]:
 
 
 def _add_break(out: list[Block], block: Block) -> None:
-    if out and type(out[-1]) is SceneBreak:
-        return
+    """Every break the author drew stays; a gap just before it is its spacing."""
+    if out and type(out[-1]) is Gap:
+        out.pop()
     out.append(block)
 
 
-def _trim_edges(out: list[Block], special: dict[int, int], size: int) -> None:
-    """Breaks that came only from blank paragraphs mean nothing at a region's
-    edges; breaks the author drew (``<hr>``, "* * *") stay."""
-    if out and type(out[0]) is SceneBreak and _only_blanks_before_content(special, range(size)):
-        del out[0]
-    if (
-        out
-        and type(out[-1]) is SceneBreak
-        and _only_blanks_before_content(special, range(size - 1, -1, -1))
-    ):
-        out.pop()
-
-
-def _only_blanks_before_content(special: dict[int, int], order: range) -> bool:
-    for index in order:
-        kind = special.get(index, _CONTENT)
-        if kind != _BLANK:
-            return kind in (_CONTENT, _NESTED)
-    return True
+def _add_gap(out: list[Block]) -> None:
+    if out and type(out[-1]) in (Gap, SceneBreak):
+        return
+    out.append(Gap())

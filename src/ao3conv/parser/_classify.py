@@ -1,6 +1,13 @@
 """What kind of page is this? (§0 decision table). Pages that hold no work
 raise the matching :class:`~ao3conv.errors.NotAWorkError`, saying what the page
-is and what to do instead."""
+is and what to do instead.
+
+A work is recognised positively: AO3's work meta block with the work's text
+(``#workskin``/``#chapters``), a Download → HTML file, or a bare ``#chapters``
+or ``#workskin`` fragment that is not inside another kind of AO3 page (``div#main``'s
+class names the page: ``works-show``, ``profile-show``, ``works-new``...). A
+``userstuff`` block alone proves nothing: profiles, prompts and series have them.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from ..errors import (
     ListingPageError,
     NotAnAo3PageError,
     NotAWorkError,
+    OtherPageError,
     RestrictedWorkError,
     SeriesPageError,
     SiteErrorPage,
@@ -32,7 +40,6 @@ from ._selectors import (
     SERIES_META,
     SIGNIN,
     TITLE,
-    USERSTUFF,
     WORKSKIN,
     find_work_meta,
 )
@@ -54,16 +61,18 @@ def classify(root: etree._Element, *, url: str | None) -> str:
         return WORK
     _check_error_headings(root, url)
     _check_interstitials(root, main_classes, url)
+    _check_other_pages(main_classes, url)
     _check_listings(root, main_classes, url)
-    if CHAPTERS(root) or USERSTUFF(root):
+    if (CHAPTERS(root) or WORKSKIN(root)) and _is_work_main(main_classes):
         return FRAGMENT
     if main:
-        raise ListingPageError(
+        raise OtherPageError(
             f"this is an AO3 page ({_main_kind(main_classes)}), not a work: "
             "open the work itself (its /works/N address) and save or fetch that",
             url=url,
         )
     _check_rate_limit(root, url)
+    _check_bot_check(root, url)
     raise NotAnAo3PageError(
         "this is not an AO3 work page (no AO3 work markup found): give a work page saved "
         "from archiveofourown.org, AO3's Download → HTML file, or `ao3conv fetch` the work",
@@ -123,7 +132,8 @@ def _check_interstitials(root: etree._Element, main_classes: list[str], url: str
     if "sessions-new" in main_classes or SIGNIN(root):
         raise RestrictedWorkError(
             "this is AO3's log-in page: the work is only for registered users (or hidden); "
-            "log in with `ao3conv fetch --login`, or save the page while logged in",
+            "fetch it logged in (`ao3conv fetch URL --username NAME`, or `--cookies FILE`), "
+            "or save the page while logged in",
             url=url,
         )
     heading = _headings(root)
@@ -147,8 +157,8 @@ def _check_interstitials(root: etree._Element, main_classes: list[str], url: str
     if FLASH_ERROR(root) and not CHAPTERS(root):
         message = squash(" ".join(text_of(div) for div in FLASH_ERROR(root)))
         raise RestrictedWorkError(
-            f"AO3 refused to show the work ('{message[:160]}'): log in with "
-            "`ao3conv fetch --login`, or check the address",
+            f"AO3 refused to show the work ('{message[:160]}'): fetch it logged in "
+            "(`ao3conv fetch URL --username NAME`), or check the address",
             url=url,
         )
 
@@ -160,12 +170,58 @@ def _check_listings(root: etree._Element, main_classes: list[str], url: str | No
             "or give the series address to `ao3conv batch`",
             url=url,
         )
+    if "works-navigate" in main_classes:
+        raise ListingPageError(
+            "this is a work's chapter index ('Chapter Index'), not the work: save or fetch "
+            "the work itself with 'Entire Work' (its /works/N address)",
+            url=url,
+        )
     if any(c.endswith("-index") for c in main_classes) or INDEX_LIST(root):
         raise ListingPageError(
             f"this is an AO3 listing ({_main_kind(main_classes)}), not a work: open one "
             "work from it, or give the listing address to `ao3conv batch`",
             url=url,
         )
+
+
+# div#main's class is "<controller>-<action> ...": the pages that show a work.
+_WORK_ACTIONS = frozenset(("works-show", "chapters-show", "works-preview", "chapters-preview"))
+
+# Other AO3 pages people save by mistake, in AO3's words (app/views/...).
+_OTHER_PAGES = {
+    "profile-show": "a user's profile page",
+    "users-show": "a user's dashboard",
+    "pseuds-show": "a user's pseud dashboard",
+    "works-new": "the 'Post New Work' form",
+    "works-edit": "the 'Edit Work' form",
+    "chapters-new": "the 'Post New Chapter' form",
+    "chapters-edit": "the 'Edit Chapter' form",
+    "prompts-show": "a challenge prompt",
+    "prompts-index": "a challenge's prompts",
+    "challenge_signups-show": "a challenge sign-up",
+    "challenge_signups-index": "a challenge's sign-ups",
+    "collections-show": "a collection's front page",
+    "home-index": "AO3's front page",
+    "tags-search": "a tag search (it lists tags, not works)",
+    "people-search": "a people search",
+}
+
+
+def _is_work_main(main_classes: list[str]) -> bool:
+    """No ``#main`` (a bare fragment or body-only save), or one that shows a work."""
+    actions = [c for c in main_classes if "-" in c]
+    return not actions or any(c in _WORK_ACTIONS for c in actions)
+
+
+def _check_other_pages(main_classes: list[str], url: str | None) -> None:
+    for name in main_classes:
+        what = _OTHER_PAGES.get(name)
+        if what is not None:
+            raise OtherPageError(
+                f"this is {what} on AO3, not a work: open one work (its /works/N "
+                "address) and save or fetch that",
+                url=url,
+            )
 
 
 def _headings(root: etree._Element) -> str:
@@ -183,6 +239,21 @@ def _check_rate_limit(root: etree._Element, url: str | None) -> None:
         raise SiteErrorPage(
             "this is AO3's rate-limit answer ('Retry later'), not a page: wait a few "
             "minutes, then " + _FETCH,
+            url=url,
+        )
+
+
+_BOT_CHECK_MARKS = ("challenge-platform", "cf-chl", "cf-browser-verification", "cf_chl_opt")
+
+
+def _check_bot_check(root: etree._Element, url: str | None) -> None:
+    """A bot check (Cloudflare's "Just a moment..."/Turnstile) answered instead of AO3."""
+    title = squash(text_of(TITLE(root)[0])) if TITLE(root) else ""
+    markup = etree.tostring(root, encoding="unicode")[:20_000]
+    if title.startswith("Just a moment") or any(mark in markup for mark in _BOT_CHECK_MARKS):
+        raise SiteErrorPage(
+            "this is a bot check ('Just a moment...'), not AO3's page: open the work in a "
+            "browser, pass the check, then save the page again",
             url=url,
         )
 

@@ -22,6 +22,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -67,7 +68,8 @@ class Book:
             raise InputError(f"{self.name} holds a {info.file_size:,}-byte file; not an AO3 book")
         try:
             return self.archive.read(info)
-        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError,
+                NotImplementedError, zlib.error) as exc:
             raise InputError(f"{self.name} is a broken EPUB ({exc}): save it again") from None
 
     def documents(self) -> list[tuple[str, bytes]]:

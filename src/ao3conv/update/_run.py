@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     Ao3convError,
+    NetworkError,
+    RateLimitedError,
     RestrictedWorkError,
+    SiteUnavailableError,
     UnrevealedWorkError,
     WorkNotFoundError,
 )
+from ._events import UpdateEvent, UpdateResult
 from ._scan import Found, Skipped, files_under, identify
 from ._state import UpdateState, default_state_path, now
 from ._version import Changes, Held, changes, held_version, shorter
@@ -38,6 +42,9 @@ if TYPE_CHECKING:
     from ..model import Work
 
 DEFAULT_RECHECK_HOURS = 6.0
+# Failures that mean AO3 cannot be reached; this many in a row end the run (as in batch).
+_SITE_TROUBLE = (NetworkError, RateLimitedError, SiteUnavailableError)
+STOP_AFTER = 5
 # What a missing work's copies are kept for, by what AO3 answered.
 _GONE = {
     WorkNotFoundError: "AO3 no longer shows this work (deleted, or hidden by its creator)",
@@ -45,61 +52,6 @@ _GONE = {
                          "or --cookies to check it",
     UnrevealedWorkError: "AO3 now hides this work (an unrevealed challenge work)",
 }
-
-
-@dataclass(frozen=True)
-class UpdateEvent:
-    """What happened to one file.
-
-    ``status``: ``updated`` (replaced; the old file is ``kept_as``), ``would-update``
-    (``dry_run``), ``unchanged`` (AO3 has the same version; not rewritten), ``current``
-    (AO3 was asked recently and had this version: no request), ``kept`` (AO3 has less or
-    nothing: the file stays as it is, ``message`` says why), ``skipped`` (not an AO3
-    work, never touched), ``failed`` (AO3 could not be asked, or the file not written).
-    """
-
-    status: str
-    path: str
-    work_id: int | None = None
-    message: str = ""
-    maker: str | None = None
-    chapters: str | None = None  # "3/?" held by the file; after an update, the new count
-    changes: Changes | None = None
-    requested: bool = False
-    kept_as: str | None = None
-
-    def line(self) -> str:
-        text = f"{self.status}: {self.path}"
-        return f"{text}: {self.message}" if self.message else text
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status,
-            "path": self.path,
-            "id": self.work_id,
-            "maker": self.maker,
-            "chapters": self.chapters,
-            "message": self.message,
-            "changes": self.changes.to_dict() if self.changes is not None else None,
-            "requested": self.requested,
-            "kept_as": self.kept_as,
-        }
-
-
-@dataclass
-class UpdateResult:
-    events: list[UpdateEvent] = field(default_factory=list)
-    requests: int = 0  # requests sent to AO3 (work pages and listing pages)
-
-    @property
-    def ok(self) -> bool:
-        return not any(e.status == "failed" for e in self.events)
-
-    def counts(self) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for event in self.events:
-            found[event.status] = found.get(event.status, 0) + 1
-        return found
 
 
 Progress = Callable[[UpdateEvent], None]
@@ -140,8 +92,10 @@ def update_library(
         works = run.scan(list(paths))
         listed = run.read_listings(list(listings)) if works else {}
         for work_id, found in works.items():
+            asked = run.result.requests
             run.work(work_id, found, listed.get(work_id))
-            state.save()
+            if run.result.requests != asked:  # what AO3 said is never asked twice
+                state.save()
     finally:
         state.save()
         if own:
@@ -179,6 +133,7 @@ class _Update:
         self.progress = progress
         self.result = UpdateResult()
         self.fetcher: Fetcher
+        self.trouble = 0  # site-trouble failures in a row
 
     def emit(self, event: UpdateEvent) -> None:
         self.result.events.append(event)
@@ -207,9 +162,10 @@ class _Update:
             self._remember(found)
         return found
 
-    def _remember(self, found: Found, outcome: str = "") -> None:
+    def _remember(self, found: Found, outcome: str = "", message: str = "") -> None:
         self.state.file(found.path, work_id=found.work_id, maker=found.maker,
-                        format=found.format, held=found.held.to_dict(), outcome=outcome)
+                        format=found.format, held=found.held.to_dict(), outcome=outcome,
+                        message=message)
 
     def read_listings(self, listings: list[str]) -> dict[int, ListedWork]:
         """Work id → its blurb, from every listing and series given (their pages are
@@ -221,7 +177,10 @@ class _Update:
 
         expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]
         for text in listings:
-            expander.add(classify(text, self.fetcher.options.site, origin=text))
+            try:
+                expander.add(classify(text, self.fetcher.options.site, origin=text))
+            except Ao3convError as exc:  # the works are still checked, one request each
+                self.emit(UpdateEvent("failed", text, message=f"listing not read: {exc}"))
         return {e.work_id: e.listed for e in expander.entries
                 if e.work_id is not None and e.listed is not None}
 
@@ -229,8 +188,13 @@ class _Update:
 
     def work(self, work_id: int, copies: list[Found], listed: ListedWork | None) -> None:
         recent = self.state.checked_since(work_id, self.recheck_after)
-        if recent is not None:
+        if recent is not None and all(self._settled(c, recent) for c in copies):
             self._recent(copies, recent)
+            return
+        if self.trouble >= STOP_AFTER:
+            for copy in copies:
+                self._done(copy, "failed", "not checked: AO3 could not be reached for "
+                                           f"{STOP_AFTER} works in a row; run again later")
             return
         if listed is not None and all(_same_as_listed(c.held, listed) for c in copies):
             for copy in copies:
@@ -249,14 +213,26 @@ class _Update:
             self.state.checked(work_id, None, reason)
             return
         except Ao3convError as exc:
+            self.trouble = self.trouble + 1 if isinstance(exc, _SITE_TROUBLE) else 0
             for copy in copies:
                 self._done(copy, "failed", str(exc))
             return
+        self.trouble = 0
         self.result.requests += 0 if page.from_cache else 1
         held = held_version(work)
         for copy in copies:
             self._compare(copy, work, held, page)
         self.state.checked(work_id, held.to_dict(), "checked")
+
+    def _settled(self, copy: Found, record: dict[str, Any]) -> bool:
+        """Whether a recent check already decided this copy: it is AO3's version, or it
+        was kept (AO3 had less or nothing) as the very version it holds now. A copy that
+        a dry run found out of date, or a new old copy, needs AO3's page again."""
+        if record.get("ao3") and Held.from_dict(record["ao3"]) == copy.held:
+            return True
+        mine = self.state.files.get(str(copy.path.resolve())) or {}
+        held = mine.get("held")
+        return mine.get("outcome") == "kept" and bool(held) and Held.from_dict(held) == copy.held
 
     def _recent(self, copies: list[Found], record: dict[str, Any]) -> None:
         ao3 = Held.from_dict(record["ao3"]) if record.get("ao3") else None
@@ -265,9 +241,10 @@ class _Update:
             if ao3 is not None and copy.held == ao3:
                 self._done(copy, "current", f"AO3 had this version {ago} ago: not asked again")
             else:
-                outcome = record.get("outcome") or "checked"
-                self._done(copy, "current", f"AO3 was asked {ago} ago ({outcome}): not asked "
-                                            "again (--recheck-after 0 asks now)")
+                mine = self.state.files.get(str(copy.path.resolve())) or {}
+                why = mine.get("message") or record.get("outcome") or "kept"
+                self._done(copy, "kept", f"{why} (AO3 was asked {ago} ago: not asked again; "
+                                         "--recheck-after 0 asks now)")
 
     def _compare(self, copy: Found, work: Work, held: Held, page: FetchedPage) -> None:
         found = changes(copy.held, held)
@@ -301,9 +278,10 @@ class _Update:
             from ..writers import write
 
             if copy.format == "epub" and self.updates_page:
-                from ._page import with_updates_page
+                from ._page import earlier_updates, with_updates_page
 
-                work = with_updates_page(work, found, now().date())
+                earlier = earlier_updates(copy.path) if copy.maker == "ao3conv" else []
+                work = with_updates_page(work, found, now().date(), earlier)
             data = write(work, copy.format)
         return replace_file(copy.path, data, copy.held)
 
@@ -316,7 +294,7 @@ class _Update:
         if refresh:  # the file is ao3conv's now, holding AO3's version
             maker = "ao3-page" if copy.format == "html" else "ao3conv"
             copy = replace(copy, maker=maker)
-        self._remember(copy, status)
+        self._remember(copy, status, message)
 
 
 def _same_as_listed(held: Held, listed: ListedWork) -> bool:

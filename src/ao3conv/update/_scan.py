@@ -62,6 +62,8 @@ def files_under(paths: list[str | os.PathLike[str]]) -> Iterator[Path | Skipped]
 def identify(path: Path) -> Found | Skipped:
     """What ``path`` holds, or why it is not something ``update`` can keep current."""
     fmt = CHECKED.get(path.suffix.lower())
+    if VERSIONS_FOLDER in path.parts:
+        return Skipped(path, "an older version kept by update: left as it is")
     if fmt is None:
         return Skipped(path, "not an EPUB, saved AO3 page or ao3conv JSON file")
     from ..parser import parse
@@ -70,6 +72,9 @@ def identify(path: Path) -> Found | Skipped:
         work = parse(path)
     except Ao3convError as exc:
         return Skipped(path, f"not an AO3 work ({exc})")
+    except Exception as exc:  # one unreadable file must not stop a library's update
+        return Skipped(path, f"could not be read ({type(exc).__name__}: {exc}); please report "
+                             "it if it is an AO3 work")
     if work.source not in _WHOLE:
         return Skipped(path, f"holds only part of a work (a {work.source} page): save the "
                              "whole work to keep it current")

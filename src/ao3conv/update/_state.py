@@ -52,10 +52,11 @@ class UpdateState:
             self.files = dict(data.get("files") or {})
 
     def save(self) -> None:
+        import orjson  # ~20x json's speed: a big library's state is saved after each request
+
         data = {"version": STATE_VERSION, "works": self.works, "files": self.files}
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, text.encode("utf-8"), force=True)
+        write_atomic(self.path, orjson.dumps(data, option=orjson.OPT_SORT_KEYS), force=True)
 
     # --- works -----------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -40,11 +40,23 @@ class WriterInfo:
     origin: str = "built-in"
 
 
-def check_options(writer: str, given: Mapping[str, object], allowed: Iterable[str]) -> None:
-    """Refuse options a writer does not take, naming the ones it does."""
+def check_options(
+    writer: str,
+    given: Mapping[str, object],
+    allowed: Iterable[str],
+    choices: Mapping[str, Sequence[object]] | None = None,
+) -> None:
+    """Refuse options a writer does not take, naming the ones it does, and values
+    outside an option's ``choices``, naming those."""
     unknown = sorted(set(given) - set(allowed))
     if unknown:
         takes = ", ".join(sorted(allowed)) or "no options"
         raise FormatError(
             f"the {writer} writer does not take {', '.join(unknown)} (it takes: {takes})"
         )
+    for name, values in (choices or {}).items():
+        if name in given and given[name] not in values:
+            raise FormatError(
+                f"the {writer} writer's {name} must be one of "
+                f"{', '.join(map(str, values))}, not {given[name]!r}"
+            )

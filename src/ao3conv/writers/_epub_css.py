@@ -27,8 +27,7 @@ h1, h2, h3 { line-height: 1.3; }
 .align-center { text-align: center; }
 .align-justify { text-align: justify; }
 .smallcaps { font-variant: small-caps; }
-hr.scene-break { border: 0; margin: 1.5em 0; text-align: center; }
-hr.scene-break::after { content: "* * *"; }
+p.scene-break { margin: 1.5em 0; text-align: center; text-indent: 0; }
 blockquote { margin: 1em 1.5em; }
 pre { white-space: pre-wrap; }
 img { max-width: 100%; }

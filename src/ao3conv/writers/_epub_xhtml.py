@@ -27,6 +27,7 @@ from ..model import (
     Div,
     Emphasis,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -154,6 +155,7 @@ class Renderer:
             OrderedList: self._ordered_list,
             Table: self._table,
             SceneBreak: self._scene_break,
+            Gap: self._gap,
             Preformatted: self._preformatted,
             Figure: self._figure,
             Div: self._div,
@@ -231,7 +233,15 @@ class Renderer:
             parent.remove(element)
 
     def _scene_break(self, parent: Any, block: SceneBreak) -> None:
-        self.attributes(SubElement(parent, X + "hr"), block.attrs, "scene-break")
+        """The break as text, centred: the author's divider, or "* * *" for a rule
+        (a CSS-drawn ``<hr>`` is clipped or hidden by some renderers)."""
+        element = SubElement(parent, X + "p")
+        element.text = xml_text(block.text or "") or "* * *"
+        self.attributes(element, block.attrs, "scene-break")
+
+    def _gap(self, parent: Any, block: Gap) -> None:
+        """A blank line, as AO3 shows the author's empty paragraphs (no CSS needed)."""
+        SubElement(parent, X + "p", {"class": "gap"}).text = "\u00a0"
 
     def _list(self, element: Any, block: BulletList | OrderedList) -> None:
         if block.attrs is not NO_ATTRS:

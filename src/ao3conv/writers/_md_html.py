@@ -26,6 +26,7 @@ from ..model import (
     Div,
     Emphasis,
     Figure,
+    Gap,
     Heading,
     Image,
     LineBreak,
@@ -184,7 +185,12 @@ class HtmlRenderer(Renderer):
         return f"{open_tag('ol', self.keep(node.attrs), start)}{self.list_items(node.items)}</ol>"
 
     def block_scene_break(self, node: SceneBreak) -> str:
-        return f"<hr{attrs_html(self.keep(node.attrs))} />"
+        if node.text is None:
+            return f"<hr{attrs_html(self.keep(node.attrs))} />"
+        return self.block_paragraph(Paragraph((Text(node.text),), node.attrs))
+
+    def block_gap(self, node: Gap) -> str:
+        return "<p>&#160;</p>"
 
     def block_preformatted(self, node: Preformatted) -> str:
         table, self.text_table = self.text_table, _PRE_RAW if self.raw_newlines else _PRE

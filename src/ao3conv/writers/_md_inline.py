@@ -41,6 +41,7 @@ from ._md_html import (
 )
 from ._md_shapes import no_html_inlines, pre_text
 from ._md_syntax import (
+    BLANK_LINE_BREAK,
     HARD_BREAK,
     SPECIAL_FIRST,
     WORD,
@@ -69,15 +70,30 @@ def _lead(item: Inline) -> str:
     if type(item) is Text:
         ch = item.text[:1]
         return "\\" if ch in SPECIAL_FIRST else ch
-    return "\\" if type(item) is LineBreak else "["
+    return " " if type(item) is LineBreak else "["
+
+
+def line_is_blank(out: list[str]) -> bool:
+    """Is the line being written (since the last line end in ``out``) blank so far?"""
+    for part in reversed(out):
+        line = part.rpartition("\n")
+        if line[2].strip(" \t"):
+            return False
+        if line[1]:
+            return True
+    return True
 
 
 class MarkdownInlines(Renderer):
-    """Inline Markdown; ``html=False`` writes no HTML, ``classes`` are the skin's."""
+    """Inline Markdown; ``html=False`` writes no HTML, ``classes`` are the skin's,
+    ``gfm=False`` is strict CommonMark (no strikethrough syntax)."""
 
-    def __init__(self, html: bool = True, classes: frozenset[str] | None = None) -> None:
+    def __init__(
+        self, html: bool = True, classes: frozenset[str] | None = None, gfm: bool = True
+    ) -> None:
         super().__init__()
         self.html = html
+        self.gfm = gfm
         self.keep = attrs_policy(classes)
         self.html_renderer = HtmlRenderer(self.keep)
         self.after = " "  # the character after the inlines being rendered
@@ -121,12 +137,12 @@ class MarkdownInlines(Renderer):
         text = escape_text(node.text)
         if self.entity_next and text:
             self.entity_next = False
-            if text[0] != "\\":
+            if text[0] not in "\\&":  # an escape or a reference is punctuation already
                 text = entity(text[0]) + text[1:]
         out.append(text)
 
     def inline_line_break(self, node: LineBreak, out: list[str]) -> None:
-        out.append(HARD_BREAK)
+        out.append(BLANK_LINE_BREAK if line_is_blank(out) else HARD_BREAK)
 
     # --- delimited marks -------------------------------------------------------------
 
@@ -137,7 +153,12 @@ class MarkdownInlines(Renderer):
         self.delimited(node, out, _STRONG)
 
     def inline_strikethrough(self, node: Strikethrough, out: list[str]) -> None:
-        self.delimited(node, out, _STRIKE)
+        if self.gfm or not self.html:
+            # Without HTML, strict CommonMark too gets "~~": it shows the tildes (the
+            # plain-text way to strike words out, so the meaning stays), GFM strikes.
+            self.delimited(node, out, _STRIKE)
+        else:
+            self.html_mark(node, out)
 
     def delimited(self, node: Any, out: list[str], choices: tuple[str, ...]) -> None:
         if node.attrs is not NO_ATTRS and self.html and self.keep(node.attrs):

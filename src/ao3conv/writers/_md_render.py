@@ -21,6 +21,7 @@ from ..model import (
     BulletList,
     Div,
     Figure,
+    Gap,
     Heading,
     OrderedList,
     Paragraph,
@@ -33,8 +34,16 @@ from ..model import (
 )
 from ._md_html import attr, open_tag
 from ._md_inline import MarkdownInlines
-from ._md_shapes import block_line, has_break, pre_text, simple_table, tight_item
+from ._md_shapes import (
+    block_line,
+    has_break,
+    pre_text,
+    simple_table,
+    table_lines,
+    tight_item,
+)
 from ._md_syntax import (
+    BLANK_LINE_BREAK,
     HARD_BREAK,
     code_block,
     escape_line_start,
@@ -44,6 +53,9 @@ from ._md_syntax import (
     prefix_lines,
 )
 
+# "***": "* * *" is a list of lists in pandoc 2.17's commonmark_x; "---" could open a
+# YAML block in pandoc; "***" is a thematic break in every Markdown we checked.
+THEMATIC_BREAK = "***"
 _MAX_START = 999_999_999  # CommonMark list numbers have at most nine digits
 _LINE_START_CHARS = frozenset("#>+-=|:0123456789")  # see escape_line_start
 
@@ -51,8 +63,10 @@ _LINE_START_CHARS = frozenset("#>+-=|:0123456789")  # see escape_line_start
 class MarkdownRenderer(MarkdownInlines):
     """Blocks and inlines as CommonMark (see :mod:`ao3conv.writers.markdown`)."""
 
-    def __init__(self, html: bool = True, classes: frozenset[str] | None = None) -> None:
-        super().__init__(html, classes)
+    def __init__(
+        self, html: bool = True, classes: frozenset[str] | None = None, gfm: bool = True
+    ) -> None:
+        super().__init__(html, classes, gfm)
         self.list_depth = 0
 
     def blocks(self, blocks: Sequence[Block], tight: bool = False) -> str:
@@ -160,7 +174,8 @@ class MarkdownRenderer(MarkdownInlines):
     def trailing_break(self, text: str) -> str:
         """A backslash at the end of a block is literal: HTML ``<br />``, or dropped."""
         while text.endswith(HARD_BREAK):
-            text = text[: -len(HARD_BREAK)]
+            blank = text.endswith(BLANK_LINE_BREAK)
+            text = text[: -len(BLANK_LINE_BREAK if blank else HARD_BREAK)]
             if self.html:
                 return text + "<br />"
         return text
@@ -178,9 +193,17 @@ class MarkdownRenderer(MarkdownInlines):
         return f"{'#' * level} {guard_edges(text)}"
 
     def block_scene_break(self, node: SceneBreak) -> str:
+        """A rule is a thematic break; the author's own divider is written as an
+        escaped paragraph of its text, so every Markdown reads it the same."""
         if self.html and self.keep(node.attrs):
             return self.html_block(node)
-        return "* * *"
+        if node.text is None:
+            return THEMATIC_BREAK
+        return self.block_paragraph(Paragraph((Text(node.text),)))
+
+    def block_gap(self, node: Gap) -> str:
+        """Markdown folds blank lines: a no-break space paragraph keeps the space."""
+        return "&nbsp;"
 
     def block_preformatted(self, node: Preformatted) -> str:
         children = node.children
@@ -191,8 +214,10 @@ class MarkdownRenderer(MarkdownInlines):
         return code_block(text.replace("\r", ""))
 
     def block_table(self, node: Table) -> str:
-        if self.html and not simple_table(node, self.keep):
+        if self.html and not (self.gfm and simple_table(node, self.keep)):
             return self.html_block(node)
+        if not self.gfm:  # strict CommonMark has no tables: a line per row
+            return self.blocks(table_lines(node))
         grid = [[self.cell(cell) for cell in row.cells] for row in node.rows]
         width = max((len(cells) for cells in grid), default=0)
         if not width:

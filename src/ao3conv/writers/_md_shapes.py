@@ -18,8 +18,10 @@ from ..model import (
     Block,
     BulletList,
     Code,
+    Div,
     Emphasis,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -129,6 +131,24 @@ def simple_table(table: Table, keep: Keep) -> bool:
     return True
 
 
+def table_lines(table: Table) -> tuple[Block, ...]:
+    """A table where Markdown has no table syntax (strict CommonMark without HTML):
+    its caption as a paragraph, then one paragraph with a line per row, the cells'
+    inline content joined by `` | `` and header cells in bold."""
+    rows: list[Inline] = []
+    for row in table.rows:
+        if rows:
+            rows.append(LineBreak())
+        for index, cell in enumerate(row.cells):
+            if index:
+                rows.append(Text(" | "))
+            content = breaks_to_spaces(block_line(Div(cell.children)))
+            rows.extend([Strong(tuple(content))] if cell.header and content else content)
+    blocks: list[Block] = [Paragraph(table.caption)] if table.caption else []
+    body = normalize_inlines(rows)
+    return (*blocks, Paragraph(body)) if body else tuple(blocks)
+
+
 # --- what no_html=True makes of the rest -----------------------------------------------
 
 
@@ -235,6 +255,8 @@ def block_line(block: Block) -> tuple[Inline, ...]:
         return block.children
     kind = type(block)
     if kind is SceneBreak:
+        return (Text(block.text),) if block.text else ()  # type: ignore[union-attr]
+    if kind is Gap:
         return ()
     caption: tuple[Inline, ...] = ()
     if kind is Table:
@@ -264,6 +286,7 @@ __all__ = [
     "no_html_inlines",
     "pre_text",
     "simple_table",
+    "table_lines",
     "tight_item",
     "walk_inlines",
 ]

@@ -11,22 +11,35 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Escaped in text wherever they are: backslash, code, emphasis, brackets, HTML, GFM
-# strikethrough. "_" only when not inside a word (CommonMark ignores intraword "_"),
-# "&" only when it would start a character reference (the end of a text counts, as
-# a ";" may follow in the next node).
-_ALWAYS = re.compile(r"[\\`*\[\]<~]")
+# Escaped in text wherever they are: backslash, code, emphasis, brackets, GFM
+# strikethrough. "_" only when not inside a word (CommonMark ignores intraword "_").
+# "&" (where it would start a character reference: the end of a text counts, as a
+# ";" may follow in the next node) and "<" (unless a space follows: nothing starts
+# with "< ") are written as references, not escaped: Python-Markdown (MkDocs) has no
+# backslash escape for them and would show "\&", and pass "\<script>" on as a tag.
+_ALWAYS = re.compile(r"[\\`*\[\]~]")
 _UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+(?:;|$))")
+_LESS_THAN = re.compile(r"<(?!\s)")
 ESCAPED = r"\\\g<0>"
 _LINE_START = frozenset("#>+-=|:")
 _ORDERED_START = re.compile(r"[0-9]{1,9}(?=[.)])")
-_URL_ESCAPE = re.compile(r"[\\<>&]")
-_URL_ESCAPE_BARE = re.compile(r"[\\<>&()]")
+# In URLs: "\\" (and "(", ")" outside angle brackets) escaped; "<" and ">" percent-encoded
+# (the same URL); "&" as "&amp;" only where it would start a reference, so query
+# strings stay as they are. Python-Markdown keeps a backslash before "&", "<" or ">"
+# in the link's address.
+_URL_ESCAPE = re.compile(r"\\")
+_URL_ESCAPE_BARE = re.compile(r"[\\()]")
+_URL_AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_URL_ANGLES = str.maketrans({"<": "%3C", ">": "%3E"})
 _TITLE_ESCAPE = re.compile(r'[\\"&<>\[\]`]')  # '"' ends it; the rest is defence in depth
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 BACKTICKS = re.compile(r"`+")
-HARD_BREAK = "\\\n"
+# Two spaces before the line end: the hard break CommonMark, GFM, pandoc and
+# Python-Markdown all read (Python-Markdown has no backslash break). A line holding
+# nothing else would be a blank line, so there the break follows an encoded space.
+HARD_BREAK = "  \n"
+BLANK_LINE_BREAK = "&#32;" + HARD_BREAK
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 SPECIAL_FIRST = frozenset("\\`*[]<~_&")
 
@@ -34,27 +47,21 @@ WHITE, PUNCT, WORD = 0, 1, 2
 
 
 def escape_text(text: str) -> str:
-    """Backslash-escape what would be syntax inside a line of text.
+    """Escape what would be syntax inside a line of text (backslash or reference).
 
     Most prose holds none of the special characters: ``in`` checks (fast, in C)
     skip the regular expressions entirely then.
     """
     if "\n" in text or "\r" in text:  # not in a canonical model; never a line break here
         text = text.replace("\r", " ").replace("\n", " ")
-    if (
-        "\\" in text
-        or "`" in text
-        or "*" in text
-        or "[" in text
-        or "]" in text
-        or "<" in text
-        or "~" in text
-    ):
+    if "&" in text:  # first: the references written below are not text to escape
+        text = _AMPERSAND.sub("&amp;", text)
+    if "\\" in text or "`" in text or "*" in text or "[" in text or "]" in text or "~" in text:
         text = _ALWAYS.sub(ESCAPED, text)
     if "_" in text:
         text = _UNDERSCORE.sub(ESCAPED, text)
-    if "&" in text:
-        text = _AMPERSAND.sub(ESCAPED, text)
+    if "<" in text:
+        text = _LESS_THAN.sub("&lt;", text)
     return text
 
 
@@ -79,8 +86,9 @@ def is_edge_space(ch: str) -> bool:
 
 
 def guard_start(text: str) -> str:
-    """Write whitespace at the start of ``text`` as a reference, so it survives."""
-    if text and is_edge_space(text[0]):
+    """Write whitespace at the start of ``text`` as a reference, so it survives
+    (a hard break stays: its spaces are its syntax)."""
+    if text and is_edge_space(text[0]) and not text.startswith(HARD_BREAK):
         return entity(text[0]) + text[1:]
     return text
 
@@ -157,6 +165,7 @@ def link_destination(url: str) -> str:
     """
     if _URL_CONTROL.search(url):
         url = _URL_CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", url)
+    url = _URL_AMPERSAND.sub("&amp;", url.translate(_URL_ANGLES))
     if not url or " " in url or "(" in url or ")" in url:
         return "<" + _URL_ESCAPE.sub(ESCAPED, url) + ">"
     return _URL_ESCAPE_BARE.sub(ESCAPED, url)
@@ -200,6 +209,7 @@ def prefix_lines(text: str, first: str, rest: str, blank: str = "") -> str:
 
 __all__ = [
     "BACKTICKS",
+    "BLANK_LINE_BREAK",
     "ESCAPED",
     "HARD_BREAK",
     "PUNCT",

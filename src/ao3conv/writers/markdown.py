@@ -1,4 +1,4 @@
-"""The ``md`` writer: CommonMark with YAML front matter.
+"""The ``md`` writer: GFM (or strict CommonMark) with YAML front matter.
 
 What a CommonMark renderer makes of the output has the same text and the same
 marks as the work (the tests prove it by rendering the output back with
@@ -14,14 +14,16 @@ notes, its text, and its end notes; then ``## Afterword`` with the work's end
 notes and related works. A single untitled chapter gets no heading, as on AO3.
 
 Markdown: ``*emphasis*``, ``**strong**``, ``~~strikethrough~~`` (GFM), code
-spans, ``* * *`` scene breaks, backslash hard breaks, ``-``/``1.`` lists
+spans, ``***`` scene breaks, hard breaks as two spaces before the line end
+(after ``&#32;`` on a line that holds nothing else), ``-``/``1.`` lists
 (nested, numbered from the list's start), ``>`` block quotes, fenced
 preformatted text, GFM pipe tables for simple tables (one header row from
 ``<thead>``, no spans or attributes), ``![alt](src "title")`` images and
 ``[text](<url> "title")`` links (angle brackets when the URL has spaces or
 parentheses). Delimiters are chosen by CommonMark's flanking rules; every
 character that would otherwise be syntax is backslash-escaped or written as an
-entity (``&nbsp;`` at the edge of a block, where renderers would strip it).
+entity (``&lt;`` and ``&amp;``, which Python-Markdown cannot escape; ``&nbsp;`` at
+the edge of a block, where renderers would strip it).
 
 HTML: what Markdown cannot express is kept as inline or block HTML built from
 the model with escaping: ``<u>``, ``<sup>``, ``<sub>``, small caps as
@@ -45,6 +47,11 @@ blocks on one line), figures become their content and a caption paragraph,
 preformatted text keeps its text, and marks that cannot flank are made to by
 writing the neighbouring letter as a character reference. (Tests state this
 projection with :func:`~ao3conv.writers._md_shapes.no_html_inlines`.)
+
+``flavor="commonmark"`` writes strict CommonMark instead of GFM: no pipe tables
+and no ``~~`` (every table and strikethrough is HTML); with ``no_html=True`` a
+table is a paragraph with a line per row (:func:`~ao3conv.writers._md_shapes.table_lines`)
+and strikethrough stays ``~~text~~``, which strict CommonMark shows as tildes.
 
 ``split=True`` is for :meth:`MarkdownWriter.write_files`: an ``index.md`` with
 the front matter, preface, contents and afterword, and one ``NN-slug.md`` file
@@ -82,6 +89,8 @@ from ._engine import chapter_heading, distinct_chapter_creators, single_untitled
 from ._md_html import skin_classes
 from ._md_render import MarkdownRenderer
 from ._md_shapes import no_html_inlines
+
+FLAVORS = ("gfm", "commonmark")
 
 # --- the document ---------------------------------------------------------------------
 
@@ -233,10 +242,13 @@ class MarkdownWriter:
     options: ClassVar[Mapping[str, str]] = {
         "no_html": "write no HTML: drop underline, superscript, classes... (text kept)",
         "split": "one file per chapter plus index.md (use write_files / --split)",
+        "flavor": "gfm (default: pipe tables, ~~strikethrough~~) or commonmark (strict: "
+        "those as HTML; with no_html, tables as lines and strikethrough as ~~text~~)",
     }
+    option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {"flavor": FLAVORS}
 
     def write(self, work: Work, **options: Any) -> bytes:
-        check_options(self.name, options, self.options)
+        check_options(self.name, options, self.options, self.option_choices)
         if options.get("split"):
             raise FormatError(
                 "split Markdown is several files: use write_files() (on the command line, "
@@ -249,7 +261,7 @@ class MarkdownWriter:
 
     def write_files(self, work: Work, **options: Any) -> dict[str, bytes]:
         """``{"index.md": ..., "01-title.md": ...}``: relative names, safe and deterministic."""
-        check_options(self.name, options, self.options)
+        check_options(self.name, options, self.options, self.option_choices)
         from ._metadata import front_matter_metadata
 
         renderer = _renderer(work, options)
@@ -280,7 +292,9 @@ class MarkdownWriter:
 
 
 def _renderer(work: Work, options: Mapping[str, Any]) -> MarkdownRenderer:
-    return MarkdownRenderer(not options.get("no_html", False), skin_classes(work.work_skin))
+    html = not options.get("no_html", False)
+    gfm = options.get("flavor", "gfm") == "gfm"
+    return MarkdownRenderer(html, skin_classes(work.work_skin), gfm)
 
 
 def _navigation(names: list[str], index: int) -> Paragraph:
@@ -294,6 +308,7 @@ def _navigation(names: list[str], index: int) -> Paragraph:
 
 
 __all__ = [
+    "FLAVORS",
     "MarkdownRenderer",
     "MarkdownWriter",
     "chapter_file_names",

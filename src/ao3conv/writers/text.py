@@ -39,6 +39,7 @@ from ..model import (
     BulletList,
     Div,
     Figure,
+    Gap,
     Heading,
     Image,
     Inline,
@@ -174,16 +175,20 @@ class TextRenderer(Renderer):
         """:meth:`blocks`, appended to ``parts`` (a long text is joined once, at the end)."""
         hooks = self.block_hooks
         previous: type | None = None
+        gap = False
         for block in blocks:
             kind = type(block)
             hook = hooks.get(kind)
             if hook is None:
                 self.unhandled(block)
+            if kind is Gap:  # one more blank line before the next block
+                gap = previous is not None
+                continue
             if previous is not None:
-                tight = previous is Plain and (kind is Plain or kind in _LISTS)
-                parts.append("\n" if tight else "\n\n")
+                tight = previous is Plain and (kind is Plain or kind in _LISTS) and not gap
+                parts.append("\n\n\n" if gap else "\n" if tight else "\n\n")
             parts.append(hook(block))
-            previous = kind
+            previous, gap = kind, False
 
     def inlines(self, items: Iterable[Inline], out: list[str]) -> None:
         hooks = self.inline_hooks
@@ -262,8 +267,13 @@ class TextRenderer(Renderer):
         return ("\n\n" if loose else "\n").join(rendered)
 
     def block_scene_break(self, node: SceneBreak) -> str:
-        room = max(self.page - self.indent, 5)
-        return " " * ((room - 5) // 2) + "* * *"
+        """The author's divider (``* * *`` for a rule), centred when it fits."""
+        marker = node.text or "* * *"
+        room = max(self.page - self.indent, len(marker))
+        return " " * ((room - len(marker)) // 2) + marker
+
+    def block_gap(self, node: Gap) -> str:
+        return ""  # laid out by blocks_into: one more blank line
 
     def block_preformatted(self, node: Preformatted) -> str:
         return self.inline_text_of(node.children)
