@@ -444,7 +444,15 @@ def test_metadata_says_everything_calibre_and_readers_use() -> None:
     assert meta("role", "creator-1") == ["aut"]
     assert dc("language") == ["en"]
     expected_id = uuid.uuid5(uuid.NAMESPACE_URL, "https://archiveofourown.org/works/1234")
-    assert dc("identifier") == [f"urn:uuid:{expected_id}"]
+    # the stable urn:uuid is the book's unique identifier; calibre reads a plain
+    # "type:value" dc:identifier as one of its identifiers (ebook-meta lists
+    # "ao3:1234, url:https://...", calibredb add stores {"ao3": "1234", "url": ...})
+    assert dc("identifier") == [f"urn:uuid:{expected_id}", "ao3:1234",
+                                "url:https://archiveofourown.org/works/1234"]
+    unique = opf.xpath("//dc:identifier[@id=/o:package/@unique-identifier]/text()",
+                       namespaces=OPF)
+    assert unique == [f"urn:uuid:{expected_id}"]
+    assert not opf.xpath("//o:meta[@property='identifier-type']", namespaces=OPF)
     assert dc("source") == ["https://archiveofourown.org/works/1234"]
     assert dc("date") == ["2020-01-02"]
     assert meta("dcterms:modified") == ["2021-03-04T00:00:00Z"]
@@ -485,11 +493,14 @@ def test_identifier_and_modified_date_are_the_works_own() -> None:
         return Book(ao3conv.write(work, "epub", cover=False)).opf
 
     def ident(work: Work) -> str:
-        return opf_of(work).xpath("//dc:identifier/text()", namespaces=OPF)[0]
+        return opf_of(work).xpath("//dc:identifier[@id=/o:package/@unique-identifier]/text()",
+                                  namespaces=OPF)[0]
 
     assert ident(base) == ident(Work(title="Same"))
     assert ident(Work(title="x", id=5)) == ident(Work(title="y", id=5))
     assert ident(Work(title="x", id=5)) != ident(Work(title="x", id=6))
+    # without an AO3 id there is nothing for calibre to link back to
+    assert len(opf_of(base).xpath("//dc:identifier", namespaces=OPF)) == 1
     published_only = opf_of(Work(title="x", published=dt.date(2011, 2, 3)))
     assert published_only.xpath("//o:meta[@property='dcterms:modified']/text()",
                                 namespaces=OPF) == ["2011-02-03T00:00:00Z"]
@@ -622,7 +633,7 @@ def test_generated_cover_is_a_png_showing_the_work() -> None:
     item = cover_item(book)
     assert item is not None and item.get("media-type") == "image/png"
     image = PILImage.open(io.BytesIO(book.files["EPUB/" + item.get("href")]))
-    assert image.size == (1200, 1800)
+    assert image.size == (600, 900)
     assert len(image.getcolors(256) or ()) > 8  # anti-aliased text, not a blank page
     assert book.spine()[0] == "EPUB/cover.xhtml"
     other = Book(ao3conv.write(Work(title="Another title"), "epub"))

@@ -737,6 +737,7 @@ def info(
     debug: DebugOpt = False,
 ) -> None:
     """Show a work's metadata: title, creators, tags, series, stats, chapters."""
+    from ._streams import can_show
     from .writers._metadata import work_metadata
 
     failures: list[str] = []
@@ -746,6 +747,8 @@ def info(
             import json
 
             text = json.dumps(meta, ensure_ascii=False, indent=2)
+            if not can_show(text):  # \u escapes, not "?", where stdout cannot show it
+                text = json.dumps(meta, ensure_ascii=True, indent=2)
             typer.echo(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         else:
             typer.echo(printable(_describe(meta)))
@@ -819,4 +822,7 @@ def _main(
 
 
 def main() -> None:
+    from ._streams import guard
+
+    guard()
     app()

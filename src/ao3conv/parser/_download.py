@@ -19,7 +19,7 @@ from . import _selectors as S
 from ._blocks import region
 from ._context import Context
 from ._selectors import CHAPTER_HEADING, CHAPTERS, DOWNLOAD_AFTERWORD, DOWNLOAD_PREFACE
-from ._util import count, date, has_class, squash, text_of, work_id_in, work_url
+from ._util import count, date, has_class, squash, text_of, whole_number, work_id_in, work_url
 
 _LABELS = {
     "rating": "rating",
@@ -219,7 +219,7 @@ def _header(group: etree._Element, position: int, ctx: Context) -> _Pending:
     text = text_of(heading)
     match = CHAPTER_HEADING.match(text)
     if match:
-        pending = _Pending(int(match[1]), (match[2] or "").strip() or None)
+        pending = _Pending(whole_number(match[1]), (match[2] or "").strip() or None)
     else:  # older files: the heading is only the chapter's title
         pending = _Pending(position, text or None)
     byline = next((c for c in group.iterchildren("p") if has_class(c, S.BYLINE_CLASS)), None)

@@ -151,7 +151,9 @@ def _decode_legacy(data: bytes) -> str:
     if declared is not None:
         try:
             return data.decode(declared)
-        except (UnicodeDecodeError, LookupError):
+        # UnicodeError, not only UnicodeDecodeError: codecs such as "undefined" and
+        # "idna" fail with the base class; LookupError: "rot13" is no text encoding.
+        except (UnicodeError, LookupError, ValueError):
             pass
     # bs4 is the right tool here: encoding detection for saved files. Its log
     # line about replacement characters is noise for our users: muted.

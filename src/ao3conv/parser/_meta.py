@@ -16,7 +16,18 @@ from ..model import Association, Collection, Creator, Language, SeriesLink
 from . import _selectors as S
 from ._languages import bcp47, code_for
 from ._selectors import COLLECTION_PATH, SERIES_PATH
-from ._util import absolute, classes, count, date, has_class, path_part, squash, text_of, work_id_in
+from ._util import (
+    absolute,
+    classes,
+    count,
+    date,
+    has_class,
+    path_part,
+    squash,
+    text_of,
+    whole_number,
+    work_id_in,
+)
 
 TAG_FIELDS = {
     "rating": "rating",
@@ -94,7 +105,8 @@ def _set_tags(meta: Meta, kind: str, names: list[str]) -> None:
 def language(name: str, lang: str | None) -> Language | None:
     if not name:
         return None
-    code = bcp47(lang.strip()) if lang and lang.strip() else code_for(name)
+    # An ill-formed lang attribute (``i``, ``en-12``) gives way to the name's code.
+    code = (bcp47(lang.strip()) if lang and lang.strip() else None) or code_for(name)
     return Language(name, code)
 
 
@@ -150,9 +162,8 @@ def series_link(position: etree._Element) -> SeriesLink | None:
         if match is None:
             continue
         part = re.search(r"Part\s+(\d+)", text_of(position), re.I)
-        return SeriesLink(
-            text_of(anchor), int(match[1]), int(part[1]) if part else None, absolute(href)
-        )
+        position_number = whole_number(part[1]) if part else None
+        return SeriesLink(text_of(anchor), whole_number(match[1]), position_number, absolute(href))
     return None
 
 
@@ -165,11 +176,9 @@ def series_in_text(dd: etree._Element) -> tuple[SeriesLink, ...]:
         match = SERIES_PATH.search(href or "")
         part = _PART.search(squash(before))
         if match is not None:
-            links.append(
-                SeriesLink(
-                    text_of(anchor), int(match[1]), int(part[1]) if part else None, absolute(href)
-                )
-            )
+            position = whole_number(part[1]) if part else None
+            links.append(SeriesLink(text_of(anchor), whole_number(match[1]), position,
+                                    absolute(href)))
         before = anchor.tail or ""
     return tuple(links)
 
@@ -269,8 +278,9 @@ def association(li: etree._Element, kind: str, text: str | None = None) -> Assoc
 def _language(li: etree._Element, text: str) -> str | None:
     for span in li.iter("span"):
         lang = span.get("lang")
-        if lang and lang.strip():
-            return bcp47(lang.strip())
+        code = bcp47(lang.strip()) if lang and lang.strip() else None
+        if code:
+            return code
     match = _TRANSLATION_INTO.search(text)
     if match is None:
         return None

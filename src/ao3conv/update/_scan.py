@@ -40,6 +40,7 @@ class Found:
 class Skipped:
     path: Path
     reason: str
+    missing: bool = False  # a path the user gave that is not there: a failure, not a skip
 
 
 def files_under(paths: list[str | os.PathLike[str]]) -> Iterator[Path | Skipped]:
@@ -56,7 +57,7 @@ def files_under(paths: list[str | os.PathLike[str]]) -> Iterator[Path | Skipped]
         elif path.is_file():
             yield path
         else:
-            yield Skipped(path, "no such file or folder")
+            yield Skipped(path, "no such file or folder", missing=True)
 
 
 def identify(path: Path) -> Found | Skipped:

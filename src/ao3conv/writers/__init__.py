@@ -107,6 +107,8 @@ def get_writer(name: str) -> Writer:
 
     Raises :class:`~ao3conv.errors.FormatError` naming the formats available.
     """
+    if not isinstance(name, str):
+        raise FormatError(f"the format must be a name such as 'epub', not {name!r}")
     key = _resolve(name)
     if key is None:
         names = ", ".join(info.name for info in available_writers())

@@ -13,7 +13,7 @@ from ebooklib import epub  # type: ignore[import-untyped]
 from ..model import Work
 from ..resources import EMBEDDABLE, image_sources, sniff_image_type, svg_is_safe
 from ._epub_cover import generated_cover, user_cover
-from ._epub_css import BASE_CSS, sanitize_skin
+from ._epub_css import BASE_CSS, CHROME_CSS, sanitize_skin
 from ._epub_links import LinkResolver
 from ._epub_meta import (
     add_metadata,
@@ -69,8 +69,9 @@ def build_epub(
     book.add_item(StaticItem("style", "style.css", "text/css", BASE_CSS.encode()))
     skin = sanitize_skin(work.work_skin) if work_skin and work.work_skin else ""
     if skin:
-        stylesheets.append("skin.css")
+        stylesheets.extend(("skin.css", "chrome.css"))
         book.add_item(StaticItem("skin", "skin.css", "text/css", skin.encode()))
+        book.add_item(StaticItem("chrome", "chrome.css", "text/css", CHROME_CSS.encode()))
     renderer = Renderer(LinkResolver(_fragments(work)), _add_images(book, work, images))
     context = Book(work, title, language, direction, tuple(stylesheets), renderer)
 

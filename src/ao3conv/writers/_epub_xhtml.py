@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from .._bcp47 import well_formed
 from ..model import (
     NO_ATTRS,
     Attrs,
@@ -62,7 +63,6 @@ _HEADER = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 # Characters XML 1.0 cannot carry (C0 controls, lone surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CLASS_TOKEN = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
-_LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 _DIRS = frozenset(("ltr", "rtl", "auto"))
 _ALIGNS = frozenset(("left", "right", "center", "justify"))
 
@@ -105,10 +105,8 @@ def set_attr(element: Any, name: str, value: str) -> None:
 
 
 def valid_lang(value: str | None) -> str | None:
-    """A well-formed BCP 47 language tag, or ``None``."""
-    if value and _LANG.fullmatch(value):
-        return value
-    return None
+    """A well-formed BCP 47 language tag, or ``None`` (a model from JSON may hold any)."""
+    return well_formed(value)
 
 
 def serialize(root: Any) -> bytes:

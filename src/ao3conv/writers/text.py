@@ -19,7 +19,7 @@ URLs are resolved against the work's URL, and spaces in URLs are written as
 ``%20`` so a URL is always one word. Emphasis and other marks have no plain-text
 form and are dropped (their text stays).
 
-Option ``wrap=N`` wraps lines at N characters (counted as code points), keeping
+Option ``wrap=N`` (20 to 10,000) wraps lines at N characters (code points), keeping
 indentation and never breaking a word or URL; preformatted text and aligned
 tables are not wrapped. Without it, each paragraph is one line. The page width
 for centring is ``wrap`` or 72. Output ends with exactly one newline.
@@ -67,6 +67,9 @@ from ._engine import (
 )
 
 PAGE_WIDTH = 72
+# Wider than any screen or page; lines are padded up to it when centred, so a huge
+# width would be huge output (and past 2**63, an OverflowError).
+MAX_WRAP = 10_000
 # C0 controls but tab and line feed, DEL and C1: a terminal showing the file acts on them
 # (an escape sequence can rewrite the screen or the window title). No work needs them;
 # a page keeps C1 controls, and a model from JSON any of them.
@@ -498,8 +501,9 @@ class TextWriter:
     def write(self, work: Work, **options: Any) -> bytes:
         check_options(self.name, options, self.options)
         wrap = options.get("wrap")
-        if wrap is not None and (type(wrap) is not int or wrap < 20):
-            raise FormatError(f"wrap must be a whole number of at least 20, not {wrap!r}")
+        if wrap is not None and (type(wrap) is not int or not 20 <= wrap <= MAX_WRAP):
+            raise FormatError(f"wrap must be a whole number from 20 to {MAX_WRAP:,}, "
+                              f"not {wrap!r}")
         from ._metadata import work_metadata
 
         base = work.url if work.url and safe_url(work.url) else "https://archiveofourown.org/"
