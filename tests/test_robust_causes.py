@@ -63,10 +63,11 @@ def test_numbers_past_python_int_limit_anywhere_are_unknown_not_a_crash(name: st
     write_all(work)
 
 
+@pytest.mark.parametrize("bracket", [b"http://[", b"//[x/"])
 @pytest.mark.parametrize("name", SHAPES)
-def test_links_that_are_not_urls_are_dropped_not_a_crash(name: str) -> None:
+def test_links_that_are_not_urls_are_dropped_not_a_crash(name: str, bracket: bytes) -> None:
     raw = (PAGES / name).read_bytes()
-    work = parse(raw.replace(b'href="', b'href="http://[')) # "Invalid IPv6 URL" for urllib
+    work = parse(raw.replace(b'href="', b'href="' + bracket))  # urllib: "Invalid IPv6 URL"
     assert all(s.url is None for s in work.series)
     assert work.creators and all(c.url is None for c in work.creators)
     write_all(work)
@@ -213,3 +214,38 @@ def test_a_line_break_in_a_folder_name_keeps_the_message_on_one_line(tmp_path: P
     assert "a\\nb" in one_line_error(result)
     error = OutputError(f"cannot write {blocked}\r\u2028: x")
     assert "\n" not in str(error) and len(str(error).splitlines()) == 1
+
+
+# --- memory ----------------------------------------------------------------------------
+
+
+def test_pages_with_more_elements_than_any_work_are_refused_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ao3conv.errors import InputTooLargeError
+    from ao3conv.parser import DEFAULT_MAX_ELEMENTS, _load
+
+    assert DEFAULT_MAX_ELEMENTS == _load.DEFAULT_MAX_ELEMENTS
+    page = EXAMPLE.read_text(encoding="utf-8")
+    tags = len(re.findall(r"<[A-Za-z]", page))
+    parse(page, max_elements=tags)  # at the limit: read
+    # Comparisons in text ("a < b") are no elements.
+    parse(page.replace("</body>", "<p>" + "a < b " * 1000 + "</p></body>"), max_elements=tags + 1)
+
+    def no_parsing(data: bytes) -> None:
+        raise AssertionError("parsed a page past the element limit")
+
+    monkeypatch.setattr(_load, "_parse_once", no_parsing)
+    with pytest.raises(InputTooLargeError, match=f"{tags + 1:,} elements"):
+        parse(page.replace("</body>", "<br></body>"), max_elements=tags)
+    # The default bounds memory (~300-750 bytes an element): 60 MB of <br> would be 5 GB.
+    dense = page.replace("</body>", "a<br>" * DEFAULT_MAX_ELEMENTS + "</body>").encode()
+    with pytest.raises(InputTooLargeError, match="element limit"):
+        parse(dense)
+
+
+def test_a_work_skin_with_a_number_past_python_int_limit_is_left_out() -> None:
+    from ao3conv.writers._epub_css import sanitize_skin
+
+    assert sanitize_skin("#workskin p { margin: 1px }")
+    assert sanitize_skin("#workskin p { margin: " + "9" * 5000 + "px }") == ""

@@ -65,6 +65,7 @@ def test_emoji_are_drawn_from_the_emoji_font_or_not_at_all() -> None:
     for face, text in clusters:
         assert all(ord(c) in cmap(face) for c in text), (face.key, text)
     assert {face.key for face, text in clusters if "🍵" in text} == {"emoji"}
+    assert {face.key for face, text in clusters if text in "and cake"} == {"sans"}
     shown = "".join(text for _, text in clusters)
     assert "\U0010fffd" not in shown and "\ufe0f" not in shown
 
@@ -128,6 +129,10 @@ def test_a_title_with_nothing_drawable_falls_back_to_the_works_id() -> None:
     assert layout.clusters("\u200b\u200d\U0010fffd \ufe0f") == []
     cover = generated_cover(Work(title="\u200b", id=39565956), "\u200b", "")
     assert len(set(grey_levels(cover))) > 8
+    for blank in ("\u00a0\u3000", "\u0301\u0302", "\U0010fffd"):
+        assert not layout.drawable(blank) and layout.clusters(blank) == []
+    assert grey_levels(generated_cover(Work(title="\u00a0", id=39565956), "\u00a0", "")) \
+        == grey_levels(cover)  # "Work 39565956" in both
 
 
 def test_language_codes_do_not_break_the_cover() -> None:
@@ -144,3 +149,22 @@ def test_without_raqm_right_to_left_runs_are_still_in_reading_order() -> None:
     _, lines = layout.fit(_TITLE, "שלום ABO", 500, 900)
     runs = layout._runs(lines[0], 50, 700, rtl=True)
     assert [text.strip() for _, text, _ in runs] == ["ABO", "םולש"]  # drawn left to right
+
+
+def test_cjk_lines_do_not_start_with_closing_punctuation() -> None:
+    layout = Layout()
+    clusters = layout.clusters("魔道祖师：「天下第一」。剑客")
+    for width in range(100, 400, 7):  # wherever lines break (3 glyphs never part)
+        for line in layout.wrap(clusters, 30, 700, width, 20):
+            assert line[0].text not in "：」。", width
+            assert line[-1].text != "「", width
+
+
+def test_covers_drawn_in_threads_are_the_covers_drawn_alone() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    titles = [f"{name} {index}" for index in range(6) for name in sorted(TITLES.values())]
+    alone = [generated_cover(Work(title=t), t, "") for t in titles]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda t: generated_cover(Work(title=t), t, ""), titles))
+    assert together == alone

@@ -91,3 +91,7 @@ def test_labels_stay_with_what_follows() -> None:
     title = book.xml("EPUB/title.xhtml")
     label = title.xpath("//*[contains(@class, 'summary')]/*[1]", namespaces={"h": XHTML})[0]
     assert re.search(r"\bheading\b", label.get("class")) and label.text == "Summary:"
+    # Chromium-based renderers (calibre's PDF output) ignore break-after: a summary
+    # (at most 1,250 characters on AO3) and its label also form a group that does not break
+    group = next(decl for selectors, decl in chrome_rules(css) if ".summary.module" in selectors)
+    assert group["break-inside"] == "avoid" and group["page-break-inside"] == "avoid"

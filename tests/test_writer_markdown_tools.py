@@ -166,6 +166,24 @@ def test_a_split_index_has_the_same_front_matter() -> None:
     assert pandoc_meta(files["index.md"]) == pandoc_meta(ao3conv.write(work(), "md"))
 
 
+def test_a_chapter_file_alone_gives_pandoc_a_title_authors_and_language() -> None:
+    chapters = (
+        Chapter(1, body=(Paragraph((Text("one"),)),)),
+        Chapter(2, title="0o17", creators=(Creator("Guest"),), body=(Paragraph((Text("two"),)),)),
+    )
+    files = MarkdownWriter().write_files(work(chapters=chapters))
+    first, second = (pandoc_meta(files[name]) for name in list(files)[1:])
+    assert pandoc_epub_metadata(first) == {
+        "dc:title": "Chapter 1",
+        "dc:creator": ["李白", "Zoë Ørsted"],
+        "dc:date": "today",
+        "dc:language": "zh",
+    }
+    assert first["chapter_title"] == "" and first["work"] == "同じ空の下で"  # null: ""
+    assert second["title"] == "Chapter 2: 0o17" and second["chapter_title"] == "0o17"
+    assert second["author"] == ["Guest"] and second["chapter"] == "2"
+
+
 def test_unknown_date_and_language_are_left_out_not_empty() -> None:
     book = work(published=None, language=Language("Lingua ignota"))
     meta = pandoc_meta(ao3conv.write(book, "md"))

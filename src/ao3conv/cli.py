@@ -756,7 +756,11 @@ def info(
 
 
 def _describe(meta: dict[str, Any]) -> str:
-    def show(value: Any) -> str:
+    from .writers._engine import HIDDEN_TAGS
+
+    def show(value: Any, hidden: bool = False) -> str:
+        if value is None and hidden:  # tags the saved page hid: unknown, not none
+            return HIDDEN_TAGS
         if isinstance(value, list):
             return ", ".join(str(v) for v in value) if value else "-"
         return "-" if value is None else str(value)
@@ -790,7 +794,8 @@ def _describe(meta: dict[str, Any]) -> str:
         ("Bookmarks", meta["bookmarks"]),
         ("Comments", meta["comments"]),
     ]
-    lines = [f"{label + ':':<15}{show(value)}" for label, value in rows]
+    hidden = {"Warnings", "Tags"}
+    lines = [f"{label + ':':<15}{show(value, label in hidden)}" for label, value in rows]
     if meta["summary"]:
         lines += ["", "Summary:", meta["summary"]]
     return "\n".join(lines)

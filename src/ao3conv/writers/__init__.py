@@ -28,7 +28,9 @@ _BUILTINS: dict[str, tuple[WriterInfo, str]] = {
         "ao3conv.writers.epub:EpubWriter",
     ),
     "md": (
-        WriterInfo("md", ("markdown",), "md", "CommonMark Markdown with YAML front matter"),
+        WriterInfo(
+            "md", ("markdown",), "md", "Markdown (GFM, or strict CommonMark) with YAML front matter"
+        ),
         "ao3conv.writers.markdown:MarkdownWriter",
     ),
     "txt": (

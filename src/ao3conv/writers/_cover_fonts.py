@@ -48,6 +48,7 @@ _FACES: tuple[tuple[str, str, str], ...] = (
 # work's language writes them (the same code point differs between regions).
 _CJK_INDEX = {"ja": 0, "ko": 1, "zh": 2, "zh-hant": 3, "zh-tw": 3, "zh-mo": 4, "zh-hk": 4}
 _CJK_DEFAULT = 2  # Simplified Chinese: AO3's most common CJK language
+_NOT_FOR_TEXT = frozenset(("symbols", "emoji"))
 
 # Characters that are drawn as nothing (joiners, variation selectors, bidi
 # controls...): left out, as a font that lacks them would be blamed for a box.
@@ -145,8 +146,15 @@ class FontBook:
         return known
 
     def face_for(self, char: str, current: Face | None) -> Face | None:
-        """The face to draw ``char`` in: the current one if it has it, else the first that does."""
-        if current is not None and self.covers(current, char):
+        """The face to draw ``char`` in: the current one if it has it, else the first that does.
+
+        Staying in the current face keeps a run in one font (a space or a comma in
+        Arabic stays Arabic); but the symbol and emoji fonts' letters and digits are
+        not for text, so after an emoji the next character looks again.
+        """
+        if current is not None and current.key not in _NOT_FOR_TEXT and self.covers(
+            current, char
+        ):
             return current
         for face in self.faces:
             if face is not current and self.covers(face, char):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import zlib
 from typing import Any
 
@@ -45,10 +46,21 @@ _BYLINE = Block(tuple(_px(s) for s in (56, 48, 40, 34)), max_lines=4)
 _FANDOM = Block(tuple(_px(s) for s in (44, 38, 32, 28)), max_lines=4)
 
 
+# The fonts and layouts are shared by the whole process, and a FreeType face is
+# not to be used by two threads at once: covers are drawn one at a time.
+_DRAWING = threading.Lock()
+
+
 def generated_cover(work: Work, title: str, creators: str) -> bytes:
     """A PNG cover showing the title, creators and fandom."""
+    with _DRAWING:
+        image = _drawing(work, title, creators)
+    return _encode(image, _colours(title))
+
+
+def _drawing(work: Work, title: str, creators: str) -> Any:
     layout = Layout.for_language((work.language.code if work.language else None) or "")
-    image = _frame().copy()
+    image = _frame().copy()  # type: ignore[attr-defined]
     shown = title
     if not layout.drawable(title):  # nothing any bundled font can draw
         shown = f"Work {work.id}" if work.id else "Archive of Our Own"
@@ -64,7 +76,8 @@ def generated_cover(work: Work, title: str, creators: str) -> bytes:
     if fandom and HEIGHT - _px(130) - top >= 4 * _FANDOM.sizes[-1]:
         layout.draw(image, _FANDOM, fandom, top=top, height=HEIGHT - _px(130) - top,
                     width=WIDTH, margin=MARGIN)
-    return _encode(image, _colours(title))
+    image.paste(0, (WIDTH, 0, WIDTH + 1, HEIGHT))  # whatever was drawn: filter bytes stay 0
+    return image
 
 
 def _fandom_line(work: Work) -> str:
@@ -81,7 +94,9 @@ def _frame() -> object:
     if not _FRAME:
         from PIL import Image, ImageDraw
 
-        image = Image.new("L", (WIDTH, HEIGHT), 0)
+        # One column more than the cover, always 0: PNG's filter byte ("none") for
+        # the next row, so the pixels are the PNG's rows as they are (see _encode).
+        image = Image.new("L", (WIDTH + 1, HEIGHT), 0)
         draw = ImageDraw.Draw(image)
         outer, inner = _px(40), _px(56)
         draw.rectangle((outer, outer, WIDTH - outer - 1, HEIGHT - outer - 1), outline=255,
@@ -127,10 +142,10 @@ def _encode(mask: Any, colours: tuple[tuple[int, int, int], tuple[int, int, int]
             for level in range(256)
             for b, f in zip(background, foreground, strict=True)
         )
-    width, height = mask.size
-    pixels = mask.tobytes()
-    rows = b"".join(b"\0" + pixels[y * width:(y + 1) * width] for y in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit palette
+    # Each row ends in the 0 of the next row's filter byte: a 0 before the first
+    # row, and the last row's extra 0 dropped, make the PNG's filtered data.
+    rows = b"\0" + mask.tobytes()[:-1]
+    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 3, 0, 0, 0)  # 8-bit palette
     return b"".join((
         _PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"PLTE", palette),
         _chunk(b"IDAT", _deflate(rows)), _chunk(b"IEND", b""),

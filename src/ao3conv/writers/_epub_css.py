@@ -48,6 +48,7 @@ dl.work.meta dd { margin: 0 0 0 1.5em; }
 .module blockquote.userstuff { margin: 0 0 1em 0; }
 .chapter .title { margin: 1em 0; text-align: center; }
 h1, h2, h3, .heading, dt { page-break-after: avoid; break-after: avoid; }
+.summary.module { page-break-inside: avoid; break-inside: avoid; }
 .chapter .byline { text-align: center; }
 .end.notes { margin-top: 2em; border-top: 1px solid; }
 .image { font-style: italic; }
@@ -95,8 +96,13 @@ def sanitize_skin(css: str) -> str:
     """The work skin's harmless part, scoped to ``#workskin`` (may be empty)."""
     import tinycss2  # type: ignore[import-untyped]
 
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    return "".join(_rules(rules))
+    try:
+        rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        return "".join(_rules(rules))
+    except ValueError:
+        # tinycss2 turns numbers into ints: past Python's 4,300 digits that fails. No
+        # skin AO3 serves has such a number; the skin is left out, the work is not.
+        return ""
 
 
 def _rules(rules: Iterable[Any]) -> Iterable[str]:

@@ -116,8 +116,8 @@ def _is_oneshot(work: Work) -> bool:
 def subjects(work: Work) -> list[str]:
     """Rating, warnings, categories, fandoms, relationships, characters, tags: once each."""
     found: dict[str, None] = {}
-    for value in (work.rating, *work.warnings, *work.categories, *work.fandoms,
-                  *work.relationships, *work.characters, *work.tags):
+    for value in (work.rating, *(work.warnings or ()), *work.categories, *work.fandoms,
+                  *work.relationships, *work.characters, *(work.tags or ())):
         text = " ".join(xml_text(value or "").split())
         if text:
             found.setdefault(text, None)

@@ -16,19 +16,23 @@ from typing import Any
 
 from ..model import (
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Code,
     Emphasis,
     Image,
     Inline,
     LineBreak,
     Link,
+    Ruby,
     SmallCaps,
     Span,
     Strikethrough,
     Strong,
     Text,
+    iter_inline_text,
 )
-from ._engine import Renderer, safe_url
+from ._engine import Renderer, expansion, ruby_fallback, safe_url
 from ._md_html import (
     MARK_TAGS,
     SMALL_CAPS_STYLE,
@@ -272,6 +276,22 @@ class MarkdownInlines(Renderer):
         text = text.replace("\r", " ").replace("\n", " ")
         if text:
             out.append(code_span(text))
+
+    # --- ruby, abbreviations, anchors -------------------------------------------------
+
+    def inline_ruby(self, node: Ruby, out: list[str]) -> None:
+        self.inlines(ruby_fallback(node), out)  # Markdown has no ruby: 漢(kan)
+
+    def inline_abbreviation(self, node: Abbreviation, out: list[str]) -> None:
+        self.inlines(node.children, out)
+        title = expansion(node, "".join(iter_inline_text(node.children)))
+        if title:
+            out.append(" (" + escape_text(title) + ")")
+
+    def inline_anchor(self, node: Anchor, out: list[str]) -> None:
+        # A link target is HTML or nothing (links to it were unwrapped without HTML).
+        if self.html:
+            out.append(f"<a{attr('id', node.name)}></a>")
 
     # --- links and images --------------------------------------------------------------
 
