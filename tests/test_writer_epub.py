@@ -281,6 +281,7 @@ CASES: dict[str, tuple[Callable[[], Work], dict[str, object]]] = {
     "empty": (empty_work, {}),
     "oneshot": (oneshot_work, {"cover": image_bytes("JPEG")}),
     "footnotes": (footnote_work, {"cover": False}),
+    "footnotes-notes-end": (footnote_work, {"cover": False, "notes": "end"}),
 }
 
 

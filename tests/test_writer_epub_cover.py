@@ -129,6 +129,10 @@ def test_a_title_with_nothing_drawable_falls_back_to_the_works_id() -> None:
     assert layout.clusters("\u200b\u200d\U0010fffd \ufe0f") == []
     cover = generated_cover(Work(title="\u200b", id=39565956), "\u200b", "")
     assert len(set(grey_levels(cover))) > 8
+    for blank in ("\u00a0\u3000", "\u0301\u0302", "\U0010fffd"):
+        assert not layout.drawable(blank) and layout.clusters(blank) == []
+    assert grey_levels(generated_cover(Work(title="\u00a0", id=39565956), "\u00a0", "")) \
+        == grey_levels(cover)  # "Work 39565956" in both
 
 
 def test_language_codes_do_not_break_the_cover() -> None:

@@ -910,6 +910,10 @@ def test_footnotes_and_anchors_are_working_links() -> None:
     assert "(#_ftn1-2)" in text  # chapter two's own note, under an id of its own
     assert "漢(kan)字（ji）, NASA (National Aeronautics and Space Administration)" in text
     assert " or nowhere." in text  # no target: the text stays, the link goes
+    # AO3's own end-notes anchors: the end notes they name start with the target.
+    assert "[the end notes](#work_endnotes)" in text
+    assert "[this chapter's](#chapter_1_endnotes)" in text
+    assert '> <a id="chapter_1_endnotes"></a>\n>\n> Back to' in text
     plain = ao3conv.write(work, "md", no_html=True).decode()
     assert "](#" not in plain and "<a" not in plain and "\\[1\\] The note on chapter one" in plain
 
@@ -921,6 +925,7 @@ def test_split_files_link_to_anchors_in_each_other() -> None:
     assert list(files) == ["index.md", "01-one.md", "02-two.md"]
     index, one, two = (files[name].decode() for name in files)
     assert "[chapter two](02-two.md#two)" in one and "(#_ftn1)" in one
+    assert "[the end notes](index.md#work_endnotes)" in one
     assert "[here](01-one.md#_ftn1)" in index and "[to the afterword](#after)" in index
     assert '<a id="two"></a>' in two and "(#_ftn1-2)" in two
     for text in (index, one, two):

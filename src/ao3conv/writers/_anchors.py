@@ -220,15 +220,23 @@ def link_work(work: Work, files: Sequence[str] | None, keep_anchors: bool) -> Wo
     """``work`` with each anchor renamed to its unique id and each ``#name`` link
     pointing at it (``files[scope]#id`` when the target is in another file), or, when
     it leads nowhere (or ``keep_anchors`` is false: no target can be written),
-    unwrapped to its text. For writers that render the work as one sequence."""
-    anchors = Anchors(work)
+    unwrapped to its text. A link to AO3's own end-notes anchors leads to an anchor
+    put at the start of those end notes. For writers that render the work as one
+    sequence."""
+    ao3 = _end_notes_targets(work)
+    anchors = Anchors(work, {target for _, target in ao3.values()})
     if not anchors and not anchors.fragment_links:
         return work
     scopes = work_scopes(work)
+    used: set[tuple[int, str]] = set()
     mapped = [
-        tuple(_Relinker(anchors, scope, files, keep_anchors).blocks(region) for region in regions)
+        [_Relinker(anchors, scope, files, keep_anchors, ao3, used).blocks(region)
+         for region in regions]
         for scope, regions in enumerate(scopes)
     ]
+    for scope, target in sorted(used):  # AO3's end-notes anchors that links lead to
+        end_notes = mapped[scope][-1]
+        mapped[scope][-1] = (Paragraph((Anchor(target),)), *end_notes)
     summary, notes = mapped[0]
     chapters = tuple(
         replace(chapter, summary=m[0], notes=m[1], body=m[2], end_notes=m[3])
@@ -238,24 +246,66 @@ def link_work(work: Work, files: Sequence[str] | None, keep_anchors: bool) -> Wo
                    end_notes=mapped[-1][0])
 
 
+def _relinked(items: Iterable[Inline]) -> bool:
+    """Does anything under ``items`` change in :func:`link_work` (an anchor or a
+    ``#`` link)? A scan without building anything."""
+    for item in items:
+        kind = type(item)
+        if kind is Text:
+            continue
+        if kind is Anchor or (kind is Link and item.href.startswith("#")):  # type: ignore[union-attr]
+            return True
+        children = getattr(item, "children", None)
+        if children and _relinked(children):
+            return True
+        if kind is Ruby and _relinked(item.annotation):  # type: ignore[union-attr]
+            return True
+    return False
+
+
+def _end_notes_targets(work: Work) -> dict[str, tuple[int, str]]:
+    """AO3's own end-notes anchors (``#work_endnotes``, ``#chapter_3_endnotes`` and the
+    download file's ``#endnotes``/``#endnotes3``) → (scope, id) of the end notes."""
+    found: dict[str, tuple[int, str]] = {}
+    for index, chapter in enumerate(work.chapters, 1):
+        number = chapter.number if chapter.number is not None else index
+        if chapter.end_notes:
+            target = (index, f"chapter_{number}_endnotes")
+            found.setdefault(f"chapter_{number}_endnotes", target)
+            found.setdefault(f"endnotes{number}", target)
+    if work.end_notes:
+        found["work_endnotes"] = found["endnotes"] = (len(work.chapters) + 1, "work_endnotes")
+    return found
+
+
 class _Relinker:
     def __init__(self, anchors: Anchors, scope: int, files: Sequence[str] | None,
-                 keep_anchors: bool) -> None:
+                 keep_anchors: bool, ao3: dict[str, tuple[int, str]],
+                 used: set[tuple[int, str]]) -> None:
         self.anchors = anchors
         self.scope = scope
         self.files = files
         self.keep = keep_anchors
+        self.ao3 = ao3
+        self.used = used
 
     def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-        return tuple(self.block(block) for block in blocks)
+        out = tuple([self.block(block) for block in blocks])
+        # The same objects when nothing changed: most of the work is shared, not copied.
+        return blocks if all(a is b for a, b in zip(out, blocks, strict=True)) else out
 
     def block(self, block: Block) -> Block:
         kind = type(block)
         if kind in (Paragraph, Plain, Heading, Preformatted):
-            pre = kind is Preformatted
-            return replace(block, children=self.inlines(block.children, pre))  # type: ignore
+            children = self.inlines(block.children, kind is Preformatted)  # type: ignore
+            if children is block.children:  # type: ignore[union-attr]
+                return block
+            return replace(block, children=children)  # type: ignore
         if kind in (BlockQuote, Div):
-            return replace(block, children=self.blocks(block.children))  # type: ignore
+            children = self.blocks(block.children)  # type: ignore[union-attr]
+            if children is block.children:  # type: ignore[union-attr]
+                return block
+            return replace(block, children=children)  # type: ignore
         if kind is Figure:
             return replace(block, children=self.blocks(block.children),  # type: ignore
                            caption=self.inlines(block.caption, False))  # type: ignore
@@ -272,8 +322,8 @@ class _Relinker:
         return block
 
     def inlines(self, items: tuple[Inline, ...], pre: bool) -> tuple[Inline, ...]:
-        if all(type(item) is Text for item in items):
-            return items
+        if not _relinked(items):
+            return items  # nearly every block: nothing to rename or resolve
         out: list[Inline] = []
         for item in items:
             self.inline(item, out, pre)
@@ -301,13 +351,18 @@ class _Relinker:
             out.append(item)
 
     def href(self, href: str) -> str | None:
-        target = self.anchors.target(self.scope, href)
-        if target is None:
-            return None
-        book_id = self.anchors.ids[target]
-        if self.files is None or self.files[target[0]] == self.files[self.scope]:
+        ao3 = self.ao3.get(href[1:])
+        if ao3 is not None:
+            self.used.add(ao3)
+            scope, book_id = ao3
+        else:
+            target = self.anchors.target(self.scope, href)
+            if target is None:
+                return None
+            scope, book_id = target[0], self.anchors.ids[target]
+        if self.files is None or self.files[scope] == self.files[self.scope]:
             return f"#{book_id}"
-        return f"{self.files[target[0]]}#{book_id}"
+        return f"{self.files[scope]}#{book_id}"
 
 
 __all__ = ["Anchors", "fragment_names", "link_work", "work_scopes"]

@@ -52,7 +52,9 @@ Ruby is written ``漢(kan)`` and an abbreviation with a title ``NASA (National
 Aeronautics…)`` (unless its text already says it). The author's anchors (Word
 footnotes ``_ftn1``, ``#fn1`` notes) become ``<a id="…"></a>`` with ids unique in
 the document, and links to them ``[1](#_ftn1)`` (``[1](02-title.md#_ftn1)``
-across split files); a link to an anchor that does not exist, or any ``#`` link
+across split files); a link to AO3's ``#work_endnotes``/``#chapter_N_endnotes``
+leads to a target put at the start of those end notes; a link to an anchor that
+does not exist, or any ``#`` link
 with ``no_html`` (no target can be written), keeps its text without the link.
 
 ``flavor="commonmark"`` writes strict CommonMark instead of GFM: no pipe tables
