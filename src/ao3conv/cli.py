@@ -251,8 +251,6 @@ def run_exports(
     inputs while this process names and writes them in input order, as a serial
     run would.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from ._workers import converted_in_pool, run_serially
     from .convert import OutputPlan, choose_format, read_cover
 
@@ -276,6 +274,8 @@ def run_exports(
             outcomes = stack.enter_context(
                 converted_in_pool(inputs, plan, jobs=jobs, images=images)
             )
+            from concurrent.futures import ThreadPoolExecutor
+
             # Writes (each ends in an fsync, milliseconds on a busy disk) overlap in threads.
             writers = stack.enter_context(ThreadPoolExecutor(jobs, "ao3conv-write"))
         else:
