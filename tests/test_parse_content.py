@@ -310,6 +310,13 @@ def test_anchors_keep_names_and_ids_and_links_keep_their_targets() -> None:
     assert plain_text(blocks[:1]) == "Text[1] and2."  # (the page's own missing space)
 
 
+def test_an_anchor_around_paragraphs_marks_where_they_start() -> None:
+    blocks = body(
+        '<p>See <a href="#n">the note</a>.</p><a name="n"><p>The note.</p><p>More.</p></a>'
+    )
+    assert blocks[1:] == (para(Anchor("n"), Text("The note.")), para(Anchor("n"), Text("More.")))
+
+
 # --- hostile markup -------------------------------------------------------------------------
 
 UNSAFE_LINKS = [

@@ -212,6 +212,9 @@ def test_a_line_break_in_a_folder_name_keeps_the_message_on_one_line(tmp_path: P
     blocked.write_text("a file where the folder should be")
     result = run("convert", str(EXAMPLE), "-f", "txt", "-o", str(blocked / "sub") + "/")
     assert "a\\nb" in one_line_error(result)
+    done = run("convert", str(EXAMPLE), "-f", "txt", "-o", str(tmp_path / "c\nd") + "/")
+    assert done.returncode == 0 and len(done.stderr.splitlines()) == 1
+    assert "c\\nd" in done.stderr
     error = OutputError(f"cannot write {blocked}\r\u2028: x")
     assert "\n" not in str(error) and len(str(error).splitlines()) == 1
 

@@ -918,6 +918,13 @@ def test_footnotes_and_anchors_are_working_links() -> None:
     assert "](#" not in plain and "<a" not in plain and "\\[1\\] The note on chapter one" in plain
 
 
+def test_an_anchor_name_written_twice_is_one_target() -> None:
+    body = (para(Anchor("x"), "first ", Link((Text("link"),), "#x")), para(Anchor("x"), "second"))
+    work = Work(title="T", chapters=(Chapter(1, body=body),))
+    text = ao3conv.write(work, "md").decode()
+    assert text.count('<a id="x"></a>') == 1 and "[link](#x)" in text and "second" in text
+
+
 def test_split_files_link_to_anchors_in_each_other() -> None:
     from test_writer_epub import footnote_work
 

@@ -178,15 +178,35 @@ def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
 
 def place(rendered: Rendered, plan: OutputPlan, taken: set[str] | None = None) -> str:
     """Write what :func:`render` made where ``plan`` says (see :func:`save`)."""
+    return deliver(rendered, plan, claim(rendered, plan, taken))
+
+
+def claim(rendered: Rendered, plan: OutputPlan, taken: set[str] | None = None) -> Path | None:
+    """The path (a folder with ``--split``) that ``rendered`` will be written to, or
+    ``None`` for stdout, recorded in ``taken`` even if the write fails: a rerun then
+    picks the same names. Claims must be made in input order; the writes need not."""
     if rendered.files is not None:
-        return _place_split(rendered, plan, taken)
+        return _claim_split(rendered, plan, taken)
     extension = get_writer(plan.format).extension
     path = _target(safe_filename(rendered.stem, extension), plan)
     if path is None:
+        return None
+    path = _unclaimed(path, rendered.work_id, taken, extension)
+    _claim(path, taken)
+    return path
+
+
+def deliver(rendered: Rendered, plan: OutputPlan, path: Path | None) -> str:
+    """Write ``rendered`` to the path :func:`claim` gave; returns where it went."""
+    if rendered.files is not None:
+        assert path is not None
+        make_folder(path)
+        for name, data in rendered.files.items():
+            write_atomic(inside(path, name), data, force=plan.force)
+        return f"{path}{'/' if not str(path).endswith('/') else ''} ({len(rendered.files)} files)"
+    if path is None:
         _to_stdout(rendered.data, plan.format)
         return "stdout"
-    path = _unclaimed(path, rendered.work_id, taken, extension)
-    _claim(path, taken)  # even if the write fails: a rerun then picks the same names
     write_atomic(path, rendered.data, force=plan.force)
     return str(path)
 
@@ -262,15 +282,11 @@ def _unclaimed(
     return tagged(f" ({high})")
 
 
-def _place_split(rendered: Rendered, plan: OutputPlan, taken: set[str] | None) -> str:
-    assert rendered.files is not None
+def _claim_split(rendered: Rendered, plan: OutputPlan, taken: set[str] | None) -> Path:
     base = Path(plan.output) if plan.output else Path.cwd()
     if plan.many or not plan.output:
         folder = _unclaimed(inside(base, safe_filename(rendered.stem)), rendered.work_id, taken)
     else:
         folder = base
     _claim(folder, taken)
-    make_folder(folder)
-    for name, data in rendered.files.items():
-        write_atomic(inside(folder, name), data, force=plan.force)
-    return f"{folder}{'/' if not str(folder).endswith('/') else ''} ({len(rendered.files)} files)"
+    return folder

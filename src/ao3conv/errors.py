@@ -75,7 +75,12 @@ class Ao3convError(Exception):
     """
 
     def __str__(self) -> str:
-        return super().__str__().translate(_LINE_BREAKS)
+        return one_line(super().__str__())
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks as escapes (``\\n``): one line on any terminal."""
+    return text.translate(_LINE_BREAKS)
 
 
 class InputError(Ao3convError):

@@ -416,8 +416,9 @@ class _Batch:
 
             options = {k: v for k, v in self.options.items() if k != "split"}
             data = write(anthology(works, self._title), "epub", **options)
-            relative = self._anthology_name()
-            write_atomic(inside(self.folder, relative), data, force=True)
+            relative, replace_it = self._anthology_name()
+            # Not ours: created exclusively, so a file made meanwhile by another process stays.
+            write_atomic(inside(self.folder, relative), data, force=replace_it)
             self.state.set_meta(f"anthology:{relative.casefold()}", relative)
         except Ao3convError as exc:
             self.result.stopped = f"the anthology could not be made: {exc}"
@@ -441,7 +442,8 @@ class _Batch:
         self.state.keep_model(work_id, work.to_json())
         return work
 
-    def _anthology_name(self) -> str:
+    def _anthology_name(self) -> tuple[str, bool]:
+        """The anthology's name, and whether a file there may be replaced (ours, --force)."""
         from ..output import safe_filename
 
         for stem in (self._title, f"{self._title} (anthology)"):
@@ -449,7 +451,7 @@ class _Batch:
             owner = self._claimed.get(name_key(relative))
             ours = self.state.get_meta(f"anthology:{relative.casefold()}") is not None
             if owner is None and (ours or self.force or not (self.folder / relative).exists()):
-                return relative
+                return relative, ours or self.force
         raise OutputExistsError(
             f"{self.folder / relative} is in the way of the anthology; use --force to replace it"
         )

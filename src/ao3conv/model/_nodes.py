@@ -111,7 +111,7 @@ class SmallCaps(_Marked):
 
 class Span(_Marked):
     """A generic inline container: keeps classes, ``lang`` and ``dir`` (``<span>``,
-    ``<small>``, ``<big>``, ``<abbr>``, ``<q>``...)."""
+    ``<small>``, ``<big>``, ``<q>``, an ``<abbr>`` without a title...)."""
 
     __slots__ = ()
 

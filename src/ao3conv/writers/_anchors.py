@@ -229,8 +229,9 @@ def link_work(work: Work, files: Sequence[str] | None, keep_anchors: bool) -> Wo
         return work
     scopes = work_scopes(work)
     used: set[tuple[int, str]] = set()
+    placed: set[tuple[int, str]] = set()  # an id is written once: a name's first anchor
     mapped = [
-        [_Relinker(anchors, scope, files, keep_anchors, ao3, used).blocks(region)
+        [_Relinker(anchors, scope, files, keep_anchors, ao3, used, placed).blocks(region)
          for region in regions]
         for scope, regions in enumerate(scopes)
     ]
@@ -281,13 +282,14 @@ def _end_notes_targets(work: Work) -> dict[str, tuple[int, str]]:
 class _Relinker:
     def __init__(self, anchors: Anchors, scope: int, files: Sequence[str] | None,
                  keep_anchors: bool, ao3: dict[str, tuple[int, str]],
-                 used: set[tuple[int, str]]) -> None:
+                 used: set[tuple[int, str]], placed: set[tuple[int, str]]) -> None:
         self.anchors = anchors
         self.scope = scope
         self.files = files
         self.keep = keep_anchors
         self.ao3 = ao3
         self.used = used
+        self.placed = placed
 
     def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         out = tuple([self.block(block) for block in blocks])
@@ -332,8 +334,10 @@ class _Relinker:
     def inline(self, item: Inline, out: list[Inline], pre: bool) -> None:
         kind = type(item)
         if kind is Anchor:
-            book_id = self.anchors.ids.get((self.scope, item.name))  # type: ignore[union-attr]
-            if self.keep and book_id is not None:
+            key = (self.scope, item.name)  # type: ignore[union-attr]
+            book_id = self.anchors.ids.get(key)
+            if self.keep and book_id is not None and key not in self.placed:
+                self.placed.add(key)
                 out.append(Anchor(book_id))
         elif kind is Link and item.href.startswith("#"):  # type: ignore[union-attr]
             href = self.href(item.href) if self.keep else None  # type: ignore[union-attr]

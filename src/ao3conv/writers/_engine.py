@@ -148,7 +148,9 @@ class Renderer:
 def ruby_fallback(node: Ruby) -> tuple[Inline, ...]:
     """Ruby as a reader without ruby support shows it: ``漢(kan)``, with the page's own
     ``<rp>`` parentheses."""
-    return (*node.children, Text(node.open), *node.annotation, Text(node.close))
+    open_ = (Text(node.open),) if node.open else ()
+    close = (Text(node.close),) if node.close else ()
+    return (*node.children, *open_, *node.annotation, *close)
 
 
 def expansion(node: Abbreviation, shown: str) -> str | None:

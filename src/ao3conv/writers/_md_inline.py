@@ -71,10 +71,20 @@ _MAX_TRIES = 6  # nested marks written with delimiters; deeper ones in one pass
 
 def _lead(item: Inline) -> str:
     """The first character an inline will write (flanking needs only its class)."""
-    if type(item) is Text:
-        ch = item.text[:1]
+    kind = type(item)
+    if kind is Text:
+        ch = item.text[:1]  # type: ignore[union-attr]
         return "\\" if ch in SPECIAL_FIRST else ch
-    return " " if type(item) is LineBreak else "["
+    if kind is Abbreviation or kind is Ruby:  # written as their text: its first character
+        if item.children:  # type: ignore[union-attr]
+            return _lead(item.children[0])  # type: ignore[union-attr]
+        if kind is Ruby:
+            if item.open:  # type: ignore[union-attr]
+                return _lead(Text(item.open))  # type: ignore[union-attr]
+            return _lead(item.annotation[0]) if item.annotation else ")"  # type: ignore[union-attr]
+    if kind is Anchor:
+        return "<"  # <a id="..."></a> (without HTML, anchors never get here)
+    return " " if kind is LineBreak else "["
 
 
 def line_is_blank(out: list[str]) -> bool:
@@ -280,13 +290,21 @@ class MarkdownInlines(Renderer):
     # --- ruby, abbreviations, anchors -------------------------------------------------
 
     def inline_ruby(self, node: Ruby, out: list[str]) -> None:
-        self.inlines(ruby_fallback(node), out)  # Markdown has no ruby: 漢(kan)
+        self.inlines_before(ruby_fallback(node), out, self.next_char)  # Markdown has no ruby
 
     def inline_abbreviation(self, node: Abbreviation, out: list[str]) -> None:
-        self.inlines(node.children, out)
         title = expansion(node, "".join(iter_inline_text(node.children)))
+        self.inlines_before(node.children, out, " " if title else self.next_char)
         if title:
             out.append(" (" + escape_text(title) + ")")
+
+    def inlines_before(self, items: Sequence[Inline], out: list[str], after: str) -> None:
+        """Inlines written in place of a node, ``after`` being what follows them."""
+        saved, self.after = self.after, after
+        try:
+            self.inlines(items, out)
+        finally:
+            self.after = saved
 
     def inline_anchor(self, node: Anchor, out: list[str]) -> None:
         # A link target is HTML or nothing (links to it were unwrapped without HTML).
