@@ -49,6 +49,7 @@ from ao3conv.model import (
     OrderedList,
     Paragraph,
     Plain,
+    Preformatted,
     SceneBreak,
     SeriesLink,
     Strikethrough,
@@ -345,3 +346,8 @@ def test_list_content_after_a_first_paragraph_is_indented_four_spaces() -> None:
     assert markdown == "- outer\n    + inner\n    + b\n\n1. p1\n\n    p2"
     html = MD.render(markdown)
     assert html.count("<ul>") == 2 and "<p>p1</p>\n<p>p2</p>" in html
+    # A fence or a list opened on the marker's line keeps the marker's width.
+    code = Preformatted((Text("a\n  b"),))
+    fenced = BulletList((ListItem((Plain(()), code, Paragraph((Text("after"),)))),))
+    assert MarkdownRenderer().blocks([fenced]) == "- ```\n  a\n    b\n  ```\n\n  after"
+    assert "<pre><code>a\n  b\n</code></pre>" in MD.render(MarkdownRenderer().blocks([fenced]))

@@ -12,6 +12,7 @@ figures), separated by blank lines so the content stays Markdown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import (
@@ -57,7 +58,7 @@ from ._md_syntax import (
 # YAML block in pandoc; "***" is a thematic break in every Markdown we checked.
 THEMATIC_BREAK = "***"
 _CONTINUATION = 4
-_OPENS_WITH_TEXT = (Paragraph, Plain, Heading)
+_KEEPS_INDENT = re.compile(r"`{3}|~{3}|[-+*](?: |$)|[0-9]{1,9}[.)](?: |$)", re.MULTILINE)
 _MAX_START = 999_999_999  # CommonMark list numbers have at most nine digits
 _LINE_START_CHARS = frozenset("#>+-=|:0123456789")  # see escape_line_start
 
@@ -293,13 +294,12 @@ class MarkdownRenderer(MarkdownInlines):
                 else:  # by depth, so "- + -" on one line is never a thematic break
                     marker = "+-"[(self.list_depth + alternate) % 2]
                 body = self.blocks(item.children, tight=tight)
-                # After a first paragraph, the lines four columns in (at least): Python-
-                # Markdown nests only what is indented four spaces, and CommonMark reads
-                # the item from the first line's offset (the extra spaces are indentation,
-                # which only a block that starts on the marker's line, a fence or a
-                # list, would keep).
+                # The lines after the first four columns in (at least): Python-Markdown
+                # nests only what is indented four spaces, and CommonMark reads the item
+                # from the first line's offset, so the extra spaces are indentation. Only
+                # a fence or a list opened on the marker's line would keep them.
                 width = len(marker) + 1
-                if item.children and type(item.children[0]) in _OPENS_WITH_TEXT:
+                if not _KEEPS_INDENT.match(body):
                     width = max(_CONTINUATION, width)
                 pad = " " * width
                 rendered.append(prefix_lines(body, marker + " ", pad) if body else marker)
