@@ -187,6 +187,8 @@ def test_language_codes_in_books_are_well_formed_bcp47(tmp_path: Path) -> None:
     assert bad.language is not None and bad.language.code == "en-12"
     books["json"] = tmp_path / "json.epub"
     books["json"].write_bytes(write(bad, "epub", cover=False))
+    markdown = write(bad, "md").decode()
+    assert "\nlang:" not in markdown.split("\n---", 1)[0] and "language_name: English" in markdown
     for path, report in check_books(list(books.values())).items():
         assert not report.problems, (path, [str(m) for m in report.problems])
 
