@@ -53,7 +53,9 @@ from ..model import (
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 # The work's own page: /works/N, /works/N/chapters/M, /chapters/M (AO3 links "See the
 # end of the work for more notes" as /chapters/M#work_endnotes on chapter pages).
-_OWN_PAGE = re.compile(r"/works/(\d+)(?:/chapters/(\d+))?/?|/chapters/(\d+)/?")
+# Ids are at most 18 digits (AO3's are 64-bit): a longer one is no page of this work, and
+# int() of one past 4,300 digits would fail.
+_OWN_PAGE = re.compile(r"/works/(\d{1,18})(?:/chapters/(\d{1,18}))?/?|/chapters/(\d{1,18})/?")
 _AO3_HOSTS = frozenset(
     f"{www}{name}" for www in ("", "www.")
     for name in ("archiveofourown.org", "archiveofourown.com", "archiveofourown.net", "ao3.org")

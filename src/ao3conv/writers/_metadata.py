@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._bcp47 import well_formed
 from ..model import Chapter, Work
 
 METADATA_KEYS = (
@@ -120,6 +121,7 @@ def front_matter_metadata(work: Work) -> dict[str, Any]:
     info = work_metadata(work)
     renamed = {key: info.pop(name) for key, name in _FRONT_MATTER_NAMES.items()}
     renamed["date"] = work.published
+    renamed["lang"] = well_formed(renamed["lang"])  # a model from JSON may hold any code
     info["updated"] = work.updated
     for key in OPTIONAL_FRONT_MATTER_KEYS:
         if renamed[key] is None:
@@ -151,7 +153,7 @@ def chapter_front_matter(work: Work, chapter: Chapter, position: int) -> dict[st
     meta: dict[str, Any] = {
         "title": chapter_heading(chapter, position),
         "author": creators,
-        "lang": work.language.code if work.language else None,
+        "lang": well_formed(work.language.code) if work.language else None,
         "work": work.title,
         "work_id": work.id,
         "chapter": chapter.number,
