@@ -292,6 +292,77 @@ def mangle_attributes(rng: random.Random, data: bytes, other: bytes) -> bytes:
     return bytes(buf)
 
 
+_DIGIT_RUN = re.compile(rb"\d+")
+_HREF = re.compile(rb"""(href|src)=(["'])([^"']*)\2""")
+_TITLE_HEADING = re.compile(rb'(<h2 class="title heading"[^>]*>)(.*?)(</h2>)', re.S)
+_LANG_ATTR = re.compile(rb"""lang=(["'])[^"']*\1""")
+
+
+def huge_numbers(rng: random.Random, data: bytes, other: bytes) -> bytes:
+    """Numbers past Python's 4,300-digit int limit (and past AO3's 18) in ids, stats,
+    chapter and series numbers, dates, wherever digits already are."""
+    runs = list(_DIGIT_RUN.finditer(data))
+    if not runs:
+        return data
+    buf = bytearray(data)
+    for match in sorted(rng.sample(runs, min(len(runs), rng.randint(1, 40))),
+                        key=lambda m: -m.start()):
+        buf[match.end():match.end()] = b"9" * rng.choice((17, 19, 4_300, 5_000))
+    return bytes(buf)
+
+
+BRACKET_URLS = [b"http://[", b"https://[::1", b"//[x/", b"http://[::1]:99999/", b"http://]x[/",
+                b"[", b"/series/[1]", b"/users/[a]/pseuds/b", b"http://a:b@[/", b"https://[v1.x]/"]
+
+
+def bracket_links(rng: random.Random, data: bytes, other: bytes) -> bytes:
+    """Links urllib cannot split ("Invalid IPv6 URL"): brackets before, in or as the host."""
+    def change(match: re.Match[bytes]) -> bytes:
+        if rng.random() < 0.5:
+            return match.group()
+        url = rng.choice(BRACKET_URLS)
+        value = url + match.group(3) if rng.random() < 0.5 else match.group(3) + url
+        return match.group(1) + b"=" + match.group(2) + value + match.group(2)
+    return _HREF.sub(change, data)
+
+
+ODD_CHARSETS = [b"undefined", b"rot13", b"rot-13", b"base64", b"hex", b"zlib", b"bz2", b"uu",
+                b"quopri", b"idna", b"punycode", b"unicode_escape", b"raw_unicode_escape",
+                b"utf-8-sig", b"mbcs", b"x-user-defined", b"utf-7", b"cp65001", b"replacement",
+                b"unicode-1-1-utf-7", b"oem", b"charmap", b"string_escape", b"utf_16_be"]
+
+
+def odd_charsets(rng: random.Random, data: bytes, other: bytes) -> bytes:
+    """A charset label that names a codec but no text encoding, with a byte that is not
+    UTF-8 somewhere (so the label is consulted)."""
+    meta = b'<meta charset="' + rng.choice(ODD_CHARSETS) + b'">'
+    data = _CHARSET.sub(meta, data) if _CHARSET.search(data) else meta + data
+    at = _in_userstuff(rng, data)
+    return data[:at] + rng.choice((b"\xe9", b"\xff", b"\x80\x81", b"\xc3")) + data[at:]
+
+
+ODD_LANGUAGES = [b"i", b"en-12", b"x", b"12", b"en_US", b"-", b"en-", b"-en", b"en--us", b"q" * 9,
+                 b"de-1901-1901", b"en-a-x-a", b"zh-Hant-TW-", b"i-klingon", b"en-GB-oxendict",
+                 b"a-b-c-d-e-f-g", b"\xc3\xa9n", b"en US", b"", b"und", b"x-" + b"a" * 300]
+
+
+def odd_languages(rng: random.Random, data: bytes, other: bytes) -> bytes:
+    """Language codes that are no well-formed BCP 47 tag, on the work and in the text."""
+    data = _LANG_ATTR.sub(lambda m: b"lang=" + m.group(1) + rng.choice(ODD_LANGUAGES)
+                          + m.group(1), data)
+    at = _in_userstuff(rng, data)
+    return data[:at] + b"<p lang='" + rng.choice(ODD_LANGUAGES) + b"'>l</p>" + data[at:]
+
+
+def long_titles(rng: random.Random, data: bytes, other: bytes) -> bytes:
+    """An unbroken title of AO3's 255 characters or far more (names, covers, headings)."""
+    word = rng.choice((b"a", b"W", "\u4e2d".encode(), "\u0645".encode(), b"e\xcc\x81", b"-"))
+    title = word * rng.choice((255, 400, 2_000, 10_000))
+    if _TITLE_HEADING.search(data):
+        return _TITLE_HEADING.sub(lambda m: m.group(1) + title + m.group(3), data, count=1)
+    return b'<h2 class="title heading">' + title + b"</h2>" + data
+
+
 MUTATORS: dict[str, Mutator] = {
     "truncate": truncate,
     "splice": splice,
@@ -311,9 +382,15 @@ MUTATORS: dict[str, Mutator] = {
     "broken_numbers": broken_numbers,
     "insert_hostile": insert_hostile,
     "mangle_attributes": mangle_attributes,
+    "huge_numbers": huge_numbers,
+    "bracket_links": bracket_links,
+    "odd_charsets": odd_charsets,
+    "odd_languages": odd_languages,
+    "long_titles": long_titles,
 }
 # The expensive ones (megabytes, 10,000 levels) are drawn less often.
-_WEIGHTS = {"deep_nest": 0.3, "huge_attribute": 0.2, "huge_text": 0.2, "many_elements": 0.3}
+_WEIGHTS = {"deep_nest": 0.3, "huge_attribute": 0.2, "huge_text": 0.2, "many_elements": 0.3,
+            "huge_numbers": 0.5}
 
 
 def mutate(rng: random.Random, data: bytes, other: bytes) -> tuple[bytes, list[str]]:
@@ -702,10 +779,11 @@ def _normalise(path: str) -> str:
 # what markdown-it makes of Markdown syntax.
 MARKDOWN_ELEMENTS = frozenset(
     "html body p em strong s del u sup sub code pre span div a img ul ol li blockquote h1 h2 h3 "
-    "h4 h5 h6 hr br table thead tbody tr th td caption figure figcaption".split()
+    "h4 h5 h6 hr br table thead tbody tr th td caption figure figcaption ruby rp rt abbr".split()
 )
+# ``id``: the writer's own link targets (``<a id>``, made from the work's anchors).
 MARKDOWN_ATTRIBUTES = frozenset("href src alt title class lang dir align start colspan rowspan "
-                                "width height style".split())
+                                "width height style id".split())
 
 
 def split_front_matter(text: str) -> tuple[str, str]:

@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from ao3conv.model import (
     MARK_TYPES,
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Association,
     Attrs,
     Block,
@@ -48,6 +50,7 @@ from ao3conv.model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     SeriesLink,
     Table,
@@ -149,6 +152,9 @@ _URLS = (
     "https://example.com/ü/中文",
     "mailto:someone@example.com",
     "#footnote1",
+    "#_ftn1",
+    "#_ftnref1",
+    "#fn%201",
     "../relative path/x.html",
     "/works/2/chapters/3",
     "<http://angle>",
@@ -197,11 +203,16 @@ _image = st.builds(
     texts(max_runs=3).map(_clean),
 )
 
+# Anchor names: the Word and "#fn" footnote names some links lead to, and names
+# that are no valid id (or are ids the writers use themselves).
+_ANCHOR_NAMES = ("_ftn1", "_ftnref1", "footnote1", "fn 1", "1", "字", "workskin", "chapter-1")
+
 _leaf_inline = st.one_of(
     texts(min_size=1).map(Text),
     texts(min_size=1).map(Text),
     st.just(LineBreak()),
     _image,
+    st.sampled_from(_ANCHOR_NAMES).map(Anchor),
 )
 
 
@@ -209,7 +220,10 @@ def _extend_inlines(children: st.SearchStrategy[Inline]) -> st.SearchStrategy[In
     kids = st.lists(children, min_size=1, max_size=3).map(tuple)
     mark = st.builds(lambda kind, k, a: kind(k, a), st.sampled_from(MARK_TYPES), kids, attrs())
     link = st.builds(Link, kids, st.sampled_from(_URLS), _optional_title, attrs())
-    return st.one_of(mark, mark, link)
+    ruby = st.builds(Ruby, kids, kids, st.sampled_from(("(", "（", "")),
+                     st.sampled_from((")", "）", "")), attrs())
+    abbreviation = st.builds(Abbreviation, kids, names(min_size=1), attrs())
+    return st.one_of(mark, mark, link, ruby, abbreviation)
 
 
 _inline_tree = st.recursive(_leaf_inline, _extend_inlines, max_leaves=6)
@@ -226,9 +240,15 @@ def _unnest_links(items: tuple[Inline, ...], in_link: bool = False) -> list[Inli
                 out.extend(kids)
             else:
                 out.append(replace(item, children=tuple(kids)))  # type: ignore[arg-type]
-        elif kind in MARK_TYPES:
+        elif kind in MARK_TYPES or kind is Abbreviation:
             kids = _unnest_links(item.children, in_link)  # type: ignore[union-attr]
             out.append(replace(item, children=tuple(kids)))  # type: ignore[arg-type]
+        elif kind is Ruby:
+            out.append(replace(
+                item,  # type: ignore[arg-type]
+                children=tuple(_unnest_links(item.children, in_link)),  # type: ignore[union-attr]
+                annotation=tuple(_unnest_links(item.annotation, in_link)),  # type: ignore[union-attr]
+            ))
         else:
             out.append(item)
     return out
@@ -388,7 +408,7 @@ def _works(draw: st.DrawFn) -> Work:
         rating=draw(
             st.sampled_from((None, "General Audiences", "Explicit", "Not Rated", "Teen And Up"))
         ),
-        warnings=draw(_tag_list),
+        warnings=draw(st.none() | _tag_list),  # None: hidden on the page
         categories=draw(
             st.lists(st.sampled_from(("F/F", "M/M", "Gen", "Other")), max_size=2, unique=True).map(
                 tuple
@@ -397,7 +417,7 @@ def _works(draw: st.DrawFn) -> Work:
         fandoms=draw(_tag_list),
         relationships=draw(_tag_list),
         characters=draw(_tag_list),
-        tags=draw(_tag_list),
+        tags=draw(st.none() | _tag_list),
         language=draw(
             st.one_of(
                 st.none(),
@@ -540,8 +560,14 @@ _wild_inline = st.recursive(
             st.none(),
             _wild_attrs,
         ),
+        wild_text.map(Anchor),
     ),
     lambda kids: st.one_of(
+        st.builds(
+            lambda k, a, o, c: Ruby(tuple(k), tuple(a), o, c),
+            st.lists(kids, max_size=2), st.lists(kids, max_size=2), wild_text, wild_text,
+        ),
+        st.builds(lambda k, t: Abbreviation(tuple(k), t), st.lists(kids, max_size=2), wild_text),
         st.builds(
             lambda kind, k, a: kind(tuple(k), a),
             st.sampled_from(MARK_TYPES),
@@ -628,7 +654,8 @@ def wild_works() -> st.SearchStrategy[Work]:
         url=st.one_of(st.none(), wild_url),
         creators=st.lists(st.builds(Creator, wild_text), max_size=2).map(tuple),
         rating=st.one_of(st.none(), wild_text),
-        tags=names,
+        tags=st.none() | names,
+        warnings=st.none() | names,
         fandoms=names,
         language=st.one_of(st.none(), st.builds(Language, wild_text)),
         series=st.lists(st.builds(SeriesLink, wild_text, st.none(), st.integers()), max_size=1).map(

@@ -144,3 +144,24 @@ def test_help_names_the_arguments(command: str, name: str) -> None:
     assert argument_rows, result.output
     # typer 0.29 prints Python types ("INPUT <list[str]>"): pyproject keeps typer below it.
     assert "<" not in usage and "<" not in argument_rows[0], result.output
+
+
+def loaded_after(*args: str) -> set[str]:
+    """The modules a fresh ``ao3conv ARGS`` process has loaded when it exits."""
+    code = (
+        "import sys\nfrom ao3conv.cli import main\nsys.argv = ['ao3conv', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          check=False)
+    return set(done.stderr.rsplit("MODULES ", 1)[1].split())
+
+
+def test_help_and_one_conversion_load_only_what_they_need(tmp_path: Path) -> None:
+    heavy = {"pydantic", "multiprocessing", "concurrent.futures.process", "rich"}
+    on_help = loaded_after("--help")
+    assert not on_help & (heavy | {"ao3conv.model", "ao3conv.convert", "lxml", "PIL"})
+    converted = loaded_after("convert", str(EXAMPLE), "-o", str(tmp_path / "book.epub"))
+    assert (tmp_path / "book.epub").exists()
+    assert not converted & heavy

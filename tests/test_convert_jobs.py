@@ -111,3 +111,29 @@ def test_several_inputs_go_to_the_pool_unless_one_job_or_debug(
     pools.clear()
     result = runner.invoke(app, ["convert", str(EXAMPLE), "-f", "txt", "-o", "-"])
     assert result.exit_code == 0 and pools == []  # one input: no pool to start
+
+
+def test_a_worker_that_dies_fails_its_inputs_and_the_run_ends(tmp_path: Path) -> None:
+    sources = inputs(tmp_path / "in")
+    (tmp_path / "in" / "die.html").write_bytes(WARNS)
+    # A worker killed mid-run (as by the out-of-memory killer): os._exit on one input.
+    code = (
+        "import os, sys; import ao3conv._workers as w; real = w.convert_one\n"
+        "def dying(source, *a, **k):\n"
+        "    if source.endswith('die.html'): os._exit(9)\n"
+        "    return real(source, *a, **k)\n"
+        "w.convert_one = dying\n"
+        "from ao3conv.cli import main; sys.argv = ['ao3conv', *sys.argv[1:]]; main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "convert", "in/die.html", *sources[:3], "-o", "out/",
+         "-j", "2"], capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("ao3conv: internal error on in/die.html: RuntimeError: the "
+                               "worker process converting it stopped"), done.stderr
+    assert lines[-1].startswith("ao3conv: ") and "failed" in lines[-1]
+    out = tmp_path / "out"
+    written = list(out.iterdir()) if out.exists() else []
+    assert not [p for p in written if p.name.startswith(".ao3conv-")]

@@ -11,6 +11,8 @@ import pytest
 
 from ao3conv.errors import ParseWarning
 from ao3conv.model import (
+    Abbreviation,
+    Anchor,
     BlockQuote,
     BulletList,
     Div,
@@ -23,8 +25,10 @@ from ao3conv.model import (
     OrderedList,
     Paragraph,
     Preformatted,
+    Ruby,
     SceneBreak,
     Strong,
+    Superscript,
     Table,
     Text,
     Work,
@@ -258,6 +262,59 @@ def test_corpus_pages_need_no_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         parse(PAGES / "work-single_podfic_inspiredby_collections.html")
+
+
+# --- ruby, abbreviations, anchors -------------------------------------------------------------
+
+
+def test_ruby_keeps_base_annotation_and_its_parentheses() -> None:
+    (p,) = body(
+        "<p><ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp>字<rp>（</rp><rt>ji</rt><rp>）</rp></ruby>"
+        " <ruby><rb>東</rb><rt>tō</rt></ruby> <ruby>京<rt> <em>kyō</em> </rt> </ruby>"
+        " <ruby>no annotation</ruby></p>"
+    )
+    assert p.children == (
+        Ruby((Text("漢"),), (Text("kan"),)),
+        Ruby((Text("字"),), (Text("ji"),), "（", "）"),
+        Text(" "),
+        Ruby((Text("東"),), (Text("tō"),)),  # no <rp>: "(" and ")" for readers without ruby
+        Text(" "),
+        Ruby((Text("京"),), (Emphasis((Text("kyō"),)),)),
+        Text(" no annotation"),
+    )
+    assert plain_text((p,)) == "漢(kan)字（ji） 東(tō) 京(kyō) no annotation"
+
+
+def test_abbreviations_keep_their_title() -> None:
+    (p,) = body('<p><abbr title=" National  Aeronautics ">NASA</abbr>, '
+                '<acronym title="laugh out loud">LOL</acronym>, <abbr>no title</abbr></p>')
+    assert p.children == (
+        Abbreviation((Text("NASA"),), "National Aeronautics"), Text(", "),
+        Abbreviation((Text("LOL"),), "laugh out loud"), Text(", no title"),
+    )
+
+
+def test_anchors_keep_names_and_ids_and_links_keep_their_targets() -> None:
+    blocks = body(
+        '<p>Text<a href="#_ftn1" name="_ftnref1">[1]</a> and'
+        '<sup><a href="#fn2" id="fnref2">2</a></sup>.</p>'
+        '<p><a href="#_ftnref1" name="_ftn1" id="_ftn1">[1]</a> The note.</p>'
+        '<p><a name="fn2"></a>2. Second <a name=" ">x</a></p>'
+    )
+    assert blocks == (
+        para(Text("Text"), Anchor("_ftnref1"), Link((Text("[1]"),), "#_ftn1"), Text(" and"),
+             Superscript((Anchor("fnref2"), Link((Text("2"),), "#fn2"))), Text(".")),
+        para(Anchor("_ftn1"), Link((Text("[1]"),), "#_ftnref1"), Text(" The note.")),
+        para(Anchor("fn2"), Text("2. Second x")),
+    )
+    assert plain_text(blocks[:1]) == "Text[1] and2."  # (the page's own missing space)
+
+
+def test_an_anchor_around_paragraphs_marks_where_they_start() -> None:
+    blocks = body(
+        '<p>See <a href="#n">the note</a>.</p><a name="n"><p>The note.</p><p>More.</p></a>'
+    )
+    assert blocks[1:] == (para(Anchor("n"), Text("The note.")), para(Anchor("n"), Text("More.")))
 
 
 # --- hostile markup -------------------------------------------------------------------------

@@ -137,6 +137,8 @@ def test_a_library_is_updated_in_place_with_one_request_per_work_and_nothing_los
         assert again[path.name].status == ("kept" if kept else "current")
     assert "logged-in users" in again[books[LOCKED].name].message
     assert not any(e.requested for e in again.values())
+    third = _by_path(_run(ao3, folder, state))
+    assert third[books[SHORTENED].name].message == again[books[SHORTENED].name].message
 
 
 def test_a_moved_book_is_found_again_by_its_work_and_costs_no_request(
@@ -186,6 +188,15 @@ def test_listing_blurbs_spare_the_requests_for_unchanged_works(
     events = _by_path(result.events)
     assert events[books[ADDED].name].status == "updated"
     assert events[books[UNCHANGED].name].status == "unchanged"
+    # Checked a moment ago, but the listing now shows a new chapter: that work is asked.
+    ao3.change_work(EDITED, chaptered_version(EDITED, chapters=4, updated="2020-07-01"))
+    blurbs[1] = {"id": EDITED, "chapters": "4/?", "date": "2020-07-01"}
+    ao3.add_page("/users/me/bookmarks", listing_page(blurbs, "Bookmarks", None))
+    sent = len(ao3.requests_to("/works/"))
+    again = update_library([folder], state_path=state, base_url=ao3.base_url,
+                           listings=[f"{ao3.base_url}/users/me/bookmarks"], **FAST)  # type: ignore[arg-type]
+    assert [r.route for r in ao3.requests_to("/works/")[sent:]] == [f"/works/{EDITED}"]
+    assert _by_path(again.events)[books[EDITED].name].message == "new chapter 4"
 
 
 def test_other_makers_books_and_saved_pages_are_replaced_and_their_old_copies_kept(
@@ -197,15 +208,22 @@ def test_other_makers_books_and_saved_pages_are_replaced_and_their_old_copies_ke
     fff.write_bytes((BOOKS / "fanficfare-epub_multichapter_20907563.epub").read_bytes())
     saved = folder / "saved work.html"
     saved.write_bytes(chaptered_version(999, chapters=2))
+    data = folder / "saved work.json"  # the same work in a second file: still one request
+    data.write_bytes(write(parse(chaptered_version(999, chapters=2)), "json"))
     ao3.add_work(CHAPTERED_ID, content=chaptered_version(CHAPTERED_ID, chapters=10, added=1))
     ao3.add_work(999, content=chaptered_version(999, chapters=3))
     (folder / "a chapter.html").write_bytes(page("chapter-page_3of3_multiseries_images_2026.html"))
+    (folder / "broken.epub").write_bytes(b"PK\x03\x04 not really a book")
     events = _by_path(_run(ao3, folder, state, updates_page=True))
     assert events[fff.name].status == "updated" and events[fff.name].maker == "fanficfare"
     assert events[fff.name].message == "new chapter 11"
-    assert events[saved.name].message == "new chapter 3"
+    assert events[saved.name].message == events[data.name].message == "new chapter 3"
+    assert len(ao3.requests_to("/works/999")) == 1
+    assert len(parse(data).chapters) == 3
     assert events["a chapter.html"].status == "skipped"
     assert "part of a work" in events["a chapter.html"].message
+    assert events["broken.epub"].status == "skipped"
+    assert "not a readable EPUB" in events["broken.epub"].message
     book = parse(fff)  # now ao3conv's book, the Updates page not read as a chapter
     assert len(book.chapters) == 11
     with zipfile.ZipFile(fff) as archive:
@@ -216,6 +234,7 @@ def test_other_makers_books_and_saved_pages_are_replaced_and_their_old_copies_ke
     assert kept == sorted([
         f"Monster Fucker October-ao3_20907563 [10 chapters, {_today()}].epub",
         f"saved work [2 chapters, {_today()}].html",
+        f"saved work [2 chapters, {_today()}].json",
     ])
 
 
@@ -289,3 +308,16 @@ def test_a_run_stops_asking_when_ao3_cannot_be_reached(ao3: FakeAo3, tmp_path: P
     assert [e.status for e in result.events] == ["failed"] * 8 and not result.ok
     assert "run again later" in result.events[-1].message
     assert len(ao3.requests_to("/works/")) == 5 * FAST["max_tries"]  # the last 3: not asked
+
+
+def test_a_locked_work_is_checked_when_a_login_is_given(ao3: FakeAo3, tmp_path: Path) -> None:
+    folder, state = tmp_path / "library", tmp_path / "state.json"
+    books = _library(ao3, folder)
+    ao3.add_user("reader", "a long password")
+    ao3.change_work(LOCKED, chaptered_version(LOCKED, chapters=4), restricted=True)
+    result = update_library([books[LOCKED]], state_path=state, base_url=ao3.base_url,
+                            username="reader", password="a long password", **FAST)  # type: ignore[arg-type]
+    assert [(e.status, e.message) for e in result.events] == [("updated", "new chapter 4")]
+    missing = update_library([tmp_path / "no such folder"], state_path=state)
+    assert not missing.ok and missing.events[0].message == "no such file or folder"
+    assert b"a long password" not in state.read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import posixpath
 import re
 import subprocess
 import sys
@@ -22,6 +23,8 @@ import ao3conv
 from ao3conv.errors import FormatError, InputError
 from ao3conv.model import (
     INLINE_TYPES,
+    Abbreviation,
+    Anchor,
     Association,
     Attrs,
     BlockQuote,
@@ -45,6 +48,7 @@ from ao3conv.model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     SeriesLink,
     SmallCaps,
@@ -212,6 +216,51 @@ def hostile_work() -> Work:
     )
 
 
+def footnote_work() -> Work:
+    """Internal links as AO3 works hold them: Word footnotes (numbering restarting in
+    every chapter), "#fn" notes, ruby, abbreviations, AO3's own end-notes anchors,
+    anchors in the summary and end notes, and links that lead nowhere."""
+    def word_note(text: str) -> tuple[Paragraph, Paragraph]:
+        return (para(text, Anchor("_ftnref1"), Link((Text("[1]"),), "#_ftn1"), "."),
+                para(Anchor("_ftn1"), Link((Text("[1]"),), "#_ftnref1"), f" The note on {text}."))
+
+    first, first_note = word_note("chapter one")
+    second, second_note = word_note("chapter two")
+    return Work(
+        title="Notes and Anchors", id=77, creators=(Creator("someone"),), chapter_count=2,
+        summary=(para("A summary ", Anchor("summary-anchor"), "that links ",
+                      Link((Text("to the afterword"),), "#after"), "."),),
+        notes=(para("The first note is ", Link((Text("here"),), "#_ftn1"), "."),),
+        end_notes=(para(Anchor("after"), "Work end notes, back to ",
+                        Link((Text("the summary"),), "#summary-anchor"), "."),),
+        chapters=(
+            Chapter(1, 11, "One", body=(
+                first,
+                para("A second note", Superscript((Anchor("fnref2"),
+                                                   Link((Text("2"),), "#fn2"))), ", ",
+                     Ruby((Text("漢"),), (Text("kan"),)),
+                     Ruby((Text("字"),), (Text("ji"),), "（", "）"), ", ",
+                     Abbreviation((Text("NASA"),), "National Aeronautics and Space Administration"),
+                     ", see ", Link((Text("the end notes"),), "#work_endnotes"), " or ",
+                     Link((Text("this chapter's"),), "#chapter_1_endnotes"), " or ",
+                     Link((Text("chapter two"),), "#two"), " or ",
+                     Link((Text("nowhere"),), "#missing"), "."),
+                first_note,
+                para(Anchor("fn2"), "2. The second note ", Link((Text("↩"),), "#fnref2")),
+            ), end_notes=(para("Back to ", Link((Text("the first note"),), "#_ftnref1"), "."),)),
+            Chapter(2, 12, "Two", body=(
+                para(Anchor("two"), Anchor("workskin"), Anchor("1"), Anchor("a b"),
+                     "Chapter two."),
+                second, second_note,
+                para(Link((Text("an encoded link"),), "#a%20b"), " ",
+                     Link((Text("own page"),), "https://archiveofourown.org/works/77/chapters/12#_ftn1"),
+                     " ", Link((Text("AO3's jump"),), "/chapters/11#work_endnotes"), " ",
+                     Link((Text("other work"),), "/works/78#_ftn1")),
+            )),
+        ),
+    )
+
+
 def empty_work() -> Work:
     return Work(title="")
 
@@ -231,6 +280,8 @@ CASES: dict[str, tuple[Callable[[], Work], dict[str, object]]] = {
     "hostile-no-cover": (hostile_work, {"cover": False}),
     "empty": (empty_work, {}),
     "oneshot": (oneshot_work, {"cover": image_bytes("JPEG")}),
+    "footnotes": (footnote_work, {"cover": False}),
+    "footnotes-notes-end": (footnote_work, {"cover": False, "notes": "end"}),
 }
 
 
@@ -277,7 +328,12 @@ def _texts(items: Iterable[Inline], embedded: set[str]) -> Iterable[str]:
                 yield item.alt
             else:
                 yield f"[Image: {item.alt}]" if item.alt else "[Image]"
-        elif not isinstance(item, LineBreak):
+        elif isinstance(item, Ruby):  # <rp> is text too: 漢(kan)
+            yield from _texts(item.children, embedded)
+            yield item.open
+            yield from _texts(item.annotation, embedded)
+            yield item.close
+        elif not isinstance(item, (LineBreak, Anchor)):
             yield from _texts(item.children, embedded)  # type: ignore[union-attr]
 
 
@@ -320,6 +376,38 @@ def assert_reads_back(work: Work, data: bytes, embedded: Iterable[str] = ()) -> 
         after = book.xml("EPUB/afterword.xhtml")
         assert region(after, "//x:div[@id='work_endnotes']/x:blockquote") == expected_texts(
             work.end_notes, embedded)
+
+
+# Ids each document of ours has once (the book's markup, not the work's anchors).
+_PER_DOCUMENT_IDS = {"workskin", "chapters", "toc", "landmarks"}
+
+
+def follow_internal_links(data: bytes) -> int:
+    """Follow every link inside the book: its file exists and holds the id it names.
+    Ids are unique in each document and, but for our per-document ones, in the book.
+    Returns how many links were followed."""
+    book = Book(data)
+    docs = {name: book.xml(name) for name in book.files if name.endswith(".xhtml")}
+    ids = {name: [e.get("id") for e in root.iter() if e.get("id") is not None]
+           for name, root in docs.items()}
+    for name, found in ids.items():
+        assert len(found) == len(set(found)), f"duplicate ids in {name}"
+    shared = [i for found in ids.values() for i in found if i not in _PER_DOCUMENT_IDS]
+    assert len(shared) == len(set(shared)), "an id is used in two documents"
+    followed = 0
+    for name, root in docs.items():
+        for a in root.iter(f"{XHTML}a"):
+            href = a.get("href")
+            if href is None or re.match(r"(https?|ftp|mailto):", href):
+                continue
+            path, _, fragment = href.partition("#")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if (
+                path) else name
+            assert target in book.files, f"{name}: {href} leads to no file"
+            if fragment:
+                assert fragment in ids.get(target, ()), f"{name}: {href} leads to no id"
+            followed += 1
+    return followed
 
 
 ACTIVE_ELEMENTS = {"script", "iframe", "object", "embed", "form", "input", "button", "textarea",
@@ -373,12 +461,70 @@ def test_every_corpus_work_reads_back_and_stays_inert(page) -> None:
     data = ao3conv.write(work, "epub", work_skin=True)
     assert_reads_back(work, data)
     assert_nothing_active(data)
+    assert follow_internal_links(data) > 0  # at least the nav document's
     assert data == ao3conv.write(parse(page), "epub", work_skin=True)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_nothing_active_or_remote_in_the_book(name: str) -> None:
     assert_nothing_active(write_case(name)[1])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_internal_link_resolves(name: str) -> None:
+    follow_internal_links(write_case(name)[1])
+
+
+def test_footnotes_and_anchors_lead_where_the_author_meant() -> None:
+    _, data = write_case("footnotes")
+    book = Book(data)
+    one, two = book.xml("EPUB/chapter-001.xhtml"), book.xml("EPUB/chapter-002.xhtml")
+
+    def links(root: etree._Element) -> dict[str, tuple[str | None, str | None]]:
+        """Text → (href, epub:type) of the links, the first of each text."""
+        found: dict[str, tuple[str | None, str | None]] = {}
+        for a in root.iter(f"{XHTML}a"):
+            found.setdefault(inline_text(a), (a.get("href"), a.get(f"{{{NS['epub']}}}type")))
+        return found
+
+    ones, twos = links(one), links(two)
+    # Each chapter's Word footnote leads to its own chapter's note, as a pop-up note.
+    assert ones["[1]"][1] == twos["[1]"][1] == "noteref"
+    note_one = one.xpath("//x:p[@epub:type='footnote']", namespaces=NS)
+    note_two = two.xpath("//x:p[@epub:type='footnote']", namespaces=NS)
+    assert [p.get("id") for p in note_one] == ["_ftn1", "fn2"]
+    assert ones["[1]"][0] == "chapter-001.xhtml#_ftn1"
+    assert twos["[1]"][0] == f"chapter-002.xhtml#{note_two[0].get('id')}" != ones["[1]"][0]
+    assert inline_text(note_one[0]) == "[1] The note on chapter one."
+    assert ones["2"] == ("chapter-001.xhtml#fn2", "noteref")
+    assert ones["↩"][0] == "chapter-001.xhtml#fnref2"
+    # AO3's own anchors, another chapter's anchor, the end notes jumping back.
+    assert ones["the end notes"][0] == "afterword.xhtml#work_endnotes"
+    assert ones["this chapter's"][0] == "chapter-001.xhtml#chapter_1_endnotes"
+    assert ones["chapter two"][0] == "chapter-002.xhtml#two"
+    assert ones["the first note"][0] == "chapter-001.xhtml#_ftnref1"
+    assert "nowhere" not in ones and "nowhere" in inline_text(one.find(f".//{XHTML}body"))
+    # Anchors whose names are taken or no valid id still work, under another id.
+    assert links(two)["an encoded link"][0] in {
+        f"chapter-002.xhtml#{i}" for i in two.xpath("//@id")} - {"chapter-002.xhtml#a b"}
+    # The work's own AO3 page with a fragment is a place in the book; another work's is not.
+    assert twos["own page"][0] == twos["[1]"][0]
+    assert twos["AO3's jump"][0] == "afterword.xhtml#work_endnotes"
+    assert twos["other work"][0] == "https://archiveofourown.org/works/78#_ftn1"
+    # Across the title page and the afterword.
+    title, after = book.xml("EPUB/title.xhtml"), book.xml("EPUB/afterword.xhtml")
+    assert links(title)["to the afterword"][0] == "afterword.xhtml#after"
+    assert links(title)["here"][0] == "chapter-001.xhtml#_ftn1"
+    assert links(after)["the summary"][0] == "title.xhtml#summary-anchor"
+    # Ruby and abbreviations as EPUB 3 has them.
+    ruby = one.xpath("//x:ruby", namespaces=NS)
+    assert [etree.tostring(r, encoding=str, method="text", with_tail=False) for r in ruby] == [
+        "漢(kan)", "字（ji）"]
+    assert [r.tag for r in ruby[0]] == [f"{XHTML}rp", f"{XHTML}rt", f"{XHTML}rp"]
+    abbr = one.xpath("//x:abbr", namespaces=NS)
+    assert [(a.text, a.get("title")) for a in abbr] == [
+        ("NASA", "National Aeronautics and Space Administration")]
+    assert follow_internal_links(data) >= 14
 
 
 def test_container_is_a_deterministic_epub_zip() -> None:
@@ -406,6 +552,19 @@ def test_same_bytes_in_another_process_with_another_hash_seed(tmp_path) -> None:
     other = subprocess.run([sys.executable, "-c", script, str(source)], capture_output=True,
                            check=True, env=env).stdout
     assert other == data
+
+
+def test_scene_breaks_are_text_and_gaps_are_blank_lines() -> None:
+    """No CSS-drawn <hr> (Chromium renderers clip it): every break is a line of text,
+    the author's own marker or "* * *" for a rule; a gap is an empty line."""
+    book = Book(ao3conv.write(rich_work(), "epub", cover=False))
+    chapter = book.xml(next(n for n in book.spine() if "/chapter-" in n))
+    assert not chapter.xpath("//x:hr", namespaces=NS)
+    breaks = chapter.xpath("//x:p[contains(@class, 'scene-break')]", namespaces=NS)
+    assert [p.text for p in breaks] == ["* * *", "~~~", "❦"]
+    assert breaks[2].get("class") == "scene-break fancy"  # the skin class kept
+    [gap] = chapter.xpath("//x:p[@class='gap']", namespaces=NS)
+    assert gap.text == "\u00a0"
 
 
 def test_reading_order_navigation_and_landmarks() -> None:
@@ -444,7 +603,15 @@ def test_metadata_says_everything_calibre_and_readers_use() -> None:
     assert meta("role", "creator-1") == ["aut"]
     assert dc("language") == ["en"]
     expected_id = uuid.uuid5(uuid.NAMESPACE_URL, "https://archiveofourown.org/works/1234")
-    assert dc("identifier") == [f"urn:uuid:{expected_id}"]
+    # the stable urn:uuid is the book's unique identifier; calibre reads a plain
+    # "type:value" dc:identifier as one of its identifiers (ebook-meta lists
+    # "ao3:1234, url:https://...", calibredb add stores {"ao3": "1234", "url": ...})
+    assert dc("identifier") == [f"urn:uuid:{expected_id}", "ao3:1234",
+                                "url:https://archiveofourown.org/works/1234"]
+    unique = opf.xpath("//dc:identifier[@id=/o:package/@unique-identifier]/text()",
+                       namespaces=OPF)
+    assert unique == [f"urn:uuid:{expected_id}"]
+    assert not opf.xpath("//o:meta[@property='identifier-type']", namespaces=OPF)
     assert dc("source") == ["https://archiveofourown.org/works/1234"]
     assert dc("date") == ["2020-01-02"]
     assert meta("dcterms:modified") == ["2021-03-04T00:00:00Z"]
@@ -485,11 +652,14 @@ def test_identifier_and_modified_date_are_the_works_own() -> None:
         return Book(ao3conv.write(work, "epub", cover=False)).opf
 
     def ident(work: Work) -> str:
-        return opf_of(work).xpath("//dc:identifier/text()", namespaces=OPF)[0]
+        return opf_of(work).xpath("//dc:identifier[@id=/o:package/@unique-identifier]/text()",
+                                  namespaces=OPF)[0]
 
     assert ident(base) == ident(Work(title="Same"))
     assert ident(Work(title="x", id=5)) == ident(Work(title="y", id=5))
     assert ident(Work(title="x", id=5)) != ident(Work(title="x", id=6))
+    # without an AO3 id there is nothing for calibre to link back to
+    assert len(opf_of(base).xpath("//dc:identifier", namespaces=OPF)) == 1
     published_only = opf_of(Work(title="x", published=dt.date(2011, 2, 3)))
     assert published_only.xpath("//o:meta[@property='dcterms:modified']/text()",
                                 namespaces=OPF) == ["2011-02-03T00:00:00Z"]
@@ -622,7 +792,7 @@ def test_generated_cover_is_a_png_showing_the_work() -> None:
     item = cover_item(book)
     assert item is not None and item.get("media-type") == "image/png"
     image = PILImage.open(io.BytesIO(book.files["EPUB/" + item.get("href")]))
-    assert image.size == (1200, 1800)
+    assert image.size == (600, 900)
     assert len(image.getcolors(256) or ()) > 8  # anti-aliased text, not a blank page
     assert book.spine()[0] == "EPUB/cover.xhtml"
     other = Book(ao3conv.write(Work(title="Another title"), "epub"))

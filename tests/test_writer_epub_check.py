@@ -20,6 +20,7 @@ import ao3conv
 from ao3conv.model import Chapter, Creator, Language, SeriesLink, Work
 from ao3conv.parser import parse
 from epubcheck import Report, check_books
+from kindle_rules import kindle_problems
 from strategies import works
 from test_writer_epub import CASES, HOSTILE, WORK_PAGES, para, wild_works
 
@@ -32,6 +33,7 @@ HOSTILE_TITLES = {
     "everything": HOSTILE,
 }
 GENERATED = 16
+KINDLE: dict[str, list[str]] = {}  # what "Send to Kindle" would object to, per book
 UPDATES_BOOK = "update-with-updates-page"  # `ao3conv update --updates-page` adds a page
 
 
@@ -75,6 +77,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
     def add(name: str, data: bytes) -> None:
         books[name] = folder / f"{name}.epub"
         books[name].write_bytes(data)
+        if name != "broken-on-purpose":
+            KINDLE[name] = kindle_problems(data)
 
     for name, (factory, options) in CASES.items():
         add(name, ao3conv.write(factory(), "epub", **options))
@@ -105,6 +109,11 @@ def test_generated_works_pass_epubcheck(reports: dict[str, Report]) -> None:
     assert len(generated) >= GENERATED // 2
     failing = {name: list(map(str, r.problems)) for name, r in generated.items() if r.problems}
     assert failing == {}
+
+
+def test_every_checked_book_follows_the_kindle_rules(reports: dict[str, Report]) -> None:
+    assert len(KINDLE) == len(reports) - 1
+    assert {name: problems for name, problems in KINDLE.items() if problems} == {}
 
 
 def test_epubcheck_would_notice_a_broken_book(reports: dict[str, Report]) -> None:

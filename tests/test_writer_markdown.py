@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from functools import cache
@@ -30,6 +31,8 @@ import ao3conv
 from ao3conv.errors import FormatError, NotAWorkError
 from ao3conv.model import (
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Attrs,
     Block,
     BlockQuote,
@@ -51,6 +54,7 @@ from ao3conv.model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     SmallCaps,
     Span,
@@ -64,9 +68,11 @@ from ao3conv.model import (
     Text,
     Underline,
     Work,
+    iter_inline_text,
     normalize_blocks,
 )
-from ao3conv.writers._engine import safe_url
+from ao3conv.writers._anchors import link_work
+from ao3conv.writers._engine import expansion, ruby_fallback, safe_url
 from ao3conv.writers._md_html import attrs_policy, skin_classes
 from ao3conv.writers._md_shapes import table_lines
 from ao3conv.writers._metadata import (
@@ -169,7 +175,9 @@ INLINE_TAGS = {
 
 def _is_inline(node: Any) -> bool:
     return (
-        isinstance(node, str) or node.tag in INLINE_TAGS or node.tag in ("span", "a", "img", "br")
+        isinstance(node, str)
+        or node.tag in INLINE_TAGS
+        or node.tag in ("span", "a", "img", "br", "ruby", "abbr")
     )
 
 
@@ -294,6 +302,10 @@ def _inlines(nodes: Sequence[Any], pre: bool = False) -> list[Inline]:
                     attrs,
                 )
             )
+        elif tag == "a" and "href" not in node.attrs:
+            out.append(Anchor(node.attrs["id"]))
+        elif tag in ("ruby", "rp", "rt", "abbr"):  # read as their text, as the view writes them
+            out.extend(_inlines(node.children, pre))
         elif tag == "a":
             out.append(
                 Link(
@@ -493,6 +505,13 @@ def _urls(items: Sequence[Inline], no_html: bool) -> list[Inline]:
             out.append(Link(kids, _url(item.href), item.title or None, item.attrs))
         elif kind is Span and not item.attrs:
             out.extend(_urls(item.children, no_html))
+        elif kind is Ruby:  # Markdown writes the fallback 漢(kan)
+            out.extend(_urls(ruby_fallback(item), no_html))
+        elif kind is Abbreviation:  # and the expansion after the text
+            out.extend(_urls(item.children, no_html))
+            title = expansion(item, "".join(iter_inline_text(item.children)))
+            if title:
+                out.append(Text(f" ({title})"))
         elif hasattr(item, "children"):
             out.append(dataclasses.replace(item, children=tuple(_urls(item.children, no_html))))
         else:
@@ -597,7 +616,8 @@ def test_generated_works_round_trip_with_front_matter(work: Work) -> None:
     text = ao3conv.write(work, "md").decode("utf-8")
     meta, body = split_front_matter(text)
     assert meta == front_matter_metadata(work)
-    assert_round_trip(document_blocks(work), body, classes=skin_classes(work.work_skin))
+    linked = link_work(work, None, keep_anchors=True)  # "#" links as the writer resolves them
+    assert_round_trip(document_blocks(linked), body, classes=skin_classes(work.work_skin))
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
@@ -642,7 +662,7 @@ def test_every_corpus_page_renders_back_to_its_text_and_marks(
     text = ao3conv.write(work, "md", no_html=not html, flavor=flavor).decode("utf-8")
     meta, body = split_front_matter(text)
     assert meta == front_matter_metadata(work)
-    blocks = document_blocks(work)
+    blocks = document_blocks(link_work(work, None, keep_anchors=html))
     if flavor == "gfm":
         assert_round_trip(blocks, body, html, skin_classes(work.work_skin))
     elif html:
@@ -744,7 +764,7 @@ def test_structures() -> None:
     ordered = OrderedList(
         (ListItem((Paragraph((Text("p1"),)), Paragraph((Text("p2"),)))),), start=7
     )
-    assert md(ordered) == "7. p1\n\n   p2"
+    assert md(ordered) == "7. p1\n\n    p2"
     assert md(BlockQuote((para("q"), SceneBreak()))) == "> q\n>\n> ***"
     # the author's own dividers are escaped paragraphs of their text; a gap keeps its space
     assert md(SceneBreak(text="* * *"), SceneBreak(text="~~~"), Gap(), para("x")) == (
@@ -782,10 +802,10 @@ def test_commonmark_flavor_uses_no_gfm_syntax() -> None:
 
 ALLOWED_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 blockquote div ul ol li hr pre figure figcaption table caption "  # noqa: SIM905
-    "thead tbody tr th td em strong u s sup sub code span a img br".split()
+    "thead tbody tr th td em strong u s sup sub code span a img br ruby rp rt abbr".split()
 )
 ALLOWED_ATTRS = frozenset(
-    "class lang dir align start colspan rowspan href title src alt width height style".split()  # noqa: SIM905
+    "class lang dir align start colspan rowspan href title src alt width height style id".split()  # noqa: SIM905
 )
 PAYLOADS = (
     "<script>alert(1)</script>",
@@ -869,6 +889,55 @@ def test_generated_works_only_ever_hold_our_own_html(work: Work) -> None:
 
 
 # --- files and options -----------------------------------------------------------------------
+
+
+def _targets(markdown: str) -> tuple[set[str], set[str]]:
+    """The ids and the ``#`` link targets of rendered Markdown."""
+    rendered = MD.render(markdown)
+    ids = set(re.findall(r' id="([^"]*)"', rendered))
+    return ids, set(re.findall(r'href="#([^"]*)"', rendered))
+
+
+def test_footnotes_and_anchors_are_working_links() -> None:
+    from test_writer_epub import footnote_work
+
+    work = footnote_work()
+    text = ao3conv.write(work, "md").decode()
+    ids, targets = _targets(text)
+    assert targets and targets <= ids  # every link inside the document leads somewhere
+    assert '<a id="_ftnref1"></a>[\\[1\\]](#_ftn1).' in text
+    assert '<a id="_ftn1"></a>[\\[1\\]](#_ftnref1) The note on chapter one.' in text
+    assert "(#_ftn1-2)" in text  # chapter two's own note, under an id of its own
+    assert "漢(kan)字（ji）, NASA (National Aeronautics and Space Administration)" in text
+    assert " or nowhere." in text  # no target: the text stays, the link goes
+    # AO3's own end-notes anchors: the end notes they name start with the target.
+    assert "[the end notes](#work_endnotes)" in text
+    assert "[this chapter's](#chapter_1_endnotes)" in text
+    assert '> <a id="chapter_1_endnotes"></a>\n>\n> Back to' in text
+    plain = ao3conv.write(work, "md", no_html=True).decode()
+    assert "](#" not in plain and "<a" not in plain and "\\[1\\] The note on chapter one" in plain
+
+
+def test_an_anchor_name_written_twice_is_one_target() -> None:
+    body = (para(Anchor("x"), "first ", Link((Text("link"),), "#x")), para(Anchor("x"), "second"))
+    work = Work(title="T", chapters=(Chapter(1, body=body),))
+    text = ao3conv.write(work, "md").decode()
+    assert text.count('<a id="x"></a>') == 1 and "[link](#x)" in text and "second" in text
+
+
+def test_split_files_link_to_anchors_in_each_other() -> None:
+    from test_writer_epub import footnote_work
+
+    files = MarkdownWriter().write_files(footnote_work())
+    assert list(files) == ["index.md", "01-one.md", "02-two.md"]
+    index, one, two = (files[name].decode() for name in files)
+    assert "[chapter two](02-two.md#two)" in one and "(#_ftn1)" in one
+    assert "[the end notes](index.md#work_endnotes)" in one
+    assert "[here](01-one.md#_ftn1)" in index and "[to the afterword](#after)" in index
+    assert '<a id="two"></a>' in two and "(#_ftn1-2)" in two
+    for text in (index, one, two):
+        ids, targets = _targets(text)
+        assert targets <= ids
 
 
 def test_split_writes_an_index_and_one_safe_file_per_chapter() -> None:

@@ -46,8 +46,10 @@ from ao3conv.model import (
     LineBreak,
     Link,
     ListItem,
+    OrderedList,
     Paragraph,
     Plain,
+    Preformatted,
     SceneBreak,
     SeriesLink,
     Strikethrough,
@@ -164,6 +166,24 @@ def test_pandoc_finds_title_authors_date_and_language_code() -> None:
 def test_a_split_index_has_the_same_front_matter() -> None:
     files = MarkdownWriter().write_files(work())
     assert pandoc_meta(files["index.md"]) == pandoc_meta(ao3conv.write(work(), "md"))
+
+
+def test_a_chapter_file_alone_gives_pandoc_a_title_authors_and_language() -> None:
+    chapters = (
+        Chapter(1, body=(Paragraph((Text("one"),)),)),
+        Chapter(2, title="0o17", creators=(Creator("Guest"),), body=(Paragraph((Text("two"),)),)),
+    )
+    files = MarkdownWriter().write_files(work(chapters=chapters))
+    first, second = (pandoc_meta(files[name]) for name in list(files)[1:])
+    assert pandoc_epub_metadata(first) == {
+        "dc:title": "Chapter 1",
+        "dc:creator": ["李白", "Zoë Ørsted"],
+        "dc:date": "today",
+        "dc:language": "zh",
+    }
+    assert first["chapter_title"] == "" and first["work"] == "同じ空の下で"  # null: ""
+    assert second["title"] == "Chapter 2: 0o17" and second["chapter_title"] == "0o17"
+    assert second["author"] == ["Guest"] and second["chapter"] == "2"
 
 
 def test_unknown_date_and_language_are_left_out_not_empty() -> None:
@@ -314,3 +334,20 @@ def test_link_addresses_hold_no_backslash_before_ampersands_or_angles() -> None:
     markdown = MarkdownRenderer().blocks([Paragraph((link,))])
     assert markdown == "[q](https://a.b/?a=1&b=2&amp;amp;c%3Cd%3E)"
     assert 'href="https://a.b/?a=1&amp;b=2&amp;amp;c%3Cd%3E"' in MD.render(markdown)
+
+
+def test_list_content_after_a_first_paragraph_is_indented_four_spaces() -> None:
+    # Python-Markdown nests only content indented four spaces (checked by hand with
+    # Python-Markdown 3); CommonMark reads the same lists from the first line's offset.
+    inner = BulletList((ListItem((Plain((Text("inner"),)),)), ListItem((Plain((Text("b"),)),))))
+    nested = BulletList((ListItem((Plain((Text("outer"),)), inner)),))
+    loose = OrderedList((ListItem((Paragraph((Text("p1"),)), Paragraph((Text("p2"),)))),))
+    markdown = MarkdownRenderer().blocks([nested, loose])
+    assert markdown == "- outer\n    + inner\n    + b\n\n1. p1\n\n    p2"
+    html = MD.render(markdown)
+    assert html.count("<ul>") == 2 and "<p>p1</p>\n<p>p2</p>" in html
+    # A fence or a list opened on the marker's line keeps the marker's width.
+    code = Preformatted((Text("a\n  b"),))
+    fenced = BulletList((ListItem((Plain(()), code, Paragraph((Text("after"),)))),))
+    assert MarkdownRenderer().blocks([fenced]) == "- ```\n  a\n    b\n  ```\n\n  after"
+    assert "<pre><code>a\n  b\n</code></pre>" in MD.render(MarkdownRenderer().blocks([fenced]))

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import ao3conv
 from ao3conv.errors import FormatError, NotAWorkError
 from ao3conv.model import (
+    Abbreviation,
     Association,
     Attrs,
     Block,
@@ -319,6 +320,19 @@ def test_a_url_in_the_text_that_is_not_the_target_still_shows_the_target() -> No
     assert "Audio: https://a.org/x <https://a.org/y>" in out
 
 
+def test_notes_show_their_marker_ruby_its_reading_abbreviations_their_title() -> None:
+    from test_writer_epub import footnote_work
+
+    text = txt(footnote_work())
+    assert "chapter one[1]." in text and "[1] The note on chapter one." in text
+    assert "A second note2, 漢(kan)字（ji）, NASA (National Aeronautics and Space " in text
+    assert "2. The second note ↩" in text
+    assert "<#" not in text and "#fn2" not in text and "#two" not in text  # no fragment shown
+    same = one_chapter(para(Abbreviation((Text("laser"),), "LASER"), " ",
+                            Abbreviation((Text("Bonjour"),), "Hello")))
+    assert "laser Bonjour (Hello)" in txt(same)  # a title that only repeats the text is not
+
+
 def test_preformatted_text_keeps_its_lines_and_line_breaks_break_lines() -> None:
     text = txt(one_chapter(Preformatted((Text("  a\n    b"),)), para("x", LineBreak(), "y")))
     assert "  a\n    b" in text
@@ -420,6 +434,9 @@ def test_wrapped_lines_fit_unless_a_single_word_is_longer(work: Work, width: int
 # --- the corpus ----------------------------------------------------------------------------
 
 
+_ADDED_URL = re.compile(r"\s+<(?:https?|mailto|ftp):[^\s>]*>")
+
+
 @pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
 def test_all_page_text_reaches_the_output_in_order(path: Path) -> None:
     expected = page_words(path)
@@ -428,7 +445,9 @@ def test_all_page_text_reaches_the_output_in_order(path: Path) -> None:
     assert work is not None
     for wrap in (None, 30):
         text = txt(work, wrap=wrap) if wrap else txt(work)
-        assert missing(expected, words(text)) is None
+        # The " <URL>" the writer adds after a link splits a word where none is
+        # (in Chinese text, or a link inside a word): it is not page text.
+        assert missing(expected, words(_ADDED_URL.sub("", text))) is None
 
 
 @pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)

@@ -9,7 +9,10 @@ Each case is one input, made deterministically from ``(seed, case number)``:
   spliced, tags dropped/duplicated/moved, bytes flipped, nested 10,000 deep, huge
   attributes and text nodes, many elements, NULs and control characters, lone
   surrogates in references, wrong/missing/conflicting charsets, UTF-16/32, cp1252
-  labelled as UTF-8, hostile markup, broken numbers and dates: ``tests/hostile.py``);
+  labelled as UTF-8, hostile markup, broken numbers and dates, numbers past 4,300
+  digits, links urllib cannot split (``http://[``), charsets that are no text codec
+  (``undefined``, ``rot13``), language codes that are no BCP 47 tag (``i``, ``en-12``),
+  unbroken titles of 255 to 10,000 characters: ``tests/hostile.py``);
 - 8 % a random AO3-shaped page (random metadata, random tag soup as text);
 - 7 % a real work page with hostile content in every region a stranger controls
   (its outputs are also scanned: nothing active or remote may come out);
@@ -21,13 +24,13 @@ Each case is one input, made deterministically from ``(seed, case number)``:
   and ports, controls and surrogates.
 
 The input is parsed; only ``ao3conv.errors.Ao3convError`` (with a one-line message) may
-come out. A work that parses is written by every writer (txt, txt wrapped, md, md without
-HTML, split md, json, epub with the work skin; every 50th case also with a generated
-cover), none of which may raise. A case that takes longer than ``--timeout`` seconds is a
-failure too (a denial of service). Prints the number of cases, of refused inputs by
-error type, of failures (uncaught exceptions, timeouts, hostile output), and the time;
-exits 1 if anything failed. ``--save DIR`` keeps each failing input for replay with
-``--replay FILE``.
+come out. A work that parses is named (as ``convert`` and ``batch`` would) and written
+by every writer (txt, txt wrapped, md, md without HTML, split md, json, epub with the
+work skin; every 50th case also with a generated cover), none of which may raise. A
+case that takes longer than ``--timeout`` seconds is a failure too (a denial of
+service). Prints the number of cases, of refused inputs by error type, of failures
+(uncaught exceptions, timeouts, hostile output), and the time; exits 1 if anything
+failed. ``--save DIR`` keeps each failing input for replay with ``--replay FILE``.
 """
 
 from __future__ import annotations
@@ -168,6 +171,7 @@ def run_case(seed: int, number: int, timeout: float, cover_every: int) -> dict[s
             return result
         outputs = hostile.exercise_writers(work, random.Random(number),
                                            cover=cover_every > 0 and number % cover_every == 0)
+        _names(work)
         result["parsed"] = True
         if scan:
             problems = _scan(outputs, work)
@@ -183,6 +187,16 @@ def run_case(seed: int, number: int, timeout: float, cover_every: int) -> dict[s
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     return result
+
+
+def _names(work: Any) -> None:
+    """The file names ``convert`` and ``batch`` would give the work (titles of any length)."""
+    from ao3conv.batch import DEFAULT_TEMPLATE, render_name, work_fields
+    from ao3conv.output import default_filename
+
+    default_filename(work, "epub")
+    render_name("{fandom}/{series}/{series_position:02d} - " + DEFAULT_TEMPLATE,
+                work_fields(work), "md")
 
 
 def _run_net_case(seed: int, number: int, timeout: float) -> dict[str, Any]:

@@ -122,12 +122,15 @@ def _start_worker(plan: OutputPlan, images: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _convert_in_worker(source: str) -> Outcome:
+def _convert_in_worker(sources: list[str]) -> list[Outcome]:
     assert _plan is not None
-    outcome = convert_one(source, plan_for(_plan, source), images=_images)
-    if outcome.error is not None:
-        outcome = replace(outcome, error=_portable(outcome.error))
-    return outcome
+    outcomes = []
+    for source in sources:
+        outcome = convert_one(source, plan_for(_plan, source), images=_images)
+        if outcome.error is not None:
+            outcome = replace(outcome, error=_portable(outcome.error))
+        outcomes.append(outcome)
+    return outcomes
 
 
 def _portable(error: BaseException) -> BaseException:
@@ -146,20 +149,63 @@ def converted_in_pool(
     sources: list[str], plan: OutputPlan, *, jobs: int, images: bool = False
 ) -> Iterator[Iterator[Outcome]]:
     """Each source's :class:`Outcome`, in input order, rendered by ``jobs`` worker
-    processes. Leaving the block (done, an error, Ctrl-C) ends the workers."""
+    processes. Leaving the block (done, an error, Ctrl-C) cancels what has not started
+    and waits for the rest (workers write nothing, so nothing is left half done)."""
     import multiprocessing  # here: a single conversion does not pay for it
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
 
-    _warm_up(plan)
     methods = multiprocessing.get_all_start_methods()
-    # fork: workers start in a millisecond with everything already imported.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, min(16, len(sources) // (jobs * 4)))
-    pool = context.Pool(jobs, initializer=_start_worker, initargs=(plan, images))
+    # fork starts workers in a millisecond with everything imported, but only a process
+    # with no other threads can fork safely (a lock held by one would never be released:
+    # the CLI run in-process by a threaded program); the others start workers afresh.
+    if "fork" in methods and threading.active_count() == 1:
+        _warm_up(plan)
+        method = "fork"
+    else:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=_start_worker, initargs=(plan, images))
     try:
-        yield pool.imap(_convert_in_worker, sources, chunksize=chunk)
+        yield _in_order(pool, sources, jobs)
     finally:
-        pool.terminate()  # workers hold nothing that needs saving: the parent writes
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(pool: Any, sources: list[str], jobs: int) -> Iterator[Outcome]:
+    """Outcomes in input order, a few chunks of inputs queued ahead of the one awaited.
+    A worker that dies (killed, out of memory) fails its inputs and the rest, one line
+    each, instead of leaving the run waiting forever."""
+    from collections import deque
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, min(16, len(sources) // (jobs * 4)))
+    chunks = iter([sources[i : i + size] for i in range(0, len(sources), size)])
+    queued: deque[tuple[list[str], Any]] = deque()
+
+    def queue_next() -> None:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return
+        try:
+            queued.append((chunk, pool.submit(_convert_in_worker, chunk)))
+        except BrokenProcessPool as exc:  # a worker died: the pool takes no more
+            failed: Future[list[Outcome]] = Future()
+            failed.set_exception(exc)
+            queued.append((chunk, failed))
+
+    for _ in range(jobs * 2):
+        queue_next()
+    while queued:
+        chunk, future = queued.popleft()
+        try:
+            outcomes = future.result()
+        except BrokenProcessPool:
+            died = RuntimeError("the worker process converting it stopped (out of memory?)")
+            outcomes = [Outcome(None, died)] * len(chunk)
+        queue_next()
+        yield from outcomes
 
 
 # A bare work fragment, the smallest page the parser takes.

@@ -22,6 +22,10 @@ from . import __version__
 from .errors import Ao3convError, FormatError, ParseWarning
 
 if TYPE_CHECKING:  # the commands import what they use, so `--help` stays quick
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from ._workers import Outcome
+    from .convert import OutputPlan
     from .model import Work
 
 app = typer.Typer(
@@ -53,7 +57,10 @@ def printable(text: str) -> str:
 
 
 def say(message: str) -> None:
-    typer.echo(printable(message), err=True)
+    """One line on stderr (a line break in a quoted name is shown as ``\\n``)."""
+    from .errors import one_line
+
+    typer.echo(printable(one_line(message)), err=True)
 
 
 def fail_usage(message: str) -> NoReturn:
@@ -244,8 +251,8 @@ def run_exports(
     inputs while this process names and writes them in input order, as a serial
     run would.
     """
-    from ._workers import converted_in_pool, plan_for, run_serially
-    from .convert import OutputPlan, choose_format, place, read_cover
+    from ._workers import converted_in_pool, run_serially
+    from .convert import OutputPlan, choose_format, read_cover
 
     try:
         chosen = choose_format(fmt, output)
@@ -259,7 +266,6 @@ def run_exports(
         options["cover"] = cover_bytes
     plan = OutputPlan(chosen, output, force, many=len(inputs) > 1, options=options)
     failures: list[str] = []
-    taken: set[str] = set()  # written in this run: a second work of the same name gets its id
     jobs = min(jobs, len(inputs))
     # --debug stays in one process, so that a traceback shows where the error arose.
     parallel = jobs > 1 and load is None and not debug and "-" not in inputs
@@ -268,22 +274,85 @@ def run_exports(
             outcomes = stack.enter_context(
                 converted_in_pool(inputs, plan, jobs=jobs, images=images)
             )
+            from concurrent.futures import ThreadPoolExecutor
+
+            # Writes (each ends in an fsync, milliseconds on a busy disk) overlap in threads.
+            writers = stack.enter_context(ThreadPoolExecutor(jobs, "ao3conv-write"))
         else:
             outcomes = run_serially(
                 inputs, plan, load=load or load_input, images=images, find_images=find_images
             )
-        for source in inputs:
-            with reported(source, debug, failures):
-                outcome = next(outcomes)
-                for message in outcome.warnings:
-                    warnings.warn(message, ParseWarning, stacklevel=1)
-                if outcome.error is not None:
-                    raise outcome.error
-                assert outcome.rendered is not None
-                where = place(outcome.rendered, plan_for(plan, source), taken)
-                if where != "stdout":
-                    say(f"{source} → {where}")
+            writers = None
+        _write_in_order(inputs, outcomes, plan, writers, debug=debug, failures=failures)
     finish(failures, len(inputs))
+
+
+def _write_in_order(
+    inputs: list[str],
+    outcomes: Iterator[Outcome],
+    plan: OutputPlan,
+    writers: ThreadPoolExecutor | None,
+    *,
+    debug: bool,
+    failures: list[str],
+) -> None:
+    """Claim each input's name in input order, write it (in ``writers`` if given, else
+    at once), and report each input in input order: its warnings, its error, or where
+    it went; as a serial run would, whatever order the writes end in."""
+    from collections import deque
+    from concurrent.futures import Future
+
+    from ._workers import plan_for
+    from .convert import claim, deliver
+
+    taken: set[str] = set()  # written in this run: a second work of the same name gets its id
+    pending: deque[tuple[str, Outcome, Future[str]]] = deque()
+    window = 0 if writers is None else 16  # books held in memory, waiting for their turn
+
+    def settle() -> None:
+        source, outcome, written = pending.popleft()
+        with reported(source, debug, failures):
+            for message in outcome.warnings:
+                warnings.warn(message, ParseWarning, stacklevel=1)
+            where = written.result()  # raises the input's error, if it had one
+            if where != "stdout":
+                say(f"{source} → {where}")
+
+    for source in inputs:
+        try:
+            outcome = next(outcomes)
+            written: Future[str] = Future()
+            if outcome.error is not None:
+                written.set_exception(outcome.error)
+            else:
+                assert outcome.rendered is not None
+                chosen = plan_for(plan, source)
+                try:
+                    target = claim(outcome.rendered, chosen, taken)
+                except Exception as exc:
+                    written.set_exception(exc)
+                else:
+                    if writers is not None:
+                        written = writers.submit(deliver, outcome.rendered, chosen, target)
+                    else:
+                        _now(written, deliver, outcome.rendered, chosen, target)
+        except KeyboardInterrupt:
+            while pending:  # the files already on their way are finished and reported
+                settle()
+            with reported(source, debug, failures):
+                raise
+        pending.append((source, outcome, written))
+        while pending and (pending[0][2].done() or len(pending) > window):
+            settle()
+    while pending:
+        settle()
+
+
+def _now(future: Future[str], function: Callable[..., str], *args: Any) -> None:
+    try:
+        future.set_result(function(*args))
+    except Exception as exc:
+        future.set_exception(exc)
 
 
 # --- commands ------------------------------------------------------------------------
@@ -672,6 +741,7 @@ def info(
     debug: DebugOpt = False,
 ) -> None:
     """Show a work's metadata: title, creators, tags, series, stats, chapters."""
+    from ._streams import can_show
     from .writers._metadata import work_metadata
 
     failures: list[str] = []
@@ -681,6 +751,8 @@ def info(
             import json
 
             text = json.dumps(meta, ensure_ascii=False, indent=2)
+            if not can_show(text):  # \u escapes, not "?", where stdout cannot show it
+                text = json.dumps(meta, ensure_ascii=True, indent=2)
             typer.echo(_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         else:
             typer.echo(printable(_describe(meta)))
@@ -688,7 +760,11 @@ def info(
 
 
 def _describe(meta: dict[str, Any]) -> str:
-    def show(value: Any) -> str:
+    from .writers._engine import HIDDEN_TAGS
+
+    def show(value: Any, hidden: bool = False) -> str:
+        if value is None and hidden:  # tags the saved page hid: unknown, not none
+            return HIDDEN_TAGS
         if isinstance(value, list):
             return ", ".join(str(v) for v in value) if value else "-"
         return "-" if value is None else str(value)
@@ -722,7 +798,8 @@ def _describe(meta: dict[str, Any]) -> str:
         ("Bookmarks", meta["bookmarks"]),
         ("Comments", meta["comments"]),
     ]
-    lines = [f"{label + ':':<15}{show(value)}" for label, value in rows]
+    hidden = {"Warnings", "Tags"}
+    lines = [f"{label + ':':<15}{show(value, label in hidden)}" for label, value in rows]
     if meta["summary"]:
         lines += ["", "Summary:", meta["summary"]]
     return "\n".join(lines)
@@ -754,4 +831,7 @@ def _main(
 
 
 def main() -> None:
+    from ._streams import guard
+
+    guard()
     app()

@@ -8,6 +8,8 @@ atomically.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -22,7 +24,9 @@ from .output import (
     default_filename,
     default_stem,
     inside,
+    name_key,
     safe_filename,
+    storable,
     write_atomic,
 )
 from .writers import available_writers, format_for_path, get_writer, write
@@ -104,6 +108,7 @@ def _is_dir(path: Path) -> bool:
 
 def make_folder(path: Path) -> Path:
     """Make ``path`` a folder (and its parents), or say in one line why it cannot be one."""
+    storable(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -173,20 +178,42 @@ def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:
 
 def place(rendered: Rendered, plan: OutputPlan, taken: set[str] | None = None) -> str:
     """Write what :func:`render` made where ``plan`` says (see :func:`save`)."""
+    return deliver(rendered, plan, claim(rendered, plan, taken))
+
+
+def claim(rendered: Rendered, plan: OutputPlan, taken: set[str] | None = None) -> Path | None:
+    """The path (a folder with ``--split``) that ``rendered`` will be written to, or
+    ``None`` for stdout, recorded in ``taken`` even if the write fails: a rerun then
+    picks the same names. Claims must be made in input order; the writes need not."""
     if rendered.files is not None:
-        return _place_split(rendered, plan, taken)
+        return _claim_split(rendered, plan, taken)
     extension = get_writer(plan.format).extension
     path = _target(safe_filename(rendered.stem, extension), plan)
     if path is None:
+        return None
+    path = _unclaimed(path, rendered.work_id, taken, extension)
+    _claim(path, taken)
+    return path
+
+
+def deliver(rendered: Rendered, plan: OutputPlan, path: Path | None) -> str:
+    """Write ``rendered`` to the path :func:`claim` gave; returns where it went."""
+    if rendered.files is not None:
+        assert path is not None
+        make_folder(path)
+        for name, data in rendered.files.items():
+            write_atomic(inside(path, name), data, force=plan.force)
+        return f"{path}{'/' if not str(path).endswith('/') else ''} ({len(rendered.files)} files)"
+    if path is None:
         _to_stdout(rendered.data, plan.format)
         return "stdout"
-    path = _unclaimed(path, rendered.work_id, taken, extension)
-    _claim(path, taken)  # even if the write fails: a rerun then picks the same names
     write_atomic(path, rendered.data, force=plan.force)
     return str(path)
 
 
 def _to_stdout(data: bytes, fmt: str) -> None:
+    if sys.stdout is None:  # started with stdout closed (the CLI puts in a stand-in)
+        raise OutputError("cannot write to standard output: it is closed; give -o FILE")
     # Zip bytes on a terminal are garbage that can also upset it: only a pipe or a
     # file takes a binary format.
     if _is_binary(data) and sys.stdout.isatty():
@@ -194,8 +221,17 @@ def _to_stdout(data: bytes, fmt: str) -> None:
             f"{fmt} is a binary format and standard output is a terminal: "
             f"redirect it (> book.{get_writer(fmt).extension}) or give -o FILE"
         )
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        # The reader left (`| head`): say so once, and keep Python from saying it again
+        # at exit when it flushes stdout.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError("standard output was closed by the reader before the end") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 def _is_binary(data: bytes) -> bool:
@@ -209,13 +245,9 @@ def _is_binary(data: bytes) -> bool:
     return False
 
 
-def _key(path: Path) -> str:
-    return str(path).casefold()  # macOS and Windows names ignore case
-
-
 def _claim(path: Path, taken: set[str] | None) -> None:
     if taken is not None:
-        taken.add(_key(path))
+        taken.add(name_key(path))
 
 
 def _unclaimed(
@@ -223,7 +255,7 @@ def _unclaimed(
 ) -> Path:
     """``path``, or when this run already wrote there, the name with `` (work id)`` (else
     `` (2)``, `` (3)``...) before the extension: never a silent overwrite of a sibling."""
-    if not taken or _key(path) not in taken:
+    if not taken or name_key(path) not in taken:
         return path
     stem = path.name[: -len(extension) - 1] if extension else path.name
     bases: dict[int, str] = {}  # the stem cut to leave room for tags of each length
@@ -235,7 +267,7 @@ def _unclaimed(
         return path.with_name(safe_filename(bases[room] + tag, extension))
 
     def free(candidate: Path) -> bool:
-        return _key(candidate) not in taken
+        return name_key(candidate) not in taken
 
     if work_id is not None and free(by_id := tagged(f" ({work_id})")):
         return by_id
@@ -250,15 +282,11 @@ def _unclaimed(
     return tagged(f" ({high})")
 
 
-def _place_split(rendered: Rendered, plan: OutputPlan, taken: set[str] | None) -> str:
-    assert rendered.files is not None
+def _claim_split(rendered: Rendered, plan: OutputPlan, taken: set[str] | None) -> Path:
     base = Path(plan.output) if plan.output else Path.cwd()
     if plan.many or not plan.output:
         folder = _unclaimed(inside(base, safe_filename(rendered.stem)), rendered.work_id, taken)
     else:
         folder = base
     _claim(folder, taken)
-    make_folder(folder)
-    for name, data in rendered.files.items():
-        write_atomic(inside(folder, name), data, force=plan.force)
-    return f"{folder}{'/' if not str(folder).endswith('/') else ''} ({len(rendered.files)} files)"
+    return folder

@@ -61,8 +61,26 @@ __all__ = [
 ]
 
 
+# What str.splitlines() splits at: a name holding one would split a one-line message.
+_LINE_BREAKS = dict.fromkeys(map(ord, "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"))
+for _code in _LINE_BREAKS:
+    _LINE_BREAKS[_code] = repr(chr(_code))[1:-1]
+
+
 class Ao3convError(Exception):
-    """Root of every error ao3conv raises on purpose."""
+    """Root of every error ao3conv raises on purpose.
+
+    Its message is one line whatever it quotes: a line break (from a folder or file
+    name, a title...) is shown as its escape (``\\n``).
+    """
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks as escapes (``\\n``): one line on any terminal."""
+    return text.translate(_LINE_BREAKS)
 
 
 class InputError(Ao3convError):

@@ -6,6 +6,14 @@ folder, never be a reserved or hidden name, and fit every common file system;
 does not cover (leading dots, bidi controls). :func:`write_atomic` writes to a
 temporary file in the target folder and moves it into place, so a crash, a full
 disk or Ctrl-C never leaves a half-written file or loses an existing one.
+
+Claims on names hold across processes: without ``force`` the finished file is
+hard-linked to its final name (or, where the file system has no hard links, the
+name is first created with ``O_CREAT|O_EXCL``), so of two processes writing the
+same name exactly one wins and the other is told, whatever either believed
+before. FIFOs and character devices (``-o /dev/stdout``, a named pipe) are
+written into, never replaced by a regular file; block devices and sockets are
+refused.
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ import contextlib
 import errno
 import os
 import re
+import stat
+import sys
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -38,6 +48,12 @@ def _clean_piece(text: str) -> str:
     ).strip()
 
 
+def name_key(name: str | os.PathLike[str]) -> str:
+    """What makes two names the same name: NFC (macOS stores names normalised) and
+    case-folded (macOS and Windows ignore case)."""
+    return unicodedata.normalize("NFC", os.fspath(name)).casefold()
+
+
 def _truncate_bytes(text: str, limit: int) -> str:
     encoded = text.encode("utf-8")
     if len(encoded) <= limit:
@@ -57,13 +73,17 @@ def safe_filename(stem: str, extension: str = "", *, max_bytes: int = MAX_NAME_B
 
     suffix = f".{extension}" if extension else ""
     budget = max_bytes - len(suffix.encode("utf-8"))
-    name = _clean_piece(stem).replace("/", "-").replace("\\", "-")
-    name = sanitize_filename(name, platform="universal", max_len=max(budget, 1))
+    # NFC: two titles that look the same get the same name (then told apart by id).
+    name = _clean_piece(unicodedata.normalize("NFC", stem)).replace("/", "-").replace("\\", "-")
+    # Lengths in UTF-8 bytes whatever the locale (pathvalidate would use the locale's).
+    name = sanitize_filename(name, platform="universal", max_len=max(budget, 1),
+                             fs_encoding="utf-8")
     name = _DEVICE.sub(r"\1_\2", name)
     name = _truncate_bytes(name.lstrip(". ").rstrip(". "), budget).rstrip(". ")
     if not name:
         name = "untitled"
-    return sanitize_filename(name + suffix, platform="universal", max_len=max_bytes)
+    return sanitize_filename(name + suffix, platform="universal", max_len=max_bytes,
+                             fs_encoding="utf-8")
 
 
 def default_stem(work: Work, fallback: str = "untitled") -> str:
@@ -81,12 +101,27 @@ def default_filename(work: Work, extension: str, fallback: str = "untitled") -> 
     return safe_filename(default_stem(work, fallback), extension)
 
 
+def storable(path: Path) -> Path:
+    """``path``, or an error when the file system's encoding cannot hold its name (a C
+    locale without UTF-8 mode stores names as ASCII: a title in Japanese cannot be one)."""
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        encoding = sys.getfilesystemencoding()
+        raise OutputError(
+            f"cannot name a file {str(path)!a} here: file names are {encoding} in this "
+            "locale; use a UTF-8 locale (LANG=C.UTF-8) or PYTHONUTF8=1, or give -o NAME"
+        ) from None
+    return path
+
+
 def inside(folder: Path, name: str) -> Path:
     """``folder / name``, refusing any result that would land outside ``folder``."""
+    storable(folder / name)
     base = folder.resolve()
     target = (base / name).resolve()
     if target != base and base not in target.parents:
-        raise OutputError(f"refusing to write outside {folder}: {name!r}")
+        raise OutputError(f"refusing to write outside {_shown(folder)}: {name!r}")
     return target
 
 
@@ -94,20 +129,25 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` all at once, or not at all.
 
     Without ``force`` an existing file is left alone and
-    :class:`~ao3conv.errors.OutputExistsError` is raised (checked atomically with
-    a hard link where the file system allows it).
+    :class:`~ao3conv.errors.OutputExistsError` is raised; the check is the
+    exclusive creation of the final name, so it holds against other processes.
+    A FIFO or character device at ``path`` is written into (see :func:`_stream_into`).
     """
+    storable(path)
+    if _stream_into(path, data):
+        return
     folder = path.parent
     try:
-        exists = not force and path.exists()
-    except OSError as exc:  # e.g. a name too long for the file system
+        exists = not force and os.path.lexists(path)
+    except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
         raise _output_error(path, exc) from None
     if exists:
-        raise OutputExistsError(f"{path} already exists: use --force to overwrite it")
+        raise _exists(path)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".ao3conv-", suffix=".part", dir=folder)
     except FileNotFoundError:
-        raise OutputError(f"cannot write {path}: the folder {folder} does not exist") from None
+        raise OutputError(f"cannot write {_shown(path)}: the folder {_shown(folder)} "
+                          "does not exist") from None
     except OSError as exc:
         raise _output_error(path, exc) from None
     tmp = Path(tmp_name)
@@ -127,6 +167,51 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
             tmp.unlink()
 
 
+def _exists(path: Path) -> OutputExistsError:
+    return OutputExistsError(f"{_shown(path)} already exists: use --force to overwrite it")
+
+
+def _shown(path: Path | str) -> str:
+    """A path as one printable line (a newline in a folder name would split the message)."""
+    name = str(path)
+    return name if name.isprintable() else repr(name)[1:-1]
+
+
+def _stream_into(path: Path, data: bytes) -> bool:
+    """Write into a FIFO or character device at ``path``; ``False`` when it is not one.
+
+    Replacing one with a regular file would break the pipe (or, as root, ``/dev/null``),
+    and nothing is lost by writing into it, so no ``--force`` is needed. Block devices
+    and sockets are refused: writing there could destroy a disk, and cannot succeed.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    if stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        what = "a block device" if stat.S_ISBLK(mode) else "a socket"
+        raise OutputError(f"cannot write {_shown(path)}: it is {what}; give a file or a folder")
+    if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+        return False
+    try:
+        # No O_CREAT: if it vanished meanwhile, nothing is created in its place.
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise _output_error(path, exc) from None
+    with os.fdopen(fd, "wb") as handle:
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a file after the check
+            raise OutputError(f"cannot write {_shown(path)}: it changed while being opened; "
+                              "nothing was changed")
+        try:
+            handle.write(data)
+            handle.flush()
+        except BrokenPipeError:
+            raise OutputError(f"cannot write {_shown(path)}: the reader closed the pipe") from None
+        except OSError as exc:
+            raise _output_error(path, exc) from None
+    return True
+
+
 def _move_into_place(tmp: Path, path: Path, *, force: bool) -> None:
     if force:
         os.replace(tmp, path)
@@ -134,13 +219,26 @@ def _move_into_place(tmp: Path, path: Path, *, force: bool) -> None:
     try:
         os.link(tmp, path)  # fails if path exists: no window to clobber a file
     except FileExistsError:
-        raise OutputExistsError(f"{path} already exists: use --force to overwrite it") from None
+        raise _exists(path) from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
             raise
-        if path.exists():
-            raise OutputExistsError(f"{path} already exists: use --force to overwrite it") from None
+        _claim_then_replace(tmp, path)
+
+
+def _claim_then_replace(tmp: Path, path: Path) -> None:
+    """No hard links here (some FUSE, SMB, FAT): claim the name with an exclusive
+    create, then move the finished file over that (empty) claim of ours."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise _exists(path) from None
+    try:
         os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # our empty claim, never a file of someone else
+        raise
 
 
 def _set_default_mode(path: Path) -> None:
@@ -150,7 +248,7 @@ def _set_default_mode(path: Path) -> None:
     os.chmod(path, 0o666 & ~umask)
 
 
-def _output_error(path: Path, exc: OSError) -> OutputError:
+def _output_error(path: Path, exc: OSError | ValueError) -> OutputError:
     reasons = {
         errno.ENOSPC: "the disk is full",
         errno.EACCES: "permission denied",
@@ -159,5 +257,7 @@ def _output_error(path: Path, exc: OSError) -> OutputError:
         errno.ENOTDIR: "a file is in the way of the folder",
         errno.ENAMETOOLONG: "the name is too long",
     }
+    if isinstance(exc, ValueError):  # a NUL in the name
+        return OutputError(f"cannot write {_shown(path)}: not a valid file name")
     reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
-    return OutputError(f"cannot write {path}: {reason}; nothing was changed")
+    return OutputError(f"cannot write {_shown(path)}: {reason}; nothing was changed")

@@ -192,7 +192,10 @@ def _read(src: str, root: Path | None, limit: int) -> bytes | int | None:
         return decode_data_uri(src) if len(src) <= limit * 4 // 3 + 256 else len(src) * 3 // 4
     if root is None:
         return None
-    parts = urlsplit(src)
+    try:
+        parts = urlsplit(src)
+    except ValueError:  # "//[x": no URL at all ("Invalid IPv6 URL")
+        return None
     if parts.scheme or parts.netloc or not parts.path:
         return None  # remote (or file:) images are not read from here
     try:

@@ -28,6 +28,7 @@ from ..model import (
     Work,
 )
 from ..model._build import normalize_blocks
+from ..writers._engine import HIDDEN_TAGS
 
 _PART = Attrs(classes=("anthology-part",))
 
@@ -51,8 +52,8 @@ def anthology(works: Sequence[Work], title: str) -> Work:
         fandoms=_union(w.fandoms for w in works),
         relationships=_union(w.relationships for w in works),
         characters=_union(w.characters for w in works),
-        tags=_union(w.tags for w in works),
-        warnings=_union(w.warnings for w in works),
+        tags=_union(w.tags or () for w in works),
+        warnings=_union(w.warnings or () for w in works),
         categories=_union(w.categories for w in works),
         rating=_same(w.rating for w in works),
         language=_same(w.language for w in works) or (works[0].language if works else None),
@@ -96,11 +97,11 @@ def _title_page(work: Work) -> tuple[Any, ...]:
     blocks.append(Paragraph((Text("by " + (", ".join(work.authors) or "Anonymous")),)))
     for label, values in (
         ("Rating", (work.rating,) if work.rating else ()),
-        ("Archive Warnings", work.warnings),
+        ("Archive Warnings", (HIDDEN_TAGS,) if work.warnings is None else work.warnings),
         ("Fandoms", work.fandoms),
         ("Relationships", work.relationships),
         ("Characters", work.characters),
-        ("Additional Tags", work.tags),
+        ("Additional Tags", (HIDDEN_TAGS,) if work.tags is None else work.tags),
         ("Series", [f"Part {s.position or '?'} of {s.title}" for s in work.series]),
         ("Stats", _stats(work)),
     ):

@@ -19,6 +19,7 @@ result is checked to lie inside the output folder.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from typing import Any
@@ -28,6 +29,8 @@ from ..model import Work
 from ..output import MAX_NAME_BYTES, safe_filename
 
 DEFAULT_TEMPLATE = "{creators} - {title}"
+# The width and precision of a format spec ([[fill]align][sign][z][#][0][width][,][.precision]).
+_SPEC_SIZES = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?([0-9]*)[,_]?(?:\.([0-9]+))?", re.DOTALL)
 FIELDS = ("title", "creators", "id", "fandom", "series", "series_position", "rating")
 
 
@@ -51,6 +54,12 @@ def check_template(template: str) -> None:
 
 
 def _check_spec(field_name: str, spec: str) -> None:
+    sizes = _SPEC_SIZES.match(spec)
+    if sizes and any(len(n) > 4 for n in sizes.groups() if n):
+        # {id:0>99999999999} would ask for gigabytes before the name is cut to size
+        # (names are cut to 200 bytes; a width up to 9,999 is merely cut).
+        raise FormatError(f"--name-template: {{{field_name}:{spec}}} is wider than a file "
+                          "name can be; keep widths under 10000")
     sample: int | str = 1 if field_name in ("id", "series_position") else "text"
     try:
         format(sample, spec)

@@ -10,6 +10,7 @@ import json
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
+from ..errors import one_line
 from ._report import BatchEvent, BatchResult, WorkOutcome
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class Reporter:
         self.say(f"[{event.done}/{event.total or '?'}] {describe(outcome)}")
 
     def say(self, message: str) -> None:
-        self.err.write(message + "\n")
+        self.err.write(one_line(message) + "\n")  # a line break in a name stays "\\n"
         self.err.flush()
 
     def summary(self, result: BatchResult) -> None:
@@ -114,7 +115,7 @@ class RichReporter(Reporter):
             self.say(describe(outcome))
 
     def say(self, message: str) -> None:
-        self.console.print(message, markup=False, highlight=False, soft_wrap=True)
+        self.console.print(one_line(message), markup=False, highlight=False, soft_wrap=True)
 
     def summary(self, result: BatchResult) -> None:
         from rich.table import Table

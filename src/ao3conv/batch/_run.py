@@ -28,7 +28,7 @@ from ..errors import (
     RateLimitedError,
     SiteUnavailableError,
 )
-from ..output import inside, write_atomic
+from ..output import inside, name_key, write_atomic
 from ._expand import Entry, Expander
 from ._lists import Source, read_lists
 from ._names import DEFAULT_TEMPLATE, check_template, render_name, with_work_id, work_fields
@@ -127,6 +127,7 @@ class _Batch:
         self._progress = progress
         self.result = BatchResult(folder)
         self._claimed: dict[str, int] = {}
+        self._ours: dict[str, int] = {}  # names this state's works were written at
         self._fresh: Fetcher | None = None
         self._own_fetcher = False
         self.find_images: ImageFinder | None = None
@@ -148,8 +149,9 @@ class _Batch:
         if recovered:
             self._note(f"{recovered} work(s) written just before an interruption are complete")
         self._claimed = self.state.claimed_paths()
+        self._ours = self.state.claimed_paths(settled=True)
         # Template names never start with a dot, so only failed.txt could collide.
-        self._claimed.setdefault(FAILED_NAME.casefold(), -1)
+        self._claimed.setdefault(name_key(FAILED_NAME), -1)
         if fetcher is None:
             from ..fetch import Fetcher
 
@@ -315,15 +317,16 @@ class _Batch:
                                str(self.folder / (existing.path or "")), origin=entry.origin,
                                chapters=_chapters(version), requested=requested)
         if existing is not None and existing.path:
-            relative = existing.path  # the name it already has, even if the title changed
+            # The name it already has, even if the title changed: its own file, replaced.
+            relative = self._write(work, entry.work_id, url, [existing.path], version, mine=True)
         else:
-            relative = self._choose(work, entry)
-        self._write(work, entry.work_id, url, relative, version)
+            relative = self._write(work, entry.work_id, url, self._choose(work, entry), version)
         status = "updated" if existing is not None else "exported"
         return WorkOutcome(status, entry.work_id, url, work.title, str(self.folder / relative),  # type: ignore[arg-type]
                            origin=entry.origin, chapters=_chapters(version), requested=requested)
 
-    def _choose(self, work: Work, entry: Entry) -> str:
+    def _choose(self, work: Work, entry: Entry) -> list[str]:
+        """The names to try, best first: the template's, then with the work id."""
         assert entry.work_id is not None
         fields = work_fields(work, entry.series_id)
         fields["id"] = entry.work_id
@@ -333,47 +336,72 @@ class _Batch:
                         entry.listed.series[0])
             fields["series"], fields["series_position"] = part.title, part.position
         first = render_name(self.template, fields, self.extension)
-        if self._free(first, entry.work_id):
-            return self._claim(first, entry.work_id)
         second = with_work_id(first, entry.work_id, self.extension)
-        if self._free(second, entry.work_id):
-            return self._claim(second, entry.work_id)
-        raise OutputExistsError(
+        names = [name for name in (first, second) if self._free(name, entry.work_id)]
+        if not names:
+            raise self._both_taken(first, second)
+        return names
+
+    def _both_taken(self, first: str, second: str) -> OutputExistsError:
+        return OutputExistsError(
             f"{self.folder / first} and {self.folder / second} belong to other files; "
             "use --force to overwrite them, or another --name-template"
         )
 
     def _claim(self, relative: str, work_id: int) -> str:
-        self._claimed[relative.casefold()] = work_id
+        self._claimed[name_key(relative)] = work_id
         return relative
 
     def _free(self, relative: str, work_id: int) -> bool:
-        owner = self._claimed.get(relative.casefold())
+        owner = self._claimed.get(name_key(relative))
         if owner is not None:
             return owner == work_id
-        return self.force or not inside(self.folder, relative).exists()
+        return self.force or not os.path.lexists(inside(self.folder, relative))
 
-    def _write(self, work: Work, work_id: int, url: str, relative: str, version: Version) -> None:
-        from ..convert import make_folder
+    def _write(self, work: Work, work_id: int, url: str, names: list[str], version: Version,
+               *, mine: bool = False) -> str:
+        """Write the work at the first of ``names`` it can claim; returns that name.
 
-        target = inside(self.folder, relative)
-        make_folder(target.parent)  # a file in the way is an OutputError, not an internal one
+        A name not known to be this work's is claimed by creating it exclusively, so a
+        batch with another state file (or a ``convert``) writing the same name at the same
+        time keeps its file and this work moves on to the next name.
+        """
         title = work.title
         options = self.options
         if self.find_images is not None:
             options = {**options, "images": self.find_images(work, self.fetcher)}
-        if self.split:
-            from ..convert import OutputPlan, save
-
-            self.state.writing(work_id, self.format, url, title, relative, version, None)
-            save(work, OutputPlan(self.format, str(target), True, False, options))
-        else:
-            from ..writers import write
-
-            data = write(work, self.format, **options)
+        data = None if self.split else _render(work, self.format, options)
+        for relative in names:
+            target = inside(self.folder, relative)
+            replace_it = mine or self.force or self._ours.get(name_key(relative)) == work_id
+            self._claim(relative, work_id)
             self.state.writing(work_id, self.format, url, title, relative, version, data)
-            write_atomic(target, data, force=True)
-        self.state.done(work_id, self.format, url, title, relative, version)
+            try:
+                self._put(work, target, data, options, replace_it)
+            except OutputExistsError:
+                self.state.release(work_id, self.format, relative)
+                continue
+            self.state.done(work_id, self.format, url, title, relative, version)
+            self._ours[name_key(relative)] = work_id
+            return relative
+        if len(names) == 1 and not mine:
+            raise OutputExistsError(f"{self.folder / names[0]} was just taken by another "
+                                    "process; run the batch again to export this work")
+        raise self._both_taken(names[0], names[-1])
+
+    def _put(self, work: Work, target: Path, data: bytes | None, options: dict[str, Any],
+             replace_it: bool) -> None:
+        from ..convert import make_folder
+
+        make_folder(target.parent)  # a file in the way is an OutputError, not an internal one
+        if data is not None:
+            write_atomic(target, data, force=replace_it)
+            return
+        from ..convert import OutputPlan, save
+
+        if not replace_it:
+            _make_exclusively(target)
+        save(work, OutputPlan(self.format, str(target), True, False, options))
 
     def _anthology(self) -> None:
         """Every work done, in list order, as one EPUB (see :mod:`._anthology`)."""
@@ -388,8 +416,9 @@ class _Batch:
 
             options = {k: v for k, v in self.options.items() if k != "split"}
             data = write(anthology(works, self._title), "epub", **options)
-            relative = self._anthology_name()
-            write_atomic(inside(self.folder, relative), data, force=True)
+            relative, replace_it = self._anthology_name()
+            # Not ours: created exclusively, so a file made meanwhile by another process stays.
+            write_atomic(inside(self.folder, relative), data, force=replace_it)
             self.state.set_meta(f"anthology:{relative.casefold()}", relative)
         except Ao3convError as exc:
             self.result.stopped = f"the anthology could not be made: {exc}"
@@ -413,15 +442,16 @@ class _Batch:
         self.state.keep_model(work_id, work.to_json())
         return work
 
-    def _anthology_name(self) -> str:
+    def _anthology_name(self) -> tuple[str, bool]:
+        """The anthology's name, and whether a file there may be replaced (ours, --force)."""
         from ..output import safe_filename
 
         for stem in (self._title, f"{self._title} (anthology)"):
             relative = safe_filename(stem, "epub")
-            owner = self._claimed.get(relative.casefold())
+            owner = self._claimed.get(name_key(relative))
             ours = self.state.get_meta(f"anthology:{relative.casefold()}") is not None
             if owner is None and (ours or self.force or not (self.folder / relative).exists()):
-                return relative
+                return relative, ours or self.force
         raise OutputExistsError(
             f"{self.folder / relative} is in the way of the anthology; use --force to replace it"
         )
@@ -470,6 +500,22 @@ class _Batch:
             self.result.failed_file = path
         elif _is_ours(path):
             path.unlink()
+
+
+def _render(work: Work, fmt: str, options: dict[str, Any]) -> bytes:
+    from ..writers import write
+
+    return write(work, fmt, **options)
+
+
+def _make_exclusively(folder: Path) -> None:
+    """Claim a ``--split`` work's folder: only the process that creates it writes there."""
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        raise OutputExistsError(f"{folder} already exists: use --force to overwrite it") from None
+    except OSError as exc:
+        raise OutputError(f"cannot make the folder {folder}: {exc.strerror or exc}") from None
 
 
 def _sweep_unfinished(folder: Path, older_than: float = 60.0) -> int:

@@ -122,10 +122,23 @@ class BatchState:
         ).fetchone()
         return _record(row) if row else None
 
-    def claimed_paths(self) -> dict[str, int]:
-        """Every path a work has (or is being written to), case-folded, → its work id."""
-        rows = self._db.execute("SELECT path, work_id FROM works WHERE path IS NOT NULL")
-        return {path.casefold(): work_id for path, work_id in rows}
+    def claimed_paths(self, *, settled: bool = False) -> dict[str, int]:
+        """Every path a work has (or is being written to) as its ``name_key`` → its work id;
+        ``settled``: only paths a write finished at (not ``writing`` ones)."""
+        from ..output import name_key
+
+        where = " AND status != 'writing'" if settled else ""
+        rows = self._db.execute(f"SELECT path, work_id FROM works WHERE path IS NOT NULL{where}")
+        return {name_key(path): work_id for path, work_id in rows}
+
+    def release(self, work_id: int, fmt: str, path: str) -> None:
+        """Forget ``path`` for a work about to be written there that found it taken
+        (by another process), so no later run takes that file for its own."""
+        self._write(
+            "UPDATE works SET path = NULL, digest = NULL"
+            " WHERE work_id = ? AND format = ? AND path = ? AND status = 'writing'",
+            (work_id, fmt, path),
+        )
 
     def writing(self, work_id: int, fmt: str, url: str, title: str, path: str,
                 version: Version, data: bytes | None) -> None:

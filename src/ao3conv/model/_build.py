@@ -24,6 +24,8 @@ from dataclasses import replace
 from ._nodes import (
     MARK_TYPES,
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Attrs,
     Block,
     BlockQuote,
@@ -41,12 +43,16 @@ from ._nodes import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     Table,
     TableRow,
     Text,
     _Marked,
 )
+
+# Inlines that are their children plus a shell: empty ones vanish, identical ones fuse.
+_SHELLS = (*MARK_TYPES, Link, Abbreviation)
 
 _SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
 _SPACE_CHARS = " \t\n\r\f"
@@ -67,7 +73,7 @@ def _merge_texts(items: Iterable[Inline]) -> list[Inline]:
             if out and type(out[-1]) is Text:
                 out[-1] = Text(out[-1].text + item.text)  # type: ignore[union-attr]
                 continue
-        elif kind in MARK_TYPES or kind is Link:
+        elif kind in _SHELLS:
             if not item.children:  # type: ignore[union-attr]
                 continue
             prev = out[-1] if out else None
@@ -75,6 +81,8 @@ def _merge_texts(items: Iterable[Inline]) -> list[Inline]:
                 fused = _merge_texts((*prev.children, *item.children))  # type: ignore[union-attr]
                 out[-1] = replace(prev, children=tuple(fused))  # type: ignore[arg-type]
                 continue
+        elif kind is Ruby and not item.children and not item.annotation:  # type: ignore[union-attr]
+            continue
         out.append(item)
     return out
 
@@ -82,6 +90,8 @@ def _merge_texts(items: Iterable[Inline]) -> list[Inline]:
 def _same_shell(a: Inline, b: Inline) -> bool:
     if type(a) is Link:
         return (a.href, a.title, a.attrs) == (b.href, b.title, b.attrs)  # type: ignore[union-attr]
+    if type(a) is Abbreviation:
+        return (a.title, a.attrs) == (b.title, b.attrs)  # type: ignore[union-attr]
     return a.attrs == b.attrs  # type: ignore[union-attr]
 
 
@@ -135,6 +145,15 @@ def _collapse_in(items: Sequence[Inline], state: _SpaceState) -> list[Inline]:
         elif kind is Image:
             state.after_space = False
             out.append(item)
+        elif kind is Anchor:  # invisible: spacing goes on as if it were not there
+            out.append(item)
+        elif kind is Ruby:  # one line of base text under one line of annotation
+            children = _collapse_in(_no_breaks(item.children), state)  # type: ignore[union-attr]
+            annotation = _collapse_spaces(_no_breaks(item.annotation), trim=True)  # type: ignore[union-attr]
+            if children or annotation:
+                if not children:
+                    state.after_space = False
+                out.append(replace(item, children=tuple(children), annotation=tuple(annotation)))  # type: ignore[arg-type]
         else:
             children = _collapse_in(item.children, state)  # type: ignore[union-attr]
             if children:
@@ -142,8 +161,33 @@ def _collapse_in(items: Sequence[Inline], state: _SpaceState) -> list[Inline]:
     return out
 
 
+def _no_breaks(items: Sequence[Inline]) -> list[Inline]:
+    """``items`` with every line break (at any depth) turned into a space."""
+    out: list[Inline] = []
+    for item in items:
+        kind = type(item)
+        if kind is LineBreak:
+            out.append(Text(" "))
+        elif kind is Ruby:
+            out.append(item)  # already without breaks: it went through here
+        elif hasattr(item, "children"):
+            out.append(replace(item, children=tuple(_no_breaks(item.children))))  # type: ignore
+        else:
+            out.append(item)
+    return out
+
+
 def _trim_end(out: list[Inline]) -> None:
-    """Drop trailing spaces (inside trailing marks too) from ``out`` in place."""
+    """Drop trailing spaces (inside trailing marks too, before trailing anchors) from
+    ``out`` in place."""
+    anchors: list[Inline] = []
+    while out and type(out[-1]) is Anchor:
+        anchors.append(out.pop())
+    _trim_before(out)
+    out.extend(reversed(anchors))
+
+
+def _trim_before(out: list[Inline]) -> None:
     while out:
         last = out[-1]
         kind = type(last)
@@ -153,7 +197,7 @@ def _trim_end(out: list[Inline]) -> None:
                 out[-1] = Text(text)
                 return
             out.pop()
-        elif kind in MARK_TYPES or kind is Link:
+        elif kind in _SHELLS:
             children = list(last.children)  # type: ignore[union-attr]
             _trim_end(children)
             if children:
@@ -224,6 +268,21 @@ def link(
     return out
 
 
+def abbreviation(
+    children: Iterable[Inline], title: str, attrs: Attrs = NO_ATTRS
+) -> list[Inline]:
+    """An abbreviation with edge spaces moved outside it; an empty one disappears."""
+    lead, kids, trail = _hoist(inlines(children))
+    out: list[Inline] = []
+    if lead:
+        out.append(Text(lead))
+    if kids:
+        out.append(Abbreviation(kids, title, attrs))
+    if trail:
+        out.append(Text(trail))
+    return out
+
+
 def paragraph(children: Iterable[Inline], attrs: Attrs = NO_ATTRS) -> Paragraph | None:
     """A paragraph, or ``None`` when nothing visible is left in it."""
     kids = block_inlines(children)
@@ -254,6 +313,16 @@ def _deep_inlines(items: Iterable[Inline]) -> list[Inline]:
             out.extend(
                 link(_deep_inlines(item.children), item.href, item.title, item.attrs)  # type: ignore
             )
+        elif kind is Abbreviation:
+            out.extend(
+                abbreviation(_deep_inlines(item.children), item.title, item.attrs)  # type: ignore
+            )
+        elif kind is Ruby:
+            out.append(replace(
+                item,  # type: ignore[arg-type]
+                children=inlines(_deep_inlines(item.children)),  # type: ignore[union-attr]
+                annotation=normalize_inlines(item.annotation),  # type: ignore[union-attr]
+            ))
         else:
             out.append(item)
     return out
@@ -320,6 +389,7 @@ def _normalize_table(table: Table) -> Table | None:
 
 
 __all__ = [
+    "abbreviation",
     "block_inlines",
     "collapse",
     "inlines",

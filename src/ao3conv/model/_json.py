@@ -152,7 +152,10 @@ def work_to_json_bytes(
         if fast is not None:
             return fast
     fast = _fast_json(work, indent)
-    out = fast if fast is not None else _stdlib_json(work, indent).encode("utf-8")
+    # A lone surrogate (JSON input can hold "\\ud800") cannot be UTF-8: written back as
+    # that same escape, which is still valid JSON and reads back as it was.
+    out = fast if fast is not None else _stdlib_json(work, indent).encode(
+        "utf-8", "backslashreplace")
     return out + b"\n" if newline else out
 
 
@@ -322,9 +325,12 @@ def work_from_json(text: str | bytes) -> _work.Work:
 
 def _json_loads(text: str | bytes) -> Any:
     try:
-        return json.loads(text)
+        payload = json.loads(text)
     except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's 4,300-digit limit
+            raise InputError("not valid JSON: a number in it is over 4,300 digits long") from None
         raise InputError(f"not valid JSON: {exc}") from None
+    return payload
 
 
 def _from_payload(payload: Any) -> _work.Work:

@@ -111,7 +111,7 @@ class SmallCaps(_Marked):
 
 class Span(_Marked):
     """A generic inline container: keeps classes, ``lang`` and ``dir`` (``<span>``,
-    ``<small>``, ``<big>``, ``<abbr>``, ``<q>``...)."""
+    ``<small>``, ``<big>``, ``<q>``, an ``<abbr>`` without a title...)."""
 
     __slots__ = ()
 
@@ -139,6 +139,39 @@ class Image:
     attrs: Attrs = NO_ATTRS
 
 
+@dataclass(frozen=True, slots=True)
+class Ruby:
+    """``<ruby>``: base text (``children``) with its annotation (``<rt>``), e.g. a
+    reading over kanji. ``open``/``close`` are the ``<rp>`` parentheses a reader
+    without ruby shows around the annotation (``漢(kan)``); ``(``/``)`` when the
+    page had none."""
+
+    children: tuple[Inline, ...]
+    annotation: tuple[Inline, ...]
+    open: str = "("
+    close: str = ")"
+    attrs: Attrs = NO_ATTRS
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    """``<abbr title>``/``<acronym title>``: text with its expansion (or, as AO3
+    authors often use it, a hover translation)."""
+
+    children: tuple[Inline, ...]
+    title: str
+    attrs: Attrs = NO_ATTRS
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A place a link can point at: ``<a name="_ftn1">`` (AO3 keeps ``name``, never
+    ``id``) or ``<a id>`` on other pages. ``name`` is as the page wrote it; links
+    to ``#name`` lead here, and writers give it an id unique in their output."""
+
+    name: str
+
+
 Inline = Union[  # noqa: UP007 - a runtime alias that works on 3.10
     Text,
     LineBreak,
@@ -153,6 +186,9 @@ Inline = Union[  # noqa: UP007 - a runtime alias that works on 3.10
     Span,
     Link,
     Image,
+    Ruby,
+    Abbreviation,
+    Anchor,
 ]
 
 MARK_TYPES: tuple[type[_Marked], ...] = (
@@ -320,7 +356,9 @@ Block = Union[  # noqa: UP007
     Div,
 ]
 
-INLINE_TYPES: tuple[type, ...] = (Text, LineBreak, Link, Image, *MARK_TYPES)
+INLINE_TYPES: tuple[type, ...] = (
+    Text, LineBreak, Link, Image, *MARK_TYPES, Ruby, Abbreviation, Anchor
+)
 BLOCK_TYPES: tuple[type, ...] = (
     Paragraph,
     Plain,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ._nodes import (
+    Anchor,
     Block,
     BlockQuote,
     BulletList,
@@ -14,6 +15,7 @@ from ._nodes import (
     Inline,
     LineBreak,
     OrderedList,
+    Ruby,
     SceneBreak,
     Table,
     Text,
@@ -22,13 +24,19 @@ from ._work import Work
 
 
 def iter_inline_text(items: Iterable[Inline]) -> Iterator[str]:
-    """Every text leaf under these inlines, in reading order (image alt text included)."""
+    """Every text leaf under these inlines, in reading order (image alt text included,
+    ruby as base, parenthesis, annotation, parenthesis)."""
     for item in items:
         kind = type(item)
         if kind is Text:
             yield item.text  # type: ignore[union-attr]
-        elif kind is LineBreak:
+        elif kind is LineBreak or kind is Anchor:
             continue
+        elif kind is Ruby:  # as a reader without ruby sees it: 漢(kan)
+            yield from iter_inline_text(item.children)  # type: ignore[union-attr]
+            yield item.open  # type: ignore[union-attr]
+            yield from iter_inline_text(item.annotation)  # type: ignore[union-attr]
+            yield item.close  # type: ignore[union-attr]
         elif kind is Image:
             if item.alt:  # type: ignore[union-attr]
                 yield item.alt  # type: ignore[union-attr]

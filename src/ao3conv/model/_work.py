@@ -99,6 +99,9 @@ class Work:
     ``chapter_count``/``chapter_total`` are AO3's "Chapters: 12/19" (total ``None``
     for "?"), while ``chapters`` holds what the page itself contained (a chapter
     page holds one). ``source`` is the page kind it was parsed from.
+    ``warnings`` or ``tags`` (AO3's "Additional Tags") are ``None`` when the page
+    hid them (the saving viewer's "hide warnings"/"hide additional tags"
+    preference shows a "Show warnings" link instead): unknown, not none.
     """
 
     title: str
@@ -106,12 +109,12 @@ class Work:
     url: str | None = None
     creators: tuple[Creator, ...] = ()
     rating: str | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] | None = ()
     categories: tuple[str, ...] = ()
     fandoms: tuple[str, ...] = ()
     relationships: tuple[str, ...] = ()
     characters: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] | None = ()
     language: Language | None = None
     series: tuple[SeriesLink, ...] = ()
     collections: tuple[Collection, ...] = ()

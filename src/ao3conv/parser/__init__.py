@@ -21,11 +21,13 @@ import os
 
 from ..model import Work
 
-__all__ = ["DEFAULT_MAX_BYTES", "parse"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_ELEMENTS", "parse"]
 
 # Larger than any AO3 page (a 1.5M-word work is ~10 MB of HTML), small enough
 # that a wrong file is refused before it is read into memory.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# What memory follows: see ``_load.DEFAULT_MAX_ELEMENTS`` (kept equal, tested).
+DEFAULT_MAX_ELEMENTS = 500_000
 
 
 def parse(
@@ -33,15 +35,17 @@ def parse(
     *,
     url: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_elements: int = DEFAULT_MAX_ELEMENTS,
 ) -> Work:
     """Parse one AO3 page (bytes, HTML text, or a path) into a :class:`Work`.
 
     ``url`` supplies the work's address when the page does not say it.
     Inputs over ``max_bytes`` raise :class:`~ao3conv.errors.InputTooLargeError`
-    before they are read. Unknown elements are unwrapped and reported in one
-    :class:`~ao3conv.errors.ParseWarning` per page. ao3conv's own JSON (input
-    whose first non-space character is ``{``) gives back the very work it was
-    written from, ``source`` included.
+    before they are read; pages with over ``max_elements`` elements (memory follows
+    their number: ~300-750 bytes each) before they are parsed. Unknown elements
+    are unwrapped and reported in one :class:`~ao3conv.errors.ParseWarning` per
+    page. ao3conv's own JSON (input whose first non-space character is ``{``) gives
+    back the very work it was written from, ``source`` included.
     """
     from . import _load
 
@@ -53,7 +57,7 @@ def parse(
     if _is_json(raw):
         text = raw if isinstance(raw, str) else raw.decode("utf-8-sig", "replace")
         return Work.from_json(text)
-    return _parse_html(raw, url)
+    return _parse_html(raw, url, max_elements)
 
 
 def _is_json(raw: bytes | str) -> bool:
@@ -65,12 +69,12 @@ def _is_json(raw: bytes | str) -> bool:
     return (raw[:4096].lstrip(chars) or raw.lstrip(chars))[:1] == b"{"
 
 
-def _parse_html(raw: bytes | str, url: str | None) -> Work:
+def _parse_html(raw: bytes | str, url: str | None, max_elements: int) -> Work:
     from ._classify import DOWNLOAD, classify
     from ._context import Context
     from ._load import load_html
 
-    root = load_html(raw)
+    root = load_html(raw, max_elements)
     kind = classify(root, url=url)
     ctx = Context()
     # A long work makes ~100k model objects, none of them in reference cycles;

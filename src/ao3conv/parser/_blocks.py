@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..model import (
     NO_ATTRS,
+    Anchor,
     Attrs,
     Block,
     BlockQuote,
@@ -225,13 +226,25 @@ def _wrap_for(el: etree._Element, ctx: Context) -> Wrap:
     if kind is not None:
         return (lambda items: mark(kind, items, attrs),)
     if tag == "a":
-        href = safe_href(el.get("href"))
-        if href is not None:
-            return (lambda items: link(items, href, None, attrs),)
-        return ()
+        return _anchor_wrap(el, attrs)
     if tag not in SPANS:
         ctx.unknown[tag] += 1
     return ()
+
+
+def _anchor_wrap(el: etree._Element, attrs: Attrs) -> Wrap:
+    """An ``<a>`` around blocks: each run inside is linked, and starts with the anchor
+    its ``name`` (or ``id``) sets (writers give an anchor's id to its first one only)."""
+    href = safe_href(el.get("href"))
+    name = (el.get("name") or el.get("id") or "").strip()
+    if href is None and not name:
+        return ()
+
+    def wrap(items: list[Inline]) -> list[Inline]:
+        linked = link(items, href, None, attrs) if href is not None else items
+        return [Anchor(name), *linked] if name else linked
+
+    return (wrap,)
 
 
 # --- handlers ----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import re
 from collections.abc import Sequence
 
 from ..model import (
+    Anchor,
     BlockQuote,
     Div,
     Gap,
@@ -229,7 +230,7 @@ def _inline_kind(items: tuple[Inline, ...]) -> int:
             if text.strip(_NEUTRAL).strip("oOxX0"):
                 return _CONTENT
             parts.append(text)
-        elif kind is Image or kind is Link:
+        elif kind is Image or kind is Link or kind is Anchor:  # an anchor is a link target
             return _CONTENT
         elif kind is not LineBreak:
             stack.append(iter(item.children))  # type: ignore[union-attr]

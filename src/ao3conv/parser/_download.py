@@ -19,7 +19,7 @@ from . import _selectors as S
 from ._blocks import region
 from ._context import Context
 from ._selectors import CHAPTER_HEADING, CHAPTERS, DOWNLOAD_AFTERWORD, DOWNLOAD_PREFACE
-from ._util import count, date, has_class, squash, text_of, work_id_in, work_url
+from ._util import count, date, has_class, squash, text_of, whole_number, work_id_in, work_url
 
 _LABELS = {
     "rating": "rating",
@@ -58,6 +58,9 @@ def download_page(root: etree._Element, ctx: Context, *, url: str | None) -> Wor
     afterword = DOWNLOAD_AFTERWORD(root)
     end_notes, inspired = _afterword(afterword[0], ctx) if afterword else ((), ())
     chapters_el = CHAPTERS(root)
+    chapters = _chapters(chapters_el[0], ctx) if chapters_el else ()
+    if meta.chapter_count is None and chapters_el:
+        _count_chapters(meta, chapters_el[0], len(chapters))
     return Work(
         title=title or _message_title(preface),
         id=work_id,
@@ -68,10 +71,26 @@ def download_page(root: etree._Element, ctx: Context, *, url: str | None) -> Wor
         summary=regions.get("summary", ()),
         notes=regions.get("notes", ()),
         end_notes=end_notes,
-        chapters=_chapters(chapters_el[0], ctx) if chapters_el else (),
+        chapters=chapters,
         source="download",
         **meta.fields(),  # type: ignore[arg-type]
     )
+
+
+def _count_chapters(meta: _meta.Meta, chapters_el: etree._Element, held: int) -> None:
+    """Older download files have no "Chapters:" stat, but a download holds every
+    posted chapter. AO3 lays out a work with one expected chapter without chapter
+    headings (``div.meta.group``): that is 1/1, complete. Otherwise the posted count
+    is what the file holds; the expected total stays unknown."""
+    grouped = any(
+        has_class(child, S.META_CLASS) and has_class(child, S.GROUP_CLASS)
+        for child in chapters_el.iterchildren("div")
+    )
+    if held == 1 and not grouped:
+        meta.chapter_count = meta.chapter_total = 1
+        meta.completed = True
+    elif held:
+        meta.chapter_count = held
 
 
 def _work_id(preface: etree._Element) -> int | None:
@@ -219,7 +238,7 @@ def _header(group: etree._Element, position: int, ctx: Context) -> _Pending:
     text = text_of(heading)
     match = CHAPTER_HEADING.match(text)
     if match:
-        pending = _Pending(int(match[1]), (match[2] or "").strip() or None)
+        pending = _Pending(whole_number(match[1]), (match[2] or "").strip() or None)
     else:  # older files: the heading is only the chapter's title
         pending = _Pending(position, text or None)
     byline = next((c for c in group.iterchildren("p") if has_class(c, S.BYLINE_CLASS)), None)

@@ -22,12 +22,14 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from ..errors import InputError, NotAnAo3PageError
 from ..model import Work
+from ._util import whole_number
 
 ZIP_MAGIC = b"PK\x03\x04"
 _MAX_MEMBER = 64 * 1024 * 1024  # one XHTML file: far past any chapter
@@ -67,7 +69,8 @@ class Book:
             raise InputError(f"{self.name} holds a {info.file_size:,}-byte file; not an AO3 book")
         try:
             return self.archive.read(info)
-        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError,
+                NotImplementedError, zlib.error) as exc:
             raise InputError(f"{self.name} is a broken EPUB ({exc}): save it again") from None
 
     def documents(self) -> list[tuple[str, bytes]]:
@@ -163,10 +166,10 @@ def work_id_of(book: Book) -> int | None:
     for value in (*book.metadata.get("source", []), *book.identifiers):
         match = _WORK_URL.search(value) or _FFF_UID.match(value)
         if match:
-            return int(match[1])
+            return whole_number(match[1])
         ao3 = re.match(r"^(?:urn:)?ao3:(?:works?:)?(\d+)$", value, re.I)
         if ao3:
-            return int(ao3[1])
+            return whole_number(ao3[1])
     return None
 
 

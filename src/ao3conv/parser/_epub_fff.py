@@ -25,7 +25,7 @@ from ._blocks import region
 from ._context import Context
 from ._epub import Book, work_id_of
 from ._load import load_html
-from ._util import count, date, has_class, squash, text_of, work_id_in, work_url
+from ._util import count, date, has_class, squash, text_of, whole_number, work_id_in, work_url
 
 AO3_CATEGORIES = ("F/F", "F/M", "Gen", "M/M", "Multi", "Other")
 _NUMBERED = re.compile(r"^\s*\d+\.\s+(.*)$", re.S)
@@ -174,7 +174,7 @@ def _chapter(root: etree._Element, index: int, total: int, notes: _Notes, ctx: C
         notes.end = regions.pop("author-foot", ())
     return Chapter(
         number=index,
-        id=int(found[1]) if found else None,
+        id=whole_number(found[1]) if found else None,
         title=None if not title or _UNTITLED.match(title) else title,
         summary=regions.get("summary", ()),
         notes=regions.get("notes", ()),

@@ -21,7 +21,7 @@ from ._download import _tags
 from ._epub import Book, work_id_of
 from ._load import load_html
 from ._selectors import CHAPTER_HEADING
-from ._util import has_class, text_of, work_url
+from ._util import has_class, text_of, whole_number, work_url
 
 
 def our_epub_work(book: Book) -> Work:
@@ -92,7 +92,7 @@ def _chapter(section: etree._Element, position: int, ctx: Context) -> Chapter:
     head = prefaces[0] if prefaces else None
     heading = text_of(head.find("h2")) if head is not None else ""
     match = CHAPTER_HEADING.match(heading)
-    number, title = (int(match[1]), (match[2] or "").strip() or None) if match else (
+    number, title = (whole_number(match[1]), (match[2] or "").strip() or None) if match else (
         position, heading or None)
     text = _child(section, "div", "userstuff")
     return Chapter(

@@ -13,17 +13,24 @@ that both paths agree.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from lxml import etree
 
 from ..model import (
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
+    Attrs,
     Image,
     Inline,
     LineBreak,
     Link,
+    Ruby,
     Span,
     Text,
+    abbreviation,
+    block_inlines,
     inlines,
     link,
     mark,
@@ -225,7 +232,96 @@ def _q(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: boo
     out.append(Text("”"))
 
 
+def _abbreviation(
+    el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool
+) -> None:
+    """``<abbr title>``/``<acronym title>``; without a title, only a span."""
+    title = collapse(el.get("title") or "").strip()
+    if not title:
+        _span(el, ctx, out, depth, pre)
+        return
+    kids: list[Inline] = []
+    inline_children(el, ctx, kids, depth + 1, pre)
+    if pre:
+        content = inlines(kids, preformatted=True)
+        if content:
+            out.append(Abbreviation(content, title, attrs_of(el)))
+    else:
+        out.extend(abbreviation(kids, title, attrs_of(el)))
+
+
+class _RubyText:
+    """One base with its annotation and ``<rp>`` parentheses, as ``<ruby>`` is read."""
+
+    __slots__ = ("annotation", "base", "close", "open")
+
+    def __init__(self) -> None:
+        self.base: list[Inline] = []
+        self.annotation: list[Inline] | None = None
+        self.open: str | None = None
+        self.close: str | None = None
+
+    def inlines(self, attrs: Attrs, pre: bool) -> list[Inline]:
+        if self.annotation is None:  # a base without annotation is plain text
+            return self.base
+        if self.open is None and self.close is None:
+            self.open, self.close = "(", ")"
+        build = partial(inlines, preformatted=True) if pre else block_inlines
+        return [Ruby(build(self.base), build(self.annotation), self.open or "",
+                     self.close or "", attrs)]
+
+
+def _ruby(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    """``<ruby>``: each run of base text with the ``<rt>`` after it becomes a
+    :class:`Ruby`; an ``<rp>`` before the ``<rt>`` is its opening parenthesis,
+    one after it the closing one. Whitespace between parts is no base of its own."""
+    attrs = attrs_of(el)
+    current = _RubyText()
+    done: list[Inline] = []
+
+    def base(items: list[Inline], blank: bool) -> None:
+        nonlocal current
+        if current.annotation is not None and not blank:
+            done.extend(current.inlines(attrs, pre))
+            current = _RubyText()
+        current.base.extend(items)
+
+    if el.text:
+        base([Text(el.text)], not el.text.strip())
+    for child in el:
+        tag = child.tag
+        if tag in ("rt", "rtc"):
+            annotation: list[Inline] = []
+            inline_children(child, ctx, annotation, depth + 1, pre)
+            if current.annotation is None:
+                current.annotation = annotation
+            else:  # a second annotation of the same base (rtc): after a space
+                current.annotation.extend((Text(" "), *annotation))
+        elif tag == "rp":
+            text = collapse("".join(child.itertext())).strip()
+            if current.annotation is None:
+                current.open = text
+            else:
+                current.close = text
+        elif tag == "rb":
+            items: list[Inline] = []
+            inline_children(child, ctx, items, depth + 1, pre)
+            base(items, False)
+        elif type(tag) is str:
+            items = []
+            inline_element(child, ctx, items, depth + 1, pre)
+            base(items, False)
+        if child.tail:
+            base([Text(child.tail)], not child.tail.strip())
+    done.extend(current.inlines(attrs, pre))
+    out.extend(done)
+
+
 def _anchor(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
+    # AO3 keeps <a name> (footnote targets); other pages use id.
+    name = (el.get("name") or el.get("id") or "").strip()
+    if name:
+        out.append(Anchor(name))
     href = safe_href(el.get("href"))
     if href is None or Link in ctx.open_marks:  # no target, unsafe, or a link in a link
         inline_children(el, ctx, out, depth + 1, pre)
@@ -331,7 +427,8 @@ _HANDLERS: dict[str, Handler] = {tag: _marked(kind) for tag, kind in MARKS.items
 _HANDLERS.update(dict.fromkeys(SPANS, _span))
 _HANDLERS.update(dict.fromkeys(MEDIA, _media))
 _HANDLERS.update(dict.fromkeys(VOIDS, _void))
-_HANDLERS.update({"a": _anchor, "img": _image, "br": _br, "q": _q})
+_HANDLERS.update({"a": _anchor, "img": _image, "br": _br, "q": _q, "ruby": _ruby})
+_HANDLERS.update(dict.fromkeys(("abbr", "acronym"), _abbreviation))
 
 __all__ = [
     "MAX_DEPTH",

@@ -8,6 +8,8 @@ Portuguese ones, which :func:`bcp47` rewrites ("ptBR" → "pt-BR").
 
 from __future__ import annotations
 
+from .._bcp47 import well_formed
+
 LANGUAGE_CODES: dict[str, str] = {
     "af Soomaali": "so",
     "Afrikaans": "afr",
@@ -179,9 +181,10 @@ _BY_FOLDED = {name.casefold(): code for name, code in LANGUAGE_CODES.items()}
 _BCP47_FIXES = {"ptBR": "pt-BR", "ptPT": "pt-PT"}
 
 
-def bcp47(code: str) -> str:
-    """AO3's short language code as a BCP 47 tag."""
-    return _BCP47_FIXES.get(code, code)
+def bcp47(code: str) -> str | None:
+    """AO3's short language code as a BCP 47 tag; ``None`` for a code that is not a
+    well-formed tag (``i``, ``en-12``): a book must not carry it."""
+    return well_formed(_BCP47_FIXES.get(code, code))
 
 
 def code_for(name: str) -> str | None:

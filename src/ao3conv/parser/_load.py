@@ -151,7 +151,9 @@ def _decode_legacy(data: bytes) -> str:
     if declared is not None:
         try:
             return data.decode(declared)
-        except (UnicodeDecodeError, LookupError):
+        # UnicodeError, not only UnicodeDecodeError: codecs such as "undefined" and
+        # "idna" fail with the base class; LookupError: "rot13" is no text encoding.
+        except (UnicodeError, LookupError, ValueError):
             pass
     # bs4 is the right tool here: encoding detection for saved files. Its log
     # line about replacement characters is noise for our users: muted.
@@ -238,7 +240,31 @@ def _parser() -> etree.HTMLParser:
     return parser
 
 
-def load_html(raw: bytes | str) -> etree._Element:
+# Memory follows the number of elements, not bytes: libxml2 and the model spend
+# ~300-750 bytes on each element (and its text), so 60 MB of "<br>" would need 5 GB.
+# AO3's pages hold ~260 bytes of HTML per element (a 1.5M-word work: ~60,000
+# elements); 500,000 is far past any of them and bounds a page's cost to ~400 MB.
+DEFAULT_MAX_ELEMENTS = 500_000
+_TAG_START = re.compile(rb"<[A-Za-z_:.]")
+
+
+def check_elements(data: bytes, max_elements: int) -> None:
+    """Refuse a page with more start tags than ``max_elements``, before parsing it.
+
+    ``bytes.count`` of ``<`` (an upper bound, at memchr speed) settles almost every page;
+    only past the limit are the real tag starts counted.
+    """
+    if data.count(b"<") <= max_elements:
+        return
+    tags = sum(1 for _ in _TAG_START.finditer(data))
+    if tags > max_elements:
+        raise InputTooLargeError(
+            f"the page has {tags:,} elements, over the {max_elements:,}-element limit "
+            "(no AO3 work has so many): raise max_elements if this really is one AO3 page"
+        )
+
+
+def load_html(raw: bytes | str, max_elements: int = DEFAULT_MAX_ELEMENTS) -> etree._Element:
     """The page's root element, whatever its encoding.
 
     Bytes are parsed as UTF-8 straight away: libxml2 validates UTF-8 while it
@@ -248,13 +274,16 @@ def load_html(raw: bytes | str) -> etree._Element:
     """
     if isinstance(raw, str):
         data = clean_utf8(raw)
+        check_elements(data, max_elements)
         root = _parse_once(data)
     else:
         text = _bom_text(raw)
         data = clean_utf8(raw if text is None else text)
+        check_elements(data, max_elements)
         root = _parse_once(data)
         if text is None and _logged(etree.ErrorTypes.ERR_INVALID_ENCODING):
             data = clean_utf8(_decode_legacy(raw))
+            check_elements(data, max_elements)  # a legacy charset may make more '<'
             root = _parse_once(data)
     if _logged(etree.ErrorTypes.ERR_RESOURCE_LIMIT):
         from ._deep import cap_nesting

@@ -16,7 +16,18 @@ from ..model import Association, Collection, Creator, Language, SeriesLink
 from . import _selectors as S
 from ._languages import bcp47, code_for
 from ._selectors import COLLECTION_PATH, SERIES_PATH
-from ._util import absolute, classes, count, date, has_class, path_part, squash, text_of, work_id_in
+from ._util import (
+    absolute,
+    classes,
+    count,
+    date,
+    has_class,
+    path_part,
+    squash,
+    text_of,
+    whole_number,
+    work_id_in,
+)
 
 TAG_FIELDS = {
     "rating": "rating",
@@ -38,12 +49,12 @@ class Meta:
     """Everything the work header says; becomes :class:`~ao3conv.model.Work` fields."""
 
     rating: str | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] | None = ()  # None: the page hid them
     categories: tuple[str, ...] = ()
     fandoms: tuple[str, ...] = ()
     relationships: tuple[str, ...] = ()
     characters: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] | None = ()  # None: the page hid them
     language: Language | None = None
     series: tuple[SeriesLink, ...] = ()
     collections: tuple[Collection, ...] = ()
@@ -65,12 +76,20 @@ class Meta:
 def work_meta(dl: etree._Element) -> Meta:
     """Parse the work page's ``dl.work.meta.group``."""
     meta = Meta()
-    for dd in dl.iterchildren("dd"):
-        names = classes(dd)
+    label = ""
+    for dd in dl.iterchildren("dt", "dd"):
+        if dd.tag == "dt":
+            label = _label(dd)
+            continue
+        # 2012-2013 markup: some rows have no classes, only their dt label.
+        names = classes(dd) or _LABEL_KINDS.get(label, "").split()
         if not names:
             continue
         kind = names[0]
         if "tags" in names and kind in TAG_FIELDS:
+            if _hidden(dd):
+                setattr(meta, TAG_FIELDS[kind], None)
+                continue
             _set_tags(meta, kind, [text_of(a) for a in dd.iter("a") if has_class(a, S.TAG_CLASS)])
         elif kind == "language":
             meta.language = language(text_of(dd), dd.get("lang"))
@@ -81,6 +100,13 @@ def work_meta(dl: etree._Element) -> Meta:
         elif kind == "stats":
             _stats(meta, dd)
     return meta
+
+
+def _hidden(dd: etree._Element) -> bool:
+    """The viewer's preference hid these tags: AO3 shows a "Show warnings" / "Show
+    additional tags" link to ``/tags/show_hidden`` in their place
+    (``tags_helper.rb#show_hidden_tag_link_list_item``)."""
+    return any("show_hidden" in (a.get("href") or "") for a in dd.iter("a"))
 
 
 def _set_tags(meta: Meta, kind: str, names: list[str]) -> None:
@@ -94,16 +120,48 @@ def _set_tags(meta: Meta, kind: str, names: list[str]) -> None:
 def language(name: str, lang: str | None) -> Language | None:
     if not name:
         return None
-    code = bcp47(lang.strip()) if lang and lang.strip() else code_for(name)
+    # An ill-formed lang attribute (``i``, ``en-12``) gives way to the name's code.
+    code = (bcp47(lang.strip()) if lang and lang.strip() else None) or code_for(name)
     return Language(name, code)
+
+
+# dt labels ("Archive Warnings:", "Published:") → the classes AO3 puts on the dd now.
+_LABEL_KINDS = {
+    "rating": "rating tags", "archive warning": "warning tags", "category": "category tags",
+    "fandom": "fandom tags", "relationship": "relationship tags",
+    "character": "character tags", "additional tags": "freeform tags",
+    "language": "language", "series": "series", "collections": "collections",
+    "stats": "stats", "published": "published", "updated": "status", "completed": "status",
+    "words": "words", "chapters": "chapters", "comments": "comments", "kudos": "kudos",
+    "bookmarks": "bookmarks", "hits": "hits",
+}
+
+
+def _label(dt_el: etree._Element) -> str:
+    """A dt's label, singular and lower case: "Archive Warnings:" → "archive warning"."""
+    label = squash(text_of(dt_el)).rstrip(":").strip().lower()
+    if label.endswith("ies"):
+        return label[:-3] + "y"
+    if label.endswith("s") and label not in ("additional tags", "series", "collections",
+                                             "stats", "words", "chapters", "comments",
+                                             "bookmarks", "hits", "kudos"):
+        return label[:-1]
+    return label
 
 
 def _stats(meta: Meta, dd: etree._Element) -> None:
     values: dict[str, str] = {}
-    for item in dd.iter("dd"):
-        names = classes(item)
-        if names and item is not dd:
-            values[names[0]] = text_of(item)
+    label = ""
+    for item in dd.iter("dt", "dd"):
+        if item is dd:
+            continue
+        if item.tag == "dt":
+            label = _label(item)
+            continue
+        # 2012-2013 pages: the stats' dt/dd pairs have no classes, only labels.
+        names = classes(item) or _LABEL_KINDS.get(label, "").split()
+        if names:
+            values.setdefault(names[0], text_of(item))
     meta.published = date(values.get("published"))
     meta.updated = date(values.get("status"))
     meta.words = count(values.get("words"))
@@ -150,9 +208,8 @@ def series_link(position: etree._Element) -> SeriesLink | None:
         if match is None:
             continue
         part = re.search(r"Part\s+(\d+)", text_of(position), re.I)
-        return SeriesLink(
-            text_of(anchor), int(match[1]), int(part[1]) if part else None, absolute(href)
-        )
+        position_number = whole_number(part[1]) if part else None
+        return SeriesLink(text_of(anchor), whole_number(match[1]), position_number, absolute(href))
     return None
 
 
@@ -165,11 +222,9 @@ def series_in_text(dd: etree._Element) -> tuple[SeriesLink, ...]:
         match = SERIES_PATH.search(href or "")
         part = _PART.search(squash(before))
         if match is not None:
-            links.append(
-                SeriesLink(
-                    text_of(anchor), int(match[1]), int(part[1]) if part else None, absolute(href)
-                )
-            )
+            position = whole_number(part[1]) if part else None
+            links.append(SeriesLink(text_of(anchor), whole_number(match[1]), position,
+                                    absolute(href)))
         before = anchor.tail or ""
     return tuple(links)
 
@@ -269,8 +324,9 @@ def association(li: etree._Element, kind: str, text: str | None = None) -> Assoc
 def _language(li: etree._Element, text: str) -> str | None:
     for span in li.iter("span"):
         lang = span.get("lang")
-        if lang and lang.strip():
-            return bcp47(lang.strip())
+        code = bcp47(lang.strip()) if lang and lang.strip() else None
+        if code:
+            return code
     match = _TRANSLATION_INTO.search(text)
     if match is None:
         return None

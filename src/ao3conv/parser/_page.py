@@ -33,7 +33,7 @@ from ._selectors import (
     WORKSKIN,
     find_work_meta,
 )
-from ._util import classes, has_class, text_of, work_id_in, work_url
+from ._util import classes, has_class, text_of, whole_number, work_id_in, work_url
 
 
 def work_page(root: etree._Element, ctx: Context, *, url: str | None) -> Work:
@@ -166,7 +166,7 @@ def _chapter(div: etree._Element, position: int, ctx: Context) -> Chapter:
     number, chapter_id, title = _chapter_heading(_find(head, *S.CHAPTER_TITLE))
     if number is None:
         anchor = CHAPTER_ANCHOR.match(div.get("id") or "")
-        number = int(anchor[1]) if anchor else position
+        number = whole_number(anchor[1]) if anchor else position
     body = _userstuff_child(div)
     end_notes = None
     for group in prefaces:
@@ -191,13 +191,13 @@ def _chapter_heading(h3: etree._Element | None) -> tuple[int | None, int | None,
     for anchor in h3.iter("a"):
         match = CHAPTER_PATH.search(anchor.get("href") or "")
         if match:
-            chapter_id = int(match[1])
+            chapter_id = whole_number(match[1])
             break
     text = text_of(h3)
     heading = CHAPTER_HEADING.match(text)
     if heading is None:
         return None, chapter_id, text or None
-    return int(heading[1]), chapter_id, (heading[2] or "").strip() or None
+    return whole_number(heading[1]), chapter_id, (heading[2] or "").strip() or None
 
 
 # --- work-level bits ----------------------------------------------------------------------
@@ -207,10 +207,10 @@ def _work_id(root: etree._Element) -> int | None:
     for href in NAV_DOWNLOAD(root):
         match = DOWNLOAD_PATH.search(str(href))
         if match:
-            return int(match[1])
+            return whole_number(match[1])
     for value in KUDOS_WORK_ID(root):
         if str(value).strip().isdigit():
-            return int(str(value).strip())
+            return whole_number(str(value).strip())
     for href in CHAPTER_LINKS(root):
         work_id = work_id_in(str(href))
         if work_id:

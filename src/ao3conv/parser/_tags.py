@@ -27,7 +27,9 @@ MARKS = {
 }  # fmt: skip
 
 # Inline containers AO3 allows that carry nothing the model keeps unless they
-# have attributes (then they become a Span).
+# have attributes (then they become a Span). ``<ruby>`` and a titled ``<abbr>``/
+# ``<acronym>`` have handlers of their own (``_inline.py``); ``rb``/``rt``/``rp``
+# outside a ruby are plain spans.
 SPANS = _words("span small big abbr acronym bdi bdo ruby rb rt rp rtc")
 
 # Never enter the model, with their content (scripts, styles, forms, frames...).

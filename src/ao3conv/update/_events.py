@@ -16,7 +16,8 @@ class UpdateEvent:
     (``dry_run``), ``unchanged`` (AO3 has the same version; not rewritten), ``current``
     (AO3 was asked recently and had this version: no request), ``kept`` (AO3 has less or
     nothing: the file stays as it is, ``message`` says why), ``skipped`` (not an AO3
-    work, never touched), ``failed`` (AO3 could not be asked, or the file not written).
+    work, never touched), ``failed`` (AO3 could not be asked, the file not written, or a
+    path given is not there).
     """
 
     status: str

@@ -147,7 +147,8 @@ class _Update:
         for item in files_under(paths):
             found = item if isinstance(item, Skipped) else self._identify(item)
             if isinstance(found, Skipped):
-                self.emit(UpdateEvent("skipped", str(found.path), message=found.reason))
+                status = "failed" if found.missing else "skipped"
+                self.emit(UpdateEvent(status, str(found.path), message=found.reason))
             else:
                 works.setdefault(found.work_id, []).append(found)
         return works
@@ -188,6 +189,10 @@ class _Update:
 
     def work(self, work_id: int, copies: list[Found], listed: ListedWork | None) -> None:
         recent = self.state.checked_since(work_id, self.recheck_after)
+        if recent and recent.get("ao3") and listed is not None and not _same_as_listed(
+            Held.from_dict(recent["ao3"]), listed
+        ):
+            recent = None  # the listing shows a version newer than AO3's at the last check
         if recent is not None and all(self._settled(c, recent) for c in copies):
             self._recent(copies, recent)
             return
@@ -244,7 +249,7 @@ class _Update:
                 mine = self.state.files.get(str(copy.path.resolve())) or {}
                 why = mine.get("message") or record.get("outcome") or "kept"
                 self._done(copy, "kept", f"{why} (AO3 was asked {ago} ago: not asked again; "
-                                         "--recheck-after 0 asks now)")
+                                         "--recheck-after 0 asks now)", stored=why)
 
     def _compare(self, copy: Found, work: Work, held: Held, page: FetchedPage) -> None:
         found = changes(copy.held, held)
@@ -287,14 +292,14 @@ class _Update:
 
     def _done(self, copy: Found, status: str, message: str, found: Changes | None = None,
               requested: bool = False, *, kept_as: str | None = None, held: Held | None = None,
-              refresh: bool = False) -> None:
+              refresh: bool = False, stored: str | None = None) -> None:
         shown = held or copy.held
         self.emit(UpdateEvent(status, str(copy.path), copy.work_id, message, copy.maker,
                               shown.label, found, requested, kept_as))
         if refresh:  # the file is ao3conv's now, holding AO3's version
             maker = "ao3-page" if copy.format == "html" else "ao3conv"
             copy = replace(copy, maker=maker)
-        self._remember(copy, status, message)
+        self._remember(copy, status, message if stored is None else stored)
 
 
 def _same_as_listed(held: Held, listed: ListedWork) -> bool:

@@ -40,6 +40,7 @@ class Found:
 class Skipped:
     path: Path
     reason: str
+    missing: bool = False  # a path the user gave that is not there: a failure, not a skip
 
 
 def files_under(paths: list[str | os.PathLike[str]]) -> Iterator[Path | Skipped]:
@@ -56,7 +57,7 @@ def files_under(paths: list[str | os.PathLike[str]]) -> Iterator[Path | Skipped]
         elif path.is_file():
             yield path
         else:
-            yield Skipped(path, "no such file or folder")
+            yield Skipped(path, "no such file or folder", missing=True)
 
 
 def identify(path: Path) -> Found | Skipped:
@@ -72,6 +73,9 @@ def identify(path: Path) -> Found | Skipped:
         work = parse(path)
     except Ao3convError as exc:
         return Skipped(path, f"not an AO3 work ({exc})")
+    except Exception as exc:  # one unreadable file must not stop a library's update
+        return Skipped(path, f"could not be read ({type(exc).__name__}: {exc}); please report "
+                             "it if it is an AO3 work")
     if work.source not in _WHOLE:
         return Skipped(path, f"holds only part of a work (a {work.source} page): save the "
                              "whole work to keep it current")

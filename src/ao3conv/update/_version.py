@@ -69,8 +69,8 @@ def _digest(words: list[str]) -> str:
 
 
 def held_version(work: Work) -> Held:
-    tags = {*work.warnings, *work.categories, *work.fandoms, *work.relationships,
-            *work.characters, *work.tags}
+    tags = {*(work.warnings or ()), *work.categories, *work.fandoms, *work.relationships,
+            *work.characters, *(work.tags or ())}
     if work.rating:
         tags.add(work.rating)
     chapters = []

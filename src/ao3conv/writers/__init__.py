@@ -28,7 +28,9 @@ _BUILTINS: dict[str, tuple[WriterInfo, str]] = {
         "ao3conv.writers.epub:EpubWriter",
     ),
     "md": (
-        WriterInfo("md", ("markdown",), "md", "CommonMark Markdown with YAML front matter"),
+        WriterInfo(
+            "md", ("markdown",), "md", "Markdown (GFM, or strict CommonMark) with YAML front matter"
+        ),
         "ao3conv.writers.markdown:MarkdownWriter",
     ),
     "txt": (
@@ -107,6 +109,8 @@ def get_writer(name: str) -> Writer:
 
     Raises :class:`~ao3conv.errors.FormatError` naming the formats available.
     """
+    if not isinstance(name, str):
+        raise FormatError(f"the format must be a name such as 'epub', not {name!r}")
     key = _resolve(name)
     if key is None:
         names = ", ".join(info.name for info in available_writers())

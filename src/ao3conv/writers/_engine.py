@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, NoReturn
 
 from ..model import (
+    Abbreviation,
+    Anchor,
     Block,
     BlockQuote,
     BulletList,
@@ -40,6 +42,7 @@ from ..model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     SmallCaps,
     Span,
@@ -82,6 +85,9 @@ INLINE_HOOKS: Mapping[type, str] = {
     Span: "span",
     Link: "link",
     Image: "image",
+    Ruby: "ruby",
+    Abbreviation: "abbreviation",
+    Anchor: "anchor",
 }
 
 BlockHook = Callable[[Any], str]
@@ -137,6 +143,23 @@ class Renderer:
 
 
 # --- layout shared by the writers ---------------------------------------------------
+
+
+def ruby_fallback(node: Ruby) -> tuple[Inline, ...]:
+    """Ruby as a reader without ruby support shows it: ``漢(kan)``, with the page's own
+    ``<rp>`` parentheses."""
+    open_ = (Text(node.open),) if node.open else ()
+    close = (Text(node.close),) if node.close else ()
+    return (*node.children, *open_, *node.annotation, *close)
+
+
+def expansion(node: Abbreviation, shown: str) -> str | None:
+    """The title of an abbreviation worth writing after its text (``NASA (National
+    Aeronautics…)``): not when it only repeats what the text already says."""
+    title = " ".join(node.title.split())
+    if not title or title.casefold() in " ".join(shown.split()).casefold():
+        return None
+    return title
 
 _SAFE_SCHEMES = frozenset(("http", "https", "mailto", "ftp"))
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -195,6 +218,10 @@ def chapters_shown(meta: Mapping[str, Any]) -> str | None:
     return f"{count}/{total if total is not None else '?'}"
 
 
+# What writers say for tags the saved page hid (``Work.warnings``/``tags`` is None).
+HIDDEN_TAGS = "(hidden on the saved page)"
+
+
 def metadata_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The header fields a reader wants, as (label, value) pairs in AO3's order.
 
@@ -202,8 +229,10 @@ def metadata_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
     """
     rows: list[tuple[str, str]] = []
 
-    def tags(singular: str, plural: str, values: list[str]) -> None:
-        if values:
+    def tags(singular: str, plural: str, values: list[str] | None) -> None:
+        if values is None:  # unknown, not none: the page hid them
+            rows.append((plural, HIDDEN_TAGS))
+        elif values:
             rows.append((singular if len(values) == 1 else plural, ", ".join(values)))
 
     if meta["rating"]:

@@ -12,8 +12,9 @@ from ebooklib import epub  # type: ignore[import-untyped]
 
 from ..model import Work
 from ..resources import EMBEDDABLE, image_sources, sniff_image_type, svg_is_safe
+from ._anchors import Anchors
 from ._epub_cover import generated_cover, user_cover
-from ._epub_css import BASE_CSS, sanitize_skin
+from ._epub_css import BASE_CSS, CHROME_CSS, sanitize_skin
 from ._epub_links import LinkResolver
 from ._epub_meta import (
     add_metadata,
@@ -69,9 +70,12 @@ def build_epub(
     book.add_item(StaticItem("style", "style.css", "text/css", BASE_CSS.encode()))
     skin = sanitize_skin(work.work_skin) if work_skin and work.work_skin else ""
     if skin:
-        stylesheets.append("skin.css")
+        stylesheets.extend(("skin.css", "chrome.css"))
         book.add_item(StaticItem("skin", "skin.css", "text/css", skin.encode()))
-    renderer = Renderer(LinkResolver(_fragments(work)), _add_images(book, work, images))
+        book.add_item(StaticItem("chrome", "chrome.css", "text/css", CHROME_CSS.encode()))
+    fragments = _fragments(work)
+    renderer = Renderer(LinkResolver(fragments), _add_images(book, work, images),
+                        Anchors(work, _reserved_ids(fragments)), _scope_files(work))
     context = Book(work, title, language, direction, tuple(stylesheets), renderer)
 
     spine: list[Any] = []
@@ -152,6 +156,19 @@ def _fragments(work: Work) -> dict[str, str]:
     if any(a.kind == "inspired" for a in work.associations):
         found["children"] = f"{AFTERWORD_FILE}#children"
     return found
+
+
+def _reserved_ids(fragments: Mapping[str, str]) -> set[str]:
+    """The ids the book's own markup uses: an author's anchor never takes one."""
+    ids = {"workskin", "chapters", "toc", "landmarks", "series", "children", "work_endnotes"}
+    ids.update(target.partition("#")[2] for target in fragments.values())
+    return ids
+
+
+def _scope_files(work: Work) -> tuple[str, ...]:
+    """The document holding each scope of :func:`._anchors.work_scopes`."""
+    chapters = (chapter_file(index) for index in range(1, len(work.chapters) + 1))
+    return (TITLE_FILE, *chapters, AFTERWORD_FILE)
 
 
 def _add_images(book: Any, work: Work, images: Mapping[str, tuple[str, bytes]]) -> dict[str, str]:

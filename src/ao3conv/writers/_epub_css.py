@@ -9,6 +9,13 @@ declaration goes when it could fetch or run something (``url()``,
 ``expression()``, ``behavior``, ``-moz-binding``, any function not on a short
 list of pure value functions), or when EPUB forbids it (``direction``,
 ``unicode-bidi``) or readers break on it (``position: fixed``).
+
+A skin can paint the page dark and leave ao3conv's own headings and labels in
+the reader's black. With a skin, :data:`CHROME_CSS` comes after it and gives the
+book's chrome (titles, bylines, labels, the metadata list, the afterword's
+lists) its own dark-on-light colours, as ``!important``; the skin's own
+``!important`` is dropped (on AO3 it beats the site's style sheet; the book has
+none it needs to beat), so the chrome wins whatever the skin's selectors.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ dl.work.meta dd { margin: 0 0 0 1.5em; }
 .module h2, .module h3 { font-size: 1em; font-weight: bold; margin: 1.2em 0 0.4em 0; }
 .module blockquote.userstuff { margin: 0 0 1em 0; }
 .chapter .title { margin: 1em 0; text-align: center; }
+h1, h2, h3, .heading, dt { page-break-after: avoid; break-after: avoid; }
+.summary.module { page-break-inside: avoid; break-inside: avoid; }
 .chapter .byline { text-align: center; }
 .end.notes { margin-top: 2em; border-top: 1px solid; }
 .image { font-style: italic; }
@@ -48,6 +57,22 @@ div.cover { text-align: center; margin: 0; padding: 0; }
 div.cover img { height: 98%; max-width: 100%; }
 nav ol { list-style: none; padding-left: 1em; }
 """
+
+_CHROME = (
+    ".preface .heading", ".preface .heading *", "dl.work.meta", "dl.work.meta *",
+    ".preface .source", ".preface .source *", ".preface .associations",
+    ".preface .associations *", ".afterword ul", ".afterword ul *", ".afterword .message",
+    ".afterword .message *",
+)
+CHROME_CSS = (
+    ",\n".join(f"{SCOPE} {selector}" for selector in _CHROME)
+    + " {\n  color: #000 !important; background-color: #fff !important;"
+    " text-shadow: none !important;\n  opacity: 1 !important; visibility: visible !important;"
+    " filter: none !important;\n}\n"
+    + f"{SCOPE} .preface .heading, {SCOPE} dl.work.meta, {SCOPE} .preface .source,"
+    f" {SCOPE} .preface .associations, {SCOPE} .afterword ul, {SCOPE} .afterword .message"
+    " {\n  padding: 0.1em 0.3em;\n}\n"
+)
 
 # Value functions that only compute a value: nothing to fetch, nothing to run.
 _SAFE_FUNCTIONS = frozenset(
@@ -71,8 +96,13 @@ def sanitize_skin(css: str) -> str:
     """The work skin's harmless part, scoped to ``#workskin`` (may be empty)."""
     import tinycss2  # type: ignore[import-untyped]
 
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    return "".join(_rules(rules))
+    try:
+        rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        return "".join(_rules(rules))
+    except ValueError:
+        # tinycss2 turns numbers into ints: past Python's 4,300 digits that fails. No
+        # skin AO3 serves has such a number; the skin is left out, the work is not.
+        return ""
 
 
 def _rules(rules: Iterable[Any]) -> Iterable[str]:
@@ -142,8 +172,7 @@ def _declaration(item: Any) -> str | None:
     value = " ".join(tinycss2.serialize(item.value).split())
     if not value or (name == "position" and value.lower() == "fixed"):
         return None
-    important = " !important" if item.important else ""
-    return f"{item.name}: {value}{important}"
+    return f"{item.name}: {value}"  # without !important: see CHROME_CSS
 
 
 def _safe_tokens(tokens: Iterable[Any], selector: bool = False) -> bool:

@@ -68,7 +68,10 @@ class LinkResolver:
         if scheme not in _WEB_SCHEMES:
             if _SCHEME.match(href):
                 return None  # javascript:, data:, file:, vbscript:... never
-            href = urljoin(AO3_BASE, href)
+            try:
+                href = urljoin(AO3_BASE, href)
+            except ValueError:  # "//[x": no URL at all ("Invalid IPv6 URL")
+                return None
         return web_url(href)
 
 

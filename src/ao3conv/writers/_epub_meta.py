@@ -38,6 +38,27 @@ def book_language(work: Work) -> str:
     return valid_lang(code) or "und"
 
 
+# The languages Amazon's Kindle publishing accepts (its list of supported
+# languages, by ISO 639 code) and Russian, which Kindle readers show and its
+# personal documents take. "Send to Kindle" refuses a book whose dc:language it
+# does not accept, "und" included.
+KINDLE_LANGUAGES = frozenset((
+    "af", "ar", "br", "ca", "co", "cy", "da", "de", "en", "es", "eu", "fi", "fr", "frr",
+    "frs", "fy", "ga", "gd", "gl", "gsw", "gu", "gv", "hi", "is", "it", "ja", "kw", "lb",
+    "ml", "mr", "nb", "nl", "nn", "no", "oc", "pl", "pt", "rm", "ru", "sco", "sv", "ta",
+    "uk", "zh",
+))
+
+
+def kindle_language(language: str) -> str:
+    """The OPF's ``dc:language``: the work's own when Amazon accepts it, else ``en``.
+
+    Only the package metadata changes: every page still says the work's real
+    language (``xml:lang``), which is what readers hyphenate and choose fonts by.
+    """
+    return language if language.split("-")[0].lower() in KINDLE_LANGUAGES else "en"
+
+
 def book_direction(language: str) -> str | None:
     return "rtl" if language.split("-")[0].lower() in _RTL_LANGUAGES else None
 
@@ -52,6 +73,19 @@ def book_identifier(work: Work) -> str:
         key = "ao3conv:" + "\x1f".join((work.title, *(c.name for c in work.creators)))
     key = key.encode("utf-8", "surrogatepass").decode("utf-8", "replace")  # lone surrogates
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+
+
+def calibre_identifiers(work: Work) -> list[str]:
+    """The work's AO3 id and URL as identifiers calibre reads: ``ao3:123``, ``url:...``.
+
+    calibre takes a plain ``<dc:identifier>`` of the form ``type:value`` as one of
+    its identifiers (``ebook-meta`` lists it, ``calibredb add`` stores it); it
+    ignores OPF 3's ``identifier-type`` refinement. They sit beside the book's own
+    ``urn:uuid``, which stays its unique identifier.
+    """
+    if work.id is None:
+        return []
+    return [f"ao3:{work.id}", f"url:https://archiveofourown.org/works/{work.id}"]
 
 
 def modified_time(work: Work) -> dt.datetime:
@@ -82,8 +116,8 @@ def _is_oneshot(work: Work) -> bool:
 def subjects(work: Work) -> list[str]:
     """Rating, warnings, categories, fandoms, relationships, characters, tags: once each."""
     found: dict[str, None] = {}
-    for value in (work.rating, *work.warnings, *work.categories, *work.fandoms,
-                  *work.relationships, *work.characters, *work.tags):
+    for value in (work.rating, *(work.warnings or ()), *work.categories, *work.fandoms,
+                  *work.relationships, *work.characters, *(work.tags or ())):
         text = " ".join(xml_text(value or "").split())
         if text:
             found.setdefault(text, None)
@@ -93,8 +127,10 @@ def subjects(work: Work) -> list[str]:
 def add_metadata(book: Any, work: Work, *, identifier: str, language: str) -> None:
     """Fill an ebooklib book's OPF metadata from the work."""
     book.set_identifier(identifier)
+    for other in calibre_identifiers(work):
+        book.add_metadata("DC", "identifier", other)
     book.set_title(book_title(work))
-    book.set_language(language)
+    book.set_language(kindle_language(language))
     for index, creator in enumerate(work.creators, 1):
         name = " ".join(xml_text(creator.name).split())
         if not name:

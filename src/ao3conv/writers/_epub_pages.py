@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Association, Block, Chapter, Creator, SeriesLink, Work
+from ._engine import HIDDEN_TAGS
 from ._epub_meta import creator_names
 from ._epub_xhtml import (
     EPUB_TYPE,
@@ -126,6 +127,7 @@ def cover_page(book: Book, image_path: str) -> bytes:
 
 def title_page(book: Book) -> bytes:
     work = book.work
+    book.renderer.begin(0)
     html, body = book.document(book.title)
     body.set(EPUB_TYPE, "frontmatter")
     section = _element(book.workskin(body), "section", class_="preface group")
@@ -205,6 +207,9 @@ def _meta_list(parent: Any, book: Book) -> None:
 
     for field, one, many, css in _TAG_ROWS:
         value = getattr(work, field)
+        if value is None and field in ("warnings", "tags"):  # hidden on the saved page
+            set_text(row(many, f"{css} tags"), HIDDEN_TAGS)
+            continue
         values = [value] if isinstance(value, str) else list(value or ())
         values = [_clean(v) for v in values if _clean(v)]
         if values:
@@ -259,6 +264,7 @@ def _stats(work: Work) -> list[str]:
 
 
 def chapter_page(book: Book, chapter: Chapter, index: int, label: str) -> bytes:
+    book.renderer.begin(index)
     html, body = book.document(label)
     body.set(EPUB_TYPE, "bodymatter")
     chapters = _element(book.workskin(body), "div", id="chapters")
@@ -301,6 +307,7 @@ def _comment_url(work: Work) -> str | None:
 
 def afterword_page(book: Book) -> bytes:
     work = book.work
+    book.renderer.begin(len(work.chapters) + 1)
     html, body = book.document("Afterword")
     body.set(EPUB_TYPE, "backmatter")
     section = _element(book.workskin(body), "section", class_="afterword preface group")

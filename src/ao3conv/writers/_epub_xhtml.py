@@ -17,8 +17,11 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from .._bcp47 import well_formed
 from ..model import (
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Attrs,
     Block,
     BlockQuote,
@@ -37,6 +40,7 @@ from ..model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     SmallCaps,
     Span,
@@ -48,6 +52,7 @@ from ..model import (
     Text,
     Underline,
 )
+from ._anchors import Anchors
 from ._epub_links import LinkResolver
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -62,12 +67,12 @@ _HEADER = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 # Characters XML 1.0 cannot carry (C0 controls, lone surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CLASS_TOKEN = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
-_LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*", re.ASCII)
 _DIRS = frozenset(("ltr", "rtl", "auto"))
 _ALIGNS = frozenset(("left", "right", "center", "justify"))
 
 SubElement = etree.SubElement
 _P = X + "p"
+_PRE = X + "pre"
 _BR = X + "br"
 
 
@@ -105,10 +110,8 @@ def set_attr(element: Any, name: str, value: str) -> None:
 
 
 def valid_lang(value: str | None) -> str | None:
-    """A well-formed BCP 47 language tag, or ``None``."""
-    if value and _LANG.fullmatch(value):
-        return value
-    return None
+    """A well-formed BCP 47 language tag, or ``None`` (a model from JSON may hold any)."""
+    return well_formed(value)
 
 
 def serialize(root: Any) -> bytes:
@@ -139,11 +142,21 @@ class Renderer:
 
     ``images`` maps an image ``src`` to the path of its file inside the book
     (relative to the content documents); images not in it become placeholders.
+    ``anchors`` are the author's link targets, ``files[scope]`` the document that
+    holds each scope (see :mod:`._anchors`); a page calls :meth:`begin` with its
+    scope before rendering content.
     """
 
-    def __init__(self, links: LinkResolver, images: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, links: LinkResolver, images: Mapping[str, str] | None = None,
+        anchors: Anchors | None = None, files: tuple[str, ...] = (),
+    ) -> None:
         self.links = links
         self.images = images or {}
+        self.anchors = anchors
+        self.files = files
+        self.scope = 0
+        self._placed: set[tuple[int, str]] = set()  # anchors given their id in this document
         self._class_cache: dict[tuple[Attrs, str | None], tuple[tuple[str, str], ...]] = {}
         self._in_link = False
         self._blocks: dict[type, Callable[[Any, Any], None]] = {
@@ -160,6 +173,11 @@ class Renderer:
             Figure: self._figure,
             Div: self._div,
         }
+
+    def begin(self, scope: int) -> None:
+        """Start a document that holds ``scope``'s content."""
+        self.scope = scope
+        self._placed = set()
 
     # --- attributes ---------------------------------------------------------
 
@@ -183,6 +201,8 @@ class Renderer:
                 if block.attrs is not NO_ATTRS:
                     self.attributes(p, block.attrs)
                 children = block.children
+                if self.anchors:
+                    self._footnote(p, children)
                 if len(children) == 1 and type(children[0]) is Text:
                     try:
                         p.text = children[0].text
@@ -200,7 +220,20 @@ class Renderer:
         element = SubElement(parent, tag)
         if block.attrs is not NO_ATTRS or extra_class:
             self.attributes(element, block.attrs, extra_class)
+        if self.anchors and tag != _PRE:
+            self._footnote(element, block.children)
         self.inlines(element, block.children)
+
+    def _footnote(self, element: Any, children: tuple[Inline, ...]) -> None:
+        """A block that starts with a note's anchor is the note: it takes the anchor's
+        id and ``epub:type="footnote"``, so a reader can show it as a pop-up."""
+        name = self.anchors.leading_footnote(self.scope, children)  # type: ignore[union-attr]
+        key = (self.scope, name or "")
+        if name is None or key in self._placed:
+            return
+        self._placed.add(key)
+        element.set("id", self.anchors.ids[key])  # type: ignore[union-attr]
+        element.set(EPUB_TYPE, "footnote")
 
     def _container(self, parent: Any, tag: str, block: Any) -> Any:
         element = SubElement(parent, tag)
@@ -327,11 +360,68 @@ class Renderer:
                 last = self._link(parent, item)  # type: ignore[arg-type]
             elif kind is Image:
                 last = self._image(parent, item)  # type: ignore[arg-type]
+            elif kind is Anchor:
+                placed = self._anchor(parent, item)  # type: ignore[arg-type]
+                if placed is not None:
+                    last = placed
+            elif kind is Ruby:
+                last = self._ruby(parent, item)  # type: ignore[arg-type]
+            elif kind is Abbreviation:
+                last = SubElement(parent, X + "abbr")
+                set_attr(last, "title", item.title)  # type: ignore[union-attr]
+                if item.attrs is not NO_ATTRS:  # type: ignore[union-attr]
+                    self.attributes(last, item.attrs)  # type: ignore[union-attr]
+                self.inlines(last, item.children)  # type: ignore[union-attr]
             else:
                 raise TypeError(f"not an inline: {item!r}")
 
+    def _anchor(self, parent: Any, anchor: Anchor) -> Any:
+        """An empty element with the anchor's id (once: the first of a name wins)."""
+        key = (self.scope, anchor.name)
+        book_id = self.anchors.ids.get(key) if self.anchors else None
+        if book_id is None or key in self._placed:
+            return None
+        self._placed.add(key)
+        return SubElement(parent, X + "span", id=book_id)
+
+    def _ruby(self, parent: Any, ruby: Ruby) -> Any:
+        element = SubElement(parent, X + "ruby")
+        if ruby.attrs is not NO_ATTRS:
+            self.attributes(element, ruby.attrs)
+        self.inlines(element, ruby.children)
+        # <rp> is what readers without ruby support show around the annotation;
+        # HTML allows both or neither.
+        parentheses = bool(ruby.open or ruby.close)
+        if parentheses:
+            set_text(SubElement(element, X + "rp"), ruby.open)
+        self.inlines(SubElement(element, X + "rt"), ruby.annotation)
+        if parentheses:
+            set_text(SubElement(element, X + "rp"), ruby.close)
+        return element
+
+    def _href(self, href: str) -> str | None:
+        """Where a link leads in the book: a place AO3's markup names, an anchor of
+        the work (also as a link to the work's own page), the web, or nowhere."""
+        if href.startswith("#"):
+            return self._fragment(href, self.scope)
+        own = self.anchors.own_fragment(href) if self.anchors is not None else None
+        if own is not None:
+            target = self._fragment(own[1], self.scope if own[0] is None else own[0])
+            if target is not None:
+                return target
+        return self.links.resolve(href)
+
+    def _fragment(self, href: str, scope: int) -> str | None:
+        fixed = self.links.resolve(href)
+        if fixed is not None or not self.anchors:
+            return fixed
+        target = self.anchors.target(scope, href)
+        if target is None:
+            return None
+        return f"{self.files[target[0]]}#{self.anchors.ids[target]}"
+
     def _link(self, parent: Any, link: Link) -> Any:
-        href = None if self._in_link else self.links.resolve(link.href)
+        href = None if self._in_link else self._href(link.href)
         if href is None:
             # Unsafe, unresolvable or nested: keep the text and attributes, drop the link.
             element = SubElement(parent, X + "span")
@@ -339,6 +429,8 @@ class Renderer:
             element = SubElement(parent, X + "a", href=href)
             if link.title:
                 set_attr(element, "title", link.title)
+            if self.anchors and (self.scope, link.href) in self.anchors.noterefs:
+                element.set(EPUB_TYPE, "noteref")
         if link.attrs is not NO_ATTRS:
             self.attributes(element, link.attrs)
         was_in_link, self._in_link = self._in_link, True

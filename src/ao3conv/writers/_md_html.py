@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 
 from ..model import (
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Attrs,
     Block,
     BlockQuote,
@@ -36,6 +38,7 @@ from ..model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     SmallCaps,
     Span,
@@ -47,8 +50,9 @@ from ..model import (
     TableRow,
     Text,
     Underline,
+    iter_inline_text,
 )
-from ._engine import Renderer, safe_url
+from ._engine import Renderer, expansion, safe_url
 
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "})
 _PRE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": "&#10;", "\r": "&#13;"})
@@ -269,6 +273,25 @@ class HtmlRenderer(Renderer):
 
     def inline_image(self, node: Image, out: list[str]) -> None:
         out.append(image_tag(node, self.keep(node.attrs)))
+
+    def inline_ruby(self, node: Ruby, out: list[str]) -> None:
+        out.append(open_tag("ruby", self.keep(node.attrs)))
+        self.inlines(node.children, out)
+        out.append(f"<rp>{escape_text(node.open)}</rp><rt>")
+        self.inlines(node.annotation, out)
+        out.append(f"</rt><rp>{escape_text(node.close)}</rp></ruby>")
+
+    def inline_abbreviation(self, node: Abbreviation, out: list[str]) -> None:
+        # As the Markdown around it writes it: the expansion follows the text.
+        out.append(open_tag("abbr", self.keep(node.attrs), attr("title", node.title)))
+        self.inlines(node.children, out)
+        out.append("</abbr>")
+        title = expansion(node, "".join(iter_inline_text(node.children)))
+        if title:
+            out.append(" (" + escape_text(title) + ")")
+
+    def inline_anchor(self, node: Anchor, out: list[str]) -> None:
+        out.append(f"<a{attr('id', node.name)}></a>")
 
 
 def link_open(node: Link, attrs: Attrs) -> str:

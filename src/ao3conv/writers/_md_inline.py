@@ -16,19 +16,23 @@ from typing import Any
 
 from ..model import (
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Code,
     Emphasis,
     Image,
     Inline,
     LineBreak,
     Link,
+    Ruby,
     SmallCaps,
     Span,
     Strikethrough,
     Strong,
     Text,
+    iter_inline_text,
 )
-from ._engine import Renderer, safe_url
+from ._engine import Renderer, expansion, ruby_fallback, safe_url
 from ._md_html import (
     MARK_TAGS,
     SMALL_CAPS_STYLE,
@@ -67,10 +71,20 @@ _MAX_TRIES = 6  # nested marks written with delimiters; deeper ones in one pass
 
 def _lead(item: Inline) -> str:
     """The first character an inline will write (flanking needs only its class)."""
-    if type(item) is Text:
-        ch = item.text[:1]
+    kind = type(item)
+    if kind is Text:
+        ch = item.text[:1]  # type: ignore[union-attr]
         return "\\" if ch in SPECIAL_FIRST else ch
-    return " " if type(item) is LineBreak else "["
+    if kind is Abbreviation or kind is Ruby:  # written as their text: its first character
+        if item.children:  # type: ignore[union-attr]
+            return _lead(item.children[0])  # type: ignore[union-attr]
+        if kind is Ruby:
+            if item.open:  # type: ignore[union-attr]
+                return _lead(Text(item.open))  # type: ignore[union-attr]
+            return _lead(item.annotation[0]) if item.annotation else ")"  # type: ignore[union-attr]
+    if kind is Anchor:
+        return "<"  # <a id="..."></a> (without HTML, anchors never get here)
+    return " " if kind is LineBreak else "["
 
 
 def line_is_blank(out: list[str]) -> bool:
@@ -272,6 +286,30 @@ class MarkdownInlines(Renderer):
         text = text.replace("\r", " ").replace("\n", " ")
         if text:
             out.append(code_span(text))
+
+    # --- ruby, abbreviations, anchors -------------------------------------------------
+
+    def inline_ruby(self, node: Ruby, out: list[str]) -> None:
+        self.inlines_before(ruby_fallback(node), out, self.next_char)  # Markdown has no ruby
+
+    def inline_abbreviation(self, node: Abbreviation, out: list[str]) -> None:
+        title = expansion(node, "".join(iter_inline_text(node.children)))
+        self.inlines_before(node.children, out, " " if title else self.next_char)
+        if title:
+            out.append(" (" + escape_text(title) + ")")
+
+    def inlines_before(self, items: Sequence[Inline], out: list[str], after: str) -> None:
+        """Inlines written in place of a node, ``after`` being what follows them."""
+        saved, self.after = self.after, after
+        try:
+            self.inlines(items, out)
+        finally:
+            self.after = saved
+
+    def inline_anchor(self, node: Anchor, out: list[str]) -> None:
+        # A link target is HTML or nothing (links to it were unwrapped without HTML).
+        if self.html:
+            out.append(f"<a{attr('id', node.name)}></a>")
 
     # --- links and images --------------------------------------------------------------
 

@@ -12,6 +12,7 @@ figures), separated by blank lines so the content stays Markdown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..model import (
@@ -56,6 +57,8 @@ from ._md_syntax import (
 # "***": "* * *" is a list of lists in pandoc 2.17's commonmark_x; "---" could open a
 # YAML block in pandoc; "***" is a thematic break in every Markdown we checked.
 THEMATIC_BREAK = "***"
+_CONTINUATION = 4
+_KEEPS_INDENT = re.compile(r"`{3}|~{3}|[-+*](?: |$)|[0-9]{1,9}[.)](?: |$)", re.MULTILINE)
 _MAX_START = 999_999_999  # CommonMark list numbers have at most nine digits
 _LINE_START_CHARS = frozenset("#>+-=|:0123456789")  # see escape_line_start
 
@@ -122,7 +125,9 @@ class MarkdownRenderer(MarkdownInlines):
         return content
 
     def html_block(self, node: Block) -> str:
-        self.html_renderer.raw_newlines = type(node) is Preformatted
+        # A <pre> block keeps its line ends, except in a list, whose indentation of the
+        # lines after the first would be text inside it.
+        self.html_renderer.raw_newlines = type(node) is Preformatted and not self.list_depth
         try:
             return self.html_renderer.block(node)
         finally:
@@ -289,7 +294,14 @@ class MarkdownRenderer(MarkdownInlines):
                 else:  # by depth, so "- + -" on one line is never a thematic break
                     marker = "+-"[(self.list_depth + alternate) % 2]
                 body = self.blocks(item.children, tight=tight)
-                pad = " " * (len(marker) + 1)
+                # The lines after the first four columns in (at least): Python-Markdown
+                # nests only what is indented four spaces, and CommonMark reads the item
+                # from the first line's offset, so the extra spaces are indentation. Only
+                # a fence or a list opened on the marker's line would keep them.
+                width = len(marker) + 1
+                if not _KEEPS_INDENT.match(body):
+                    width = max(_CONTINUATION, width)
+                pad = " " * width
                 rendered.append(prefix_lines(body, marker + " ", pad) if body else marker)
         finally:
             self.list_depth -= 1

@@ -14,6 +14,8 @@ from dataclasses import replace
 from ..model import (
     MARK_TYPES,
     NO_ATTRS,
+    Abbreviation,
+    Anchor,
     Attrs,
     Block,
     BulletList,
@@ -32,6 +34,7 @@ from ..model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     SmallCaps,
     Span,
@@ -42,13 +45,16 @@ from ..model import (
     Table,
     Text,
     Underline,
+    iter_inline_text,
     normalize_inlines,
 )
+from ._engine import expansion, ruby_fallback
 
 Keep = Callable[[Attrs], Attrs]
 LIST_KINDS = (BulletList, OrderedList)
 _DELIMITED = (Emphasis, Strong, Strikethrough)
 _TRANSPARENT = (Underline, Superscript, Subscript, SmallCaps, Span)
+_LOWERED = (Ruby, Abbreviation, Anchor)  # no Markdown of their own: see _markdown_marks
 
 
 def walk_inlines(items: Sequence[Inline]) -> list[Inline]:
@@ -95,11 +101,12 @@ def tight_item(item: ListItem, keep: Keep) -> bool:
     if len(kids) > 2 or type(kids[1]) not in LIST_KINDS:
         return False
     sub = kids[1]
-    # A nested list interrupting the line must start at 1 and not with an empty item.
+    # A nested list interrupting the line must start at 1 and not with an empty item
+    # (a list of no items writes nothing).
     return (
         not keep(sub.attrs)
         and (type(sub) is BulletList or sub.start == 1)  # type: ignore[union-attr]
-        and bool(sub.items[0].children)  # type: ignore[union-attr]
+        and (not sub.items or bool(sub.items[0].children))  # type: ignore[union-attr]
         and not any(keep(i.attrs) for i in sub.items)  # type: ignore[union-attr]
     )
 
@@ -180,6 +187,8 @@ def _already_markdown(items: Sequence[Inline], no_breaks: bool, inside: tuple[ty
             if no_breaks:
                 return False
             continue
+        if kind in _LOWERED:
+            return False
         if kind in _TRANSPARENT or kind in inside or item.attrs is not NO_ATTRS:  # type: ignore[union-attr]
             return False
         kids = item.children  # type: ignore[union-attr]
@@ -206,9 +215,21 @@ def _markdown_marks(items: Sequence[Inline], inside: frozenset[type]) -> list[In
                 out.append(Code((Text(pre_text(kids).replace("\n", " ")),)))
             else:
                 out.append(replace(item, children=tuple(kids), attrs=NO_ATTRS))  # type: ignore[arg-type]
+        elif kind is Anchor:
+            continue  # a target needs HTML; links to it were unwrapped
+        elif kind is Ruby or kind is Abbreviation:
+            out.extend(_markdown_marks(_lowered(item), inside))  # type: ignore[arg-type]
         else:
             out.append(item)
     return out
+
+
+def _lowered(item: Ruby | Abbreviation) -> tuple[Inline, ...]:
+    """Ruby as ``漢(kan)``, an abbreviation followed by its expansion: plain inlines."""
+    if type(item) is Ruby:
+        return ruby_fallback(item)
+    title = expansion(item, "".join(iter_inline_text(item.children)))  # type: ignore[arg-type]
+    return (*item.children, Text(f" ({title})")) if title else item.children
 
 
 def _hoist_breaks(items: Sequence[Inline]) -> list[Inline]:

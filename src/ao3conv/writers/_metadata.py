@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Work
+from .._bcp47 import well_formed
+from ..model import Chapter, Work
 
 METADATA_KEYS = (
     "id",
@@ -61,12 +62,12 @@ def work_metadata(work: Work) -> dict[str, Any]:
         "title": work.title,
         "authors": list(work.authors),
         "rating": work.rating,
-        "warnings": list(work.warnings),
+        "warnings": None if work.warnings is None else list(work.warnings),
         "categories": list(work.categories),
         "fandoms": list(work.fandoms),
         "relationships": list(work.relationships),
         "characters": list(work.characters),
-        "tags": list(work.tags),
+        "tags": None if work.tags is None else list(work.tags),
         "language": language.name if language else None,
         "language_code": language.code if language else None,
         "series": [{"id": s.id, "title": s.title, "position": s.position} for s in work.series],
@@ -120,6 +121,7 @@ def front_matter_metadata(work: Work) -> dict[str, Any]:
     info = work_metadata(work)
     renamed = {key: info.pop(name) for key, name in _FRONT_MATTER_NAMES.items()}
     renamed["date"] = work.published
+    renamed["lang"] = well_formed(renamed["lang"])  # a model from JSON may hold any code
     info["updated"] = work.updated
     for key in OPTIONAL_FRONT_MATTER_KEYS:
         if renamed[key] is None:
@@ -127,10 +129,48 @@ def front_matter_metadata(work: Work) -> dict[str, Any]:
     return {**renamed, **info}
 
 
+# A chapter file of split Markdown: its heading as the title, so a site generator or
+# pandoc given the file alone has a title, creators and a language.
+CHAPTER_FRONT_MATTER_KEYS = (
+    "title",
+    "author",
+    "lang",
+    "work",
+    "work_id",
+    "chapter",
+    "chapter_id",
+    "chapter_title",
+)
+
+
+def chapter_front_matter(work: Work, chapter: Chapter, position: int) -> dict[str, Any]:
+    """``title`` is the heading the chapter is shown under ("Chapter 2: Title");
+    ``author`` the chapter's creators (else the work's); ``lang`` is left out when
+    unknown; ``chapter_title`` is the chapter's own title (``None`` when untitled)."""
+    from ._engine import chapter_heading
+
+    creators = [c.name for c in chapter.creators] or list(work.authors)
+    meta: dict[str, Any] = {
+        "title": chapter_heading(chapter, position),
+        "author": creators,
+        "lang": well_formed(work.language.code) if work.language else None,
+        "work": work.title,
+        "work_id": work.id,
+        "chapter": chapter.number,
+        "chapter_id": chapter.id,
+        "chapter_title": chapter.title,
+    }
+    if meta["lang"] is None:
+        del meta["lang"]
+    return meta
+
+
 __all__ = [
+    "CHAPTER_FRONT_MATTER_KEYS",
     "FRONT_MATTER_KEYS",
     "METADATA_KEYS",
     "OPTIONAL_FRONT_MATTER_KEYS",
+    "chapter_front_matter",
     "front_matter_metadata",
     "work_metadata",
 ]

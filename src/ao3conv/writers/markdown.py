@@ -48,6 +48,15 @@ preformatted text keeps its text, and marks that cannot flank are made to by
 writing the neighbouring letter as a character reference. (Tests state this
 projection with :func:`~ao3conv.writers._md_shapes.no_html_inlines`.)
 
+Ruby is written ``漢(kan)`` and an abbreviation with a title ``NASA (National
+Aeronautics…)`` (unless its text already says it). The author's anchors (Word
+footnotes ``_ftn1``, ``#fn1`` notes) become ``<a id="…"></a>`` with ids unique in
+the document, and links to them ``[1](#_ftn1)`` (``[1](02-title.md#_ftn1)``
+across split files); a link to AO3's ``#work_endnotes``/``#chapter_N_endnotes``
+leads to a target put at the start of those end notes; a link to an anchor that
+does not exist, or any ``#`` link
+with ``no_html`` (no target can be written), keeps its text without the link.
+
 ``flavor="commonmark"`` writes strict CommonMark instead of GFM: no pipe tables
 and no ``~~`` (every table and strikethrough is HTML); with ``no_html=True`` a
 table is a paragraph with a line per row (:func:`~ao3conv.writers._md_shapes.table_lines`)
@@ -55,7 +64,7 @@ and strikethrough stays ``~~text~~``, which strict CommonMark shows as tildes.
 
 ``split=True`` is for :meth:`MarkdownWriter.write_files`: an ``index.md`` with
 the front matter, preface, contents and afterword, and one ``NN-slug.md`` file
-per chapter.
+per chapter (front matter: :func:`~ao3conv.writers._metadata.chapter_front_matter`).
 """
 
 from __future__ import annotations
@@ -84,6 +93,7 @@ from ..model import (
     block_inlines,
     paragraph,
 )
+from ._anchors import link_work
 from ._base import check_options
 from ._engine import chapter_heading, distinct_chapter_creators, single_untitled
 from ._md_html import skin_classes
@@ -232,13 +242,13 @@ def _document(
 
 
 class MarkdownWriter:
-    """CommonMark with YAML front matter (see the module docstring)."""
+    """GFM or strict CommonMark with YAML front matter (see the module docstring)."""
 
     name: ClassVar[str] = "md"
     aliases: ClassVar[tuple[str, ...]] = ("markdown",)
     extension: ClassVar[str] = "md"
     media_type: ClassVar[str] = "text/markdown; charset=utf-8"
-    description: ClassVar[str] = "CommonMark Markdown with YAML front matter"
+    description: ClassVar[str] = "Markdown (GFM, or strict CommonMark) with YAML front matter"
     options: ClassVar[Mapping[str, str]] = {
         "no_html": "write no HTML: drop underline, superscript, classes... (text kept)",
         "split": "one file per chapter plus index.md (use write_files / --split)",
@@ -257,15 +267,19 @@ class MarkdownWriter:
         from ._metadata import front_matter_metadata
 
         meta = front_matter_metadata(work)
-        return _document(_renderer(work, options), meta, document_blocks(work))
+        linked = link_work(work, None, not options.get("no_html", False))
+        return _document(_renderer(work, options), meta, document_blocks(linked))
 
     def write_files(self, work: Work, **options: Any) -> dict[str, bytes]:
         """``{"index.md": ..., "01-title.md": ...}``: relative names, safe and deterministic."""
         check_options(self.name, options, self.options, self.option_choices)
-        from ._metadata import front_matter_metadata
+        from ._metadata import chapter_front_matter, front_matter_metadata
 
         renderer = _renderer(work, options)
         names = chapter_file_names(work)
+        meta = front_matter_metadata(work)
+        # Links between the files: the preface and afterword are in index.md.
+        work = link_work(work, ("index.md", *names, "index.md"), not options.get("no_html", False))
         contents = BulletList(
             tuple(
                 ListItem((Plain((Link(_line(chapter_heading(c, i)), name),)),))
@@ -276,15 +290,9 @@ class MarkdownWriter:
         if names:
             index += [Heading(2, _line("Contents")), contents]
         index += afterword_blocks(work)
-        files = {"index.md": _document(renderer, front_matter_metadata(work), index)}
+        files = {"index.md": _document(renderer, meta, index)}
         for i, (chapter, name) in enumerate(zip(work.chapters, names, strict=True)):
-            meta = {
-                "work": work.title,
-                "work_id": work.id,
-                "chapter": chapter.number,
-                "chapter_id": chapter.id,
-                "title": chapter.title,
-            }
+            meta = chapter_front_matter(work, chapter, i + 1)
             blocks = chapter_blocks(work, chapter, i + 1, level=1)
             blocks.append(_navigation(names, i))
             files[name] = _document(renderer, meta, blocks)

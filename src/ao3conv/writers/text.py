@@ -14,12 +14,15 @@ indented; block quotes indented by four spaces; tables as aligned columns when
 they fit the page, otherwise one cell per line ("Header: value"); images as
 ``[Image: alt <src>]``. Links are written as their text followed by the URL in
 angle brackets, ``text <https://...>``, unless the text already is the URL;
-links to places inside the page (``#footnote``) keep only their text. Relative
+links to places inside the page (``#footnote``) keep only their text (the note's
+marker, ``[1]``). Ruby is written as a reader without ruby support shows it,
+``漢(kan)``; an abbreviation with a title is followed by it, ``NASA (National
+Aeronautics and Space Administration)``, unless its text already says it. Relative
 URLs are resolved against the work's URL, and spaces in URLs are written as
 ``%20`` so a URL is always one word. Emphasis and other marks have no plain-text
 form and are dropped (their text stays).
 
-Option ``wrap=N`` wraps lines at N characters (counted as code points), keeping
+Option ``wrap=N`` (20 to 10,000) wraps lines at N characters (code points), keeping
 indentation and never breaking a word or URL; preformatted text and aligned
 tables are not wrapped. Without it, each paragraph is one line. The page width
 for centring is ``wrap`` or 72. Output ends with exactly one newline.
@@ -34,6 +37,8 @@ from urllib.parse import unquote, urljoin
 
 from ..errors import FormatError
 from ..model import (
+    Abbreviation,
+    Anchor,
     Block,
     BlockQuote,
     BulletList,
@@ -50,6 +55,7 @@ from ..model import (
     Paragraph,
     Plain,
     Preformatted,
+    Ruby,
     SceneBreak,
     Table,
     TableRow,
@@ -61,12 +67,17 @@ from ._engine import (
     Renderer,
     chapter_heading,
     distinct_chapter_creators,
+    expansion,
     metadata_rows,
+    ruby_fallback,
     safe_url,
     single_untitled,
 )
 
 PAGE_WIDTH = 72
+# Wider than any screen or page; lines are padded up to it when centred, so a huge
+# width would be huge output (and past 2**63, an OverflowError).
+MAX_WRAP = 10_000
 # C0 controls but tab and line feed, DEL and C1: a terminal showing the file acts on them
 # (an escape sequence can rewrite the screen or the window title). No work needs them;
 # a page keeps C1 controls, and a model from JSON any of them.
@@ -108,7 +119,12 @@ def wrap_line(line: str, width: int) -> list[str]:
 
 def shown_url(href: str, base: str | None) -> str:
     """The URL as a reader can use it: absolute when possible, spaces as ``%20``."""
-    url = urljoin(base, href) if base and not href.startswith(_SCHEMES) else href
+    url = href
+    if base and not href.startswith(_SCHEMES):
+        try:
+            url = urljoin(base, href)
+        except ValueError:  # "//[x": no URL at all ("Invalid IPv6 URL"); shown as written
+            url = href
     return url.replace(" ", "%20")
 
 
@@ -384,6 +400,19 @@ class TextRenderer(Renderer):
         if not shows_url("".join(out[start:]), (href, url)):
             out.append(f" <{url}>")
 
+    def inline_ruby(self, node: Ruby, out: list[str]) -> None:
+        self.inlines(ruby_fallback(node), out)
+
+    def inline_abbreviation(self, node: Abbreviation, out: list[str]) -> None:
+        start = len(out)
+        self.inlines(node.children, out)
+        title = expansion(node, "".join(out[start:]))
+        if title:
+            out.append(f" ({title})")
+
+    def inline_anchor(self, node: Anchor, out: list[str]) -> None:
+        pass  # a link target: nothing to see (links to it show only their text)
+
     def inline_image(self, node: Image, out: list[str]) -> None:
         label = f"Image: {node.alt}" if node.alt else "Image"
         if node.src and safe_url(node.src):
@@ -498,8 +527,9 @@ class TextWriter:
     def write(self, work: Work, **options: Any) -> bytes:
         check_options(self.name, options, self.options)
         wrap = options.get("wrap")
-        if wrap is not None and (type(wrap) is not int or wrap < 20):
-            raise FormatError(f"wrap must be a whole number of at least 20, not {wrap!r}")
+        if wrap is not None and (type(wrap) is not int or not 20 <= wrap <= MAX_WRAP):
+            raise FormatError(f"wrap must be a whole number from 20 to {MAX_WRAP:,}, "
+                              f"not {wrap!r}")
         from ._metadata import work_metadata
 
         base = work.url if work.url and safe_url(work.url) else "https://archiveofourown.org/"
