@@ -275,6 +275,24 @@ def test_tables_line_up_when_they_fit_and_list_cells_when_not() -> None:
     assert "Speaker: B\nLine: short" in text
 
 
+def test_a_header_cell_spanning_rows_labels_no_column() -> None:
+    # Found by hypothesis: the header's first cell spans two rows, so the second row's
+    # cells stand under the second and third columns; "a: a" named the wrong column and
+    # put the text out of order. Such a table is listed cell by cell, in reading order.
+    def cell(text: str, rowspan: int = 1) -> TableCell:
+        children = (Paragraph((Text(text),)),) if text else ()
+        return TableCell(children=children, rowspan=rowspan)
+
+    rows = (
+        TableRow(cells=(cell("Day", rowspan=2), cell("Weather")), head=True),
+        TableRow(cells=(cell("rain"), cell(""))),
+    )
+    work = Work(title="t", chapters=(Chapter(number=1, body=(Table(rows=rows),)),))
+    text = txt(work)
+    assert first_missing(text_leaves(work), text) is None
+    assert "Day: rain" not in text
+
+
 def test_images_and_links_show_where_they_point() -> None:
     work = one_chapter(
         para(

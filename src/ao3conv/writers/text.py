@@ -154,6 +154,10 @@ def _is_header(row: TableRow) -> bool:
     return row.head or all(cell.header for cell in row.cells)
 
 
+def _has_spans(rows: Sequence[TableRow]) -> bool:
+    return any(cell.colspan > 1 or cell.rowspan > 1 for row in rows for cell in row.cells)
+
+
 def _holds_table(table: Table) -> bool:
     """Does any cell hold another table (at any depth)?"""
     pending: list[Block] = [b for row in table.rows for cell in row.cells for b in cell.children]
@@ -340,7 +344,8 @@ class TextRenderer(Renderer):
     def table_by_cell(self, rows: Sequence[TableRow]) -> str:
         """One cell per line, labelled with its column header when the table has one."""
         labels: list[str] = []
-        if _is_header(rows[0]) and len(rows) > 1:
+        # A cell spanning rows or columns shifts the cells after it: no column a label names.
+        if _is_header(rows[0]) and len(rows) > 1 and not _has_spans(rows):
             labels = [self.inline_label(cell.children) for cell in rows[0].cells]
             if all(labels) and all(len(row.cells) == len(labels) for row in rows[1:]):
                 rows = rows[1:]
