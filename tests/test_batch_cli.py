@@ -55,6 +55,19 @@ def test_everything_done_exits_0_and_says_what_was_done(ao3: ListingAo3, tmp_pat
     assert code == 0 and "skipped 2" in err
 
 
+def test_a_batch_run_in_process_puts_the_sigterm_handler_back(
+    ao3: ListingAo3, tmp_path: Path
+) -> None:
+    # During a batch, `kill` stops it like Ctrl-C; afterwards the program that ran the CLI
+    # in-process (a test runner, a GUI) gets its own handling of SIGTERM back.
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    code, _, err = cli(ao3, tmp_path, "1", "-o", str(tmp_path / "out"), "-f", "json")
+    assert code == 0, err
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_a_failure_exits_1_lists_it_and_writes_failed_txt(ao3: ListingAo3, tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, stdout, err = cli(ao3, tmp_path, "1", "404", "-o", str(out), "-f", "json", "--json")

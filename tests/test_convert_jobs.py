@@ -137,3 +137,29 @@ def test_a_worker_that_dies_fails_its_inputs_and_the_run_ends(tmp_path: Path) ->
     out = tmp_path / "out"
     written = list(out.iterdir()) if out.exists() else []
     assert not [p for p in written if p.name.startswith(".ao3conv-")]
+
+
+def test_workers_are_forked_only_from_a_process_of_one_thread() -> None:
+    # Threads that threading does not list (a C library's, a JVM's) count too: a forked
+    # worker would wait forever on a lock such a thread held (seen as a hung test run).
+    import threading
+
+    from ao3conv._workers import _single_threaded
+
+    started, release = threading.Event(), threading.Event()
+
+    def wait() -> None:
+        started.set()
+        release.wait(10)
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        started.wait(10)
+        assert not _single_threaded()
+    finally:
+        release.set()
+        thread.join()
+    code = "from ao3conv._workers import _single_threaded; print(_single_threaded())"
+    alone = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert alone.stdout.strip() == ("True" if Path("/proc/self/task").is_dir() else "False")

@@ -152,14 +152,14 @@ def converted_in_pool(
     processes. Leaving the block (done, an error, Ctrl-C) cancels what has not started
     and waits for the rest (workers write nothing, so nothing is left half done)."""
     import multiprocessing  # here: a single conversion does not pay for it
-    import threading
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     # fork starts workers in a millisecond with everything imported, but only a process
     # with no other threads can fork safely (a lock held by one would never be released:
     # the CLI run in-process by a threaded program); the others start workers afresh.
-    if "fork" in methods and threading.active_count() == 1:
+    forking = "fork" in methods and _single_threaded()
+    if forking:
         _warm_up(plan)
         method = "fork"
     else:
@@ -167,9 +167,22 @@ def converted_in_pool(
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                                initializer=_start_worker, initargs=(plan, images))
     try:
+        if forking:
+            # A forking pool starts all its workers on the first submit: do it now, while
+            # the process is known to have one thread (the caller may start writer threads).
+            pool.submit(int).result()
         yield _in_order(pool, sources, jobs)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs one thread, native ones included (a C library's or a
+    JVM's threads are invisible to :mod:`threading`): only then is fork safe."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc (macOS, BSD): fork is not trusted there
+        return False
 
 
 def _in_order(pool: Any, sources: list[str], jobs: int) -> Iterator[Outcome]:

@@ -615,13 +615,12 @@ def batch(
     checked_fetch_options(fetch_options)
     if username and not os.environ.get("AO3CONV_PASSWORD"):
         fetch_options["password"] = typer.prompt(f"AO3 password for {username}", hide_input=True)
-    _interrupt_on_sigterm()
     reporter = reporter_for(as_json=as_json)
     failures: list[str] = []
     result, interrupted = None, False
     with reported("batch", debug, failures):
         try:
-            with reporter:
+            with _interrupt_on_sigterm(), reporter:
                 result = export_batch(
                     lists,
                     output or ".",
@@ -651,17 +650,24 @@ def batch(
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
 
-def _interrupt_on_sigterm() -> None:
-    """`kill` stops a batch like Ctrl-C: the work in hand is dropped cleanly, state kept."""
-    import contextlib
+@contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """`kill` stops a batch like Ctrl-C: the work in hand is dropped cleanly, state kept.
+    The handler before is put back after, for a program that runs the CLI in-process."""
     import signal
 
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    # Outside the main thread (embedded use) signals are not ours to change.
-    with contextlib.suppress(ValueError):
-        signal.signal(signal.SIGTERM, interrupt)
+    try:
+        before = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # outside the main thread (embedded use) signals are not ours
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 _UPDATE_FROM_HELP = (
