@@ -18,7 +18,7 @@ twice gives the same result as applying it once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from ._nodes import (
@@ -235,52 +235,41 @@ def _hoist(children: tuple[Inline, ...]) -> tuple[str, tuple[Inline, ...], str]:
     return lead, tuple(kids), trail
 
 
-def mark(
-    kind: type[_Marked], children: Iterable[Inline], attrs: Attrs = NO_ATTRS
+def _wrapped(
+    children: Iterable[Inline], make: Callable[[tuple[Inline, ...]], Inline]
 ) -> list[Inline]:
-    """A mark (emphasis, strong, span...) with edge spaces moved outside it.
-
-    Returns zero to three inlines: nothing when the mark would be empty.
-    """
+    """``make(kids)`` with edge spaces moved outside it: zero to three inlines, nothing
+    when it would be empty."""
     lead, kids, trail = _hoist(inlines(children))
     out: list[Inline] = []
     if lead:
         out.append(Text(lead))
     if kids:
-        out.append(kind(kids, attrs))
+        out.append(make(kids))
     if trail:
         out.append(Text(trail))
     return out
+
+
+def mark(
+    kind: type[_Marked], children: Iterable[Inline], attrs: Attrs = NO_ATTRS
+) -> list[Inline]:
+    """A mark (emphasis, strong, span...) with edge spaces moved outside it."""
+    return _wrapped(children, lambda kids: kind(kids, attrs))
 
 
 def link(
     children: Iterable[Inline], href: str, title: str | None = None, attrs: Attrs = NO_ATTRS
 ) -> list[Inline]:
     """A link with edge spaces moved outside it; an empty link disappears."""
-    lead, kids, trail = _hoist(inlines(children))
-    out: list[Inline] = []
-    if lead:
-        out.append(Text(lead))
-    if kids:
-        out.append(Link(kids, href, title, attrs))
-    if trail:
-        out.append(Text(trail))
-    return out
+    return _wrapped(children, lambda kids: Link(kids, href, title, attrs))
 
 
 def abbreviation(
     children: Iterable[Inline], title: str, attrs: Attrs = NO_ATTRS
 ) -> list[Inline]:
     """An abbreviation with edge spaces moved outside it; an empty one disappears."""
-    lead, kids, trail = _hoist(inlines(children))
-    out: list[Inline] = []
-    if lead:
-        out.append(Text(lead))
-    if kids:
-        out.append(Abbreviation(kids, title, attrs))
-    if trail:
-        out.append(Text(trail))
-    return out
+    return _wrapped(children, lambda kids: Abbreviation(kids, title, attrs))
 
 
 def paragraph(children: Iterable[Inline], attrs: Attrs = NO_ATTRS) -> Paragraph | None:
