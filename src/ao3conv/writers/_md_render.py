@@ -145,7 +145,7 @@ class MarkdownRenderer(MarkdownInlines):
     def block_paragraph(self, node: Paragraph | Plain) -> str:
         html = self.html
         if node.attrs is not NO_ATTRS and html and self.keep(node.attrs):
-            return self.html_block(node)
+            return self.attributed_paragraph(node)
         children = node.children
         if not html:
             text = self.inline_string(children)
@@ -175,6 +175,16 @@ class MarkdownRenderer(MarkdownInlines):
         return text
 
     block_plain = block_paragraph
+
+    def attributed_paragraph(self, node: Paragraph | Plain) -> str:
+        """A paragraph with kept attributes (``align``, ``lang``, ``dir``, a skin class):
+        its Markdown between ``<div>`` tag lines, which pass the attributes on by
+        inheritance. A raw ``<p>`` block would be dropped whole, text and all, by
+        Markdown readers that skip HTML (pandoc to plain text, DOCX or PDF)."""
+        inner = self.block_paragraph(type(node)(node.children))
+        if not inner or inner.startswith("<"):
+            return self.html_block(node)  # nothing to wrap, or already an HTML block
+        return self.wrapped(open_tag("div", self.keep(node.attrs)), inner, "</div>")
 
     def trailing_break(self, text: str) -> str:
         """A backslash at the end of a block is literal: HTML ``<br />``, or dropped."""
