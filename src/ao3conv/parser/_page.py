@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Association, Block, Chapter, SeriesLink, Work
+from ..site import CHAPTERS, MAIN, WORKSKIN, find_work_meta
 from . import _meta
 from . import _selectors as S
 from ._blocks import convert, region
@@ -22,16 +23,12 @@ from ._selectors import (
     CHAPTER_HEADING,
     CHAPTER_LINKS,
     CHAPTER_PATH,
-    CHAPTERS,
     DOWNLOAD_PATH,
     KUDOS_WORK_ID,
-    MAIN,
     NAV_DOWNLOAD,
     PREFACE,
     SKIN_STYLE,
     USERSTUFF,
-    WORKSKIN,
-    find_work_meta,
 )
 from ._util import classes, has_class, text_of, whole_number, work_id_in, work_url
 
