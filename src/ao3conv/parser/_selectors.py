@@ -40,11 +40,7 @@ SKIN_STYLE = _x("preceding-sibling::style")
 PREFACE = _x(f"id('workskin')/div[{_cls('preface')} and not({_cls('afterword')})]")
 AFTERWORD = _x(f"id('workskin')/div[{_cls('afterword')}]")
 
-WORK_PATH = re.compile(r"/works/(\d+)")
-DOWNLOAD_PATH = re.compile(r"/downloads/(?:[^/?#]+/)*?(\d+)(?:/|$)")
-CHAPTER_PATH = re.compile(r"/chapters/(\d+)")
-SERIES_PATH = re.compile(r"/series/(\d+)")
-COLLECTION_PATH = re.compile(r"/collections/([^/?#]+)")
+# The ids in a work's links (WORK_HREF, CHAPTER_HREF...) are in ao3conv.site.
 CHAPTER_HEADING = re.compile(r"^\s*Chapter\s+(\d+)\s*(?::\s*(.*))?$", re.S)
 CHAPTER_ANCHOR = re.compile(r"^chapter-(\d+)$")
 

@@ -8,10 +8,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
+from ..site import WORK_HREF
 from ..site import classes as classes
 from ..site import squash as squash
 from ..site import text_of as text_of
-from ._selectors import WORK_PATH
 
 SITE = "https://archiveofourown.org"
 
@@ -73,7 +73,7 @@ def absolute(href: str | None) -> str | None:
 def work_id_in(href: str | None) -> int | None:
     """The work id in a ``/works/N`` link (any host), or ``None``."""
     path = url_path(href)
-    match = WORK_PATH.search(path) if path else None
+    match = WORK_HREF.search(path) if path else None
     return whole_number(match[1]) if match else None
 
 

@@ -1,12 +1,30 @@
-"""What ao3conv knows about AO3's markup, in one place (a leaf: imports only lxml).
+"""What ao3conv knows about AO3's markup, in one place (a leaf: imports only the
+standard library and lxml).
 
-Modules: ``_selectors`` (the page-kind markers, compiled once), ``_kinds`` (the one
-page-kind decision table, :func:`page_kind`, used by the fetcher and the parser),
-``_markup`` (small text readers they share).
+Modules: ``_paths`` (AO3's host names, and the URL paths of works, chapters,
+series and listings), ``_selectors`` (the page-kind markers, compiled once),
+``_kinds`` (the one page-kind decision table, :func:`page_kind`, used by the
+fetcher and the parser), ``_markup`` (small text readers they share).
 """
 
 from ._kinds import WORK_KINDS, PageInfo, PageKind, main_headings, page_kind
 from ._markup import classes, has_class_test, squash, text_of
+from ._paths import (
+    AO3_HOSTS,
+    CHAPTER_HREF,
+    CHAPTER_REF,
+    COLLECTION_HREF,
+    DOWNLOAD_HREF,
+    DOWNLOAD_REF,
+    LISTING_REF,
+    SERIES_HREF,
+    SERIES_REF,
+    WORK_HREF,
+    WORK_REF,
+    WORK_URL_IN_TEXT,
+    WORKS_OF_REF,
+    is_ao3_host,
+)
 from ._selectors import (
     ADULT_LINK,
     ANY_WORK_META,
@@ -32,28 +50,42 @@ from ._selectors import (
 __all__ = [
     "ADULT_LINK",
     "ANY_WORK_META",
+    "AO3_HOSTS",
     "BODY",
     "CAUTION",
     "CHAPTERS",
+    "CHAPTER_HREF",
+    "CHAPTER_REF",
+    "COLLECTION_HREF",
+    "DOWNLOAD_HREF",
     "DOWNLOAD_MESSAGE",
     "DOWNLOAD_PREFACE",
+    "DOWNLOAD_REF",
     "FLASH",
     "FLASH_ERROR",
     "INDEX_LIST",
+    "LISTING_REF",
     "MAIN",
     "MAIN_HEADINGS",
     "NOTICES",
+    "SERIES_HREF",
     "SERIES_META",
+    "SERIES_REF",
     "SIGNIN",
     "TITLE",
     "WORKSKIN",
+    "WORKS_OF_REF",
+    "WORK_HREF",
     "WORK_KINDS",
     "WORK_META",
+    "WORK_REF",
+    "WORK_URL_IN_TEXT",
     "PageInfo",
     "PageKind",
     "classes",
     "find_work_meta",
     "has_class_test",
+    "is_ao3_host",
     "main_headings",
     "page_kind",
     "squash",
