@@ -2,9 +2,17 @@ from __future__ import annotations
 
 import itertools
 import time
+import warnings
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
+
+import ao3conv
+from ao3_server import FakeAo3, forbid_internet
+from ao3conv.errors import NotAWorkError
+from ao3conv.model import Work
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = FIXTURES / "pages"
@@ -18,6 +26,34 @@ def page_paths() -> list[Path]:
 @pytest.fixture
 def pages_dir() -> Path:
     return PAGES
+
+
+@cache
+def corpus_work(path: Path) -> Work | None:
+    """A fixture page parsed once per session (``None`` for pages that hold no work)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ao3conv.parse(path)
+        except NotAWorkError:
+            return None
+
+
+@cache
+def corpus_work_pages() -> list[Path]:
+    """The fixture pages that hold a work (the parser reads one from each)."""
+    return [path for path in page_paths() if corpus_work(path) is not None]
+
+
+@pytest.fixture
+def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
+    """The loopback AO3 imitation (tests/ao3_server.py), with every other host unreachable.
+
+    Tests that need listings or works set up first override it in their module.
+    """
+    forbid_internet(monkeypatch)
+    with FakeAo3() as server:
+        yield server
 
 
 class Slots:

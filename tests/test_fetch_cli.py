@@ -7,7 +7,6 @@ import asyncio
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +25,6 @@ PASSWORD = "cli-secret-pa55word"
 def no_internet(monkeypatch: Any) -> None:
     forbid_internet(monkeypatch)
 
-
-@pytest.fixture
-def ao3() -> Iterator[FakeAo3]:
-    with FakeAo3() as server:
-        yield server
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from ao3conv.errors import (
     WorkReferenceError,
 )
 from ao3conv.fetch import FetchOptions, parse_work_ref, resolve_base_url
-from ao3conv.fetch._classify import PageKind, classify, dispensed_token, login_token
+from ao3conv.fetch._classify import classify, dispensed_token, login_token
 from ao3conv.fetch._flows import (
     Session,
     login_flow,
@@ -57,6 +57,7 @@ from ao3conv.fetch._plan import (
     send,
 )
 from ao3conv.fetch._urls import WorkRef, on_site, work_url
+from ao3conv.site import PageKind
 
 BASE = "https://archiveofourown.org"
 WORK_URL = work_url(BASE, 5)
@@ -516,8 +517,8 @@ def test_listing_pages_log_in_when_they_hit_the_wall(pages_dir: Any) -> None:
         ("interstitial-restricted-login_2026.html", PageKind.LOGIN),
         ("interstitial-unrevealed-mystery-work_2026.html", PageKind.UNREVEALED),
         ("error-404_deleted-or-missing-work_2026.html", PageKind.NOT_FOUND),
-        ("series-page_5works_complete.html", PageKind.UNKNOWN),
-        ("listing-tag-works.html", PageKind.UNKNOWN),
+        ("series-page_5works_complete.html", PageKind.SERIES),
+        ("listing-tag-works.html", PageKind.LISTING),
     ],
 )
 def test_pages_are_told_apart_by_ao3s_markup(pages_dir: Any, name: str, kind: PageKind) -> None:
@@ -525,8 +526,11 @@ def test_pages_are_told_apart_by_ao3s_markup(pages_dir: Any, name: str, kind: Pa
 
 
 def test_classifier_survives_junk() -> None:
-    for junk in (b"", b"   ", b"\x00\xff" * 50, b"<", b"Retry later\n"):
+    for junk in (b"", b"   "):
         assert classify(junk).kind is PageKind.UNKNOWN
+    for junk in (b"\x00\xff" * 50, b"<"):
+        assert classify(junk).kind is PageKind.NOT_AO3
+    assert classify(b"Retry later\n").kind is PageKind.RATE_LIMIT
 
 
 @pytest.mark.parametrize(

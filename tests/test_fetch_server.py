@@ -12,7 +12,6 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +56,6 @@ JITTER = 0.04  # arrival times wobble around send times (more so on a busy machi
 def no_internet(monkeypatch: Any) -> None:
     forbid_internet(monkeypatch)
 
-
-@pytest.fixture
-def ao3() -> Iterator[FakeAo3]:
-    with FakeAo3() as server:
-        yield server
 
 
 @pytest.fixture(params=["sync", "async"])

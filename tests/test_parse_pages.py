@@ -28,10 +28,11 @@ from ao3conv.errors import (
     UnrevealedWorkError,
     WorkNotFoundError,
 )
-from ao3conv.fetch._classify import PageKind
 from ao3conv.fetch._classify import classify as fetch_classify
 from ao3conv.model import Work
 from ao3conv.parser import parse
+from ao3conv.parser._load import load_html
+from ao3conv.site import WORK_KINDS, page_kind
 from conftest import FIXTURES, page_paths
 
 GOLDEN = FIXTURES / "golden"
@@ -143,24 +144,16 @@ def test_the_adult_gate_says_how_to_get_past_it() -> None:
     assert "https://archiveofourown.org/works/35369560?view_adult=true" in message
 
 
-# The fetcher's own quick classifier (fetch/_classify.py) decides the next request; on
-# every page it must agree with the parser about what the page is.
-_FETCH_KINDS: dict[type[NotAWorkError], PageKind] = {
-    AdultContentGateError: PageKind.ADULT_GATE,
-    RestrictedWorkError: PageKind.LOGIN,
-    UnrevealedWorkError: PageKind.UNREVEALED,
-    WorkNotFoundError: PageKind.NOT_FOUND,
-}
-
-
+# One classifier (ao3conv.site) decides for both: the fetcher reads only the page's
+# first 512 KiB with lxml.html, the parser the whole page with its own loader; on
+# every page they must see the same kind, and it is a work exactly when the parser
+# reads one.
 @pytest.mark.parametrize("path", page_paths(), ids=lambda p: p.stem)
 def test_the_fetcher_and_the_parser_agree_on_every_page(path: Path) -> None:
-    expected = EXPECTED[path.stem]
-    kind = fetch_classify(path.read_bytes()).kind
-    if isinstance(expected, str):
-        assert kind is PageKind.WORK
-    else:
-        assert kind is _FETCH_KINDS.get(expected, PageKind.UNKNOWN)
+    raw = path.read_bytes()
+    kind = fetch_classify(raw).kind
+    assert kind is page_kind(load_html(raw)).kind
+    assert (kind in WORK_KINDS) == isinstance(EXPECTED[path.stem], str)
 
 
 # Page kinds no public repository keeps a capture of: the smallest page with AO3's

@@ -218,12 +218,6 @@ def test_a_process_killed_mid_write_loses_nothing(setup: tuple[Path, Path]) -> N
 # --- the batch ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
-    forbid_internet(monkeypatch)
-    with FakeAo3() as server:
-        yield server
-
 
 def test_a_full_disk_during_an_update_keeps_every_exported_file(
     ao3: FakeAo3, tmp_path: Path, monkeypatch: Any

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import ao3conv
 import hostile
-from ao3_server import FakeAo3, forbid_internet
+from ao3_server import FakeAo3
 from ao3conv.batch import export_batch
 from ao3conv.cli import app
 from test_output import assert_portable
@@ -130,12 +130,6 @@ def test_split_markdown_folders_of_the_same_name_both_survive(tmp_path: Path) ->
 
 # --- batch --------------------------------------------------------------------------------------
 
-
-@pytest.fixture
-def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
-    forbid_internet(monkeypatch)
-    with FakeAo3() as server:
-        yield server
 
 
 TEMPLATES = [

@@ -12,7 +12,6 @@ import os
 import stat
 import time
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +52,6 @@ from test_fetch_core import drive
 def no_internet(monkeypatch: Any) -> None:
     forbid_internet(monkeypatch)
 
-
-@pytest.fixture
-def ao3() -> Iterator[FakeAo3]:
-    with FakeAo3() as server:
-        yield server
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -14,10 +14,8 @@ import json
 import re
 import shutil
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from ao3_server import CHAPTERED_ID, FakeAo3, chaptered_version, page
@@ -29,11 +27,6 @@ BOOKS = Path(__file__).parent / "fixtures" / "books"
 FAST = {"delay": 0.0, "backoff": 0.05, "max_tries": 2}
 UNCHANGED, ADDED, EDITED, RETITLED, DELETED, LOCKED, SHORTENED, ORPHANED = range(101, 109)
 
-
-@pytest.fixture
-def ao3() -> Iterator[FakeAo3]:
-    with FakeAo3() as server:
-        yield server
 
 
 def _identifier(path: Path) -> str:

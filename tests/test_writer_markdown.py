@@ -15,9 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import warnings
 from collections.abc import Sequence
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from markdown_it import MarkdownIt
 
 import ao3conv
-from ao3conv.errors import FormatError, NotAWorkError
+from ao3conv.errors import FormatError
 from ao3conv.model import (
     NO_ATTRS,
     Abbreviation,
@@ -86,7 +84,7 @@ from ao3conv.writers.markdown import (
     document_blocks,
     no_html_inlines,
 )
-from conftest import FIXTURES, page_paths
+from conftest import FIXTURES, corpus_work, corpus_work_pages
 from strategies import blocks as block_lists
 from strategies import wild_works, works
 
@@ -657,22 +655,11 @@ def test_yaml_line_break_characters_round_trip_next_to_a_lone_surrogate() -> Non
 # --- the corpus ------------------------------------------------------------------------------
 
 
-@cache
-def corpus_work(path: Path) -> Work | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return ao3conv.parse(path)
-        except NotAWorkError:
-            return None
-
-
-WORK_PAGES = [p for p in page_paths() if corpus_work(p) is not None]
 
 
 @pytest.mark.parametrize("flavor", ["gfm", "commonmark"])
 @pytest.mark.parametrize("html", [True, False], ids=["html", "no-html"])
-@pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", corpus_work_pages(), ids=lambda p: p.stem)
 def test_every_corpus_page_renders_back_to_its_text_and_marks(
     path: Path, html: bool, flavor: str
 ) -> None:
@@ -692,7 +679,7 @@ def test_every_corpus_page_renders_back_to_its_text_and_marks(
         assert html_tokens(body) == []
 
 
-@pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", corpus_work_pages(), ids=lambda p: p.stem)
 def test_markdown_matches_the_golden_file(path: Path) -> None:
     work = corpus_work(path)
     assert work is not None

@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import warnings
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ao3conv
-from ao3conv.errors import FormatError, NotAWorkError
+from ao3conv.errors import FormatError
 from ao3conv.model import (
     Abbreviation,
     Association,
@@ -54,7 +52,7 @@ from ao3conv.model import (
     iter_inline_text,
     work_regions,
 )
-from conftest import FIXTURES, page_paths
+from conftest import FIXTURES, corpus_work, corpus_work_pages
 from page_text import missing, page_words, words
 from strategies import wild_works, works
 
@@ -75,17 +73,6 @@ def one_chapter(*body: Block, **work_fields: object) -> Work:
     return Work(title="T", chapters=(Chapter(number=1, body=body),), **work_fields)  # type: ignore[arg-type]
 
 
-@cache
-def corpus_work(path: Path) -> Work | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return ao3conv.parse(path)
-        except NotAWorkError:
-            return None
-
-
-WORK_PAGES = [p for p in page_paths() if corpus_work(p) is not None]
 
 
 def first_missing(leaves: Sequence[str], text: str) -> str | None:
@@ -455,7 +442,7 @@ def test_wrapped_lines_fit_unless_a_single_word_is_longer(work: Work, width: int
 _ADDED_URL = re.compile(r"\s+<(?:https?|mailto|ftp):[^\s>]*>")
 
 
-@pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", corpus_work_pages(), ids=lambda p: p.stem)
 def test_all_page_text_reaches_the_output_in_order(path: Path) -> None:
     expected = page_words(path)
     assert expected, "the reference extractor found no text"
@@ -468,7 +455,7 @@ def test_all_page_text_reaches_the_output_in_order(path: Path) -> None:
         assert missing(expected, words(_ADDED_URL.sub("", text))) is None
 
 
-@pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", corpus_work_pages(), ids=lambda p: p.stem)
 def test_text_matches_the_golden_file(path: Path) -> None:
     work = corpus_work(path)
     assert work is not None

@@ -27,6 +27,15 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from ..errors import InputError, WorkReferenceError
+from ..site import (
+    CHAPTER_REF,
+    DOWNLOAD_REF,
+    LISTING_REF,
+    SERIES_REF,
+    WORK_REF,
+    WORKS_OF_REF,
+    is_ao3_host,
+)
 
 SourceKind = Literal["work", "chapter", "series", "listing"]
 
@@ -34,19 +43,6 @@ _HOW = (
     "give a work id, or an AO3 URL of a work, series, user's works or bookmarks, "
     "tag, collection, marked-for-later list, reading history or subscriptions"
 )
-_SERIES = re.compile(r"^/series/([0-9]+)/?$")
-_WORK = re.compile(r"^(?:/collections/[^/]+)?/works/([0-9]+)(?:/chapters/([0-9]+))?(?:/|$)")
-_DOWNLOAD = re.compile(r"^/downloads/([0-9]+)(?:/|$)")
-_CHAPTER = re.compile(r"^/chapters/([0-9]+)/?$")
-_USER = r"/users/[^/]+(?:/pseuds/[^/]+)?"
-# Listing pages, and the shorter forms that mean "the works of ...".
-_LISTINGS = re.compile(
-    rf"^(?:{_USER}/(?:works|bookmarks|readings|subscriptions|series|gifts)"
-    r"|/tags/[^/]+/(?:works|bookmarks)"
-    r"|/collections/[^/]+/(?:works|bookmarks)"
-    r"|/works(?:/search)?|/bookmarks(?:/search)?|/series)/?$"
-)
-_WORKS_OF = re.compile(rf"^(?:{_USER}|/tags/[^/]+|/collections/[^/]+)/?$")
 _URL_IN_LINE = re.compile(r"(?:https?://)?[\w.-]+\.\w+(?::\d+)?/\S+")
 
 
@@ -79,7 +75,7 @@ class BadLine:
 
 def classify(text: str, base_url: str | None = None, origin: str = "") -> Source:
     """What a reference names. Raises :class:`WorkReferenceError` for anything else."""
-    from ..fetch import is_ao3_host, resolve_base_url
+    from ..fetch import resolve_base_url
     from ..fetch._urls import as_id
 
     ref = text.strip()
@@ -114,25 +110,30 @@ def _clipped(text: str) -> str:
 
 
 def _classify_path(ref: str, path: str, query: str, origin: str) -> Source:
-    from ..fetch._urls import MAX_ID_DIGITS
+    from ..fetch._urls import MAX_ID_DIGITS, as_id
 
     if re.search(rf"[0-9]{{{MAX_ID_DIGITS + 1},}}", path):  # int() of 5,000 digits raises
         raise WorkReferenceError(f"{_shown(ref)} holds a number that is no AO3 id; {_HOW}")
-    if match := _WORK.match(path):
-        chapter = int(match[2]) if match[2] else None
-        return Source("work", ref, work_id=int(match[1]), chapter_id=chapter, origin=origin)
-    if match := _DOWNLOAD.match(path):
-        return Source("work", ref, work_id=int(match[1]), origin=origin)
-    if match := _CHAPTER.match(path):
-        return Source("chapter", ref, chapter_id=int(match[1]), origin=origin)
-    if match := _SERIES.match(path):
+    not_one = WorkReferenceError(f"{ref!r} is not a work, series or listing URL; {_HOW}")
+    if match := WORK_REF.match(path):
+        work, chapter = as_id(match[1]), as_id(match[2]) if match[2] else None
+        if not work or chapter == 0:  # "/works/٣": digits, but no id
+            raise not_one
+        return Source("work", ref, work_id=work, chapter_id=chapter, origin=origin)
+    if (match := DOWNLOAD_REF.match(path)) or (match := CHAPTER_REF.fullmatch(path)):
+        if not as_id(match[1]):
+            raise not_one
+        if match.re is CHAPTER_REF:
+            return Source("chapter", ref, chapter_id=as_id(match[1]), origin=origin)
+        return Source("work", ref, work_id=as_id(match[1]), origin=origin)
+    if match := SERIES_REF.match(path):
         series = int(match[1])
         with_query = f"/series/{series}" + (f"?{query}" if query else "")
         return Source("series", ref, series_id=series, path=with_query, origin=origin)
-    if _WORKS_OF.match(path):
+    if WORKS_OF_REF.match(path):
         path = path.rstrip("/") + "/works"
-    elif not _LISTINGS.match(path):
-        raise WorkReferenceError(f"{ref!r} is not a work, series or listing URL; {_HOW}")
+    elif not LISTING_REF.match(path):
+        raise not_one
     listing = path.rstrip("/") + (f"?{query}" if query else "")
     return Source("listing", ref, path=listing, origin=origin)
 
@@ -193,8 +194,6 @@ def _looks_like_file(argument: str, base_url: str | None) -> bool:
 
 
 def _is_reference(argument: str, base_url: str | None) -> bool:
-    from ..fetch import is_ao3_host
-
     text = argument.strip()
     if text.isdigit() or "://" in text:
         return True

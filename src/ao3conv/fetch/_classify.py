@@ -1,48 +1,29 @@
-"""Which way to go next: tell AO3's interstitials from a work page (no I/O).
+"""Which way to go next: what the fetcher needs of a page's markup (no I/O).
 
-The fetcher needs to know only what decides its next request: the adult gate (ask
-again), the login form (log in, or say the work is restricted), a wrong-password
-flash, an unrevealed work, a 404 or an error page. Everything else is handed to the
-parser, which has the full picture. Markers follow ``ao3-structure.md`` §0 and §3:
-``div#main``'s class is ``<controller>-<action> …``, so it is checked first.
+What the page is comes from :func:`ao3conv.site.page_kind`, the one decision table
+the parser uses too; the fetcher acts only on the kinds that decide its next request
+(the adult gate: ask again; the login form: log in, or say the work is restricted; an
+unrevealed work, a 404 or an error page: stop) and hands the rest to the parser. Here
+it adds what only it needs: the login form's token and fields, and AO3's own words
+for the situation (the flash message or the page heading).
 """
 
 from __future__ import annotations
 
-import enum
 import json
 from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
 
+from ..site import FLASH, MAIN, WORK_KINDS, PageKind, page_kind
+
 # The markers are all near the top of the page; a long work's text is not needed.
 _PREFIX_BYTES = 512 * 1024
 
 
-def _has_class(name: str) -> str:
-    """An XPath test for one class among several (``.flash.error`` and such)."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-_WORK_META = f"//dl[{_has_class('work')}][{_has_class('meta')}]"
-_FLASH = f"//div[{_has_class('flash')}][normalize-space()]"
-_NOTICE = f".//p[{_has_class('notice')}]"
-_CAUTION = f".//p[{_has_class('caution')}]"
-
-
-class PageKind(enum.Enum):
-    WORK = "work"
-    ADULT_GATE = "adult-gate"
-    LOGIN = "login"
-    UNREVEALED = "unrevealed"
-    NOT_FOUND = "not-found"
-    SITE_ERROR = "site-error"
-    UNKNOWN = "unknown"
-
-
 @dataclass(frozen=True)
-class PageInfo:
+class PageReading:
     kind: PageKind
     heading: str = ""  # AO3's own words for the situation (error heading, flash)
     restricted: bool = False  # the login page says "only available to registered users"
@@ -50,28 +31,27 @@ class PageInfo:
     token: str | None = None  # the login form's authenticity_token
 
 
-def classify(content: bytes) -> PageInfo:
-    """Classify an AO3 HTML page by its markup."""
+def classify(content: bytes) -> PageReading:
+    """Read an AO3 HTML page: its kind, and what the fetcher needs to act on it."""
     root = _root(content)
     if root is None:
-        return PageInfo(PageKind.UNKNOWN)
-    main = _first(root, "//div[@id='main']")
-    main_class = f" {main.get('class', '')} " if main is not None else ""
-    flash = _text(_first(root, _FLASH))
-    login_form = _first(root, "//form[@id='new_user']")
-    if " sessions-new " in main_class or login_form is not None:
-        return _login_info(root, login_form, flash)
-    if " errors " in main_class:
-        return PageInfo(_error_kind(main_class), _heading(main))
-    if _first(root, _WORK_META) is not None:
-        return PageInfo(PageKind.WORK)
-    if main is not None and _is_adult_gate(main):
-        return PageInfo(PageKind.ADULT_GATE, _heading(main))
-    if main is not None and _is_unrevealed(root, main):
-        return PageInfo(PageKind.UNREVEALED, _text(_first(main, _NOTICE)))
-    if _first(root, "//div[@id='chapters' or @id='workskin']") is not None:
-        return PageInfo(PageKind.WORK)
-    return PageInfo(PageKind.UNKNOWN, flash or _heading(main))
+        return PageReading(PageKind.UNKNOWN)
+    kind = page_kind(root).kind
+    main = _first_of(MAIN(root))
+    flash = _text(_first_of(FLASH(root)))
+    if kind is PageKind.LOGIN:
+        return _login_info(root, _first(root, "//form[@id='new_user']"), flash)
+    if kind in WORK_KINDS:
+        return PageReading(kind)
+    if kind in _SAID_BY_HEADING:
+        return PageReading(kind, _heading(main))
+    return PageReading(kind, flash or _heading(main))
+
+
+# AO3's error pages and interstitials say what happened in their heading.
+_SAID_BY_HEADING = frozenset(
+    (PageKind.ERROR_PAGE, PageKind.NOT_FOUND, PageKind.ADULT_GATE, PageKind.UNREVEALED)
+)
 
 
 def login_token(content: bytes) -> str | None:
@@ -109,10 +89,10 @@ def _root(content: bytes) -> etree._Element | None:
         return None
 
 
-def _login_info(root: etree._Element, form: etree._Element | None, flash: str) -> PageInfo:
+def _login_info(root: etree._Element, form: etree._Element | None, flash: str) -> PageReading:
     body = _text(_first(root, "//div[@id='signin']"))
     code = _first(root, "//input[contains(@name, 'otp_attempt') or contains(@name, 'totp')]")
-    return PageInfo(
+    return PageReading(
         PageKind.LOGIN,
         heading=flash,
         restricted="only available to registered users" in body,
@@ -131,26 +111,14 @@ def _token(root: etree._Element, form: etree._Element | None) -> str | None:
     return str(meta.get("content")) if meta is not None and meta.get("content") else None
 
 
-def _error_kind(main_class: str) -> PageKind:
-    return PageKind.NOT_FOUND if " error-404 " in main_class else PageKind.SITE_ERROR
-
-
-def _is_adult_gate(main: etree._Element) -> bool:
-    caution = _first(main, _CAUTION)
-    proceed = _first(main, ".//a[contains(@href, 'view_adult=true')]")
-    return caution is not None and proceed is not None
-
-
-def _is_unrevealed(root: etree._Element, main: etree._Element) -> bool:
-    notice = _text(_first(main, _NOTICE))
-    title = _text(_first(root, "//title"))
-    return "revealed soon" in notice or title.startswith("Mystery Work")
-
-
 def _heading(main: etree._Element | None) -> str:
     if main is None:
         return ""
     return _text(_first(main, ".//h2")) or _text(_first(main, ".//h3"))
+
+
+def _first_of(found: list[etree._Element]) -> etree._Element | None:
+    return found[0] if found else None
 
 
 def _first(scope: etree._Element, xpath: str) -> etree._Element | None:

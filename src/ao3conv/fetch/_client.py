@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from ..errors import IncompleteWorkError, InputTooLargeError
+from ..site import PageKind
 from ._body import ACCEPT_ENCODING, Body, BodyError, TooLarge
 from ._cache import PageCache
-from ._classify import PageKind
 from ._cookies import load_cookies
 from ._flows import (
     FetchedPage,

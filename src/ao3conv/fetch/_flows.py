@@ -24,7 +24,8 @@ from ..errors import (
     WorkNotFoundError,
     WorkReferenceError,
 )
-from ._classify import PageInfo, PageKind, classify, dispensed_token, login_token
+from ..site import WORK_KINDS, PageKind
+from ._classify import PageReading, classify, dispensed_token, login_token
 from ._plan import (
     MAX_REDIRECTS,
     REDIRECTS,
@@ -65,7 +66,7 @@ class FetchedPage:
     content: bytes = field(repr=False)
     work_id: int | None = None
     from_cache: bool = False
-    kind: str = "unknown"  # a PageKind value; "work" pages are the ones cached
+    kind: str = "unknown"  # "work", or another PageKind value; "work" pages are the ones cached
 
     @property
     def work_url(self) -> str | None:
@@ -98,9 +99,8 @@ def work_page_flow(session: Session, work_id: int, policy: RetryPolicy) -> Flow[
             yield SetCookie("view_adult", "true", url)
             continue
         _raise_for_work(info, response, session, work_id)
-        return FetchedPage(
-            response.url, response.status, response.content, work_id, False, info.kind.value
-        )
+        kind = "work" if info.kind in WORK_KINDS else info.kind.value
+        return FetchedPage(response.url, response.status, response.content, work_id, False, kind)
 
 
 def resolve_chapter_flow(session: Session, chapter_id: int, policy: RetryPolicy) -> Flow[int]:
@@ -137,7 +137,7 @@ def page_flow(session: Session, url: str, policy: RetryPolicy) -> Flow[FetchedPa
     """Any other page (listings, series): followed, logged in for if needed, not judged."""
     while True:
         response = yield from follow(Request("GET", url, purpose="page"), policy)
-        info = _info(response) if _is_login_url(response.url) else PageInfo(PageKind.UNKNOWN)
+        info = _info(response) if _is_login_url(response.url) else PageReading(PageKind.UNKNOWN)
         if info.kind is not PageKind.LOGIN:
             return FetchedPage(response.url, response.status, response.content, work_id_in(url))
         if not session.can_log_in:
@@ -145,7 +145,7 @@ def page_flow(session: Session, url: str, policy: RetryPolicy) -> Flow[FetchedPa
         yield from login_flow(session, policy, wall=response)
 
 
-def _raise_for_work(info: PageInfo, response: Response, session: Session, work_id: int) -> None:
+def _raise_for_work(info: PageReading, response: Response, session: Session, work_id: int) -> None:
     where = canonical_work_url(session.base_url, work_id)
     if response.status in (404, 410) or info.kind is PageKind.NOT_FOUND:
         raise WorkNotFoundError(
@@ -165,13 +165,13 @@ def _raise_for_work(info: PageInfo, response: Response, session: Session, work_i
             "try again after the reveal",
             url=where,
         )
-    if info.kind is PageKind.SITE_ERROR or response.status >= 400:
+    if info.kind is PageKind.ERROR_PAGE or response.status >= 400:
         raise SiteUnavailableError(
             f"AO3 answered HTTP {response.status} ({info.heading or 'error'}) for {where}; "
             "try again later",
             url=where,
         )
-    if info.kind is PageKind.UNKNOWN and info.heading and work_id_in(response.url) != work_id:
+    if info.kind not in WORK_KINDS and info.heading and work_id_in(response.url) != work_id:
         # Hidden works send a logged-in reader to their own page with a flash error.
         raise NotAWorkError(f"AO3 did not show work {work_id}: {info.heading}", url=where)
 
@@ -271,9 +271,9 @@ def _login_needed(what: str, session: Session) -> str:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _info(response: Response) -> PageInfo:
+def _info(response: Response) -> PageReading:
     if response.status == 404:
-        return PageInfo(PageKind.NOT_FOUND)
+        return PageReading(PageKind.NOT_FOUND)
     return classify(response.content)
 
 

@@ -20,33 +20,12 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from ..errors import FetchError, WorkReferenceError
+from ..site import AO3_HOSTS as AO3_HOSTS
+from ..site import CHAPTER_REF, DOWNLOAD_REF, WORK_REF, is_ao3_host
 
 DEFAULT_BASE_URL = "https://archiveofourown.org"
 BASE_URL_ENV = "AO3CONV_BASE_URL"
 
-# AO3's own list of permitted hosts (its pages' inline script), plus the www. forms.
-AO3_HOSTS = frozenset(
-    {
-        "archiveofourown.org",
-        "www.archiveofourown.org",
-        "download.archiveofourown.org",
-        "insecure.archiveofourown.org",
-        "secure.archiveofourown.org",
-        "archiveofourown.com",
-        "www.archiveofourown.com",
-        "archiveofourown.net",
-        "www.archiveofourown.net",
-        "archiveofourown.gay",
-        "www.archiveofourown.gay",
-        "ao3.org",
-        "www.ao3.org",
-        "archive.transformativeworks.org",
-    }
-)
-
-_WORK_PATH = re.compile(r"^(?:/collections/[^/]+)?/works/(\d+)(?:/chapters/(\d+))?(?:/|$)")
-_DOWNLOAD_PATH = re.compile(r"^/downloads/(\d+)(?:/|$)")
-_CHAPTER_PATH = re.compile(r"^/chapters/(\d+)(?:/|$)")
 _SCHEME_ONLY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d+(?:/|$))")
 _HOW = "give a work id like 123456 or a URL like https://archiveofourown.org/works/123456"
 
@@ -57,11 +36,6 @@ class WorkRef:
 
     work_id: int | None
     chapter_id: int | None = None
-
-
-def is_ao3_host(host: str) -> bool:
-    """True for AO3's own host names (any alias), whatever the port or case."""
-    return host.lower().split(":", 1)[0].rstrip(".") in AO3_HOSTS
 
 
 def resolve_base_url(base_url: str | None = None) -> str:
@@ -135,12 +109,12 @@ def parse_work_ref(ref: str | int, base_url: str | None = None) -> WorkRef:
     if parts.netloc and not _host_allowed(parts.netloc, base_url):
         raise WorkReferenceError(f"{shown} is not on AO3 ({_shown(parts.netloc)}); {_HOW}")
     path = parts.path or "/"
-    if match := _WORK_PATH.match(path):
+    if match := WORK_REF.match(path):
         chapter = as_id(match[2]) if match[2] else None
         return _checked(WorkRef(as_id(match[1]), chapter), shown)
-    if match := _DOWNLOAD_PATH.match(path):
+    if match := DOWNLOAD_REF.match(path):
         return _checked(WorkRef(as_id(match[1])), shown)
-    if match := _CHAPTER_PATH.match(path):
+    if match := CHAPTER_REF.match(path):
         return _checked(WorkRef(None, as_id(match[1])), shown)
     raise WorkReferenceError(f"{shown} is not a work id or an AO3 work URL; {_HOW}")
 
@@ -184,7 +158,7 @@ def chapter_url(base_url: str, chapter_id: int) -> str:
 def work_id_in(url: str) -> int | None:
     """The work id in a URL's path, if it names one."""
     try:
-        match = _WORK_PATH.match(urlsplit(url).path or "/")
+        match = WORK_REF.match(urlsplit(url).path or "/")
     except ValueError:
         return None
     return (as_id(match[1]) or None) if match else None

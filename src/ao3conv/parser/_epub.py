@@ -29,13 +29,13 @@ from lxml import etree
 
 from ..errors import InputError, NotAnAo3PageError
 from ..model import Work
+from ..site import WORK_URL_IN_TEXT
 from ._util import whole_number
 
 ZIP_MAGIC = b"PK\x03\x04"
 _MAX_MEMBER = 64 * 1024 * 1024  # one XHTML file: far past any chapter
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _OPF = "{http://www.idpf.org/2007/opf}"
-_WORK_URL = re.compile(r"https?://[^/\s\"'<>]+/works/(\d+)")
 _FFF_UID = re.compile(r"^fanficfare-uid:.*-s(\d+)$")
 
 AO3, FANFICFARE, AO3CONV = "ao3", "fanficfare", "ao3conv"
@@ -164,7 +164,7 @@ def maker(book: Book) -> str | None:
 def work_id_of(book: Book) -> int | None:
     """The AO3 work id the OPF names (``dc:source``, a URL or ``ao3:`` identifier)."""
     for value in (*book.metadata.get("source", []), *book.identifiers):
-        match = _WORK_URL.search(value) or _FFF_UID.match(value)
+        match = WORK_URL_IN_TEXT.search(value) or _FFF_UID.match(value)
         if match:
             return whole_number(match[1])
         ao3 = re.match(r"^(?:urn:)?ao3:(?:works?:)?(\d+)$", value, re.I)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..model import Block, Chapter, Creator, Work
+from ..site import CHAPTER_HREF
 from . import _meta
 from ._blocks import region
 from ._context import Context
@@ -30,7 +31,6 @@ from ._util import count, date, has_class, squash, text_of, whole_number, work_i
 AO3_CATEGORIES = ("F/F", "F/M", "Gen", "M/M", "Multi", "Other")
 _NUMBERED = re.compile(r"^\s*\d+\.\s+(.*)$", re.S)
 _UNTITLED = re.compile(r"^Chapter\s+\d+$")
-_CHAPTER_ID = re.compile(r"/chapters/(\d+)")
 _LIST_LABELS = {"category": "fandom", "characters": "character", "relationships": "relationship",
                 "warnings": "warning"}
 
@@ -156,7 +156,7 @@ def _chapter(root: etree._Element, index: int, total: int, notes: _Notes, ctx: C
         title = numbered[1].strip()
     meta_url = next((m.get("content") for m in root.iter("meta")
                      if m.get("name") == "chapterurl"), None)
-    found = _CHAPTER_ID.search(meta_url or "")
+    found = CHAPTER_HREF.search(meta_url or "")
     story = next(root.iterfind("body/div"), None)
     regions: dict[str, tuple[Block, ...]] = {}
     body: tuple[Block, ...] = ()

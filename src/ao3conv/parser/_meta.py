@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..model import Association, Collection, Creator, Language, SeriesLink
+from ..site import COLLECTION_HREF, SERIES_HREF
 from . import _selectors as S
 from ._languages import bcp47, code_for
-from ._selectors import COLLECTION_PATH, SERIES_PATH
 from ._util import (
     absolute,
     classes,
@@ -204,7 +204,7 @@ def series_spans(container: etree._Element) -> tuple[SeriesLink, ...]:
 def series_link(position: etree._Element) -> SeriesLink | None:
     for anchor in position.iter("a"):
         href = anchor.get("href")
-        match = SERIES_PATH.search(href or "")
+        match = SERIES_HREF.search(href or "")
         if match is None:
             continue
         part = re.search(r"Part\s+(\d+)", text_of(position), re.I)
@@ -219,7 +219,7 @@ def series_in_text(dd: etree._Element) -> tuple[SeriesLink, ...]:
     before = dd.text or ""
     for anchor in dd.iterchildren("a"):
         href = anchor.get("href")
-        match = SERIES_PATH.search(href or "")
+        match = SERIES_HREF.search(href or "")
         part = _PART.search(squash(before))
         if match is not None:
             position = whole_number(part[1]) if part else None
@@ -233,7 +233,7 @@ def collections(dd: etree._Element) -> tuple[Collection, ...]:
     out = []
     for anchor in dd.iter("a"):
         href = anchor.get("href")
-        match = COLLECTION_PATH.search(href or "")
+        match = COLLECTION_HREF.search(href or "")
         title = text_of(anchor)
         if title:
             out.append(Collection(title, match[1] if match else None, absolute(href)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Association, Block, Chapter, SeriesLink, Work
+from ..site import CHAPTER_HREF, CHAPTERS, DOWNLOAD_HREF, MAIN, WORKSKIN, find_work_meta
 from . import _meta
 from . import _selectors as S
 from ._blocks import convert, region
@@ -21,17 +22,11 @@ from ._selectors import (
     CHAPTER_ANCHOR,
     CHAPTER_HEADING,
     CHAPTER_LINKS,
-    CHAPTER_PATH,
-    CHAPTERS,
-    DOWNLOAD_PATH,
     KUDOS_WORK_ID,
-    MAIN,
     NAV_DOWNLOAD,
     PREFACE,
     SKIN_STYLE,
     USERSTUFF,
-    WORKSKIN,
-    find_work_meta,
 )
 from ._util import classes, has_class, text_of, whole_number, work_id_in, work_url
 
@@ -171,14 +166,23 @@ def _chapter(div: etree._Element, position: int, ctx: Context) -> Chapter:
     end_notes = None
     for group in prefaces:
         end_notes = end_notes if end_notes is not None else _quote_in(group, S.END_NOTES_MODULE)
+    creators = _meta.creators(_find(head, *S.CHAPTER_BYLINE))
+    summary = _region(_quote_in(head, S.SUMMARY_MODULE), ctx)
+    notes = _region(_quote_in(head, S.NOTES_MODULE), ctx)
+    blocks = _region(body, ctx, body=True)
+    if body is not None:
+        # Nothing reads a chapter's text again: freeing it now keeps the page's
+        # tree and the model from peaking together (a long work: ~25 MB less),
+        # and later searches of the page no longer walk it.
+        body.clear(keep_tail=True)
     return Chapter(
         number=number,
         id=chapter_id,
         title=title,
-        creators=_meta.creators(_find(head, *S.CHAPTER_BYLINE)),
-        summary=_region(_quote_in(head, S.SUMMARY_MODULE), ctx),
-        notes=_region(_quote_in(head, S.NOTES_MODULE), ctx),
-        body=_region(body, ctx, body=True),
+        creators=creators,
+        summary=summary,
+        notes=notes,
+        body=blocks,
         end_notes=_region(end_notes, ctx),
     )
 
@@ -189,7 +193,7 @@ def _chapter_heading(h3: etree._Element | None) -> tuple[int | None, int | None,
         return None, None, None
     chapter_id = None
     for anchor in h3.iter("a"):
-        match = CHAPTER_PATH.search(anchor.get("href") or "")
+        match = CHAPTER_HREF.search(anchor.get("href") or "")
         if match:
             chapter_id = whole_number(match[1])
             break
@@ -205,7 +209,7 @@ def _chapter_heading(h3: etree._Element | None) -> tuple[int | None, int | None,
 
 def _work_id(root: etree._Element) -> int | None:
     for href in NAV_DOWNLOAD(root):
-        match = DOWNLOAD_PATH.search(str(href))
+        match = DOWNLOAD_HREF.search(str(href))
         if match:
             return whole_number(match[1])
     for value in KUDOS_WORK_ID(root):

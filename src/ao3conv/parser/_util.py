@@ -8,32 +8,18 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from ._selectors import WORK_PATH
+from ..site import WORK_HREF
+from ..site import classes as classes
+from ..site import squash as squash
+from ..site import text_of as text_of
 
 SITE = "https://archiveofourown.org"
 
-_SPACES = re.compile(r"[ \t\n\r\f]+")
 _DIGITS = re.compile(r"([-\u2212]\s*)?(\d[\d,.\u00a0\u202f ]*)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 # AO3's ids and counts are 64-bit integers: a longer run of digits is no AO3 number
 # (and past 4,300 digits Python refuses to convert it at all).
 MAX_DIGITS = 18
-
-
-def squash(text: str | None) -> str:
-    """Whitespace collapsed and trimmed, as a browser shows a short label."""
-    return _SPACES.sub(" ", text).strip() if text else ""
-
-
-def text_of(el: etree._Element | None) -> str:
-    """The visible text of a small metadata element, squashed."""
-    if el is None:
-        return ""
-    return squash("".join(el.itertext()))
-
-
-def classes(el: etree._Element) -> list[str]:
-    return (el.get("class") or "").split()
 
 
 def has_class(el: etree._Element, name: str) -> bool:
@@ -87,7 +73,7 @@ def absolute(href: str | None) -> str | None:
 def work_id_in(href: str | None) -> int | None:
     """The work id in a ``/works/N`` link (any host), or ``None``."""
     path = url_path(href)
-    match = WORK_PATH.search(path) if path else None
+    match = WORK_HREF.search(path) if path else None
     return whole_number(match[1]) if match else None
 
 

@@ -96,6 +96,21 @@ def _walk(items: Iterable[Inline]) -> Iterator[tuple[Inline, Inline | None]]:
         before = item
 
 
+def _unlinked(items: tuple[Inline, ...]) -> bool:
+    """Whether no anchor or link sits anywhere under ``items`` (what :meth:`Anchors._block`
+    looks for): text, breaks and marks of text settle it without :func:`_walk`'s generators."""
+    for item in items:
+        kind = type(item)
+        if kind is Text:
+            continue
+        if kind is Anchor or kind is Link or getattr(item, "annotation", None):
+            return False
+        children = getattr(item, "children", None)
+        if children and not _unlinked(children):
+            return False
+    return True
+
+
 def fragment_names(href: str) -> tuple[str, ...]:
     """The anchor names ``#…`` may mean: as written, and percent-decoded."""
     raw = href[1:]
@@ -136,9 +151,9 @@ class Anchors:
         self, scope: int, items: tuple[Inline, ...], used: set[str],
         links: list[tuple[int, str, str | None]], back: dict[tuple[int, str], set[str]],
     ) -> None:
-        hrefs: set[str] = set()
-        if all(type(item) is Text for item in items):
+        if _unlinked(items):
             return  # most paragraphs
+        hrefs: set[str] = set()
         for item, before in _walk(items):
             kind = type(item)
             if kind is Anchor:

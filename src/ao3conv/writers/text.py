@@ -80,8 +80,12 @@ PAGE_WIDTH = 72
 MAX_WRAP = 10_000
 # C0 controls but tab and line feed, DEL and C1: a terminal showing the file acts on them
 # (an escape sequence can rewrite the screen or the window title). No work needs them;
-# a page keeps C1 controls, and a model from JSON any of them.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# a page keeps C1 controls, and a model from JSON any of them. They are removed from the
+# UTF-8 output: bytes 00-08, 0B-1F and 7F, and C2 80-C2 9F (in valid UTF-8 those bytes
+# are never part of another character).
+_C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+_C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
 _BULLETS = ("•", "◦", "▪")
 _INDENT = "    "
 _LISTS = (BulletList, OrderedList)
@@ -540,9 +544,22 @@ class TextWriter:
         base = work.url if work.url and safe_url(work.url) else "https://archiveofourown.org/"
         renderer = TextRenderer(wrap, base)
         text = _Document(work, renderer).render(work_metadata(work))
-        if _CONTROLS.search(text) is not None:
-            text = _CONTROLS.sub("", text).rstrip("\n") + "\n"
-        return text.encode("utf-8", "replace")  # "replace": lone surrogates from bad JSON
+        data = text.encode("utf-8", "replace")  # "replace": lone surrogates from bad JSON
+        del text  # a long work's text: freed before the check below copies the bytes
+        if _has_controls(data):
+            data = _CONTROL_BYTES.sub(b"", data).rstrip(b"\n") + b"\n"
+        return data
+
+
+def _has_controls(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` holds a C0 control (but tab and line feed), DEL or a C1
+    control. A regex character class scans a long text at ~4 ns a character (half of
+    the whole txt write); deleting the ASCII ones runs at memory speed, and a C1
+    control always starts with the byte C2, which the regex finds by its prefix."""
+    return (
+        len(data.translate(None, _C0_BYTES)) != len(data)
+        or _C1_BYTES.search(data) is not None
+    )
 
 
 __all__ = ["PAGE_WIDTH", "TextRenderer", "TextWriter", "blocks_to_text", "wrap_line"]

@@ -1,0 +1,64 @@
+"""AO3's host names and the URL paths that name its works, chapters, series and
+listings (``ao3-structure.md`` §0, §5).
+
+Two families: ``*_REF`` patterns are anchored on a URL's path and say what a
+reference the user gave names (the fetcher and the batch read references with
+them); ``*_HREF`` patterns find an id anywhere in a link on a page (the parser
+reads a work's own links with them).
+"""
+
+from __future__ import annotations
+
+import re
+
+# AO3's own list of permitted hosts (its pages' inline script), plus the www. forms.
+AO3_HOSTS = frozenset(
+    {
+        "archiveofourown.org",
+        "www.archiveofourown.org",
+        "download.archiveofourown.org",
+        "insecure.archiveofourown.org",
+        "secure.archiveofourown.org",
+        "archiveofourown.com",
+        "www.archiveofourown.com",
+        "archiveofourown.net",
+        "www.archiveofourown.net",
+        "archiveofourown.gay",
+        "www.archiveofourown.gay",
+        "ao3.org",
+        "www.ao3.org",
+        "archive.transformativeworks.org",
+    }
+)
+
+
+def is_ao3_host(host: str) -> bool:
+    """True for AO3's own host names (any alias), whatever the port or case."""
+    return host.lower().split(":", 1)[0].rstrip(".") in AO3_HOSTS
+
+
+# --- what a reference names (anchored on the path) ----------------------------------
+# ``\d`` takes any script's digits: the readers check ids with ``as_id`` (ASCII only),
+# so "/works/٣" is refused as a bad id rather than read as some other path.
+WORK_REF = re.compile(r"^(?:/collections/[^/]+)?/works/(\d+)(?:/chapters/(\d+))?(?:/|$)")
+DOWNLOAD_REF = re.compile(r"^/downloads/(\d+)(?:/|$)")
+CHAPTER_REF = re.compile(r"^/chapters/(\d+)(?:/|$)")
+SERIES_REF = re.compile(r"^/series/([0-9]+)/?$")
+_USER = r"/users/[^/]+(?:/pseuds/[^/]+)?"
+# Listing pages, and the shorter forms that mean "the works of ...".
+LISTING_REF = re.compile(
+    rf"^(?:{_USER}/(?:works|bookmarks|readings|subscriptions|series|gifts)"
+    r"|/tags/[^/]+/(?:works|bookmarks)"
+    r"|/collections/[^/]+/(?:works|bookmarks)"
+    r"|/works(?:/search)?|/bookmarks(?:/search)?|/series)/?$"
+)
+WORKS_OF_REF = re.compile(rf"^(?:{_USER}|/tags/[^/]+|/collections/[^/]+)/?$")
+
+# --- ids in a page's links (found anywhere in the href) -----------------------------
+WORK_HREF = re.compile(r"/works/(\d+)")
+DOWNLOAD_HREF = re.compile(r"/downloads/(?:[^/?#]+/)*?(\d+)(?:/|$)")
+CHAPTER_HREF = re.compile(r"/chapters/(\d+)")
+SERIES_HREF = re.compile(r"/series/(\d+)")
+COLLECTION_HREF = re.compile(r"/collections/([^/?#]+)")
+# A work's address in free text (an EPUB's dc:source or identifier), on any host.
+WORK_URL_IN_TEXT = re.compile(r"https?://[^/\s\"'<>]+/works/(\d+)")

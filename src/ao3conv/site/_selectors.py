@@ -1,0 +1,50 @@
+"""AO3's page-kind markers (``ao3-structure.md`` §0, §2.1), compiled once.
+
+``id('x')`` is a hash lookup in libxml2; ``//`` walks the whole page (20 ms on a
+10 MB work), so page-level lookups start from an id and go down short paths.
+Duplicate ids resolve to the first one, which is the page's own.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ._markup import has_class_test as _cls
+
+
+def _x(path: str) -> etree.XPath:
+    return etree.XPath(path)
+
+
+MAIN = _x("id('main')")
+TITLE = _x("/html/head/title | //title")
+# The work header: #main > div.work > div.wrapper > dl (current), or one level up
+# (2022/2024 captures). Pages without #main fall back to a full search.
+WORK_META = _x(
+    f"id('main')/div/div/dl[{_cls('work')} and {_cls('meta')}]"
+    f" | id('main')/div/dl[{_cls('work')} and {_cls('meta')}]"
+)
+ANY_WORK_META = _x(f"//dl[{_cls('work')} and {_cls('meta')}]")
+WORKSKIN = _x("id('workskin')")
+CHAPTERS = _x("id('chapters')")
+MAIN_HEADINGS = _x("id('main')/h2 | id('main')/h3 | id('main')/*/h2 | id('main')/*/h3")
+ADULT_LINK = _x("//a[contains(@href, 'view_adult=true')]/@href")
+CAUTION = _x(f"//p[{_cls('caution')}]")
+NOTICES = _x(f"//p[{_cls('notice')}]")
+SIGNIN = _x("id('signin') | id('new_user') | id('loginform')")
+FLASH_ERROR = _x(f"id('main')/div[{_cls('flash')} and {_cls('error')}]")
+# Any non-empty flash (notice or error): AO3's own words when it shows another page.
+FLASH = _x(f"//div[{_cls('flash')}][normalize-space()]")
+SERIES_META = _x(f"//dl[{_cls('series')} and {_cls('meta')}]")
+INDEX_LIST = _x(f"//ol[{_cls('index')}] | //ul[{_cls('index')}]")
+BODY = _x("/html/body")
+
+# --- AO3 "Download -> HTML" (§2.1) ---------------------------------------------
+DOWNLOAD_PREFACE = _x("id('preface')")
+DOWNLOAD_MESSAGE = _x(f"p[{_cls('message')}]")
+
+
+def find_work_meta(root: etree._Element) -> etree._Element | None:
+    """The work header ``dl``, looked up cheaply under #main when there is one."""
+    found = WORK_META(root) or ([] if MAIN(root) else ANY_WORK_META(root))
+    return found[0] if found else None
