@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import ao3conv
-from ao3_server import FakeAo3, forbid_internet
+from ao3_server import FakeAo3, ListingAo3, forbid_internet
 from ao3conv.errors import NotAWorkError
 from ao3conv.model import Work
 
@@ -49,10 +49,23 @@ def corpus_work_pages() -> list[Path]:
 def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
     """The loopback AO3 imitation (tests/ao3_server.py), with every other host unreachable.
 
-    Tests that need listings or works set up first override it in their module.
+    Tests that need listings or works set up first override it in their module
+    (with :func:`listing_ao3` for listings).
     """
     forbid_internet(monkeypatch)
     with FakeAo3() as server:
+        yield server
+
+
+@pytest.fixture
+def listing_ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[ListingAo3]:
+    """The imitation with listing pages and easy work pages (the batch's and update's).
+
+    A module whose tests all need it names it ``ao3``: ``def ao3(listing_ao3)``, adding
+    what its tests share (works, users).
+    """
+    forbid_internet(monkeypatch)
+    with ListingAo3() as server:
         yield server
 
 
