@@ -23,6 +23,15 @@ def page_paths() -> list[Path]:
     return sorted(PAGES.glob("*.html"))
 
 
+# The pages that hold a work, by the page kind their file name starts with (the others are
+# gates, listings, series and error pages). By name, not by parsing, so a page the parser
+# stops recognising fails its tests instead of leaving them; test_parse_pages checks this
+# table against its per-page expectations.
+WORK_PAGES = [path for path in page_paths() if path.name.startswith(
+    ("work-", "chapter-page", "download-html", "fragment2022-work", "fragment2022-chapter",
+     "fragment2022-last-chapter", "seed_"))]
+
+
 @pytest.fixture
 def pages_dir() -> Path:
     return PAGES
