@@ -25,7 +25,9 @@ chaptered page (as any work id) with chapters cut, edited, retitled or added.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
+import html
 import re
 import secrets
 import socket
@@ -556,3 +558,114 @@ def chaptered_version(
         elif dd.get("class") == "status":
             dd.text = updated
     return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+# --- listings: the batch's imitation -------------------------------------------------------
+
+
+class _ListingHandler(_Handler):
+    # Headers and body go out in two writes: without this, Nagle's algorithm and the
+    # client's delayed ACK stall every response 40 ms.
+    disable_nagle_algorithm = True
+
+    def _route(self, path: str) -> None:
+        listing = self.ao3.listings.get(self.path)  # type: ignore[attr-defined]
+        if listing is None:
+            super()._route(path)
+        elif listing[1] and self._session().user is None:
+            self._login_wall(restricted=False)
+        else:
+            self._send(200, listing[0])
+
+
+class ListingAo3(FakeAo3):
+    """FakeAo3 plus listing pages keyed by path *and* query, and easy work pages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listings: dict[str, tuple[bytes, bool]] = {}
+        self._server.RequestHandlerClass = type("Handler", (_ListingHandler,), {"ao3": self})
+        # Stopping waits for the serving loop's next poll: poll often, stop fast.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    def put_work(self, work_id: int, title: str, chapters: str = "1/1",
+                 updated: str | None = None, creator: str = "nianeyna") -> None:
+        self.state.works[work_id] = WorkSpec(work_page(work_id, title, chapters, updated, creator))
+
+    def put_listing(self, path: str, works: list[dict[str, Any]], *, title: str = "Listing",
+                    next_path: str | None = None, login: bool = False) -> None:
+        self.listings[path] = (listing_page(works, title, next_path), login)
+
+    def work_requests(self, work_id: int | None = None) -> list[str]:
+        prefix = f"/works/{work_id}" if work_id else "/works/"
+        return [r.path for r in self.requests_to(prefix)]
+
+
+def work_page(work_id: int, title: str, chapters: str = "1/1", updated: str | None = None,
+              creator: str = "nianeyna") -> bytes:
+    """The real single-work page, as work ``work_id`` with this title, chapters and date."""
+    body = page(WORK_PAGE).replace(b"23009290", str(work_id).encode())
+    body = body.replace(b"My Aim Is Steady And True", html.escape(title).encode())
+    body = body.replace(b">nianeyna</a>", f">{html.escape(creator)}</a>".encode())
+    body = body.replace(b'<dd class="chapters">1/1</dd>',
+                        f'<dd class="chapters">{chapters}</dd>'.encode())
+    if updated:
+        status = f'<dt class="status">Updated:</dt><dd class="status">{updated}</dd>'
+        body = body.replace(b'<dt class="words">', status.encode() + b'<dt class="words">', 1)
+    posted = int(chapters.split("/")[0])
+    if posted > 1:  # a whole-work page holds every posted chapter (a shorter one is cut)
+        body = re.sub(rb'<div id="chapters" role="article">.*<!--/chapter-->',
+                      lambda _: full_view(work_id, posted), body, count=1, flags=re.S)
+    return body
+
+
+def full_view(work_id: int, posted: int) -> bytes:
+    """``div#chapters`` of a full-work view with ``posted`` chapters (ao3-structure.md §4)."""
+    chapters = "".join(
+        f'<div class="chapter" id="chapter-{k}"><div class="chapter preface group">'
+        f'<h3 class="title"><a href="/works/{work_id}/chapters/{900 + k}">Chapter {k}</a>'
+        f'</h3></div><div class="userstuff module" role="article">'
+        f'<h3 class="landmark heading" id="work">Chapter Text</h3><p>Part {k}.</p></div></div>'
+        for k in range(1, posted + 1)
+    )
+    return f'<div id="chapters" role="article">{chapters}</div><!--/chapter-->'.encode()
+
+
+def listing_page(works: list[dict[str, Any]], title: str, next_path: str | None) -> bytes:
+    """A listing in AO3's blurb markup (``ao3-structure.md`` §5)."""
+    blurbs = []
+    for work in works:
+        if "series_id" in work:  # a bookmarked series
+            s = work["series_id"]
+            blurbs.append(
+                f'<li id="bookmark_{s}" class="bookmark blurb group series-{s} user-1" '
+                f'role="article"><div class="header module"><h4 class="heading">'
+                f'<a href="/series/{s}">A series</a></h4></div></li>'
+            )
+            continue
+        n = work["id"]
+        date = dt.date.fromisoformat(work.get("date", "2020-03-04")).strftime("%d %b %Y")
+        series = ""
+        if "series" in work:
+            sid, position = work["series"]
+            series = (f'<ul class="series"><li>Part <strong>{position}</strong> of '
+                      f'<a href="/series/{sid}">Saga</a></li></ul>')
+        blurbs.append(
+            f'<li id="work_{n}" class="work blurb group work-{n} user-1" role="article">'
+            f'<div class="header module"><h4 class="heading"><a href="/works/{n}">'
+            f'{html.escape(work.get("title", f"Work {n}"))}</a> by '
+            f'<a rel="author" href="/users/u/pseuds/u">u</a></h4>'
+            f'<p class="datetime">{date}</p></div>{series}'
+            f'<dl class="stats"><dt class="chapters">Chapters:</dt>'
+            f'<dd class="chapters">{work.get("chapters", "1/1")}</dd></dl></li>'
+        )
+    pagination = ""
+    if next_path:
+        pagination = (f'<ol class="pagination actions pagy" role="navigation"><li class="next">'
+                      f'<a rel="next" href="{html.escape(next_path)}">Next →</a></li></ol>')
+    return (f'<!DOCTYPE html><html><body><div id="main" class="works-index region">'
+            f'<h2 class="heading">{html.escape(title)}</h2>'
+            f'<ol class="work index group">{"".join(blurbs)}</ol>{pagination}'
+            f'</div></body></html>').encode()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import ao3conv
-from ao3_server import FakeAo3, forbid_internet
+from ao3_server import FakeAo3, ListingAo3, forbid_internet
 from ao3conv.errors import NotAWorkError
 from ao3conv.model import Work
 
@@ -21,6 +21,15 @@ PAGES = FIXTURES / "pages"
 def page_paths() -> list[Path]:
     """Every real AO3 page kept under tests/fixtures/pages (provenance in SOURCES.tsv)."""
     return sorted(PAGES.glob("*.html"))
+
+
+# The pages that hold a work, by the page kind their file name starts with (the others are
+# gates, listings, series and error pages). By name, not by parsing, so a page the parser
+# stops recognising fails its tests instead of leaving them; test_parse_pages checks this
+# table against its per-page expectations.
+WORK_PAGES = [path for path in page_paths() if path.name.startswith(
+    ("work-", "chapter-page", "download-html", "fragment2022-work", "fragment2022-chapter",
+     "fragment2022-last-chapter", "seed_"))]
 
 
 @pytest.fixture
@@ -49,10 +58,23 @@ def corpus_work_pages() -> list[Path]:
 def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
     """The loopback AO3 imitation (tests/ao3_server.py), with every other host unreachable.
 
-    Tests that need listings or works set up first override it in their module.
+    Tests that need listings or works set up first override it in their module
+    (with :func:`listing_ao3` for listings).
     """
     forbid_internet(monkeypatch)
     with FakeAo3() as server:
+        yield server
+
+
+@pytest.fixture
+def listing_ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[ListingAo3]:
+    """The imitation with listing pages and easy work pages (the batch's and update's).
+
+    A module whose tests all need it names it ``ao3``: ``def ao3(listing_ao3)``, adding
+    what its tests share (works, users).
+    """
+    forbid_internet(monkeypatch)
+    with ListingAo3() as server:
         yield server
 
 

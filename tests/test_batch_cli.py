@@ -15,29 +15,24 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from ao3_server import ListingAo3
 from ao3conv.batch import STATE_NAME
 from ao3conv.cli import app
 from ao3conv.model import Work
-from test_batch import ListingAo3
 
 WORKS = list(range(1, 13))
 
 
 @pytest.fixture
-def ao3() -> Iterator[ListingAo3]:
-    server = ListingAo3().start()
+def ao3(listing_ao3: ListingAo3) -> ListingAo3:
     for n in WORKS:
-        server.put_work(n, f"Story {n}")
-    try:
-        yield server
-    finally:
-        server.stop()
+        listing_ao3.put_work(n, f"Story {n}")
+    return listing_ao3
 
 
 def cli(ao3: ListingAo3, tmp_path: Path, *args: str) -> tuple[int, str, str]:

@@ -33,7 +33,7 @@ from ao3conv.model import Work
 from ao3conv.parser import parse
 from ao3conv.parser._load import load_html
 from ao3conv.site import WORK_KINDS, page_kind
-from conftest import FIXTURES, page_paths
+from conftest import FIXTURES, WORK_PAGES, page_paths
 
 GOLDEN = FIXTURES / "golden"
 UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
@@ -77,8 +77,7 @@ EXPECTED: dict[str, str | type[NotAWorkError]] = {
     "work-single_skin_series_endnotes_2024": "work",
     "work-single_skin_series_endnotes_2026": "work",
 }
-WORK_PAGES = [p for p in page_paths() if isinstance(EXPECTED.get(p.stem), str)]
-OTHER_PAGES = [p for p in page_paths() if not isinstance(EXPECTED.get(p.stem), str)]
+OTHER_PAGES = [p for p in page_paths() if p not in WORK_PAGES]
 
 _cache: dict[str, Work] = {}
 
@@ -104,6 +103,12 @@ def load(stem: str) -> Work:
 
 def test_every_fixture_page_has_an_expected_kind() -> None:
     assert {p.stem for p in page_paths()} == set(EXPECTED)
+
+
+def test_the_shared_work_page_table_is_the_pages_expected_to_hold_a_work() -> None:
+    assert {p.stem for p in WORK_PAGES} == {
+        stem for stem, kind in EXPECTED.items() if isinstance(kind, str)
+    }
 
 
 @pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)

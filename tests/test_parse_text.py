@@ -19,8 +19,9 @@ from ao3conv.model import (
     work_regions,
 )
 from ao3conv.model._nodes import Inline
+from conftest import WORK_PAGES
 from page_text import missing, page_words, region_texts, words
-from test_parse_pages import WORK_PAGES, load
+from test_parse_pages import load
 
 
 def _inline_text(items: tuple[Inline, ...], out: list[str], alt: bool = True) -> None:

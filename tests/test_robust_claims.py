@@ -12,16 +12,15 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ao3_server import ListingAo3
 from ao3conv.convert import OutputPlan, save
 from ao3conv.errors import OutputError, OutputExistsError
 from ao3conv.model import Work
 from ao3conv.output import name_key, safe_filename, write_atomic
-from test_batch import ListingAo3
 
 # Runs the real CLI with write_atomic held until both processes reached it once.
 CHILD = """
@@ -62,14 +61,10 @@ def two_processes(tmp_path: Path, first: list[str], second: list[str]) -> list[t
 
 
 @pytest.fixture
-def ao3() -> Iterator[ListingAo3]:
-    server = ListingAo3().start()
+def ao3(listing_ao3: ListingAo3) -> ListingAo3:
     for work_id in (1, 2):
-        server.put_work(work_id, "Same Title")
-    try:
-        yield server
-    finally:
-        server.stop()
+        listing_ao3.put_work(work_id, "Same Title")
+    return listing_ao3
 
 
 def test_two_batches_with_their_own_state_into_one_folder_both_keep_their_work(

@@ -1,18 +1,18 @@
 """Hostile reading lists and listings: each bad line is one failure and the batch goes on;
 a listing costs its pages once, however often it is named and however its pagination ends.
 
-Against the loopback AO3 imitation with listings (``test_batch.ListingAo3``).
+Against the loopback AO3 imitation with listings (``ao3_server.ListingAo3``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ao3_server import ListingAo3, listing_page
 from ao3conv.batch import parse_listing, read_lists
-from test_batch import ListingAo3, listing_page, run, write_list
+from test_batch import run, write_list
 
 BAD_LINES = [
     "[x",  # urlsplit: "Invalid IPv6 URL"
@@ -25,12 +25,8 @@ BAD_LINES = [
 
 
 @pytest.fixture
-def ao3() -> Iterator[ListingAo3]:
-    server = ListingAo3().start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def ao3(listing_ao3: ListingAo3) -> ListingAo3:
+    return listing_ao3
 
 
 def test_every_bad_line_is_one_failure_and_the_batch_goes_on(

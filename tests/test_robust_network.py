@@ -23,6 +23,7 @@ from ao3_server import (
     WORK_PAGE,
     FakeAo3,
     Fault,
+    ListingAo3,
     forbid_internet,
     page,
 )
@@ -159,21 +160,24 @@ def test_a_fetched_page_with_missing_chapters_is_refused_and_not_cached(
     assert cached_files(tmp_path) == []
 
 
-def test_a_batch_never_exports_or_calls_unchanged_a_page_cut_short(tmp_path: Path) -> None:
-    from test_batch import ListingAo3, run, work_page
+def test_a_batch_never_exports_or_calls_unchanged_a_page_cut_short(
+    tmp_path: Path, listing_ao3: ListingAo3
+) -> None:
+    from ao3_server import work_page  # the batch's (this module has its own)
+    from test_batch import run
 
-    with ListingAo3() as ao3:
-        ao3.put_work(1, "One", chapters="2/2")
-        out = tmp_path / "out"
-        assert [o.status for o in run(ao3, ["1"], out).outcomes] == ["exported"]
-        whole = (out / "nianeyna - One.json").read_bytes()
-        # The same work, now served cut after its first chapter: an update must not say
-        # "unchanged" (nor write it), and a new export must not save it.
-        body = work_page(1, "One", chapters="2/2")
-        ao3.state.works[1].page = body[: body.index(b'<div class="chapter" id="chapter-2"')]
-        ao3.put_work(2, "Two", chapters="2/2")
-        ao3.state.works[2].page = ao3.state.works[1].page
-        result = run(ao3, ["1", "2"], out, update=True, use_cache=False)
+    ao3 = listing_ao3
+    ao3.put_work(1, "One", chapters="2/2")
+    out = tmp_path / "out"
+    assert [o.status for o in run(ao3, ["1"], out).outcomes] == ["exported"]
+    whole = (out / "nianeyna - One.json").read_bytes()
+    # The same work, now served cut after its first chapter: an update must not say
+    # "unchanged" (nor write it), and a new export must not save it.
+    body = work_page(1, "One", chapters="2/2")
+    ao3.state.works[1].page = body[: body.index(b'<div class="chapter" id="chapter-2"')]
+    ao3.put_work(2, "Two", chapters="2/2")
+    ao3.state.works[2].page = ao3.state.works[1].page
+    result = run(ao3, ["1", "2"], out, update=True, use_cache=False)
     assert [o.status for o in result.outcomes] == ["failed", "failed"]
     assert all("holds 1 of the 2 chapters" in (o.reason or "") for o in result.outcomes)
     assert (out / "nianeyna - One.json").read_bytes() == whole

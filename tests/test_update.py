@@ -166,7 +166,7 @@ def test_dry_run_sends_only_the_checks_and_writes_nothing(ao3: FakeAo3, tmp_path
 def test_listing_blurbs_spare_the_requests_for_unchanged_works(
     ao3: FakeAo3, tmp_path: Path
 ) -> None:
-    from test_batch import listing_page
+    from ao3_server import listing_page
 
     folder, state = tmp_path / "library", tmp_path / "state.json"
     books = _library(ao3, folder)

@@ -9,28 +9,23 @@ entry has no link), both for the logged-in owner only.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ao3_server import chaptered_version
+from ao3_server import ListingAo3, chaptered_version, listing_page
 from ao3conv import parse, write
 from ao3conv.batch import ListedSeries, ListedWork, Unlisted, parse_listing
 from ao3conv.update import update_library
-from test_batch import FAST, ListingAo3, listing_page, run
+from test_batch import FAST, run
 
 USER, PASSWORD = "reader", "a long password"
 
 
 @pytest.fixture
-def ao3() -> Iterator[ListingAo3]:
-    server = ListingAo3().start()
-    server.add_user(USER, PASSWORD)
-    try:
-        yield server
-    finally:
-        server.stop()
+def ao3(listing_ao3: ListingAo3) -> ListingAo3:
+    listing_ao3.add_user(USER, PASSWORD)
+    return listing_ao3
 
 
 def subscriptions_page(entries: list[tuple[str, int | str, str]], next_path: str | None) -> bytes:

@@ -66,14 +66,9 @@ from ao3conv.model import (
     iter_block_inlines,
 )
 from ao3conv.parser import parse
-from conftest import page_paths
+from conftest import WORK_PAGES
 from epubcheck import XHTML, Book, inline_text, leaf_texts
 from strategies import works
-
-# Pages that hold a work (the others are gates, listings, series and error pages).
-WORK_PAGES = [path for path in page_paths() if path.name.startswith(
-    ("work-", "chapter-page", "download-html", "fragment2022-work", "fragment2022-chapter",
-     "fragment2022-last-chapter", "seed_"))]
 
 OPF = {"o": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 NS = {"x": XHTML[1:-1], "epub": "http://www.idpf.org/2007/ops"}

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 import ao3conv
 from ao3conv.model import Chapter, Creator, Language, SeriesLink, Work
 from ao3conv.parser import parse
+from conftest import WORK_PAGES
 from epubcheck import Report, check_books
 from kindle_rules import kindle_problems
 from strategies import works
-from test_writer_epub import CASES, HOSTILE, WORK_PAGES, para, wild_works
+from test_writer_epub import CASES, HOSTILE, para, wild_works
 
 HOSTILE_TITLES = {
     "quotes": "\"Double\" and 'single' quotes",

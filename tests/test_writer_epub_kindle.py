@@ -11,8 +11,9 @@ import pytest
 import ao3conv
 from ao3conv.model import Chapter, Language, Work
 from ao3conv.parser import parse
+from conftest import WORK_PAGES
 from kindle_rules import kindle_problems
-from test_writer_epub import CASES, WORK_PAGES, para
+from test_writer_epub import CASES, para
 
 # Real pages with scripts in them say so as they are parsed: expected here.
 pytestmark = pytest.mark.filterwarnings("ignore::ao3conv.errors.ParseWarning")
