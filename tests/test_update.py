@@ -350,3 +350,25 @@ def test_a_book_made_from_one_chapter_page_is_skipped_like_its_json(
     assert {e.message for e in events.values()} == {
         "holds only part of a work (a chapter page): save the whole work to keep it current"}
     assert ao3.log == [] and {p: p.read_bytes() for p in before} == before
+
+
+def test_a_refused_connection_ends_the_run_at_once_without_retrying(
+    ao3: FakeAo3, tmp_path: Path
+) -> None:
+    import socket
+    import time
+
+    folder, state = tmp_path / "library", tmp_path / "state.json"
+    _library(ao3, folder)
+    with socket.socket() as free:  # a loopback port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        nobody = f"http://127.0.0.1:{free.getsockname()[1]}"
+    started = time.monotonic()
+    result = update_library([folder], state_path=state, base_url=nobody, delay=0.0)  # default tries
+    assert time.monotonic() - started < 10  # not 5 tries with backoff per work (~55 s each)
+    first, *rest = result.events
+    assert first.status == "failed" and "connection refused" in first.message
+    assert len(rest) == 7 and {e.status for e in rest} == {"failed"}
+    assert {e.message for e in rest} == {
+        "not checked: AO3 refused the connection (said above); run again later"}
+    assert not result.ok and result.requests == 0 and ao3.log == []

@@ -24,7 +24,7 @@ they are issued as :class:`ParseWarning` through :mod:`warnings`.
     │   └── OutputExistsError      the target exists and --force was not given
     └── FetchError                 talking to AO3 failed
         ├── WorkReferenceError     not a work id or AO3 work URL
-        ├── NetworkError           connection dropped, DNS, timeouts (after retries)
+        ├── NetworkError           connection refused, dropped, DNS, timeouts (after retries)
         ├── IncompleteWorkError    the work page holds fewer chapters than its stats say
         ├── RateLimitedError       AO3 kept answering 429 "Retry later"
         ├── SiteUnavailableError   AO3 kept answering 5xx / maintenance
@@ -168,7 +168,15 @@ class WorkReferenceError(FetchError):
 
 
 class NetworkError(FetchError):
-    """The connection failed (after retrying)."""
+    """The connection failed (after retrying; a refused connection is not retried).
+
+    ``refused``: nothing answered at the site's address (offline, or a wrong
+    ``--base-url``), so asking again for other works is pointless.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None, refused: bool = False) -> None:
+        super().__init__(message, url=url)
+        self.refused = refused
 
 
 class IncompleteWorkError(FetchError):

@@ -188,8 +188,21 @@ def _failure(error: httpx.TransportError | BodyError, request: Request) -> Trans
     if isinstance(error, httpx.RemoteProtocolError):
         return TransportFailure("connection", "the server closed the connection", request.url)
     if isinstance(error, httpx.ConnectError):
+        if _refused(error):
+            return TransportFailure("refused", "connection refused", request.url)
         return TransportFailure("connection", "cannot connect", request.url)
     return TransportFailure("connection", "the connection failed", request.url)
+
+
+def _refused(error: BaseException) -> bool:
+    """Whether the OS refused the connection (httpx wraps httpcore's error, which wraps
+    the ``ConnectionRefusedError``)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _form(request: Request) -> dict[str, str] | None:

@@ -66,7 +66,8 @@ class Response:
 
 @dataclass(frozen=True)
 class TransportFailure:
-    """The request got no HTTP answer: ``kind`` is ``"timeout"`` or ``"connection"``."""
+    """The request got no HTTP answer: ``kind`` is ``"timeout"``, ``"connection"`` or
+    ``"refused"`` (nothing listens at the address: not retried)."""
 
     kind: str
     detail: str
@@ -159,6 +160,8 @@ def send(request: Request, policy: RetryPolicy) -> Flow[Response]:
     while True:
         outcome = yield Send(request)
         assert outcome is not None
+        if isinstance(outcome, TransportFailure) and outcome.kind == "refused":
+            raise _refused(request)  # nothing listens there: trying again will not help
         wait = _wait_after(outcome, request, attempt, policy)
         if wait is None:
             assert isinstance(outcome, Response)
@@ -286,6 +289,15 @@ def _rate_limited(request: Request, seconds: float, policy: RetryPolicy) -> Rate
         f"{when(policy.clock() + seconds, policy.clock())}",
         url=request.url,
         retry_after=seconds,
+    )
+
+
+def _refused(request: Request) -> NetworkError:
+    return NetworkError(
+        f"Could not reach {_host(request)}: connection refused (offline, or a wrong "
+        "--base-url?); check your connection and the address, then try again",
+        url=request.url,
+        refused=True,
     )
 
 

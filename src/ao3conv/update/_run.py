@@ -134,6 +134,7 @@ class _Update:
         self.result = UpdateResult()
         self.fetcher: Fetcher
         self.trouble = 0  # site-trouble failures in a row
+        self.refused = ""  # set when nothing answered at the site: the run asks no more
 
     def emit(self, event: UpdateEvent) -> None:
         self.result.events.append(event)
@@ -196,6 +197,10 @@ class _Update:
         if recent is not None and all(self._settled(c, recent) for c in copies):
             self._recent(copies, recent)
             return
+        if self.refused:
+            for copy in copies:
+                self._done(copy, "failed", f"not checked: {self.refused}")
+            return
         if self.trouble >= STOP_AFTER:
             for copy in copies:
                 self._done(copy, "failed", "not checked: AO3 could not be reached for "
@@ -219,6 +224,8 @@ class _Update:
             return
         except Ao3convError as exc:
             self.trouble = self.trouble + 1 if isinstance(exc, _SITE_TROUBLE) else 0
+            if isinstance(exc, NetworkError) and exc.refused:
+                self.refused = "AO3 refused the connection (said above); run again later"
             for copy in copies:
                 self._done(copy, "failed", str(exc))
             return
