@@ -14,7 +14,7 @@ AO3 nothing for the works already done. See :func:`export_batch`.
 from __future__ import annotations
 
 from ._listing import ListedSeries, ListedWork, ListingPage, SeriesPart, Unlisted, parse_listing
-from ._lists import BadLine, Source, classify, read_lists
+from ._lists import BadLine, Source, read_lists, read_source
 from ._names import DEFAULT_TEMPLATE, FIELDS, check_template, render_name, work_fields
 from ._report import BatchEvent, BatchResult, WorkOutcome
 from ._run import FAILED_NAME, export_batch
@@ -38,10 +38,10 @@ __all__ = [
     "Version",
     "WorkOutcome",
     "check_template",
-    "classify",
     "export_batch",
     "parse_listing",
     "read_lists",
+    "read_source",
     "render_name",
     "work_fields",
 ]

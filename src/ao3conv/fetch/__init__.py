@@ -27,7 +27,7 @@ from ._images import (
     MAX_IMAGE_BYTES,
     MAX_IMAGES,
     MAX_TOTAL_IMAGE_BYTES,
-    image_sources,
+    image_urls,
     keep_image,
     sniff_image,
 )
@@ -84,7 +84,7 @@ def fetch_images(
     fetcher = fetcher if fetcher is not None else Fetcher(**options)
     try:
         results: Images = {}
-        for src, url in image_sources(srcs, fetcher.options.site, max_images).items():
+        for src, url in image_urls(srcs, fetcher.options.site, max_images).items():
             try:
                 outcome: tuple[str, bytes] | Ao3convError = fetcher.fetch_image(
                     url, max_image_bytes
@@ -112,7 +112,7 @@ async def afetch_images(
     fetcher = fetcher if fetcher is not None else AsyncFetcher(**options)
     try:
         results: Images = {}
-        for src, url in image_sources(srcs, fetcher.options.site, max_images).items():
+        for src, url in image_urls(srcs, fetcher.options.site, max_images).items():
             try:
                 outcome: tuple[str, bytes] | Ao3convError = await fetcher.fetch_image(
                     url, max_image_bytes
