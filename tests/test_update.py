@@ -314,3 +314,39 @@ def test_a_locked_work_is_checked_when_a_login_is_given(ao3: FakeAo3, tmp_path: 
     missing = update_library([tmp_path / "no such folder"], state_path=state)
     assert not missing.ok and missing.events[0].message == "no such file or folder"
     assert b"a long password" not in state.read_bytes()
+
+
+def _without_source_meta(book: Path, to: Path) -> None:
+    """The book as ao3conv wrote it before it recorded the page kind in the OPF."""
+    with zipfile.ZipFile(book) as old, zipfile.ZipFile(to, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.endswith(".opf"):
+                assert b'<meta name="ao3conv:source" content="chapter"' in data
+                data = re.sub(rb'\s*<meta name="ao3conv:source"[^>]*>(</meta>)?', b"", data)
+                assert b"ao3conv:source" not in data
+            new.writestr(info, data)
+
+
+def test_a_book_made_from_one_chapter_page_is_skipped_like_its_json(
+    ao3: FakeAo3, tmp_path: Path
+) -> None:
+    from ao3_server import CHAPTER_PAGE
+
+    folder, state = tmp_path / "library", tmp_path / "state.json"
+    folder.mkdir()
+    chapter = parse(page(CHAPTER_PAGE))
+    assert chapter.source == "chapter" and len(chapter.chapters) < (chapter.chapter_count or 0)
+    (folder / "part.epub").write_bytes(write(chapter, "epub"))
+    (folder / "part.json").write_bytes(write(chapter, "json"))
+    _without_source_meta(folder / "part.epub", folder / "older part.epub")
+    assert parse(folder / "part.epub").source == "chapter"
+    assert parse(folder / "older part.epub").source == "chapter"  # inferred from its stats
+    before = {p: p.read_bytes() for p in folder.iterdir()}
+
+    events = _by_path(_run(ao3, folder, state))
+    assert {name: e.status for name, e in events.items()} == dict.fromkeys(
+        ("part.epub", "part.json", "older part.epub"), "skipped")
+    assert {e.message for e in events.values()} == {
+        "holds only part of a work (a chapter page): save the whole work to keep it current"}
+    assert ao3.log == [] and {p: p.read_bytes() for p in before} == before

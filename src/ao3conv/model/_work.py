@@ -90,6 +90,11 @@ class Chapter:
 
 # What kind of page the work came from; tells the reader how complete it is.
 SOURCE_KINDS = ("work", "chapter", "download", "fragment", "json")
+# The kinds that hold only part of a work. An EPUB made from one records its kind in
+# an OPF ``<meta name="ao3conv:source">`` so that reading the book back (and
+# ``update``) knows it is not the whole work, as a JSON file's ``source`` says.
+PART_SOURCES = ("chapter", "fragment")
+EPUB_SOURCE_META = "ao3conv:source"
 
 
 @dataclass(frozen=True, slots=True)

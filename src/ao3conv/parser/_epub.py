@@ -128,6 +128,8 @@ def _read_metadata(book: Book, opf: etree._Element) -> None:
                 book.identifiers.append(f"ao3:{text}" if scheme.lower() == "ao3" else text)
         elif el.get("name") == "generator":
             book.generator = el.get("content") or ""
+        elif el.get("name"):  # OPF 2 <meta name content>: calibre's, ours (ao3conv:source)
+            book.metadata.setdefault(el.get("name") or "", []).append(el.get("content") or "")
 
 
 def _read_spine(book: Book, opf: etree._Element, base: str) -> None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from lxml import etree
 
 from ..model import Block, Chapter, Work
+from ..model._work import EPUB_SOURCE_META, PART_SOURCES
 from . import _meta
 from ._blocks import region
 from ._context import Context
@@ -54,6 +55,7 @@ def our_epub_work(book: Book) -> Work:
         chapters[0] = replace(chapters[0], title=None)
     gifts, related = _meta.associations(items)
     work_id = work_id_of(book)
+    fields = meta.fields()
     return Work(
         title=title,
         id=work_id,
@@ -65,9 +67,24 @@ def our_epub_work(book: Book) -> Work:
         notes=notes,
         end_notes=end_notes,
         chapters=tuple(chapters),
-        source="epub",
-        **meta.fields(),  # type: ignore[arg-type]
+        source=_source(book, len(chapters), fields.get("chapter_count")),
+        **fields,  # type: ignore[arg-type]
     )
+
+
+def _source(book: Book, held: int, published: object) -> str:
+    """"epub" for a whole work; the page kind for a book made from part of one.
+
+    Books written since ao3conv records it carry ``ao3conv:source``; an older book made
+    from a chapter page is known by holding fewer chapters than its stats say are
+    published ("Chapters: 3/5" with one chapter inside).
+    """
+    recorded = book.first(EPUB_SOURCE_META)
+    if recorded in PART_SOURCES:
+        return recorded
+    if isinstance(published, int) and held < published:
+        return "chapter"
+    return "epub"
 
 
 def _updates_page(section: etree._Element) -> bool:

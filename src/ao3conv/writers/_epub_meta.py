@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from ..model import Chapter, Creator, Work
+from ..model._work import EPUB_SOURCE_META, PART_SOURCES
 from ._description import description_text
 from ._epub_xhtml import valid_lang, xml_text
 
@@ -154,6 +155,8 @@ def add_metadata(book: Any, work: Work, *, identifier: str, language: str) -> No
     for subject in subjects(work):
         book.add_metadata("DC", "subject", subject)
     _add_series(book, work)
+    if work.source in PART_SOURCES:  # read back, the book must not pass for the whole work
+        book.add_metadata(None, "meta", "", {"name": EPUB_SOURCE_META, "content": work.source})
 
 
 def _add_series(book: Any, work: Work) -> None:
