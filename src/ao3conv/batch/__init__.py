@@ -9,6 +9,12 @@ Every work is fetched through one :class:`~ao3conv.fetch.Fetcher` (the process-w
 limiter), written atomically, and recorded in an SQLite state in the output folder
 after each step, so an interrupted batch continues where it stopped and a rerun asks
 AO3 nothing for the works already done. See :func:`export_batch`.
+
+Modules: ``_lists`` (reading lists → sources, ``read_source``), ``_expand``
+(sources → works: listings page by page, series expanded, with ``_listing`` reading
+listing and series pages), ``_run`` (the batch itself), ``_state`` (SQLite),
+``_names`` (``--name-template``), ``_report`` and ``_progress`` (what it tells),
+``_anthology`` (``--anthology``).
 """
 
 from __future__ import annotations

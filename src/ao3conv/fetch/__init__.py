@@ -12,6 +12,12 @@ so converting again costs no request.
 High level: :func:`fetch_work` / :func:`afetch_work` (→ ``Work``), :func:`fetch_images`
 / :func:`afetch_images`. Lower level: :class:`Fetcher` / :class:`AsyncFetcher`
 (``fetch_work_page``, ``get``, ``login``) configured by :class:`FetchOptions`.
+
+Modules: the sans-IO core is ``_plan`` (the requests and waits a ``FetchFlow``
+yields, retries) and ``_flows`` (AO3's flows for a work, a chapter, any page, login),
+reading pages with ``_classify`` (``read_page``, on :func:`ao3conv.site.page_kind`);
+``_client`` holds the two thin drivers; ``_limiter``, ``_cache``, ``_cookies``,
+``_body``, ``_urls``, ``_options`` and ``_images`` (remote images) serve them.
 """
 
 from __future__ import annotations
