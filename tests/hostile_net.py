@@ -57,13 +57,13 @@ def _guarded(call: Callable[[], Any]) -> str | None:
 
 
 def _references(rng: random.Random) -> str | None:
-    from ao3conv.batch import classify
+    from ao3conv.batch import read_source
     from ao3conv.fetch import parse_work_ref
     from ao3conv.fetch._urls import on_site, work_id_in
 
     text = hostile_text(rng)
     base = "http://127.0.0.1:8000"
-    for call in (lambda: classify(text, base), lambda: parse_work_ref(text, base),
+    for call in (lambda: read_source(text, base), lambda: parse_work_ref(text, base),
                  lambda: on_site(text, base)):
         if problem := _guarded(call):
             return problem

@@ -15,9 +15,9 @@ from ao3conv.batch import (
     Unlisted,
     Version,
     check_template,
-    classify,
     parse_listing,
     read_lists,
+    read_source,
     render_name,
 )
 from ao3conv.batch._names import with_work_id
@@ -148,16 +148,16 @@ def test_pages_without_blurbs_list_nothing() -> None:
     ],
 )
 def test_references_are_classified(text: str, kind: str, work_id: int | None) -> None:
-    source = classify(text)
+    source = read_source(text)
     assert source.kind == kind
     assert source.work_id == work_id
 
 
 def test_short_forms_mean_the_works_listing() -> None:
-    assert classify(f"{AO3}/users/someone").path == "/users/someone/works"
-    assert classify(f"{AO3}/users/a/pseuds/b/").path == "/users/a/pseuds/b/works"
-    assert classify(f"{AO3}/tags/Fluff").path == "/tags/Fluff/works"
-    assert classify(f"{AO3}/collections/yuletide").path == "/collections/yuletide/works"
+    assert read_source(f"{AO3}/users/someone").path == "/users/someone/works"
+    assert read_source(f"{AO3}/users/a/pseuds/b/").path == "/users/a/pseuds/b/works"
+    assert read_source(f"{AO3}/tags/Fluff").path == "/tags/Fluff/works"
+    assert read_source(f"{AO3}/collections/yuletide").path == "/collections/yuletide/works"
 
 
 @pytest.mark.parametrize(
@@ -167,11 +167,11 @@ def test_short_forms_mean_the_works_listing() -> None:
 )
 def test_things_that_are_not_works_series_or_listings_are_refused(text: str) -> None:
     with pytest.raises(WorkReferenceError, match="AO3"):
-        classify(text)
+        read_source(text)
 
 
 def test_a_test_server_base_url_is_accepted_as_a_host() -> None:
-    source = classify("http://127.0.0.1:8123/series/7?page=2", "http://127.0.0.1:8123")
+    source = read_source("http://127.0.0.1:8123/series/7?page=2", "http://127.0.0.1:8123")
     assert (source.kind, source.path) == ("series", "/series/7?page=2")
 
 

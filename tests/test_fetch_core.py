@@ -34,7 +34,7 @@ from ao3conv.errors import (
     WorkReferenceError,
 )
 from ao3conv.fetch import FetchOptions, parse_work_ref, resolve_base_url
-from ao3conv.fetch._classify import classify, dispensed_token, login_token
+from ao3conv.fetch._classify import dispensed_token, login_token, read_page
 from ao3conv.fetch._flows import (
     Session,
     login_flow,
@@ -522,15 +522,15 @@ def test_listing_pages_log_in_when_they_hit_the_wall(pages_dir: Any) -> None:
     ],
 )
 def test_pages_are_told_apart_by_ao3s_markup(pages_dir: Any, name: str, kind: PageKind) -> None:
-    assert classify(page(pages_dir, name)).kind is kind
+    assert read_page(page(pages_dir, name)).kind is kind
 
 
 def test_classifier_survives_junk() -> None:
     for junk in (b"", b"   "):
-        assert classify(junk).kind is PageKind.UNKNOWN
+        assert read_page(junk).kind is PageKind.UNKNOWN
     for junk in (b"\x00\xff" * 50, b"<"):
-        assert classify(junk).kind is PageKind.NOT_AO3
-    assert classify(b"Retry later\n").kind is PageKind.RATE_LIMIT
+        assert read_page(junk).kind is PageKind.NOT_AO3
+    assert read_page(b"Retry later\n").kind is PageKind.RATE_LIMIT
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from ao3conv.errors import (
     UnrevealedWorkError,
     WorkNotFoundError,
 )
-from ao3conv.fetch._classify import classify as fetch_classify
+from ao3conv.fetch._classify import read_page
 from ao3conv.model import Work
 from ao3conv.parser import parse
 from ao3conv.parser._load import load_html
@@ -156,7 +156,7 @@ def test_the_adult_gate_says_how_to_get_past_it() -> None:
 @pytest.mark.parametrize("path", page_paths(), ids=lambda p: p.stem)
 def test_the_fetcher_and_the_parser_agree_on_every_page(path: Path) -> None:
     raw = path.read_bytes()
-    kind = fetch_classify(raw).kind
+    kind = read_page(raw).kind
     assert kind is page_kind(load_html(raw)).kind
     assert (kind in WORK_KINDS) == isinstance(EXPECTED[path.stem], str)
 

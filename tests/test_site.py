@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ao3conv.site
-from ao3conv.batch import classify
+from ao3conv.batch import read_source
 from ao3conv.errors import WorkReferenceError
 from ao3conv.fetch import parse_work_ref
 
@@ -41,12 +41,12 @@ def test_an_id_in_another_scripts_digits_is_refused_alike(text: str) -> None:
     with pytest.raises(WorkReferenceError):
         parse_work_ref(text)
     with pytest.raises(WorkReferenceError, match="not a work, series or listing URL"):
-        classify(text)
+        read_source(text)
 
 
 def test_the_batch_and_the_fetcher_read_the_same_work_and_chapter() -> None:
     for text in ("archiveofourown.org/collections/x/works/12/chapters/34/",
                  "https://ao3.org/downloads/56/Title.epub", "https://archiveofourown.org/chapters/78"):
-        ref, source = parse_work_ref(text), classify(
+        ref, source = parse_work_ref(text), read_source(
             text if "://" in text else "https://" + text)
         assert (ref.work_id, ref.chapter_id) == (source.work_id, source.chapter_id)

@@ -6,13 +6,13 @@ URL, a series, or a listing (a user's works or bookmarks, a tag's works, a colle
 marked for later, a search). Each line of a file may be any of those too, so a
 hand-made list can mix works and series.
 
->>> classify("https://archiveofourown.org/works/123/chapters/456").work_id
+>>> read_source("https://archiveofourown.org/works/123/chapters/456").work_id
 123
->>> classify("archiveofourown.org/series/43794").kind
+>>> read_source("archiveofourown.org/series/43794").kind
 'series'
->>> classify("https://archiveofourown.org/tags/Angst/works?page=2").path
+>>> read_source("https://archiveofourown.org/tags/Angst/works?page=2").path
 '/tags/Angst/works?page=2'
->>> classify("https://archiveofourown.org/collections/yuletide").path
+>>> read_source("https://archiveofourown.org/collections/yuletide").path
 '/collections/yuletide/works'
 """
 
@@ -73,7 +73,7 @@ class BadLine:
     reason: str
 
 
-def classify(text: str, base_url: str | None = None, origin: str = "") -> Source:
+def read_source(text: str, base_url: str | None = None, origin: str = "") -> Source:
     """What a reference names. Raises :class:`WorkReferenceError` for anything else."""
     from ..fetch import resolve_base_url
     from ..fetch._urls import as_id
@@ -166,7 +166,7 @@ def read_lists(
             _read_lines(_file_lines(Path(argument)), argument, base_url, sources, bad)
         else:
             try:
-                sources.append(classify(argument, base_url, origin=argument))
+                sources.append(read_source(argument, base_url, origin=argument))
             except WorkReferenceError as exc:
                 bad.append(BadLine(_clipped(argument), "command line", str(exc)))
             continue
@@ -189,7 +189,7 @@ def _looks_like_file(argument: str, base_url: str | None) -> bool:
     except (OSError, ValueError):  # too long to be a path ("9" * 5000), or a NUL in it
         pass
     if _is_reference(argument, base_url):
-        return False  # classify() says whether it is a good one
+        return False  # read_source() says whether it is a good one
     raise InputError(f"{_shown(argument)}: no such file; {_HOW}, or a text file of them")
 
 
@@ -225,7 +225,7 @@ def _read_lines(
     for number, text in _entries(lines):
         origin = f"{name}:{number}"
         try:
-            sources.append(classify(_reference_in(text), base_url, origin=origin))
+            sources.append(read_source(_reference_in(text), base_url, origin=origin))
         except WorkReferenceError as exc:
             bad.append(BadLine(_clipped(text), origin, str(exc)))
 

@@ -12,6 +12,12 @@ so converting again costs no request.
 High level: :func:`fetch_work` / :func:`afetch_work` (→ ``Work``), :func:`fetch_images`
 / :func:`afetch_images`. Lower level: :class:`Fetcher` / :class:`AsyncFetcher`
 (``fetch_work_page``, ``get``, ``login``) configured by :class:`FetchOptions`.
+
+Modules: the sans-IO core is ``_plan`` (the requests and waits a ``FetchFlow``
+yields, retries) and ``_flows`` (AO3's flows for a work, a chapter, any page, login),
+reading pages with ``_classify`` (``read_page``, on :func:`ao3conv.site.page_kind`);
+``_client`` holds the two thin drivers; ``_limiter``, ``_cache``, ``_cookies``,
+``_body``, ``_urls``, ``_options`` and ``_images`` (remote images) serve them.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from ._images import (
     MAX_IMAGE_BYTES,
     MAX_IMAGES,
     MAX_TOTAL_IMAGE_BYTES,
-    image_sources,
+    image_urls,
     keep_image,
     sniff_image,
 )
@@ -84,7 +90,7 @@ def fetch_images(
     fetcher = fetcher if fetcher is not None else Fetcher(**options)
     try:
         results: Images = {}
-        for src, url in image_sources(srcs, fetcher.options.site, max_images).items():
+        for src, url in image_urls(srcs, fetcher.options.site, max_images).items():
             try:
                 outcome: tuple[str, bytes] | Ao3convError = fetcher.fetch_image(
                     url, max_image_bytes
@@ -112,7 +118,7 @@ async def afetch_images(
     fetcher = fetcher if fetcher is not None else AsyncFetcher(**options)
     try:
         results: Images = {}
-        for src, url in image_sources(srcs, fetcher.options.site, max_images).items():
+        for src, url in image_urls(srcs, fetcher.options.site, max_images).items():
             try:
                 outcome: tuple[str, bytes] | Ao3convError = await fetcher.fetch_image(
                     url, max_image_bytes

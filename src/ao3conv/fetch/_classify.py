@@ -31,7 +31,7 @@ class PageReading:
     token: str | None = None  # the login form's authenticity_token
 
 
-def classify(content: bytes) -> PageReading:
+def read_page(content: bytes) -> PageReading:
     """Read an AO3 HTML page: its kind, and what the fetcher needs to act on it."""
     root = _root(content)
     if root is None:

@@ -40,7 +40,7 @@ from ._options import MIN_AO3_DELAY, FetchOptions
 from ._plan import (
     AO3_SITE,
     Action,
-    Flow,
+    FetchFlow,
     Outcome,
     Request,
     Response,
@@ -265,7 +265,7 @@ class Fetcher(_FetcherBase):
         """One image: ``(media_type, bytes)``; raises a :class:`FetchError` if it cannot."""
         return self._run(image_flow(src, self.image_policy, max_bytes))
 
-    def _run(self, flow: Flow[T]) -> T:
+    def _run(self, flow: FetchFlow[T]) -> T:
         outcome: Outcome | None = None
         try:
             while True:
@@ -410,7 +410,7 @@ class AsyncFetcher(_FetcherBase):
         """One image: ``(media_type, bytes)``; raises a :class:`FetchError` if it cannot."""
         return await self._run(image_flow(src, self.image_policy, max_bytes))
 
-    async def _run(self, flow: Flow[T]) -> T:
+    async def _run(self, flow: FetchFlow[T]) -> T:
         outcome: Outcome | None = None
         try:
             while True:

@@ -25,11 +25,11 @@ from ..errors import (
     WorkReferenceError,
 )
 from ..site import WORK_KINDS, PageKind
-from ._classify import PageReading, classify, dispensed_token, login_token
+from ._classify import PageReading, dispensed_token, login_token, read_page
 from ._plan import (
     MAX_REDIRECTS,
     REDIRECTS,
-    Flow,
+    FetchFlow,
     Request,
     Response,
     RetryPolicy,
@@ -80,7 +80,7 @@ class FetchedPage:
 # --- work pages ---------------------------------------------------------------------------
 
 
-def work_page_flow(session: Session, work_id: int, policy: RetryPolicy) -> Flow[FetchedPage]:
+def work_page_flow(session: Session, work_id: int, policy: RetryPolicy) -> FetchFlow[FetchedPage]:
     """Get a whole work in one request: ``/works/N?view_adult=true&view_full_work=true``.
 
     Passes the adult gate once more (with the ``view_adult`` cookie) if AO3 ignored the
@@ -103,7 +103,7 @@ def work_page_flow(session: Session, work_id: int, policy: RetryPolicy) -> Flow[
         return FetchedPage(response.url, response.status, response.content, work_id, False, kind)
 
 
-def resolve_chapter_flow(session: Session, chapter_id: int, policy: RetryPolicy) -> Flow[int]:
+def resolve_chapter_flow(session: Session, chapter_id: int, policy: RetryPolicy) -> FetchFlow[int]:
     """The work a chapter belongs to, from the redirect ``/chapters/M`` → ``/works/N/chapters/M``.
 
     The redirect's ``Location`` is enough: the chapter page itself is not fetched.
@@ -133,7 +133,7 @@ def resolve_chapter_flow(session: Session, chapter_id: int, policy: RetryPolicy)
     return found
 
 
-def page_flow(session: Session, url: str, policy: RetryPolicy) -> Flow[FetchedPage]:
+def page_flow(session: Session, url: str, policy: RetryPolicy) -> FetchFlow[FetchedPage]:
     """Any other page (listings, series): followed, logged in for if needed, not judged."""
     while True:
         response = yield from follow(Request("GET", url, purpose="page"), policy)
@@ -179,7 +179,9 @@ def _raise_for_work(info: PageReading, response: Response, session: Session, wor
 # --- login --------------------------------------------------------------------------------
 
 
-def login_flow(session: Session, policy: RetryPolicy, wall: Response | None = None) -> Flow[None]:
+def login_flow(
+    session: Session, policy: RetryPolicy, wall: Response | None = None
+) -> FetchFlow[None]:
     """Log in with username and password; the session cookie stays in the client only.
 
     The token comes from the login form already on hand (the login wall has one), else
@@ -195,7 +197,7 @@ def login_flow(session: Session, policy: RetryPolicy, wall: Response | None = No
     session.logged_in = True
 
 
-def _log_in(session: Session, policy: RetryPolicy, wall: Response | None) -> Flow[None]:
+def _log_in(session: Session, policy: RetryPolicy, wall: Response | None) -> FetchFlow[None]:
     password = session.password()
     if session.username is None or not password:
         raise LoginError(
@@ -274,7 +276,7 @@ def _login_needed(what: str, session: Session) -> str:
 def _info(response: Response) -> PageReading:
     if response.status == 404:
         return PageReading(PageKind.NOT_FOUND)
-    return classify(response.content)
+    return read_page(response.content)
 
 
 def _is_login_url(url: str) -> bool:

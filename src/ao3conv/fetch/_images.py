@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import Ao3convError, FetchError
-from ._plan import Flow, Request, RetryPolicy, follow
+from ._plan import FetchFlow, Request, RetryPolicy, follow
 
 log = logging.getLogger("ao3conv.fetch")
 
@@ -43,7 +43,7 @@ def sniff_image(data: bytes) -> str | None:
     return None
 
 
-def image_flow(src: str, policy: RetryPolicy, max_bytes: int) -> Flow[tuple[str, bytes]]:
+def image_flow(src: str, policy: RetryPolicy, max_bytes: int) -> FetchFlow[tuple[str, bytes]]:
     """Get one image, following redirects; its type comes from its bytes."""
     response = yield from follow(Request("GET", src, purpose="image", max_bytes=max_bytes), policy)
     if response.status != 200:
@@ -54,7 +54,7 @@ def image_flow(src: str, policy: RetryPolicy, max_bytes: int) -> Flow[tuple[str,
     return media_type, response.content
 
 
-def image_sources(srcs: Iterable[str], base_url: str, max_images: int) -> dict[str, str]:
+def image_urls(srcs: Iterable[str], base_url: str, max_images: int) -> dict[str, str]:
     """Distinct fetchable sources (original → absolute URL), at most ``max_images``.
 
     Relative sources are taken relative to the site; ``data:`` and other schemes are

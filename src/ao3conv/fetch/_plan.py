@@ -105,7 +105,7 @@ class SetCookie:
 
 
 Action = Send | Wait | SetCookie
-Flow = Generator[Action, Outcome | None, T]
+FetchFlow = Generator[Action, Outcome | None, T]
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class RetryPolicy:
 # --- retries and redirects ----------------------------------------------------------------
 
 
-def send(request: Request, policy: RetryPolicy) -> Flow[Response]:
+def send(request: Request, policy: RetryPolicy) -> FetchFlow[Response]:
     """Send one request, waiting and retrying as AO3 asks or as failures warrant."""
     attempt = 1
     while True:
@@ -213,7 +213,7 @@ def retry_after(response: Response, now: float) -> float | None:
     return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
-def follow(request: Request, policy: RetryPolicy) -> Flow[Response]:
+def follow(request: Request, policy: RetryPolicy) -> FetchFlow[Response]:
     """Send ``request`` and follow redirects (each hop is a request of its own)."""
     for _ in range(MAX_REDIRECTS + 1):
         response = yield from send(request, policy)

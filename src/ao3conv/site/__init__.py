@@ -2,9 +2,10 @@
 standard library and lxml).
 
 Modules: ``_paths`` (AO3's host names, and the URL paths of works, chapters,
-series and listings), ``_selectors`` (the page-kind markers, compiled once),
-``_kinds`` (the one page-kind decision table, :func:`page_kind`, used by the
-fetcher and the parser), ``_markup`` (small text readers they share).
+series and listings, read by the fetcher, the parser and the batch),
+``_selectors`` (the page-kind markers, compiled once), ``_kinds`` (the one
+page-kind decision table, :func:`page_kind`, used by the fetcher and the
+parser), ``_markup`` (small text readers they share).
 """
 
 from ._kinds import WORK_KINDS, PageInfo, PageKind, main_headings, page_kind

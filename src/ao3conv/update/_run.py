@@ -175,12 +175,12 @@ class _Update:
         if not listings:
             return {}
         from ..batch._expand import Expander
-        from ..batch._lists import classify
+        from ..batch._lists import read_source
 
         expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]
         for text in listings:
             try:
-                expander.add(classify(text, self.fetcher.options.site, origin=text))
+                expander.add(read_source(text, self.fetcher.options.site, origin=text))
             except Ao3convError as exc:  # the works are still checked, one request each
                 self.emit(UpdateEvent("failed", text, message=f"listing not read: {exc}"))
         return {e.work_id: e.listed for e in expander.entries

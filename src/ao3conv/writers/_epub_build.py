@@ -43,7 +43,7 @@ from ._epub_pages import (
     nav_page,
     title_page,
 )
-from ._epub_xhtml import Renderer
+from ._epub_xhtml import XhtmlRenderer
 
 _EXTENSIONS = {
     "image/png": "png",
@@ -74,7 +74,7 @@ def build_epub(
         book.add_item(StaticItem("skin", "skin.css", "text/css", skin.encode()))
         book.add_item(StaticItem("chrome", "chrome.css", "text/css", CHROME_CSS.encode()))
     fragments = _fragments(work)
-    renderer = Renderer(LinkResolver(fragments), _add_images(book, work, images),
+    renderer = XhtmlRenderer(LinkResolver(fragments), _add_images(book, work, images),
                         Anchors(work, _reserved_ids(fragments)), _scope_files(work))
     context = Book(work, title, language, direction, tuple(stylesheets), renderer)
 

@@ -17,9 +17,9 @@ from ._engine import HIDDEN_TAGS
 from ._epub_meta import creator_names
 from ._epub_xhtml import (
     EPUB_TYPE,
-    Renderer,
     SubElement,
     X,
+    XhtmlRenderer,
     add_tail,
     new_document,
     serialize,
@@ -51,7 +51,7 @@ class Book:
     language: str
     direction: str | None
     stylesheets: tuple[str, ...]
-    renderer: Renderer
+    renderer: XhtmlRenderer
 
     def document(self, title: str, *, skin: bool = True) -> tuple[Any, Any]:
         """A new document; ``skin=False`` for pages the work skin has nothing to do with."""

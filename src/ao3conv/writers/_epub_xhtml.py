@@ -137,7 +137,7 @@ def new_document(
     return html, SubElement(html, X + "body")
 
 
-class Renderer:
+class XhtmlRenderer:
     """Appends model content to XHTML elements.
 
     ``images`` maps an image ``src`` to the path of its file inside the book

@@ -75,7 +75,7 @@ MARK_TAGS: dict[type, str] = {
 }
 
 
-def escape_text(text: str) -> str:
+def escape_html_text(text: str) -> str:
     return text.translate(_TEXT)
 
 
@@ -277,9 +277,9 @@ class HtmlRenderer(Renderer):
     def inline_ruby(self, node: Ruby, out: list[str]) -> None:
         out.append(open_tag("ruby", self.keep(node.attrs)))
         self.inlines(node.children, out)
-        out.append(f"<rp>{escape_text(node.open)}</rp><rt>")
+        out.append(f"<rp>{escape_html_text(node.open)}</rp><rt>")
         self.inlines(node.annotation, out)
-        out.append(f"</rt><rp>{escape_text(node.close)}</rp></ruby>")
+        out.append(f"</rt><rp>{escape_html_text(node.close)}</rp></ruby>")
 
     def inline_abbreviation(self, node: Abbreviation, out: list[str]) -> None:
         # As the Markdown around it writes it: the expansion follows the text.
@@ -288,7 +288,7 @@ class HtmlRenderer(Renderer):
         out.append("</abbr>")
         title = expansion(node, "".join(iter_inline_text(node.children)))
         if title:
-            out.append(" (" + escape_text(title) + ")")
+            out.append(" (" + escape_html_text(title) + ")")
 
     def inline_anchor(self, node: Anchor, out: list[str]) -> None:
         out.append(f"<a{attr('id', node.name)}></a>")
@@ -320,7 +320,7 @@ __all__ = [
     "attr",
     "attrs_html",
     "attrs_policy",
-    "escape_text",
+    "escape_html_text",
     "image_tag",
     "link_open",
     "open_tag",
