@@ -483,6 +483,18 @@ def test_chapter_shown_in_place_is_read_from_its_links(pages_dir: Any) -> None:
         )
 
 
+@pytest.mark.parametrize("number", ["9" * 5000, "\u0663"], ids=["5000-digits", "arabic-digit"])
+def test_a_chapter_page_linking_a_number_that_is_no_id_names_no_work(number: str) -> None:
+    # A hostile page: 5,000 digits made int() raise ValueError (an internal error), and
+    # "٣" was read as work 3. Neither is an AO3 id, so the work stays unknown.
+    content = f'<a href="/works/{number}/chapters/77">Chapter 1</a>'.encode()
+    with pytest.raises(WorkReferenceError, match="give the work URL"):
+        drive(
+            resolve_chapter_flow(Session(BASE), 77, policy()),
+            script(ok(f"{BASE}/chapters/77", content)),
+        )
+
+
 def test_listing_pages_log_in_when_they_hit_the_wall(pages_dir: Any) -> None:
     url = f"{BASE}/users/reader/readings?show=to-read"
     listing = page(pages_dir, "listing-marked-for-later_2026.html")

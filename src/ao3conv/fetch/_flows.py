@@ -38,7 +38,7 @@ from ._plan import (
     redirect_target,
     send,
 )
-from ._urls import canonical_work_url, chapter_url, work_id_in, work_url
+from ._urls import as_id, canonical_work_url, chapter_url, work_id_in, work_url
 
 
 @dataclass
@@ -296,4 +296,6 @@ def _work_of_chapter(content: bytes, chapter_id: int) -> int | None:
     match = re.search(rf"/works/(\d+)/chapters/{chapter_id}\b", text) or re.search(
         rf"%2Fworks%2F(\d+)%2Fchapters%2F{chapter_id}\b", text
     )
-    return int(match[1]) if match else None
+    # as every id read from outside: ASCII digits, 18 at most (int() would take "٣" as 3,
+    # and refuse 5,000 digits with a ValueError)
+    return (as_id(match[1]) or None) if match else None
