@@ -31,11 +31,14 @@ from ..site import (
     CHAPTER_REF,
     DOWNLOAD_REF,
     LISTING_REF,
+    MAX_ID_DIGITS,
     SERIES_REF,
     WORK_REF,
     WORKS_OF_REF,
+    as_id,
     is_ao3_host,
 )
+from ..site import shown_ref as _shown
 
 SourceKind = Literal["work", "chapter", "series", "listing"]
 
@@ -76,7 +79,6 @@ class BadLine:
 def read_source(text: str, base_url: str | None = None, origin: str = "") -> Source:
     """What a reference names. Raises :class:`WorkReferenceError` for anything else."""
     from ..fetch import resolve_base_url
-    from ..fetch._urls import as_id
 
     ref = text.strip()
     where = origin or ref
@@ -98,20 +100,12 @@ def read_source(text: str, base_url: str | None = None, origin: str = "") -> Sou
     return _classify_path(ref, parts.path or "/", parts.query, where)
 
 
-def _shown(text: str) -> str:
-    """A line as messages quote it: one line, not 5,000 characters."""
-    one_line = " ".join(text.split())
-    return repr(one_line if len(one_line) <= 120 else one_line[:117] + "...")
-
-
 def _clipped(text: str) -> str:
     """A bad line as the report names it: not 5,000 characters of it."""
     return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _classify_path(ref: str, path: str, query: str, origin: str) -> Source:
-    from ..fetch._urls import MAX_ID_DIGITS, as_id
-
     if re.search(rf"[0-9]{{{MAX_ID_DIGITS + 1},}}", path):  # int() of 5,000 digits raises
         raise WorkReferenceError(f"{_shown(ref)} holds a number that is no AO3 id; {_HOW}")
     not_one = WorkReferenceError(f"{ref!r} is not a work, series or listing URL; {_HOW}")

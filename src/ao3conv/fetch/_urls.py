@@ -22,6 +22,9 @@ from urllib.parse import urlencode, urlsplit
 from ..errors import FetchError, WorkReferenceError
 from ..site import AO3_HOSTS as AO3_HOSTS
 from ..site import CHAPTER_REF, DOWNLOAD_REF, WORK_REF, is_ao3_host
+from ..site import MAX_ID_DIGITS as MAX_ID_DIGITS
+from ..site import as_id as as_id
+from ..site import shown_ref as _shown
 
 DEFAULT_BASE_URL = "https://archiveofourown.org"
 BASE_URL_ENV = "AO3CONV_BASE_URL"
@@ -117,26 +120,6 @@ def parse_work_ref(ref: str | int, base_url: str | None = None) -> WorkRef:
     if match := CHAPTER_REF.match(path):
         return _checked(WorkRef(None, as_id(match[1])), shown)
     raise WorkReferenceError(f"{shown} is not a work id or an AO3 work URL; {_HOW}")
-
-
-MAX_ID_DIGITS = 18  # AO3's ids are SQL BIGINTs; anything longer is not an id
-
-
-def as_id(digits: str) -> int:
-    """An AO3 id from ASCII digits; 0 (refused by the caller) for anything else.
-
-    >>> as_id("123"), as_id("²"), as_id("9" * 5000)
-    (123, 0, 0)
-    """
-    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_ID_DIGITS:
-        return int(digits)
-    return 0
-
-
-def _shown(text: str) -> str:
-    """A reference as messages quote it: one line, and not 5,000 characters long."""
-    one_line = " ".join(text.split())
-    return repr(one_line if len(one_line) <= 120 else one_line[:117] + "...")
 
 
 def work_url(base_url: str, work_id: int) -> str:

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from ..site import WORK_HREF
+from ..site import MAX_ID_DIGITS, WORK_HREF
 from ..site import classes as classes
 from ..site import squash as squash
 from ..site import text_of as text_of
@@ -19,7 +19,7 @@ _DIGITS = re.compile(r"([-\u2212]\s*)?(\d[\d,.\u00a0\u202f ]*)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 # AO3's ids and counts are 64-bit integers: a longer run of digits is no AO3 number
 # (and past 4,300 digits Python refuses to convert it at all).
-MAX_DIGITS = 18
+MAX_DIGITS = MAX_ID_DIGITS
 
 
 def has_class(el: etree._Element, name: str) -> bool:

@@ -32,6 +32,26 @@ AO3_HOSTS = frozenset(
 )
 
 
+MAX_ID_DIGITS = 18  # AO3's ids and counts are SQL BIGINTs: anything longer is not one
+
+
+def as_id(digits: str) -> int:
+    """An AO3 id from ASCII digits; 0 (refused by the caller) for anything else.
+
+    >>> as_id("123"), as_id("²"), as_id("9" * 5000)
+    (123, 0, 0)
+    """
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_ID_DIGITS:
+        return int(digits)
+    return 0
+
+
+def shown_ref(text: str) -> str:
+    """A reference as messages quote it: one line, and not 5,000 characters long."""
+    one_line = " ".join(text.split())
+    return repr(one_line if len(one_line) <= 120 else one_line[:117] + "...")
+
+
 def is_ao3_host(host: str) -> bool:
     """True for AO3's own host names (any alias), whatever the port or case."""
     return host.lower().split(":", 1)[0].rstrip(".") in AO3_HOSTS
