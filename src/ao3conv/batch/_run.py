@@ -298,9 +298,9 @@ class _Batch:
         return record if (self.folder / record.path).exists() else None
 
     def _kept(self, status: str, entry: Entry, record: Record) -> WorkOutcome:
+        path = str(self.folder / record.path)  # type: ignore[operator]  # _existing saw a path
         return WorkOutcome(status, entry.work_id, self._url(entry), record.title,  # type: ignore[arg-type]
-                           str(self.folder / record.path), origin=entry.origin,
-                           chapters=_chapters(record.version))
+                           path, origin=entry.origin, chapters=_chapters(record.version))
 
     def _export(self, entry: Entry, existing: Record | None, page: FetchedPage) -> WorkOutcome:
         assert entry.work_id is not None

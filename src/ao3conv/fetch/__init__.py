@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Ao3convError
+from ..site import is_ao3_host
 from ._cache import PageCache, default_cache_dir
 from ._client import AsyncFetcher, Fetcher
 from ._flows import FetchedPage
@@ -44,7 +45,6 @@ from ._urls import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     WorkRef,
-    is_ao3_host,
     parse_work_ref,
     resolve_base_url,
 )

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import PROJECT_URL, __version__
 from ..errors import FetchError
-from ._urls import is_ao3_host, resolve_base_url
+from ..site import is_ao3_host
+from ._urls import resolve_base_url
 
 if TYPE_CHECKING:
     from ._plan import WaitNotice

@@ -171,7 +171,7 @@ def _no_breaks(items: Sequence[Inline]) -> list[Inline]:
         elif kind is Ruby:
             out.append(item)  # already without breaks: it went through here
         elif hasattr(item, "children"):
-            out.append(replace(item, children=tuple(_no_breaks(item.children))))  # type: ignore
+            out.append(replace(item, children=tuple(_no_breaks(item.children))))  # type: ignore[arg-type]
         else:
             out.append(item)
     return out
@@ -213,7 +213,7 @@ def _hoist(children: tuple[Inline, ...]) -> tuple[str, tuple[Inline, ...], str]:
     lead = trail = ""
     kids = list(children)
     if kids and type(kids[0]) is Text:
-        text = kids[0].text  # type: ignore[union-attr]
+        text = kids[0].text
         stripped = text.lstrip(_SPACE_CHARS)
         if len(stripped) != len(text):
             lead = " "
@@ -222,7 +222,7 @@ def _hoist(children: tuple[Inline, ...]) -> tuple[str, tuple[Inline, ...], str]:
             else:
                 kids.pop(0)
     if kids and type(kids[-1]) is Text:
-        text = kids[-1].text  # type: ignore[union-attr]
+        text = kids[-1].text
         stripped = text.rstrip(_SPACE_CHARS)
         if len(stripped) != len(text):
             trail = " "
@@ -255,7 +255,7 @@ def mark(
     kind: type[_Marked], children: Iterable[Inline], attrs: Attrs = NO_ATTRS
 ) -> list[Inline]:
     """A mark (emphasis, strong, span...) with edge spaces moved outside it."""
-    return _wrapped(children, lambda kids: kind(kids, attrs))
+    return _wrapped(children, lambda kids: kind(kids, attrs))  # type: ignore[arg-type,return-value]
 
 
 def link(
@@ -297,20 +297,20 @@ def _deep_inlines(items: Iterable[Inline]) -> list[Inline]:
     for item in items:
         kind = type(item)
         if kind in MARK_TYPES:
-            out.extend(mark(kind, _deep_inlines(item.children), item.attrs))  # type: ignore
+            out.extend(mark(kind, _deep_inlines(item.children), item.attrs))  # type: ignore[union-attr]
         elif kind is Link:
             out.extend(
-                link(_deep_inlines(item.children), item.href, item.title, item.attrs)  # type: ignore
+                link(_deep_inlines(item.children), item.href, item.title, item.attrs)  # type: ignore[union-attr]
             )
         elif kind is Abbreviation:
             out.extend(
-                abbreviation(_deep_inlines(item.children), item.title, item.attrs)  # type: ignore
+                abbreviation(_deep_inlines(item.children), item.title, item.attrs)  # type: ignore[arg-type,union-attr]
             )
         elif kind is Ruby:
             out.append(replace(
-                item,  # type: ignore[arg-type]
-                children=inlines(_deep_inlines(item.children)),  # type: ignore[union-attr]
-                annotation=normalize_inlines(item.annotation),  # type: ignore[union-attr]
+                item,
+                children=inlines(_deep_inlines(item.children)),  # type: ignore[arg-type,union-attr]
+                annotation=normalize_inlines(item.annotation),  # type: ignore[arg-type,union-attr]
             ))
         else:
             out.append(item)
@@ -330,16 +330,16 @@ def normalize_blocks(blocks: Iterable[Block]) -> tuple[Block, ...]:
 def _normalize_block(block: Block) -> Block | None:
     kind = type(block)
     if kind is Paragraph or kind is Plain or kind is Heading:
-        kids = normalize_inlines(block.children)  # type: ignore[union-attr]
+        kids = normalize_inlines(block.children)  # type: ignore[arg-type,union-attr]
         return replace(block, children=kids) if kids else None  # type: ignore[arg-type]
     if kind is Preformatted:
-        kids = normalize_inlines(block.children, preformatted=True)  # type: ignore[union-attr]
+        kids = normalize_inlines(block.children, preformatted=True)  # type: ignore[arg-type,union-attr]
         return replace(block, children=kids) if kids else None  # type: ignore[arg-type]
     if kind is BlockQuote or kind is Div:
-        children = normalize_blocks(block.children)  # type: ignore[union-attr]
-        return replace(block, children=children) if children else None  # type: ignore
+        children = normalize_blocks(block.children)  # type: ignore[arg-type,union-attr]
+        return replace(block, children=children) if children else None  # type: ignore[arg-type]
     if kind is Figure:
-        children = normalize_blocks(block.children)  # type: ignore[union-attr]
+        children = normalize_blocks(block.children)  # type: ignore[arg-type,union-attr]
         caption = normalize_inlines(block.caption)  # type: ignore[union-attr]
         if not children and not caption:
             return None

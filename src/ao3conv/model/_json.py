@@ -196,9 +196,9 @@ def _decoder_for(hint: Any) -> Decoder:
     if origin is tuple:
         if args[0] is str:
             return lambda v: tuple(_expect(str, x) for x in _expect(list, v))
-        kinds = _node_kinds(args[0])
-        if kinds is not None:
-            return lambda v: _nodes_of(kinds, v)
+        item_kinds = _node_kinds(args[0])
+        if item_kinds is not None:
+            return lambda v: _nodes_of(item_kinds, v)
         inner = _decoder_for(args[0])
         return lambda v: tuple(inner(x) for x in _expect(list, v))
     if hint is dt.date:

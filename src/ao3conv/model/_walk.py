@@ -49,9 +49,9 @@ def iter_block_inlines(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...]]:
     for block in blocks:
         kind = type(block)
         if kind is BlockQuote or kind is Div:
-            yield from iter_block_inlines(block.children)  # type: ignore[union-attr]
+            yield from iter_block_inlines(block.children)  # type: ignore[arg-type,union-attr]
         elif kind is Figure:
-            yield from iter_block_inlines(block.children)  # type: ignore[union-attr]
+            yield from iter_block_inlines(block.children)  # type: ignore[arg-type,union-attr]
             if block.caption:  # type: ignore[union-attr]
                 yield block.caption  # type: ignore[union-attr]
         elif kind is BulletList or kind is OrderedList:
@@ -67,7 +67,7 @@ def iter_block_inlines(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...]]:
             if block.text:  # type: ignore[union-attr]
                 yield (Text(block.text),)  # type: ignore[union-attr]
         elif hasattr(block, "children"):
-            yield block.children  # type: ignore[union-attr,misc]
+            yield block.children  # type: ignore[misc]
 
 
 def iter_text(blocks: Iterable[Block]) -> Iterator[str]:

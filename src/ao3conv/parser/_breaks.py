@@ -103,11 +103,11 @@ def finish(
             if body and (sparse or length >= 2):
                 _add_gap(out)
         elif kind == _DIVIDER:
-            _add_break(out, SceneBreak(classes_only(block.attrs), _marker(block)))
+            _add_break(out, SceneBreak(classes_only(block.attrs), _marker(block)))  # type: ignore[union-attr]
         elif kind == _BREAK:
             _add_break(out, block)
         else:  # a container with dividers inside
-            out.append(type(block)(finish(block.children, body=False), block.attrs))  # type: ignore
+            out.append(type(block)(finish(block.children, body=False), block.attrs))  # type: ignore[arg-type,call-arg,union-attr]
     out.extend(blocks[cursor:])
     while out and type(out[-1]) is Gap:
         out.pop()
@@ -129,7 +129,7 @@ def _split_empty_lines(blocks: Sequence[Block], candidates: Sequence[int]) -> li
 
 def _pieces(block: Block) -> list[Block] | None:
     kind = type(block)
-    if (kind is Paragraph or kind is Plain) and len(block.children) > 2:  # type: ignore
+    if (kind is Paragraph or kind is Plain) and len(block.children) > 2:  # type: ignore[union-attr]
         return _paragraphs_of_lines(block)  # type: ignore[arg-type]
     return None
 

@@ -34,7 +34,7 @@ def classify(root: etree._Element, *, url: str | None) -> str:
     """``"work"``, ``"download"`` or ``"fragment"``; raises for any other page."""
     info = page_kind(root)
     if info.kind in (PageKind.WORK, PageKind.DOWNLOAD, PageKind.FRAGMENT):
-        return info.kind.value
+        return str(info.kind.value)
     kind, message = _REFUSALS[info.kind]
     raise kind(message(info.detail), url=url)
 

@@ -23,7 +23,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from ebooklib import epub  # type: ignore[import-untyped]
+from ebooklib import epub
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 1

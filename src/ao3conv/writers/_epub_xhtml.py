@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from .._bcp47 import well_formed
 from ..model import (
@@ -368,7 +368,7 @@ class XhtmlRenderer:
                 last = self._ruby(parent, item)  # type: ignore[arg-type]
             elif kind is Abbreviation:
                 last = SubElement(parent, X + "abbr")
-                set_attr(last, "title", item.title)  # type: ignore[union-attr]
+                set_attr(last, "title", item.title)  # type: ignore[union-attr,arg-type]  # type() dispatch above
                 if item.attrs is not NO_ATTRS:  # type: ignore[union-attr]
                     self.attributes(last, item.attrs)  # type: ignore[union-attr]
                 self.inlines(last, item.children)  # type: ignore[union-attr]

@@ -104,7 +104,7 @@ def tight_item(item: ListItem, keep: Keep) -> bool:
     # A nested list interrupting the line must start at 1 and not with an empty item
     # (a list of no items writes nothing).
     return (
-        not keep(sub.attrs)
+        not keep(sub.attrs)  # type: ignore[union-attr]
         and (type(sub) is BulletList or sub.start == 1)  # type: ignore[union-attr]
         and (not sub.items or bool(sub.items[0].children))  # type: ignore[union-attr]
         and not any(keep(i.attrs) for i in sub.items)  # type: ignore[union-attr]
