@@ -57,7 +57,7 @@ def _inline_images(items: Iterable[Inline]) -> Iterator[str]:
         if isinstance(item, Image):
             yield item.src
         elif isinstance(item, Link) or type(item) in MARK_TYPES:
-            yield from _inline_images(item.children)  # type: ignore[union-attr]
+            yield from _inline_images(item.children)  # type: ignore[union-attr]  # type() dispatch above
 
 
 def sniff_image_type(data: bytes) -> str | None:

@@ -74,7 +74,7 @@ def fff_epub_work(book: Book) -> Work:
         end_notes=notes.end,
         chapters=tuple(notes.chapters),
         source="epub",
-        **{**meta.fields(), **fields},  # type: ignore[arg-type]
+        **{**meta.fields(), **fields},  # type: ignore[arg-type]  # Work's fields by name
     )
 
 

@@ -72,7 +72,7 @@ def our_epub_work(book: Book) -> Work:
         end_notes=end_notes,
         chapters=tuple(chapters),
         source=_source(book, len(chapters), fields.get("chapter_count")),
-        **fields,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]  # Work's fields by name
     )
 
 

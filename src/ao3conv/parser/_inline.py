@@ -120,7 +120,7 @@ def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
                     marked = _new(kind)
                     _set_m_children(marked, (node,))
                     _set_m_attrs(marked, NO_ATTRS)
-                    out.append(marked)  # type: ignore[arg-type]
+                    out.append(marked)  # type: ignore[arg-type]  # _new(kind) made a mark
                     after = text[-1] == " "
                     if after:
                         buf = " "

@@ -177,7 +177,7 @@ class _Update:
         from ..batch._expand import Expander
         from ..batch._lists import read_source
 
-        expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]
+        expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]  # _Counted acts as a Fetcher
         for text in listings:
             try:
                 expander.add(read_source(text, self.fetcher.options.site, origin=text))
