@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Ao3convError, WorkNotFoundError
 from ._listing import ListedSeries, ListedWork, ListingPage, Unlisted, parse_listing
-from ._lists import Source
+from ._sources import Source
 
 if TYPE_CHECKING:
     from ..fetch import Fetcher
