@@ -1,44 +1,23 @@
-"""ao3conv.images, the one place that says what an image is: a leaf, and the writers
-that embed images import nothing that reads files or asks the network."""
+"""ao3conv.images, the one place that says what an image is (its leaf rule and the
+writers' "nothing that reads files" rule are in test_architecture.py)."""
 
 from __future__ import annotations
 
-import ast
-import sys
-from pathlib import Path
+import doctest
 
 import ao3conv.images
-import ao3conv.writers
+from ao3conv.images import embeddable_type, image_type, raster_type
 
-
-def _imports(path: Path) -> list[tuple[int, str]]:
-    """(level, module) of every import in one file (level 0: absolute)."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            found.append((node.level, node.module or ""))
-        elif isinstance(node, ast.Import):
-            found.extend((0, alias.name) for alias in node.names)
-    return found
-
-
-def test_the_images_module_imports_only_the_standard_library_and_lxml() -> None:
-    for level, module in _imports(Path(ao3conv.images.__file__)):
-        assert level == 0, module
-        top = module.split(".")[0]
-        assert top in sys.stdlib_module_names or top == "lxml", module
-
-
-def test_writers_import_nothing_that_reads_files_or_fetches() -> None:
-    for path in Path(ao3conv.writers.__file__).parent.glob("*.py"):
-        for level, module in _imports(path):
-            if level == 2 or (level == 0 and module.startswith("ao3conv.")):
-                top = module.removeprefix("ao3conv.").split(".")[0]
-                assert top not in ("resources", "fetch", "parser", "cli"), (path.name, module)
+SAFE_SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>"
+UNSAFE_SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
 
 
 def test_the_examples_in_the_docstrings_hold() -> None:
-    import doctest
-
     found = doctest.testmod(ao3conv.images)
     assert found.attempted >= 2 and found.failed == 0
+
+
+def test_svg_is_an_image_type_but_no_raster_and_embeddable_only_when_safe() -> None:
+    assert (image_type(SAFE_SVG), raster_type(SAFE_SVG)) == ("image/svg+xml", None)
+    assert (embeddable_type(SAFE_SVG), embeddable_type(UNSAFE_SVG)) == ("image/svg+xml", None)
+    assert embeddable_type(b"GIF89a....") == "image/gif"
