@@ -518,7 +518,8 @@ def checked_fetch_options(fetch_options: dict[str, Any]) -> None:
 def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
     """``data:`` images from the page itself, the rest fetched through the same fetcher."""
     from .fetch import fetch_images
-    from .resources import image_sources, resolve_images
+    from .model import image_sources
+    from .resources import resolve_images
 
     sources = image_sources(work)
     found = resolve_images(sources, None)

@@ -31,9 +31,9 @@ from ..errors import (
 from ..output import inside, name_key, write_atomic
 from ..writers import RenderOptions
 from ._expand import Entry, Expander
-from ._lists import Source, read_lists
 from ._names import DEFAULT_TEMPLATE, check_template, render_name, with_work_id, work_fields
 from ._report import BatchEvent, BatchResult, WorkOutcome
+from ._sources import Source, read_lists
 from ._state import STATE_NAME, BatchState, Record, Version, folder_lock
 
 if TYPE_CHECKING:
