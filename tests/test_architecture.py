@@ -90,12 +90,18 @@ def _area(name: str) -> str:
 # when the pipeline owns fetch_work (fetch/ still returns a parsed Work today).
 FORBIDDEN = {
     "parser": {"fetch", "writers", "cli", "batch", "update", "convert", "_workers"},
-    "writers": {"parser", "fetch", "cli", "batch", "update", "convert", "_workers"},
+    # ... nor resources (it reads files): what an image is comes from the images leaf
+    "writers": {"parser", "fetch", "cli", "batch", "update", "convert", "_workers", "resources"},
     "model": {"parser", "fetch", "writers", "cli", "batch", "update", "convert", "_workers"},
     # site/ is the leaf that holds AO3's markup: it imports only ao3conv.errors
     "site": {area for area in (
         "parser", "fetch", "writers", "model", "cli", "batch", "update", "convert", "_workers",
         "output", "resources", "_streams", "_bcp47")},
+    # images is a leaf (what an image is, SVG safety, limits) shared by fetch, writers and
+    # resources: it imports nothing of ao3conv
+    "images": {area for area in (
+        "parser", "fetch", "writers", "model", "cli", "batch", "update", "convert", "_workers",
+        "output", "resources", "_streams", "_bcp47", "site", "errors")},
 }
 
 
@@ -131,7 +137,7 @@ PRIVATE_REACH_ALLOWED = {
     ("ao3conv.parser._fastnodes", "ao3conv.model._nodes"),
     ("ao3conv.update._run", "ao3conv.batch._expand"),
     ("ao3conv.update._run", "ao3conv.batch._listing"),
-    ("ao3conv.update._run", "ao3conv.batch._lists"),
+    ("ao3conv.update._run", "ao3conv.batch._sources"),
     ("ao3conv.update._run", "ao3conv.batch._state"),
     ("ao3conv.update._scan", "ao3conv.parser._epub"),
     ("ao3conv.writers._epub_meta", "ao3conv.model._work"),

@@ -2,9 +2,9 @@
 
 The generated cover shows the title, creators and fandom in the bundled Noto
 fonts (see :mod:`._cover_fonts`), in every script AO3 works use, shaped and
-right to left where the script is (Pillow's Raqm layout). It is a JPEG: cheap to
-encode, shown by every reader (Kindle and Kobo included), and the same bytes
-for the same work on any machine with the same Pillow and fonts. Its layout
+right to left where the script is (Pillow's Raqm layout). It is a palette PNG:
+cheap to encode, shown by every reader (Kindle and Kobo included), and the same
+bytes for the same work with the same Pillow, fonts and deflate library. Its layout
 measures at most what fits on the cover, however long the title.
 """
 
@@ -17,6 +17,7 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..images import looks_like_svg, svg_is_safe
 from ..model import Work
 from ._cover_layout import Block, Layout
 
@@ -49,8 +50,12 @@ _BYLINE = Block(tuple(_px(s) for s in (56, 48, 40, 34)), max_lines=4)
 _FANDOM = Block(tuple(_px(s) for s in (44, 38, 32, 28)), max_lines=4)
 
 
-# The fonts and layouts are shared by the whole process, and a FreeType face is
-# not to be used by two threads at once: covers are drawn one at a time.
+# The fonts, layouts and palettes are shared by the whole process, and a FreeType
+# face is not to be used by two threads at once: covers are made one at a time,
+# encoding included. (With only the drawing locked, covers made in threads once
+# came out different from the same covers made alone, on a CI machine with more
+# cores than this project's: a cover is ~2.5 ms, so serialising all of it costs
+# a threaded caller nothing that matters, and the bytes never depend on timing.)
 _DRAWING = threading.Lock()
 
 
@@ -58,7 +63,7 @@ def generated_cover(work: Work, title: str, creators: str) -> bytes:
     """A PNG cover showing the title, creators and fandom."""
     with _DRAWING:
         image = _drawing(work, title, creators)
-    return _encode(image, _colours(title))
+        return _encode(image, _colours(title))
 
 
 def _drawing(work: Work, title: str, creators: str) -> Image:
@@ -187,9 +192,7 @@ def user_cover(data: bytes) -> tuple[str, str, bytes]:
             f"the cover image is {len(data) // 1_048_576} MB; use one under "
             f"{MAX_COVER_BYTES // 1_048_576} MB"
         )
-    if _looks_like_svg(data):
-        from ..resources import svg_is_safe
-
+    if looks_like_svg(data):
         if not svg_is_safe(data):
             raise InputError(
                 "the cover SVG is not well-formed or holds scripts, links or external "
@@ -224,7 +227,3 @@ def _raster_cover(data: bytes) -> tuple[str, str, bytes]:
             "use a PNG, JPEG, GIF or SVG file"
         ) from None
 
-
-def _looks_like_svg(data: bytes) -> bool:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and b"<svg" in head
