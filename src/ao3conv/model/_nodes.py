@@ -1,6 +1,6 @@
 """The closed set of content nodes: blocks and inlines.
 
-Every node is a frozen, slotted dataclass (:data:`._record.record`, whose
+Every node is a frozen, slotted dataclass (``eq=False, repr=False``: its
 ``__eq__``, ``__hash__`` and ``__repr__`` are written once on
 :class:`._record.Record`) with tuple children, so equal content
 compares equal and models can be hashed, snapshotted and diffed. Nodes that can
@@ -20,12 +20,13 @@ guards, ``fields()``, ``replace()``, pickling).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Union
 
-from ._record import Record, record
+from ._record import Record
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Attrs(Record):
     """Attributes kept from the page: skin classes, language, direction, alignment."""
 
@@ -46,19 +47,19 @@ NO_ATTRS = Attrs()
 # --- inlines -----------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Text(Record):
     """A run of text, whitespace already collapsed as a browser shows it."""
 
     text: str
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class LineBreak(Record):
     """``<br>``: a hard line break inside a block."""
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Marked(Record):
     children: tuple[Inline, ...]
     attrs: Attrs = NO_ATTRS
@@ -119,7 +120,7 @@ class Span(_Marked):
     __slots__ = ()
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Link(Record):
     """``<a href>``. ``href`` is kept only when it is safe (http(s), mailto, relative,
     fragment); otherwise the link is unwrapped by the parser."""
@@ -130,7 +131,7 @@ class Link(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Image(Record):
     """``<img>``. ``src`` is as on the page; writers decide whether to embed or link it."""
 
@@ -142,7 +143,7 @@ class Image(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Ruby(Record):
     """``<ruby>``: base text (``children``) with its annotation (``<rt>``), e.g. a
     reading over kanji. ``open``/``close`` are the ``<rp>`` parentheses a reader
@@ -156,7 +157,7 @@ class Ruby(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Abbreviation(Record):
     """``<abbr title>``/``<acronym title>``: text with its expansion (or, as AO3
     authors often use it, a hover translation)."""
@@ -166,7 +167,7 @@ class Abbreviation(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Anchor(Record):
     """A place a link can point at: ``<a name="_ftn1">`` (AO3 keeps ``name``, never
     ``id``) or ``<a id>`` on other pages. ``name`` is as the page wrote it; links
@@ -210,7 +211,7 @@ MARK_TYPES: tuple[type[_Marked], ...] = (
 # --- blocks ------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _InlineBlock(Record):
     """A block of inlines (the shape of paragraphs, plain content and preformatted text)."""
 
@@ -231,7 +232,7 @@ class Plain(_InlineBlock):
     __slots__ = ()
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Heading(Record):
     """``<h1>``–``<h6>`` inside work content."""
 
@@ -240,7 +241,7 @@ class Heading(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _BlockContainer(Record):
     """A block of blocks (the shape of block quotes, list items and divs)."""
 
@@ -260,7 +261,7 @@ class ListItem(_BlockContainer):
     __slots__ = ()
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class BulletList(Record):
     """``<ul>``."""
 
@@ -268,7 +269,7 @@ class BulletList(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class OrderedList(Record):
     """``<ol>``; ``start`` is the first number (1 unless the page said otherwise)."""
 
@@ -277,7 +278,7 @@ class OrderedList(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class TableCell(Record):
     """``<td>`` or ``<th>`` (``header=True``)."""
 
@@ -288,7 +289,7 @@ class TableCell(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class TableRow(Record):
     """``<tr>``; ``head`` is true for rows from ``<thead>``."""
 
@@ -297,7 +298,7 @@ class TableRow(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Table(Record):
     """``<table>``, flattened to rows (head rows first)."""
 
@@ -306,7 +307,7 @@ class Table(Record):
     attrs: Attrs = NO_ATTRS
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SceneBreak(Record):
     """A break between scenes. ``text`` is the author's own divider as written
     ("* * *", "~~~", "❦", "oOo"); ``None`` for ``<hr>``, a rule with no text."""
@@ -315,7 +316,7 @@ class SceneBreak(Record):
     text: str | None = None
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Gap(Record):
     """Vertical space the author left with empty paragraphs (``<p>&nbsp;</p>``,
     ``<p><br></p>``) or empty lines: AO3 shows a blank line there. Not a scene
@@ -328,7 +329,7 @@ class Preformatted(_InlineBlock):
     __slots__ = ()
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Figure(Record):
     """``<figure>`` with optional ``<figcaption>``."""
 

@@ -13,11 +13,9 @@ model's import.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from operator import attrgetter
 from typing import Any
-
-record = dataclass(frozen=True, slots=True, eq=False, repr=False)
 
 _fields_of: dict[type, tuple[Callable[[Any], tuple[Any, ...]], tuple[str, ...]]] = {}
 
@@ -41,7 +39,7 @@ def _key(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], tuple[str, ...]]:
 
 
 class Record:
-    """Value equality, hashing and ``repr`` of a :data:`record` class."""
+    """Value equality, hashing and ``repr`` of a model dataclass (``eq=False, repr=False``)."""
 
     __slots__ = ()
 
@@ -50,7 +48,8 @@ class Record:
         if other.__class__ is not cls:
             return NotImplemented
         getter = (_fields_of.get(cls) or _key(cls))[0]
-        return getter(self) == getter(other)  # type: ignore[no-any-return]
+        same: bool = getter(self) == getter(other)  # tuples compare to a bool
+        return same
 
     def __hash__(self) -> int:
         cls = self.__class__

@@ -8,12 +8,13 @@ are ``None`` (or empty), never guessed.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from ._nodes import Block
-from ._record import Record, record
+from ._record import Record
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Creator(Record):
     """One creator as the byline shows them.
 
@@ -29,7 +30,7 @@ class Creator(Record):
     url: str | None = None
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Language(Record):
     """The work's language: AO3's name for it and a BCP 47 code ("en", "zh")."""
 
@@ -37,7 +38,7 @@ class Language(Record):
     code: str | None = None
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SeriesLink(Record):
     """The work's place in one series ("Part 2 of Title")."""
 
@@ -47,7 +48,7 @@ class SeriesLink(Record):
     url: str | None = None
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Collection(Record):
     """A collection the work is in; ``name`` is the URL slug, ``title`` the shown name."""
 
@@ -56,7 +57,7 @@ class Collection(Record):
     url: str | None = None
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Association(Record):
     """A related work or request shown in the work's notes or afterword.
 
@@ -74,7 +75,7 @@ class Association(Record):
     language: str | None = None
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Chapter(Record):
     """One chapter: its number (position in the work), AO3 chapter id, title and regions."""
 
@@ -97,7 +98,7 @@ PART_SOURCES = ("chapter", "fragment")
 EPUB_SOURCE_META = "ao3conv:source"
 
 
-@record
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Work(Record):
     """A fan work as AO3 shows it.
 
