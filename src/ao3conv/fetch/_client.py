@@ -17,11 +17,11 @@ import time
 from datetime import datetime
 from http.cookiejar import Cookie
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
-from ..errors import IncompleteWorkError, InputTooLargeError
+from ..errors import InputTooLargeError
 from ..site import PageKind
 from ._body import ACCEPT_ENCODING, Body, BodyError, TooLarge
 from ._cache import PageCache
@@ -52,9 +52,6 @@ from ._plan import (
     site_of,
 )
 from ._urls import canonical_work_url, host_of, on_site, parse_work_ref
-
-if TYPE_CHECKING:
-    from ..model import Work
 
 log = logging.getLogger("ao3conv.fetch")
 T = TypeVar("T")
@@ -136,23 +133,10 @@ class _FetcherBase:
             log.debug("work %s from cache", work_id)
         return page
 
-    def work_from_page(self, page: FetchedPage, url: str | None = None) -> Work:
-        """Parse a fetched work page. A whole-work page that holds fewer chapters than its
-        stats say was cut short: it is dropped from the cache and refused."""
-        from ..parser import parse
-
-        work = parse(page.content, url=url or page.work_url)
-        if work.missing_chapters:
-            if self.cache is not None and page.work_id:
-                self.cache.drop(canonical_work_url(self.options.site, page.work_id))
-            held, count = len(work.chapters), work.chapter_count
-            raise IncompleteWorkError(
-                f"The page AO3 sent for work {page.work_id or work.id} holds {held} of the "
-                f"{count} chapters its stats give (cut short on the way); nothing was saved "
-                "from it: try again later",
-                url=url or page.work_url,
-            )
-        return work
+    def forget(self, page: FetchedPage) -> None:
+        """Drop a work's page from the cache: it was found cut short, never serve it again."""
+        if self.cache is not None and page.work_id:
+            self.cache.drop(canonical_work_url(self.options.site, page.work_id))
 
     def _store(self, page: FetchedPage) -> FetchedPage:
         if self.cache is not None and page.kind == PageKind.WORK.value and page.work_id:
@@ -247,10 +231,6 @@ class Fetcher(_FetcherBase):
         if cached is not None:
             return cached
         return self._store(self._run(work_page_flow(self.session, work_id, self.policy)))
-
-    def fetch_work(self, ref: str | int) -> Work:
-        """Fetch a work and parse it."""
-        return self.work_from_page(self.fetch_work_page(ref))
 
     def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
@@ -391,10 +371,6 @@ class AsyncFetcher(_FetcherBase):
         if cached is not None:
             return cached
         return self._store(await self._run(work_page_flow(self.session, work_id, self.policy)))
-
-    async def fetch_work(self, ref: str | int) -> Work:
-        """Fetch a work and parse it."""
-        return self.work_from_page(await self.fetch_work_page(ref))
 
     async def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
