@@ -2,9 +2,9 @@
 
 The generated cover shows the title, creators and fandom in the bundled Noto
 fonts (see :mod:`._cover_fonts`), in every script AO3 works use, shaped and
-right to left where the script is (Pillow's Raqm layout). It is a JPEG: cheap to
-encode, shown by every reader (Kindle and Kobo included), and the same bytes
-for the same work on any machine with the same Pillow and fonts. Its layout
+right to left where the script is (Pillow's Raqm layout). It is a palette PNG:
+cheap to encode, shown by every reader (Kindle and Kobo included), and the same
+bytes for the same work with the same Pillow, fonts and deflate library. Its layout
 measures at most what fits on the cover, however long the title.
 """
 
@@ -46,8 +46,12 @@ _BYLINE = Block(tuple(_px(s) for s in (56, 48, 40, 34)), max_lines=4)
 _FANDOM = Block(tuple(_px(s) for s in (44, 38, 32, 28)), max_lines=4)
 
 
-# The fonts and layouts are shared by the whole process, and a FreeType face is
-# not to be used by two threads at once: covers are drawn one at a time.
+# The fonts, layouts and palettes are shared by the whole process, and a FreeType
+# face is not to be used by two threads at once: covers are made one at a time,
+# encoding included. (With only the drawing locked, covers made in threads once
+# came out different from the same covers made alone, on a CI machine with more
+# cores than this project's: a cover is ~2.5 ms, so serialising all of it costs
+# a threaded caller nothing that matters, and the bytes never depend on timing.)
 _DRAWING = threading.Lock()
 
 
@@ -55,7 +59,7 @@ def generated_cover(work: Work, title: str, creators: str) -> bytes:
     """A PNG cover showing the title, creators and fandom."""
     with _DRAWING:
         image = _drawing(work, title, creators)
-    return _encode(image, _colours(title))
+        return _encode(image, _colours(title))
 
 
 def _drawing(work: Work, title: str, creators: str) -> Any:
