@@ -86,16 +86,19 @@ def _area(name: str) -> str:
 
 # --- layers ---------------------------------------------------------------------------
 
-# Which areas each area must not import (issue 15, "Done means"). Rules for fetch/ come
-# when the pipeline owns fetch_work (fetch/ still returns a parsed Work today).
+# Which areas each area must not import (issue 15, "Done means").
 FORBIDDEN = {
-    "parser": {"fetch", "writers", "cli", "batch", "update", "convert", "_workers"},
-    "writers": {"parser", "fetch", "cli", "batch", "update", "convert", "_workers"},
-    "model": {"parser", "fetch", "writers", "cli", "batch", "update", "convert", "_workers"},
+    "parser": {"fetch", "writers", "cli", "batch", "update", "convert", "_workers", "pipeline"},
+    "writers": {"parser", "fetch", "cli", "batch", "update", "convert", "_workers", "pipeline"},
+    "model": {"parser", "fetch", "writers", "cli", "batch", "update", "convert", "_workers",
+              "pipeline"},
+    # fetch/ delivers bytes (FetchedPage); the pipeline parses them
+    "fetch": {"parser", "model", "writers", "cli", "batch", "update", "convert", "_workers",
+              "pipeline"},
     # site/ is the leaf that holds AO3's markup: it imports only ao3conv.errors
     "site": {area for area in (
         "parser", "fetch", "writers", "model", "cli", "batch", "update", "convert", "_workers",
-        "output", "resources", "_streams", "_bcp47")},
+        "pipeline", "output", "resources", "_streams", "_bcp47")},
 }
 
 
@@ -176,7 +179,6 @@ def test_the_private_reach_allow_list_only_names_reaches_that_remain() -> None:
 LONG_MODULES = {
     "batch/_run.py",  # 586: pipe moves the pipeline out (issue 15 item 1)
     "cli.py",  # 843: cli makes it thin (item 4)
-    "fetch/_client.py",  # 466: fetch_work's parsing moves to the pipeline (item 1)
     "parser/_blocks.py",  # 411
     "parser/_inline.py",  # 441
     "writers/_epub_xhtml.py",  # 507: the EPUB renderer moves onto the shared engine (item 3)
@@ -263,3 +265,13 @@ def test_the_import_reader_sees_relative_lazy_and_submodule_imports() -> None:
     assert ("ao3conv.parser._blocks", "ao3conv.parser._structures") in found
     assert all(each.imported.startswith("ao3conv") for each in imports())
     assert len(modules()) > 50
+
+
+def test_the_cli_batch_update_and_the_public_fetch_work_go_through_the_pipeline() -> None:
+    found = {(each.importer, each.imported) for each in imports()}
+    for importer in ("ao3conv", "ao3conv.cli", "ao3conv.batch._run", "ao3conv.update._run",
+                     "ao3conv._workers"):
+        assert (importer, "ao3conv.pipeline") in found, importer
+    # nothing but the pipeline parses a fetched page
+    parses = {each.importer for each in imports() if each.imported == "ao3conv.parser"}
+    assert not {name for name in parses if _area(name) in {"fetch", "batch", "cli"}}

@@ -16,8 +16,8 @@ configured by :class:`FetchOptions`; :func:`fetch_images` / :func:`afetch_images
 Modules: the sans-IO core is ``_plan`` (the requests and waits a ``FetchFlow``
 yields, retries) and ``_flows`` (AO3's flows for a work, a chapter, any page, login),
 reading pages with ``_classify`` (``read_page``, on :func:`ao3conv.site.page_kind`);
-``_client`` holds the two thin drivers; ``_limiter``, ``_cache``, ``_cookies``,
-``_body``, ``_urls``, ``_options`` and ``_images`` (remote images) serve them.
+``_client`` and ``_async_client`` hold the two thin drivers; ``_limiter``, ``_cache``,
+``_cookies``, ``_body``, ``_urls``, ``_options`` and ``_images`` (remote images) serve them.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import Ao3convError
+from ._async_client import AsyncFetcher
 from ._cache import PageCache, default_cache_dir
-from ._client import AsyncFetcher, Fetcher
+from ._client import Fetcher
 from ._flows import FetchedPage
 from ._images import (
     MAX_IMAGE_BYTES,
