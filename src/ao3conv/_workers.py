@@ -27,6 +27,7 @@ from .convert import STDOUT, OutputPlan
 from .errors import ParseWarning
 from .model import Work
 from .pipeline import ImageFinder, Rendered, gather_images, load, render
+from .writers import RenderOptions
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def with_images(
         found = find_images(work, source)
     else:
         found = gather_images(work, base=Path(source).parent if source != STDOUT else Path.cwd())
-    return replace(plan, options={**plan.options, "images": found})
+    return replace(plan, options=RenderOptions.of(plan.options).with_own(images=found))
 
 
 # --- the pool -------------------------------------------------------------------------
@@ -215,7 +216,7 @@ def _warm_up(plan: OutputPlan) -> None:
 
     from .parser import parse
 
-    options = {key: value for key, value in plan.options.items() if key != "split"}
+    options = RenderOptions.of(plan.options).single()
     with contextlib.suppress(Exception), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         render(parse(_TINY_PAGE), replace(plan, options=options))

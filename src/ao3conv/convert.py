@@ -14,7 +14,7 @@ from typing import Any
 from .errors import FormatError, InputError, OutputError
 from .model import Work
 from .output import default_filename, inside, storable
-from .writers import available_writers, format_for_path, get_writer
+from .writers import RenderOptions, available_writers, format_for_path, get_writer
 
 DEFAULT_FORMAT = "epub"
 STDOUT = "-"
@@ -31,7 +31,7 @@ class OutputPlan:
     output: str | None = None
     force: bool = False
     many: bool = False
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: RenderOptions | Mapping[str, Any] = field(default_factory=RenderOptions)
     fallback_name: str = "untitled"  # for works without a title (bare fragments)
 
 

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 from .convert import STDOUT, OutputPlan, make_folder, output_path
 from .errors import FormatError, IncompleteWorkError, OutputError, ParseWarning
 from .output import NameClaims, default_stem, inside, safe_filename, write_atomic
-from .writers import get_writer, write
+from .writers import RenderOptions, get_writer
+from .writers import render as render_work
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
@@ -103,7 +104,8 @@ def gather_images(
 ) -> Images:
     """The work's images to embed: ``data:`` URIs, files saved in the folder ``base``
     (a saved page's), and with a ``fetcher`` the others from the web (politely)."""
-    from .resources import image_sources, resolve_images
+    from .model import image_sources
+    from .resources import resolve_images
 
     sources = image_sources(work)
     found = resolve_images(sources, base)
@@ -131,20 +133,14 @@ class Rendered:
 
 def render(work: Work, plan: OutputPlan) -> Rendered:
     """``work`` as the bytes (or files) ``plan`` asks for; nothing is written."""
-    writer = get_writer(plan.format)
-    options = dict(plan.options)
-    stem = default_stem(work, plan.fallback_name)
-    if not options.pop("split", False):
-        return Rendered(stem, work.id, write(work, writer.name, **options))
-    write_files = getattr(writer, "write_files", None)
-    if write_files is None:
-        raise FormatError(f"--split is not available for {writer.name}")
-    if plan.output == STDOUT:
+    options = RenderOptions.of(plan.options)
+    if options.split and plan.output == STDOUT:
         raise FormatError("--split writes a folder of files; it cannot go to stdout")
-    from .model import apply_notes_policy
-
-    notes = options.pop("notes", "keep")
-    return Rendered(stem, work.id, files=write_files(apply_notes_policy(work, notes), **options))
+    stem = default_stem(work, plan.fallback_name)
+    rendered = render_work(work, plan.format, options)
+    if isinstance(rendered, bytes):
+        return Rendered(stem, work.id, rendered)
+    return Rendered(stem, work.id, files=rendered)
 
 
 def save(rendered: Rendered, plan: OutputPlan, claims: NameClaims | None = None) -> str:

@@ -31,10 +31,11 @@ from ..errors import (
 )
 from ..output import NameClaims, inside, name_key, write_atomic
 from ..pipeline import Rendered, deliver, fetch_work, render, work_from_page
+from ..writers import RenderOptions
 from ._expand import Entry, Expander
-from ._lists import Source, read_lists
 from ._names import DEFAULT_TEMPLATE, check_template, render_name, with_work_id, work_fields
 from ._report import BatchEvent, BatchResult, WorkOutcome
+from ._sources import Source, read_lists
 from ._state import STATE_NAME, BatchState, Record, Version, folder_lock
 
 if TYPE_CHECKING:
@@ -94,14 +95,14 @@ def export_batch(
     if anthology:
         from ._anthology import check_anthology
 
-        check_anthology(writer.name, dict(options or {}))
+        check_anthology(writer.name, RenderOptions.of(options))
     folder = Path(output)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot make the output folder {folder}: {exc.strerror}") from None
     state_file = Path(state_path) if state_path is not None else folder / STATE_NAME
-    run = _Batch(folder, writer.name, writer.extension, dict(options or {}), template,
+    run = _Batch(folder, writer.name, writer.extension, RenderOptions.of(options), template,
                  update, force, progress, debug)
     run.find_images = images
     run.keep_models = anthology
@@ -114,12 +115,12 @@ def export_batch(
 
 
 class _Batch:
-    def __init__(self, folder: Path, fmt: str, extension: str, options: dict[str, Any],
+    def __init__(self, folder: Path, fmt: str, extension: str, options: RenderOptions,
                  template: str, update: bool, force: bool, progress: Progress | None,
                  debug: bool) -> None:
         self.folder = folder
         self.format = fmt
-        self.split = bool(options.get("split"))
+        self.split = options.split
         self.extension = "" if self.split else extension
         self.options = options
         self.template = template
@@ -365,7 +366,7 @@ class _Batch:
         title = work.title
         options = self.options
         if self.find_images is not None:
-            options = {**options, "images": self.find_images(work, self.fetcher)}
+            options = options.with_own(images=self.find_images(work, self.fetcher))
         plan = OutputPlan(self.format, str(self.folder), options=options)
         rendered = render(work, plan)
         data = rendered.data if rendered.files is None else None
@@ -404,10 +405,8 @@ class _Batch:
             self._note("anthology: no works to put in it")
             return
         try:
-            from ..writers import write
-
-            options = {k: v for k, v in self.options.items() if k != "split"}
-            data = write(anthology(works, self._title), "epub", **options)
+            book = anthology(works, self._title)
+            data = render(book, OutputPlan("epub", options=self.options.single())).data
             relative, replace_it = self._anthology_name()
             # Not ours: created exclusively, so a file made meanwhile by another process stays.
             write_atomic(inside(self.folder, relative), data, force=replace_it)

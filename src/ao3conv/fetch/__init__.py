@@ -26,18 +26,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import Ao3convError
+from ..images import MAX_IMAGE_BYTES, MAX_TOTAL_IMAGE_BYTES, MAX_WEB_IMAGES
 from ._async_client import AsyncFetcher
 from ._cache import PageCache, default_cache_dir
 from ._client import Fetcher
 from ._flows import FetchedPage
-from ._images import (
-    MAX_IMAGE_BYTES,
-    MAX_IMAGES,
-    MAX_TOTAL_IMAGE_BYTES,
-    image_urls,
-    keep_image,
-    sniff_image,
-)
+from ._images import image_urls, keep_image
 from ._limiter import Limiter, limiter_for
 from ._options import DEFAULT_USER_AGENT, PASSWORD_ENV, FetchOptions
 from ._plan import WaitNotice
@@ -57,7 +51,7 @@ def fetch_images(
     srcs: Iterable[str],
     *,
     fetcher: Fetcher | None = None,
-    max_images: int = MAX_IMAGES,
+    max_images: int = MAX_WEB_IMAGES,
     max_image_bytes: int = MAX_IMAGE_BYTES,
     max_total_bytes: int = MAX_TOTAL_IMAGE_BYTES,
     **options: Any,
@@ -89,7 +83,7 @@ async def afetch_images(
     srcs: Iterable[str],
     *,
     fetcher: AsyncFetcher | None = None,
-    max_images: int = MAX_IMAGES,
+    max_images: int = MAX_WEB_IMAGES,
     max_image_bytes: int = MAX_IMAGE_BYTES,
     max_total_bytes: int = MAX_TOTAL_IMAGE_BYTES,
     **options: Any,
@@ -133,5 +127,4 @@ __all__ = [
     "limiter_for",
     "parse_work_ref",
     "resolve_base_url",
-    "sniff_image",
 ]

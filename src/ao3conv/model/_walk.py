@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ._nodes import (
+    MARK_TYPES,
     Anchor,
     Block,
     BlockQuote,
@@ -14,6 +15,7 @@ from ._nodes import (
     Image,
     Inline,
     LineBreak,
+    Link,
     OrderedList,
     Ruby,
     SceneBreak,
@@ -91,3 +93,21 @@ def work_regions(work: Work) -> Iterator[tuple[str, tuple[Block, ...]]]:
         yield "body", chapter.body
         yield "chapter end notes", chapter.end_notes
     yield "end notes", work.end_notes
+
+
+def image_sources(work: Work) -> list[str]:
+    """Every image ``src`` in the work, in reading order, each once."""
+    found: dict[str, None] = {}
+    for _role, blocks in work_regions(work):
+        for content in iter_block_inlines(blocks):
+            for src in _inline_images(content):
+                found.setdefault(src, None)
+    return list(found)
+
+
+def _inline_images(items: Iterable[Inline]) -> Iterator[str]:
+    for item in items:
+        if isinstance(item, Image):
+            yield item.src
+        elif isinstance(item, Link) or type(item) in MARK_TYPES:
+            yield from _inline_images(item.children)  # type: ignore[union-attr]

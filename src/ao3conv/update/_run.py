@@ -175,7 +175,7 @@ class _Update:
         if not listings:
             return {}
         from ..batch._expand import Expander
-        from ..batch._lists import read_source
+        from ..batch._sources import read_source
 
         expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]
         for text in listings:

@@ -17,6 +17,7 @@ import zlib
 from typing import Any
 
 from ..errors import InputError
+from ..images import looks_like_svg, svg_is_safe
 from ..model import Work
 from ._cover_layout import Block, Layout
 
@@ -188,9 +189,7 @@ def user_cover(data: bytes) -> tuple[str, str, bytes]:
             f"the cover image is {len(data) // 1_048_576} MB; use one under "
             f"{MAX_COVER_BYTES // 1_048_576} MB"
         )
-    if _looks_like_svg(data):
-        from ..resources import svg_is_safe
-
+    if looks_like_svg(data):
         if not svg_is_safe(data):
             raise InputError(
                 "the cover SVG is not well-formed or holds scripts, links or external "
@@ -225,7 +224,3 @@ def _raster_cover(data: bytes) -> tuple[str, str, bytes]:
             "use a PNG, JPEG, GIF or SVG file"
         ) from None
 
-
-def _looks_like_svg(data: bytes) -> bool:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and b"<svg" in head
