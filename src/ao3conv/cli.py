@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the commands import what they use, so `--help` stays quick
     from ._workers import Outcome
     from .convert import OutputPlan
     from .model import Work
+    from .writers import NotesPolicy, RenderOptions
 
 app = typer.Typer(
     name="ao3conv",
@@ -117,30 +118,28 @@ def writer_options(
     cover: Path | None = None,
     no_cover: bool = False,
     work_skin: bool = False,
-) -> dict[str, Any]:
-    """Only the options the user set, so a writer can refuse those it does not take."""
+) -> RenderOptions:
+    """The render options the flags ask for. Of the writer's own, only those the user
+    set, so the writer (bound once the format is known) refuses those it does not take."""
     from .model import NOTES_POLICIES
+    from .writers import RenderOptions
 
-    options: dict[str, Any] = {}
-    if notes is not None:
-        if notes not in NOTES_POLICIES:
-            fail_usage(f"--notes must be one of {', '.join(NOTES_POLICIES)}, not {notes!r}")
-        options["notes"] = notes
-    if wrap is not None:
-        options["wrap"] = wrap
-    if no_html:
-        options["no_html"] = True
-    if split:
-        options["split"] = True
-    if flavor is not None:
-        options["flavor"] = flavor  # the md writer refuses a flavor it does not know
+    if notes is not None and notes not in NOTES_POLICIES:
+        fail_usage(f"--notes must be one of {', '.join(NOTES_POLICIES)}, not {notes!r}")
     if cover is not None and no_cover:
         fail_usage("--cover and --no-cover cannot be used together")
+    own: dict[str, Any] = {}
+    if wrap is not None:
+        own["wrap"] = wrap
+    if no_html:
+        own["no_html"] = True
+    if flavor is not None:
+        own["flavor"] = flavor  # the md writer refuses a flavor it does not know
     if no_cover:
-        options["cover"] = False
+        own["cover"] = False
     if work_skin:
-        options["work_skin"] = True
-    return options
+        own["work_skin"] = True
+    return RenderOptions(cast("NotesPolicy", notes or "keep"), split, own)
 
 
 def finish(failures: list[str], total: int) -> NoReturn:
@@ -236,7 +235,7 @@ def run_exports(
     output: str | None,
     force: bool,
     debug: bool,
-    options: dict[str, Any],
+    options: RenderOptions,
     images: bool = False,
     cover: Path | None = None,
     find_images: ImageFinder | None = None,
@@ -263,7 +262,7 @@ def run_exports(
         say(f"ao3conv: error: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     if cover_bytes is not None:
-        options["cover"] = cover_bytes
+        options = options.with_own(cover=cover_bytes)
     plan = OutputPlan(chosen, output, force, many=len(inputs) > 1, options=options)
     failures: list[str] = []
     jobs = min(jobs, len(inputs))
@@ -598,7 +597,7 @@ def batch(
     try:
         chosen = choose_format(fmt, None)
         if cover is not None:
-            options["cover"] = read_cover(cover)
+            options = options.with_own(cover=read_cover(cover))
     except FormatError as exc:
         fail_usage(str(exc))
     except Ao3convError as exc:
