@@ -57,7 +57,7 @@ def export_batch(
     output: str | os.PathLike[str] = ".",
     *,
     format: str = "epub",
-    options: Mapping[str, Any] | None = None,
+    options: RenderOptions | Mapping[str, Any] | None = None,
     name_template: str | None = None,
     update: bool = False,
     force: bool = False,
@@ -299,9 +299,9 @@ class _Batch:
         return record if (self.folder / record.path).exists() else None
 
     def _kept(self, status: str, entry: Entry, record: Record) -> WorkOutcome:
-        return WorkOutcome(status, entry.work_id, self._url(entry), record.title,  # type: ignore[arg-type]
-                           str(self.folder / record.path), origin=entry.origin,
-                           chapters=_chapters(record.version))
+        path = str(self.folder / record.path)  # type: ignore[operator]  # _existing saw a path
+        return WorkOutcome(status, entry.work_id, self._url(entry), record.title,  # type: ignore[arg-type]  # status is a Status value
+                           path, origin=entry.origin, chapters=_chapters(record.version))
 
     def _export(self, entry: Entry, existing: Record | None, page: FetchedPage) -> WorkOutcome:
         assert entry.work_id is not None
@@ -323,7 +323,7 @@ class _Batch:
         else:
             relative = self._write(work, entry.work_id, url, self._choose(work, entry), version)
         status = "updated" if existing is not None else "exported"
-        return WorkOutcome(status, entry.work_id, url, work.title, str(self.folder / relative),  # type: ignore[arg-type]
+        return WorkOutcome(status, entry.work_id, url, work.title, str(self.folder / relative),  # type: ignore[arg-type]  # status is a Status value
                            origin=entry.origin, chapters=_chapters(version), requested=requested)
 
     def _choose(self, work: Work, entry: Entry) -> list[str]:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Ao3convError
 from ..images import MAX_IMAGE_BYTES, MAX_TOTAL_IMAGE_BYTES, MAX_WEB_IMAGES
+from ..site import is_ao3_host
 from ._cache import PageCache, default_cache_dir
 from ._client import AsyncFetcher, Fetcher
 from ._flows import FetchedPage
@@ -38,7 +39,6 @@ from ._urls import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     WorkRef,
-    is_ao3_host,
     parse_work_ref,
     resolve_base_url,
 )

@@ -22,7 +22,7 @@ def classify(root: etree._Element, *, url: str | None) -> str:
     """``"work"``, ``"download"`` or ``"fragment"``; raises for any other page."""
     info = page_kind(root)
     if info.kind in (PageKind.WORK, PageKind.DOWNLOAD, PageKind.FRAGMENT):
-        return info.kind.value
+        return str(info.kind.value)
     raise refusal(info.kind, _SAYS[info.kind](info.detail), url=url)
 
 

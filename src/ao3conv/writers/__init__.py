@@ -184,12 +184,12 @@ def _render(
     typed = hasattr(writer, "Options")
     with _writing(writer.name):
         if not files:
-            return writer.render(work, options) if typed else writer.write(work, **options)  # type: ignore[attr-defined]
+            return writer.render(work, options) if typed else writer.write(work, **options)  # type: ignore[attr-defined]  # typed writer
         if not writes_files(writer):  # a plug-in without write_files, or so refused above
             raise FormatError(f"the {writer.name} writer writes one file; split is not available")
         if typed:
-            return writer.render_files(work, options)  # type: ignore[attr-defined,no-any-return]
-        return writer.write_files(work, **options)  # type: ignore[attr-defined,no-any-return]
+            return writer.render_files(work, options)  # type: ignore[attr-defined,no-any-return]  # a typed writer's
+        return writer.write_files(work, **options)  # type: ignore[attr-defined,no-any-return]  # checked by writes_files
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from ebooklib import epub  # type: ignore[import-untyped]
+from ebooklib import epub
 
 from ..images import EMBEDDABLE, image_type, svg_is_safe
 from ..model import Work, image_sources

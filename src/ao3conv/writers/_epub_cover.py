@@ -14,12 +14,15 @@ import io
 import struct
 import threading
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..images import looks_like_svg, svg_is_safe
 from ..model import Work
 from ._cover_layout import Block, Layout
+
+if TYPE_CHECKING:  # Pillow is imported when a cover is drawn, not with the writer
+    from PIL.Image import Image
 
 WIDTH, HEIGHT = 600, 900
 MAX_COVER_BYTES = 20 * 1024 * 1024
@@ -63,9 +66,9 @@ def generated_cover(work: Work, title: str, creators: str) -> bytes:
         return _encode(image, _colours(title))
 
 
-def _drawing(work: Work, title: str, creators: str) -> Any:
+def _drawing(work: Work, title: str, creators: str) -> Image:
     layout = Layout.for_language((work.language.code if work.language else None) or "")
-    image = _frame().copy()  # type: ignore[attr-defined]
+    image = _frame().copy()
     shown = title
     if not layout.drawable(title):  # nothing any bundled font can draw
         shown = f"Work {work.id}" if work.id else "Archive of Our Own"
@@ -91,10 +94,10 @@ def _fandom_line(work: Work) -> str:
     return ", ".join(work.fandoms)
 
 
-_FRAME: list[object] = []
+_FRAME: list[Image] = []
 
 
-def _frame() -> object:
+def _frame() -> Image:
     """The empty cover (its double border), drawn once per process."""
     if not _FRAME:
         from PIL import Image, ImageDraw
@@ -112,7 +115,7 @@ def _frame() -> object:
     return _FRAME[0]
 
 
-def _rule(image: object, y: int) -> None:
+def _rule(image: Image, y: int) -> None:
     from PIL import ImageDraw
 
     half = _px(120)

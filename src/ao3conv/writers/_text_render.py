@@ -169,7 +169,7 @@ class TextRenderer(Renderer):
         for item in items:
             kind = type(item)
             if kind is Text:  # most inlines: no call needed
-                out.append(item.text)  # type: ignore[union-attr]
+                out.append(item.text)  # type: ignore[union-attr]  # type() dispatch above
                 continue
             hook = hooks.get(kind)
             if hook is None:

@@ -73,7 +73,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from ..model import (
     Block,
@@ -184,11 +184,11 @@ _YAML12_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[
 @cache
 def _dumpers() -> tuple[Any, Any]:
     """(fast, pure-Python) safe dumpers that also quote YAML 1.2's numbers."""
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     made = []
     for base in (getattr(yaml, "CSafeDumper", yaml.SafeDumper), yaml.SafeDumper):
-        dumper = type("FrontMatterDumper", (base,), {})
+        dumper = cast("type[yaml.SafeDumper]", type("FrontMatterDumper", (base,), {}))
         dumper.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML12_BOOL, [*"yYnN"])
         dumper.add_implicit_resolver("tag:yaml.org,2002:int", _YAML12_INT, ["0"])
         dumper.add_implicit_resolver("tag:yaml.org,2002:float", _YAML12_FLOAT, [*"-+.0123456789"])
