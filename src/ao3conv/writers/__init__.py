@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FormatError, InputError
 from ..model import NOTES_POLICIES, Work, apply_notes_policy
 from ._base import Writer, WriterInfo, check_options
+from ._metadata import work_metadata
+from ._metadata_table import metadata_table
 
 if TYPE_CHECKING:
     from importlib import metadata
@@ -172,6 +174,8 @@ __all__ = [
     "check_options",
     "format_for_path",
     "get_writer",
+    "metadata_table",
     "register_writer",
+    "work_metadata",
     "write",
 ]
