@@ -325,7 +325,7 @@ def test_two_batches_cannot_share_one_state(tmp_path: Path) -> None:
         pass
 
 
-@pytest.mark.parametrize("module", ["_lists", "_listing", "_names"])
+@pytest.mark.parametrize("module", ["_sources", "_listing", "_names"])
 def test_the_examples_in_the_docstrings_hold(module: str) -> None:
     import doctest
     import importlib

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 import ao3conv.fetch._flows
-import ao3conv.fetch._images
 import ao3conv.fetch._options
 import ao3conv.fetch._plan
 import ao3conv.fetch._urls
@@ -547,7 +546,7 @@ def test_classifier_survives_junk() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    [ao3conv.fetch._urls, ao3conv.fetch._plan, ao3conv.fetch._options, ao3conv.fetch._images],
+    [ao3conv.fetch._urls, ao3conv.fetch._plan, ao3conv.fetch._options],
 )
 def test_docstring_examples(module: Any, monkeypatch: Any) -> None:
     monkeypatch.delenv("AO3CONV_BASE_URL", raising=False)

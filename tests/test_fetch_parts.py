@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from ao3conv.errors import LoginError
-from ao3conv.fetch import FetchedPage, Limiter, PageCache, limiter_for, sniff_image
+from ao3conv.fetch import FetchedPage, Limiter, PageCache, limiter_for
 from ao3conv.fetch._cookies import load_cookies
+from ao3conv.images import raster_type
 
 KEY = "https://archiveofourown.org/works/5"
 
@@ -205,7 +206,7 @@ def test_a_cookie_file_without_ao3_cookies_is_refused(tmp_path: Path) -> None:
     ],
 )
 def test_images_are_known_by_their_bytes(data: bytes, media_type: str | None) -> None:
-    assert sniff_image(data) == media_type
+    assert raster_type(data) == media_type
 
 
 def test_tmp_files_are_not_world_readable_even_with_a_lax_umask(tmp_path: Path) -> None:

@@ -106,3 +106,83 @@ def test_register_writer_at_run_time(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_not_a_writer_is_refused() -> None:
     with pytest.raises(FormatError, match="not an ao3conv writer"):
         writers.register_writer(object())
+
+
+# --- one render entry point, typed options -------------------------------------------------
+
+NOTED = Work(
+    title="T",
+    notes=(Paragraph((Text("a work note"),)),),
+    chapters=(
+        Chapter(number=1, title="One", body=(Paragraph((Text("Hello"),)),)),
+        Chapter(number=2, title="Two", notes=(Paragraph((Text("a chapter note"),)),),
+                body=(Paragraph((Text("Bye"),)),)),
+    ),
+)
+
+
+@pytest.mark.parametrize("notes", ["keep", "drop", "end"])
+def test_render_applies_the_notes_policy_to_one_file_and_to_split_files(notes: str) -> None:
+    from ao3conv.model import apply_notes_policy
+    from ao3conv.writers.markdown import MarkdownWriter
+
+    placed = apply_notes_policy(NOTED, notes)
+    single = writers.render(NOTED, "md", {"notes": notes})
+    assert single == ao3conv.write(NOTED, "md", notes=notes) == MarkdownWriter().write(placed)
+    files = writers.render(NOTED, "markdown", writers.RenderOptions(notes, split=True))
+    assert files == MarkdownWriter().write_files(placed)
+    assert isinstance(files, dict) and list(files) == ["index.md", "01-one.md", "02-two.md"]
+    shown = b"".join(files.values())
+    assert (b"a chapter note" in shown) == (notes != "drop")
+
+
+def test_split_is_refused_in_one_place_with_what_to_do() -> None:
+    from ao3conv.writers.markdown import MarkdownWriter
+
+    for attempt in (lambda: ao3conv.write(WORK, "md", split=True),
+                    lambda: MarkdownWriter().write(WORK, split=True)):
+        with pytest.raises(FormatError, match=r"several files: use write_files\(\)"):
+            attempt()
+    with pytest.raises(FormatError, match=r"txt writer does not take split \(it takes: wrap\)"):
+        writers.render(WORK, "txt", {"split": True})
+    assert writers.render(WORK, "txt", {"split": False}) == ao3conv.write(WORK, "txt")
+
+
+def test_options_are_typed_records_that_check_their_values() -> None:
+    from ao3conv.writers import EpubOptions, MarkdownOptions, TextOptions
+
+    assert writers.get_writer("md").Options is MarkdownOptions  # type: ignore[attr-defined]
+    assert set(writers.get_writer("md").options) == {"no_html", "flavor", "split"}
+    assert set(writers.get_writer("epub").options) == {"cover", "work_skin", "images"}
+    assert MarkdownOptions(no_html=1).no_html is True  # type: ignore[arg-type]
+    assert EpubOptions(cover=bytearray(b"x")).cover == b"x"
+    with pytest.raises(FormatError, match="wrap must be a whole number from 20"):
+        TextOptions(wrap=True)
+    with pytest.raises(FormatError, match="cover must be None"):
+        EpubOptions(cover=True)  # type: ignore[arg-type]
+    with pytest.raises(FormatError, match="notes must be one of keep, drop, end, not 'x'"):
+        writers.RenderOptions.of({"notes": "x"})
+    options = writers.RenderOptions.of({"split": 1, "wrap": 30})
+    assert (options.notes, options.split, options.own) == ("keep", True, {"wrap": 30})
+    assert options.with_own(wrap=40).single() == writers.RenderOptions("keep", False, {"wrap": 40})
+
+
+def test_a_plugin_that_writes_files_splits_through_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    namespace: dict[str, object] = {}
+    exec(PLUGIN + "\n    def write_files(self, work, **options):\n"
+         "        return {'a.shout': repr(sorted(options)).encode()}\n", namespace)
+    monkeypatch.setattr(writers, "_registered", {})
+    writers.register_writer(namespace["ShoutWriter"])
+    assert writers.render(WORK, "shout", {"split": True, "loud": 1}) == {"a.shout": b"['loud']"}
+    with pytest.raises(FormatError, match="several files"):
+        ao3conv.write(WORK, "shout", split=True)
+
+
+def test_cli_writer_options_are_the_typed_request() -> None:
+    from ao3conv.cli import writer_options
+
+    options = writer_options(notes="end", split=True, flavor="commonmark", no_cover=True)
+    assert options == writers.RenderOptions(
+        "end", True, {"flavor": "commonmark", "cover": False}
+    )
+    assert writer_options() == writers.RenderOptions()

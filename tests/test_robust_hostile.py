@@ -41,8 +41,9 @@ from ao3conv.model import (
     Span,
     Text,
     Work,
+    image_sources,
 )
-from ao3conv.resources import image_sources, resolve_images
+from ao3conv.resources import resolve_images
 from ao3conv.writers._metadata import (
     CHAPTER_FRONT_MATTER_KEYS,
     FRONT_MATTER_KEYS,

@@ -29,8 +29,9 @@ import ao3conv
 from ao3conv.cli import app, load_input
 from ao3conv.errors import InputError, InputTooLargeError, ParseWarning
 from ao3conv.fetch import Fetcher, fetch_images
+from ao3conv.images import MAX_IMAGE_BYTES
 from ao3conv.parser import DEFAULT_MAX_BYTES
-from ao3conv.resources import MAX_IMAGE_BYTES, resolve_images
+from ao3conv.resources import resolve_images
 
 PAGE = (Path(__file__).parent / "fixtures" / "pages" / "work-single_noskin_endnotes_2026.html")
 MB = 1024 * 1024

@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 
+import ao3conv
 import ao3conv.site
 from ao3conv.batch import read_source
-from ao3conv.errors import WorkReferenceError
+from ao3conv.errors import Hint, NotAWorkError, WorkReferenceError
 from ao3conv.fetch import parse_work_ref
+from ao3conv.fetch._classify import read_page
+from ao3conv.fetch._flows import Session, _raise_for_work
+from ao3conv.fetch._plan import Response
+from ao3conv.site import REFUSALS, WORK_KINDS, PageKind
 
 _ALLOWED = {"__future__", "lxml", "ao3conv.errors"}
 
@@ -50,3 +55,38 @@ def test_the_batch_and_the_fetcher_read_the_same_work_and_chapter() -> None:
         ref, source = parse_work_ref(text), read_source(
             text if "://" in text else "https://" + text)
         assert (ref.work_id, ref.chapter_id) == (source.work_id, source.chapter_id)
+
+
+def test_every_kind_that_holds_no_work_has_one_error_and_a_hint() -> None:
+    assert set(REFUSALS) == set(PageKind) - WORK_KINDS
+    assert all(isinstance(r.hint, Hint) for r in REFUSALS.values())
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("interstitial-restricted-login_2026.html", PageKind.LOGIN),
+     ("error-404_deleted-or-missing-work_2026.html", PageKind.NOT_FOUND),
+     ("interstitial-unrevealed-mystery-work_2026.html", PageKind.UNREVEALED)],
+)
+def test_the_parser_and_the_fetcher_refuse_a_page_with_the_same_error(
+    pages_dir: Path, name: str, kind: PageKind
+) -> None:
+    content = (pages_dir / name).read_bytes()
+    with pytest.raises(NotAWorkError) as parsed:
+        ao3conv.parse(content)
+    with pytest.raises(NotAWorkError) as fetched:
+        response = Response(200, "https://archiveofourown.org/works/5", content=content)
+        _raise_for_work(read_page(content), response, Session("https://archiveofourown.org"), 5)
+    expected = REFUSALS[kind]
+    for error in (parsed.value, fetched.value):
+        assert (type(error), error.hint) == (expected.error, expected.hint)
+    assert "Work 5" in str(fetched.value) and "Work 5" not in str(parsed.value)
+
+
+@pytest.mark.parametrize("module", ["_paths", "_refusals"])
+def test_the_examples_in_the_docstrings_hold(module: str) -> None:
+    import doctest
+    import importlib
+
+    found = doctest.testmod(importlib.import_module(f"ao3conv.site.{module}"))
+    assert found.attempted > 0 and found.failed == 0

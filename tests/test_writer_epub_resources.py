@@ -10,8 +10,9 @@ import pytest
 
 import ao3conv
 from ao3conv.errors import ParseWarning
-from ao3conv.model import Chapter, Image, Link, Work
-from ao3conv.resources import image_sources, resolve_images, sniff_image_type, svg_is_safe
+from ao3conv.images import image_type, svg_is_safe
+from ao3conv.model import Chapter, Image, Link, Work, image_sources
+from ao3conv.resources import resolve_images
 from epubcheck import XHTML, Book
 from test_writer_epub import SAFE_SVG, image_bytes, para
 
@@ -92,7 +93,7 @@ def test_limits_leave_images_as_links_and_say_so(saved_page: Path) -> None:
 
 
 def test_sniffing_and_svg_safety() -> None:
-    assert [sniff_image_type(d) for d in (PNG, GIF, image_bytes("JPEG"), image_bytes("WEBP"),
+    assert [image_type(d) for d in (PNG, GIF, image_bytes("JPEG"), image_bytes("WEBP"),
                                           SAFE_SVG, b"hello")] == [
         "image/png", "image/gif", "image/jpeg", "image/webp", "image/svg+xml", None]
     assert svg_is_safe(SAFE_SVG)

@@ -214,7 +214,7 @@ def _run_net_case(seed: int, number: int, timeout: float) -> dict[str, Any]:
 
 
 def _scan(outputs: dict[str, bytes], work: Any) -> list[str]:
-    from ao3conv.resources import image_sources
+    from ao3conv.model import image_sources
 
     images = image_sources(work)  # the work's own: Markdown keeps them as image links
     problems: list[str] = []

@@ -53,7 +53,7 @@ def guard() -> None:
     for attr, name in (("stdin", "input"), ("stdout", "output"), ("stderr", "error")):
         if getattr(sys, attr) is None:
             # write_through: nothing is buffered, so nothing fails again at exit.
-            setattr(sys, attr, io.TextIOWrapper(_Closed(name), encoding="utf-8",  # type: ignore[arg-type]
+            setattr(sys, attr, io.TextIOWrapper(_Closed(name), encoding="utf-8",
                                                 write_through=True))
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)

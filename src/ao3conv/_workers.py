@@ -25,6 +25,7 @@ from typing import Any
 from .convert import STDOUT, OutputPlan, Rendered, render
 from .errors import ParseWarning
 from .model import Work
+from .writers import RenderOptions
 
 ImageFinder = Callable[[Work, str], Mapping[str, tuple[str, bytes]]]
 
@@ -104,7 +105,7 @@ def with_images(
 
     base = Path(source).parent if source != STDOUT else Path.cwd()
     found = find_images(work, source) if find_images else resolve_images(work, base)
-    return replace(plan, options={**plan.options, "images": found})
+    return replace(plan, options=RenderOptions.of(plan.options).with_own(images=found))
 
 
 # --- the pool -------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def _warm_up(plan: OutputPlan) -> None:
 
     from .parser import parse
 
-    options = {key: value for key, value in plan.options.items() if key != "split"}
+    options = RenderOptions.of(plan.options).single()
     with contextlib.suppress(Exception), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         render(parse(_TINY_PAGE), replace(plan, options=options))

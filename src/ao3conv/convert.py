@@ -29,7 +29,8 @@ from .output import (
     storable,
     write_atomic,
 )
-from .writers import available_writers, format_for_path, get_writer, write
+from .writers import RenderOptions, available_writers, format_for_path, get_writer
+from .writers import render as render_work
 
 DEFAULT_FORMAT = "epub"
 STDOUT = "-"
@@ -46,7 +47,7 @@ class OutputPlan:
     output: str | None = None
     force: bool = False
     many: bool = False
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: RenderOptions | Mapping[str, Any] = field(default_factory=RenderOptions)
     fallback_name: str = "untitled"  # for works without a title (bare fragments)
 
 
@@ -149,20 +150,14 @@ class Rendered:
 
 def render(work: Work, plan: OutputPlan) -> Rendered:
     """``work`` as the bytes (or files) ``plan`` asks for; nothing is written."""
-    writer = get_writer(plan.format)
-    options = dict(plan.options)
-    stem = default_stem(work, plan.fallback_name)
-    if not options.pop("split", False):
-        return Rendered(stem, work.id, write(work, writer.name, **options))
-    write_files = getattr(writer, "write_files", None)
-    if write_files is None:
-        raise FormatError(f"--split is not available for {writer.name}")
-    if plan.output == STDOUT:
+    options = RenderOptions.of(plan.options)
+    if options.split and plan.output == STDOUT:
         raise FormatError("--split writes a folder of files; it cannot go to stdout")
-    from .model import apply_notes_policy
-
-    notes = options.pop("notes", "keep")
-    return Rendered(stem, work.id, files=write_files(apply_notes_policy(work, notes), **options))
+    stem = default_stem(work, plan.fallback_name)
+    rendered = render_work(work, plan.format, options)
+    if isinstance(rendered, bytes):
+        return Rendered(stem, work.id, rendered)
+    return Rendered(stem, work.id, files=rendered)
 
 
 def save(work: Work, plan: OutputPlan, taken: set[str] | None = None) -> str:

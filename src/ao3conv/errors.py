@@ -29,15 +29,21 @@ they are issued as :class:`ParseWarning` through :mod:`warnings`.
         ├── RateLimitedError       AO3 kept answering 429 "Retry later"
         ├── SiteUnavailableError   AO3 kept answering 5xx / maintenance
         └── LoginError             wrong username or password, or login refused
+
+Each error may carry a :class:`Hint`: what the user can do next, in no interface's
+words (the CLI says it with its own options, a library caller with its parameters).
 """
 
 from __future__ import annotations
+
+import enum
 
 __all__ = [
     "AdultContentGateError",
     "Ao3convError",
     "FetchError",
     "FormatError",
+    "Hint",
     "IncompleteWorkError",
     "InputError",
     "InputTooLargeError",
@@ -67,12 +73,36 @@ for _code in _LINE_BREAKS:
     _LINE_BREAKS[_code] = repr(chr(_code))[1:-1]
 
 
+class Hint(enum.Enum):
+    """What the user can do about an error, said by no interface: the CLI maps each to
+    its own options (``--username``/``--cookies``, ``ao3conv fetch``, ``ao3conv batch``)."""
+
+    LOG_IN = "log in (a username and password, or a browser's cookies)"
+    FETCH = "fetch the work from AO3 rather than read a saved page"
+    SAVE_AGAIN = "save the page again"
+    OPEN_ONE_WORK = "give one work (its /works/N address)"
+    BATCH = "give the series or listing to the batch export"
+    CHECK_REFERENCE = "check the work id or address"
+    RETRY_LATER = "try again later"
+    WAIT_FOR_REVEAL = "wait until the collection reveals the work"
+    PASS_ADULT_GATE = "pass AO3's adult-content warning"
+    PASS_BOT_CHECK = "pass the bot check in a browser"
+
+
 class Ao3convError(Exception):
     """Root of every error ao3conv raises on purpose.
 
     Its message is one line whatever it quotes: a line break (from a folder or file
-    name, a title...) is shown as its escape (``\\n``).
+    name, a title...) is shown as its escape (``\\n``). ``hint`` says what to do
+    next (:class:`Hint`), when there is something; a class may give a default.
     """
+
+    hint: Hint | None = None
+
+    def __init__(self, message: str = "", *, hint: Hint | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
 
     def __str__(self) -> str:
         return one_line(super().__str__())
@@ -99,33 +129,39 @@ class NotAWorkError(Ao3convError):
 
     page_kind = "unknown"
 
-    def __init__(self, message: str, *, url: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, url: str | None = None, hint: Hint | None = None) -> None:
+        super().__init__(message, hint=hint)
         self.url = url
 
 
 class AdultContentGateError(NotAWorkError):
     page_kind = "adult-gate"
+    hint = Hint.PASS_ADULT_GATE
 
 
 class RestrictedWorkError(NotAWorkError):
     page_kind = "restricted"
+    hint = Hint.LOG_IN
 
 
 class UnrevealedWorkError(NotAWorkError):
     page_kind = "unrevealed"
+    hint = Hint.WAIT_FOR_REVEAL
 
 
 class WorkNotFoundError(NotAWorkError):
     page_kind = "not-found"
+    hint = Hint.CHECK_REFERENCE
 
 
 class SeriesPageError(NotAWorkError):
     page_kind = "series"
+    hint = Hint.BATCH
 
 
 class ListingPageError(NotAWorkError):
     page_kind = "listing"
+    hint = Hint.BATCH
 
 
 class OtherPageError(NotAWorkError):
@@ -137,6 +173,7 @@ class OtherPageError(NotAWorkError):
 
 class SiteErrorPage(NotAWorkError):
     page_kind = "site-error"
+    hint = Hint.RETRY_LATER
 
 
 class NotAnAo3PageError(NotAWorkError):
@@ -158,13 +195,15 @@ class OutputExistsError(OutputError):
 class FetchError(Ao3convError):
     """Getting a page from AO3 failed."""
 
-    def __init__(self, message: str, *, url: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, url: str | None = None, hint: Hint | None = None) -> None:
+        super().__init__(message, hint=hint)
         self.url = url
 
 
 class WorkReferenceError(FetchError):
     """The text given is not a work id or an AO3 work URL."""
+
+    hint = Hint.CHECK_REFERENCE
 
 
 class NetworkError(FetchError):
@@ -189,6 +228,8 @@ class IncompleteWorkError(FetchError):
 class RateLimitedError(FetchError):
     """AO3 kept answering 429 "Retry later" after the allowed waits."""
 
+    hint = Hint.RETRY_LATER
+
     def __init__(self, message: str, *, url: str | None = None, retry_after: float | None = None):
         super().__init__(message, url=url)
         self.retry_after = retry_after
@@ -197,9 +238,13 @@ class RateLimitedError(FetchError):
 class SiteUnavailableError(FetchError):
     """AO3 kept answering with server errors or a maintenance page."""
 
+    hint = Hint.RETRY_LATER
+
 
 class LoginError(FetchError):
     """Logging in failed: wrong credentials, or AO3 refused the login."""
+
+    hint = Hint.LOG_IN
 
 
 class ParseWarning(UserWarning):

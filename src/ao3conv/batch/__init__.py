@@ -10,7 +10,7 @@ limiter), written atomically, and recorded in an SQLite state in the output fold
 after each step, so an interrupted batch continues where it stopped and a rerun asks
 AO3 nothing for the works already done. See :func:`export_batch`.
 
-Modules: ``_lists`` (reading lists → sources, ``read_source``), ``_expand``
+Modules: ``_sources`` (what the user named: reading lists → sources, ``read_source``), ``_expand``
 (sources → works: listings page by page, series expanded, with ``_listing`` reading
 listing and series pages), ``_run`` (the batch itself), ``_state`` (SQLite),
 ``_names`` (``--name-template``), ``_report`` (what it tells: events, outcomes, the
@@ -20,10 +20,10 @@ result, which the CLI's ``cli/_progress`` shows), ``_anthology`` (``--anthology`
 from __future__ import annotations
 
 from ._listing import ListedSeries, ListedWork, ListingPage, SeriesPart, Unlisted, parse_listing
-from ._lists import BadLine, Source, read_lists, read_source
 from ._names import DEFAULT_TEMPLATE, FIELDS, check_template, render_name, work_fields
 from ._report import BatchEvent, BatchResult, WorkOutcome
 from ._run import FAILED_NAME, export_batch
+from ._sources import BadLine, Source, read_lists, read_source
 from ._state import STATE_NAME, BatchState, Version
 
 __all__ = [

@@ -28,16 +28,17 @@ from ..model import (
     Work,
 )
 from ..model._build import normalize_blocks
+from ..writers import RenderOptions
 from ..writers._engine import HIDDEN_TAGS
 
 _PART = Attrs(classes=("anthology-part",))
 
 
-def check_anthology(fmt: str, options: dict[str, Any]) -> None:
+def check_anthology(fmt: str, options: RenderOptions) -> None:
     """Refuse what an anthology cannot be, before anything is fetched."""
     if fmt != "epub":
         raise FormatError(f"--anthology makes one EPUB; it cannot be used with -f {fmt}")
-    if options.get("split"):
+    if options.split:
         raise FormatError("--anthology makes one EPUB; --split does not apply")
 
 
@@ -60,8 +61,7 @@ def anthology(works: Sequence[Work], title: str) -> Work:
         words=sum(w.words or 0 for w in works) or None,
         completed=all(w.completed for w in works) if works else None,
         published=min((w.published for w in works if w.published), default=None),
-        updated=max((w.updated or w.published for w in works if w.updated or w.published),
-                    default=None),
+        updated=max((day for w in works if (day := w.updated or w.published)), default=None),
         chapter_count=len(works),
         chapter_total=len(works),
         summary=_contents(works),

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..errors import Ao3convError, WorkNotFoundError
+from ..errors import Ao3convError
+from ..site import PageKind, refusal
 from ._listing import ListedSeries, ListedWork, ListingPage, Unlisted, parse_listing
-from ._lists import Source
+from ._sources import Source
 
 if TYPE_CHECKING:
     from ..fetch import Fetcher
@@ -154,8 +155,10 @@ class Expander:
             raise RuntimeError("a fetcher is needed to read listing pages")
         page = self._fetcher.get(url)
         if page.status >= 400:
-            raise WorkNotFoundError(
-                f"AO3 answered HTTP {page.status} for {page.url}; check the URL", url=page.url
+            raise refusal(
+                PageKind.NOT_FOUND,
+                f"AO3 answered HTTP {page.status} for {page.url}; check the URL",
+                url=page.url,
             )
         return parse_listing(page.content, page.url)
 

@@ -110,7 +110,8 @@ def _next_url(root: etree._Element, url: str) -> str | None:
     if not nexts:
         return None
     try:
-        return urljoin(url, nexts[0].get("href").strip())
+        href: str = nexts[0].get("href")  # the XPath asks for a[@href]
+        return urljoin(url, href.strip())
     except ValueError:  # "http://[x": no page to go to
         return None
 

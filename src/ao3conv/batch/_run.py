@@ -29,10 +29,11 @@ from ..errors import (
     SiteUnavailableError,
 )
 from ..output import inside, name_key, write_atomic
+from ..writers import RenderOptions
 from ._expand import Entry, Expander
-from ._lists import Source, read_lists
 from ._names import DEFAULT_TEMPLATE, check_template, render_name, with_work_id, work_fields
 from ._report import BatchEvent, BatchResult, WorkOutcome
+from ._sources import Source, read_lists
 from ._state import STATE_NAME, BatchState, Record, Version, folder_lock
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def export_batch(
     output: str | os.PathLike[str] = ".",
     *,
     format: str = "epub",
-    options: Mapping[str, Any] | None = None,
+    options: RenderOptions | Mapping[str, Any] | None = None,
     name_template: str | None = None,
     update: bool = False,
     force: bool = False,
@@ -92,14 +93,14 @@ def export_batch(
     if anthology:
         from ._anthology import check_anthology
 
-        check_anthology(writer.name, dict(options or {}))
+        check_anthology(writer.name, RenderOptions.of(options))
     folder = Path(output)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot make the output folder {folder}: {exc.strerror}") from None
     state_file = Path(state_path) if state_path is not None else folder / STATE_NAME
-    run = _Batch(folder, writer.name, writer.extension, dict(options or {}), template,
+    run = _Batch(folder, writer.name, writer.extension, RenderOptions.of(options), template,
                  update, force, progress, debug)
     run.find_images = images
     run.keep_models = anthology
@@ -112,12 +113,12 @@ def export_batch(
 
 
 class _Batch:
-    def __init__(self, folder: Path, fmt: str, extension: str, options: dict[str, Any],
+    def __init__(self, folder: Path, fmt: str, extension: str, options: RenderOptions,
                  template: str, update: bool, force: bool, progress: Progress | None,
                  debug: bool) -> None:
         self.folder = folder
         self.format = fmt
-        self.split = bool(options.get("split"))
+        self.split = options.split
         self.extension = "" if self.split else extension
         self.options = options
         self.template = template
@@ -298,9 +299,9 @@ class _Batch:
         return record if (self.folder / record.path).exists() else None
 
     def _kept(self, status: str, entry: Entry, record: Record) -> WorkOutcome:
-        return WorkOutcome(status, entry.work_id, self._url(entry), record.title,  # type: ignore[arg-type]
-                           str(self.folder / record.path), origin=entry.origin,
-                           chapters=_chapters(record.version))
+        path = str(self.folder / record.path)  # type: ignore[operator]  # _existing saw a path
+        return WorkOutcome(status, entry.work_id, self._url(entry), record.title,  # type: ignore[arg-type]  # status is a Status value
+                           path, origin=entry.origin, chapters=_chapters(record.version))
 
     def _export(self, entry: Entry, existing: Record | None, page: FetchedPage) -> WorkOutcome:
         assert entry.work_id is not None
@@ -322,7 +323,7 @@ class _Batch:
         else:
             relative = self._write(work, entry.work_id, url, self._choose(work, entry), version)
         status = "updated" if existing is not None else "exported"
-        return WorkOutcome(status, entry.work_id, url, work.title, str(self.folder / relative),  # type: ignore[arg-type]
+        return WorkOutcome(status, entry.work_id, url, work.title, str(self.folder / relative),  # type: ignore[arg-type]  # status is a Status value
                            origin=entry.origin, chapters=_chapters(version), requested=requested)
 
     def _choose(self, work: Work, entry: Entry) -> list[str]:
@@ -369,7 +370,7 @@ class _Batch:
         title = work.title
         options = self.options
         if self.find_images is not None:
-            options = {**options, "images": self.find_images(work, self.fetcher)}
+            options = options.with_own(images=self.find_images(work, self.fetcher))
         data = None if self.split else _render(work, self.format, options)
         for relative in names:
             target = inside(self.folder, relative)
@@ -389,7 +390,7 @@ class _Batch:
                                     "process; run the batch again to export this work")
         raise self._both_taken(names[0], names[-1])
 
-    def _put(self, work: Work, target: Path, data: bytes | None, options: dict[str, Any],
+    def _put(self, work: Work, target: Path, data: bytes | None, options: RenderOptions,
              replace_it: bool) -> None:
         from ..convert import make_folder
 
@@ -412,10 +413,7 @@ class _Batch:
             self._note("anthology: no works to put in it")
             return
         try:
-            from ..writers import write
-
-            options = {k: v for k, v in self.options.items() if k != "split"}
-            data = write(anthology(works, self._title), "epub", **options)
+            data = _render(anthology(works, self._title), "epub", self.options.single())
             relative, replace_it = self._anthology_name()
             # Not ours: created exclusively, so a file made meanwhile by another process stays.
             write_atomic(inside(self.folder, relative), data, force=replace_it)
@@ -502,10 +500,12 @@ class _Batch:
             path.unlink()
 
 
-def _render(work: Work, fmt: str, options: dict[str, Any]) -> bytes:
-    from ..writers import write
+def _render(work: Work, fmt: str, options: RenderOptions) -> bytes:
+    from ..writers import render
 
-    return write(work, fmt, **options)
+    data = render(work, fmt, options)
+    assert isinstance(data, bytes), "one file: a split work is saved by convert.save"
+    return data
 
 
 def _make_exclusively(folder: Path) -> None:

@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputError
 
@@ -212,7 +213,7 @@ class BatchState:
         )
 
 
-def _record(row: tuple) -> Record:
+def _record(row: tuple[Any, ...]) -> Record:
     (work_id, fmt, status, path, url, title, reason, count, total, updated, digest) = row
     version = Version(count, total, dt.date.fromisoformat(updated) if updated else None)
     return Record(work_id, fmt, status, path, url, title, reason, version, digest)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .._workers import Outcome
     from ..convert import OutputPlan
     from ..model import Work
+    from ..writers import RenderOptions
 
 ImageFinder = Callable[["Work", str], Mapping[str, tuple[str, bytes]]]
 
@@ -41,7 +42,7 @@ def run_exports(
     output: str | None,
     force: bool,
     debug: bool,
-    options: dict[str, Any],
+    options: RenderOptions,
     images: bool = False,
     cover: Path | None = None,
     find_images: ImageFinder | None = None,
@@ -68,7 +69,7 @@ def run_exports(
         say(f"ao3conv: error: {exc}")
         raise typer.Exit(EXIT_FAILED) from None
     if cover_bytes is not None:
-        options["cover"] = cover_bytes
+        options = options.with_own(cover=cover_bytes)
     plan = OutputPlan(chosen, output, force, many=len(inputs) > 1, options=options)
     failures: list[str] = []
     jobs = min(jobs, len(inputs))
@@ -163,7 +164,8 @@ def _now(future: Future[str], function: Callable[..., str], *args: Any) -> None:
 def _web_images(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
     """``data:`` images from the page itself, the rest fetched through the same fetcher."""
     from ..fetch import fetch_images
-    from ..resources import image_sources, resolve_images
+    from ..model import image_sources
+    from ..resources import resolve_images
 
     sources = image_sources(work)
     found = resolve_images(sources, None)

@@ -78,7 +78,7 @@ def batch(
     options = writer.options()
     chosen, cover = format_and_cover(fmt, None, writer.cover)
     if cover is not None:
-        options["cover"] = cover
+        options = options.with_own(cover=cover)
     settings = as_keywords(fetch_options(ao3, cache))
     reporter = reporter_for(as_json=as_json)
     result = _until_done(debug, reporter, lambda: export_batch(

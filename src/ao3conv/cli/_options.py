@@ -15,7 +15,7 @@ import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, cast, get_type_hints
 
 import typer
 
@@ -23,6 +23,7 @@ from ._report import fail, fail_usage
 
 if TYPE_CHECKING:
     from ..fetch import FetchOptions, WaitNotice
+    from ..writers import NotesPolicy, RenderOptions
 
 # --- options of one command each, or of several with the same meaning -------------------
 
@@ -120,8 +121,8 @@ class WriterFlags(NamedTuple):
     no_cover: NoCoverOpt = False
     work_skin: SkinOpt = False
 
-    def options(self) -> dict[str, Any]:
-        """The writer options these flags give (a usage error for a bad combination)."""
+    def options(self) -> RenderOptions:
+        """The render options these flags give (a usage error for a bad combination)."""
         return writer_options(**self._asdict())
 
 
@@ -135,30 +136,28 @@ def writer_options(
     cover: Path | None = None,
     no_cover: bool = False,
     work_skin: bool = False,
-) -> dict[str, Any]:
-    """Only the options the user set, so a writer can refuse those it does not take."""
+) -> RenderOptions:
+    """The render options the flags ask for. Of the writer's own, only those the user
+    set, so the writer (bound once the format is known) refuses those it does not take."""
     from ..model import NOTES_POLICIES
+    from ..writers import RenderOptions
 
-    options: dict[str, Any] = {}
-    if notes is not None:
-        if notes not in NOTES_POLICIES:
-            fail_usage(f"--notes must be one of {', '.join(NOTES_POLICIES)}, not {notes!r}")
-        options["notes"] = notes
-    if wrap is not None:
-        options["wrap"] = wrap
-    if no_html:
-        options["no_html"] = True
-    if split:
-        options["split"] = True
-    if flavor is not None:
-        options["flavor"] = flavor  # the md writer refuses a flavor it does not know
+    if notes is not None and notes not in NOTES_POLICIES:
+        fail_usage(f"--notes must be one of {', '.join(NOTES_POLICIES)}, not {notes!r}")
     if cover is not None and no_cover:
         fail_usage("--cover and --no-cover cannot be used together")
+    own: dict[str, Any] = {}
+    if wrap is not None:
+        own["wrap"] = wrap
+    if no_html:
+        own["no_html"] = True
+    if flavor is not None:
+        own["flavor"] = flavor  # the md writer refuses a flavor it does not know
     if no_cover:
-        options["cover"] = False
+        own["cover"] = False
     if work_skin:
-        options["work_skin"] = True
-    return options
+        own["work_skin"] = True
+    return RenderOptions(cast("NotesPolicy", notes or "keep"), split, own)
 
 
 def format_and_cover(
@@ -282,11 +281,11 @@ def with_flag_groups(command: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(command)
     def run(**flags: Any) -> None:
         for name, group in groups.items():
-            flags[name] = group(**{flag: flags.pop(flag) for flag in _flags(group)})
+            flags[name] = group(**{flag.name: flags.pop(flag.name) for flag in _spread(group)})
         command(**flags)
 
     del run.__wrapped__  # typer must read the signature below, not the command's
-    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # read by inspect.signature
     run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
     return run
 
@@ -294,14 +293,10 @@ def with_flag_groups(command: Callable[..., None]) -> Callable[..., None]:
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
 
-def _flags(group: type[tuple[Any, ...]]) -> tuple[str, ...]:
-    return group._fields  # type: ignore[attr-defined,no-any-return]
-
-
 def _spread(group: type[tuple[Any, ...]]) -> list[inspect.Parameter]:
+    """The group's fields as keyword parameters, with their flags and defaults."""
     hints = get_type_hints(group, include_extras=True)
-    defaults = group._field_defaults  # type: ignore[attr-defined]
     return [
-        inspect.Parameter(flag, _KEYWORD, default=defaults[flag], annotation=hints[flag])
-        for flag in _flags(group)
+        field.replace(kind=_KEYWORD, annotation=hints[field.name])
+        for field in inspect.signature(group).parameters.values()
     ]

@@ -26,17 +26,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Ao3convError
+from ..images import MAX_IMAGE_BYTES, MAX_TOTAL_IMAGE_BYTES, MAX_WEB_IMAGES
+from ..site import is_ao3_host
 from ._cache import PageCache, default_cache_dir
 from ._client import AsyncFetcher, Fetcher
 from ._flows import FetchedPage
-from ._images import (
-    MAX_IMAGE_BYTES,
-    MAX_IMAGES,
-    MAX_TOTAL_IMAGE_BYTES,
-    image_urls,
-    keep_image,
-    sniff_image,
-)
+from ._images import image_urls, keep_image
 from ._limiter import Limiter, limiter_for
 from ._options import DEFAULT_USER_AGENT, PASSWORD_ENV, FetchOptions
 from ._plan import WaitNotice
@@ -44,7 +39,6 @@ from ._urls import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
     WorkRef,
-    is_ao3_host,
     parse_work_ref,
     resolve_base_url,
 )
@@ -76,7 +70,7 @@ def fetch_images(
     srcs: Iterable[str],
     *,
     fetcher: Fetcher | None = None,
-    max_images: int = MAX_IMAGES,
+    max_images: int = MAX_WEB_IMAGES,
     max_image_bytes: int = MAX_IMAGE_BYTES,
     max_total_bytes: int = MAX_TOTAL_IMAGE_BYTES,
     **options: Any,
@@ -108,7 +102,7 @@ async def afetch_images(
     srcs: Iterable[str],
     *,
     fetcher: AsyncFetcher | None = None,
-    max_images: int = MAX_IMAGES,
+    max_images: int = MAX_WEB_IMAGES,
     max_image_bytes: int = MAX_IMAGE_BYTES,
     max_total_bytes: int = MAX_TOTAL_IMAGE_BYTES,
     **options: Any,
@@ -154,5 +148,4 @@ __all__ = [
     "limiter_for",
     "parse_work_ref",
     "resolve_base_url",
-    "sniff_image",
 ]

@@ -44,7 +44,7 @@ class Body:
         self._html = "html" in headers.get("content-type", "").lower()
         coding = headers.get("content-encoding", "").strip().lower()
         self._coding = coding
-        self._zlib: zlib._Decompress | None = None  # type: ignore[name-defined]
+        self._zlib: zlib._Decompress | None = None
         self._first = True
         if coding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)

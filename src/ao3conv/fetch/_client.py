@@ -271,7 +271,8 @@ class Fetcher(_FetcherBase):
             while True:
                 outcome = self._act(flow.send(outcome))
         except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+            result: T = stop.value  # what the flow returned
+            return result
         finally:
             flow.close()
 
@@ -416,7 +417,8 @@ class AsyncFetcher(_FetcherBase):
             while True:
                 outcome = await self._act(flow.send(outcome))
         except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
+            result: T = stop.value  # what the flow returned
+            return result
         finally:
             flow.close()
 

@@ -22,7 +22,7 @@ from http.cookiejar import Cookie
 from urllib.parse import urlsplit
 
 from ..errors import LoginError
-from ._urls import is_ao3_host
+from ..site import is_ao3_host
 
 log = logging.getLogger("ao3conv.fetch")
 MAX_COOKIES_BYTES = 16 * 1024 * 1024  # a whole browser's export is well under this
@@ -49,7 +49,7 @@ def load_cookies(path: str | os.PathLike[str], base_url: str) -> list[Cookie]:
             "export it from your browser in Netscape cookies.txt format"
         )
     host = urlsplit(base_url).hostname or ""
-    now = time.time()
+    now = int(time.time())  # cookie expiry times are whole seconds: the same test
     ours = [_moved(c, host) for c in cookies if _is_for(c, host) and not c.is_expired(now)]
     if not ours:
         raise LoginError(

@@ -14,17 +14,14 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from ..errors import (
-    AdultContentGateError,
     Ao3convError,
+    Hint,
     LoginError,
     NotAWorkError,
-    RestrictedWorkError,
     SiteUnavailableError,
-    UnrevealedWorkError,
-    WorkNotFoundError,
     WorkReferenceError,
 )
-from ..site import WORK_KINDS, PageKind
+from ..site import WORK_KINDS, PageKind, refusal
 from ._classify import PageReading, dispensed_token, login_token, read_page
 from ._plan import (
     MAX_REDIRECTS,
@@ -119,7 +116,8 @@ def resolve_chapter_flow(session: Session, chapter_id: int, policy: RetryPolicy)
         if found is not None:
             return found
     if response.status in (404, 410):
-        raise WorkNotFoundError(
+        raise refusal(
+            PageKind.NOT_FOUND,
             f"AO3 has no chapter {chapter_id} (HTTP {response.status}); check the URL",
             url=response.url,
         )
@@ -141,31 +139,32 @@ def page_flow(session: Session, url: str, policy: RetryPolicy) -> FetchFlow[Fetc
         if info.kind is not PageKind.LOGIN:
             return FetchedPage(response.url, response.status, response.content, work_id_in(url))
         if not session.can_log_in:
-            raise RestrictedWorkError(_login_needed("This page", session), url=url)
+            raise refusal(PageKind.LOGIN, _login_needed("This page", session), url=url)
         yield from login_flow(session, policy, wall=response)
 
 
 def _raise_for_work(info: PageReading, response: Response, session: Session, work_id: int) -> None:
+    """The error for a work AO3 did not show: its class and hint from ``ao3conv.site``'s
+    one table, the message naming the work and what AO3 answered."""
     where = canonical_work_url(session.base_url, work_id)
     if response.status in (404, 410) or info.kind is PageKind.NOT_FOUND:
-        raise WorkNotFoundError(
-            f"Work {work_id} does not exist on AO3 (deleted, or a wrong id): {where}", url=where
-        )
+        raise refusal(PageKind.NOT_FOUND, (
+            f"Work {work_id} does not exist on AO3 (deleted, or a wrong id): {where}"
+        ), url=where)
     if info.kind is PageKind.LOGIN:
-        raise RestrictedWorkError(_login_needed(f"Work {work_id}", session), url=where)
+        raise refusal(PageKind.LOGIN, _login_needed(f"Work {work_id}", session), url=where)
     if info.kind is PageKind.ADULT_GATE:
-        raise AdultContentGateError(
+        raise refusal(PageKind.ADULT_GATE, (
             f"AO3 kept showing its adult content warning for work {work_id}; "
-            "try again later or report this to ao3conv",
-            url=where,
-        )
+            "try again later or report this to ao3conv"
+        ), url=where, hint=Hint.RETRY_LATER)
     if info.kind is PageKind.UNREVEALED:
-        raise UnrevealedWorkError(
+        raise refusal(PageKind.UNREVEALED, (
             f"Work {work_id} is in a collection that has not been revealed yet; "
-            "try again after the reveal",
-            url=where,
-        )
+            "try again after the reveal"
+        ), url=where)
     if info.kind is PageKind.ERROR_PAGE or response.status >= 400:
+        # Not the parser's SiteErrorPage: the fetcher asked (and retried), and AO3 is down.
         raise SiteUnavailableError(
             f"AO3 answered HTTP {response.status} ({info.heading or 'error'}) for {where}; "
             "try again later",

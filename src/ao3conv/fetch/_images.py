@@ -3,7 +3,7 @@
 Only raster images whose bytes say what they are (JPEG, PNG, GIF, WebP) are kept:
 the ``Content-Type`` a server sends is not trusted, and SVG (which can carry scripts)
 is refused. Anything that fails is left out of the result, so the caller keeps that
-image as a link.
+image as a link. What an image is, and the limits, come from :mod:`ao3conv.images`.
 """
 
 from __future__ import annotations
@@ -13,42 +13,17 @@ from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import Ao3convError, FetchError
+from ..images import raster_type
 from ._plan import FetchFlow, Request, RetryPolicy, follow
 
 log = logging.getLogger("ao3conv.fetch")
-
-MAX_IMAGES = 100
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
-MAX_TOTAL_IMAGE_BYTES = 100 * 1024 * 1024
-
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-
-
-def sniff_image(data: bytes) -> str | None:
-    """The media type of raster image bytes, from their signature.
-
-    >>> sniff_image(b"\\x89PNG\\r\\n\\x1a\\n...."), sniff_image(b"<svg/>")
-    ('image/png', None)
-    """
-    for signature, media_type in _SIGNATURES:
-        if data.startswith(signature):
-            return media_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
 
 def image_flow(src: str, policy: RetryPolicy, max_bytes: int) -> FetchFlow[tuple[str, bytes]]:
     """Get one image, following redirects; its type comes from its bytes."""
     response = yield from follow(Request("GET", src, purpose="image", max_bytes=max_bytes), policy)
     if response.status != 200:
         raise FetchError(f"Image {src} could not be fetched (HTTP {response.status})", url=src)
-    media_type = sniff_image(response.content)
+    media_type = raster_type(response.content)  # SVG can carry scripts: not from the web
     if media_type is None:
         raise FetchError(f"{src} is not a JPEG, PNG, GIF or WebP image", url=src)
     return media_type, response.content

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import PROJECT_URL, __version__
 from ..errors import FetchError
-from ._urls import is_ao3_host, resolve_base_url
+from ..site import is_ao3_host
+from ._urls import resolve_base_url
 
 if TYPE_CHECKING:
     from ._plan import WaitNotice
@@ -114,7 +115,7 @@ def _check_range(name: str, value: object, least: float, most: float, least_ok: 
     good = isinstance(value, kinds) and not isinstance(value, bool)
     if good:
         # Compared as given: float() of a 400-digit int would overflow.
-        number: float = value  # type: ignore[assignment]
+        number: float = value  # type: ignore[assignment]  # an int or float (checked)
         finite = isinstance(number, int) or math.isfinite(number)
         above = number >= least if least_ok else number > least
         good = finite and above and number <= most

@@ -27,8 +27,9 @@ from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import FetchError, NetworkError, RateLimitedError, SiteUnavailableError
+from ..site import is_ao3_host
 from ._classify import page_heading
-from ._urls import host_of, is_ao3_host
+from ._urls import host_of
 
 T = TypeVar("T")
 REDIRECTS = frozenset({301, 302, 303, 307, 308})

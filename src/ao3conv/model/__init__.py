@@ -53,7 +53,14 @@ from ._nodes import (
     Text,
     Underline,
 )
-from ._walk import iter_block_inlines, iter_inline_text, iter_text, plain_text, work_regions
+from ._walk import (
+    image_sources,
+    iter_block_inlines,
+    iter_inline_text,
+    iter_text,
+    plain_text,
+    work_regions,
+)
 from ._work import Association, Chapter, Collection, Creator, Language, SeriesLink, Work
 
 __all__ = [
@@ -107,6 +114,7 @@ __all__ = [
     "apply_notes_policy",
     "block_inlines",
     "collapse",
+    "image_sources",
     "inlines",
     "iter_block_inlines",
     "iter_inline_text",

@@ -68,20 +68,20 @@ def _merge_texts(items: Iterable[Inline]) -> list[Inline]:
     for item in items:
         kind = type(item)
         if kind is Text:
-            if not item.text:  # type: ignore[union-attr]
+            if not item.text:  # type: ignore[union-attr]  # type() dispatch above
                 continue
             if out and type(out[-1]) is Text:
-                out[-1] = Text(out[-1].text + item.text)  # type: ignore[union-attr]
+                out[-1] = Text(out[-1].text + item.text)  # type: ignore[union-attr]  # type() dispatch above
                 continue
         elif kind in _SHELLS:
-            if not item.children:  # type: ignore[union-attr]
+            if not item.children:  # type: ignore[union-attr]  # type() dispatch above
                 continue
             prev = out[-1] if out else None
             if prev is not None and type(prev) is kind and _same_shell(prev, item):
-                fused = _merge_texts((*prev.children, *item.children))  # type: ignore[union-attr]
-                out[-1] = replace(prev, children=tuple(fused))  # type: ignore[arg-type]
+                fused = _merge_texts((*prev.children, *item.children))  # type: ignore[union-attr]  # type() dispatch above
+                out[-1] = replace(prev, children=tuple(fused))  # type: ignore[arg-type]  # type() dispatch above
                 continue
-        elif kind is Ruby and not item.children and not item.annotation:  # type: ignore[union-attr]
+        elif kind is Ruby and not item.children and not item.annotation:  # type: ignore[union-attr]  # type() dispatch above
             continue
         out.append(item)
     return out
@@ -89,10 +89,10 @@ def _merge_texts(items: Iterable[Inline]) -> list[Inline]:
 
 def _same_shell(a: Inline, b: Inline) -> bool:
     if type(a) is Link:
-        return (a.href, a.title, a.attrs) == (b.href, b.title, b.attrs)  # type: ignore[union-attr]
+        return (a.href, a.title, a.attrs) == (b.href, b.title, b.attrs)  # type: ignore[union-attr]  # type() dispatch above
     if type(a) is Abbreviation:
-        return (a.title, a.attrs) == (b.title, b.attrs)  # type: ignore[union-attr]
-    return a.attrs == b.attrs  # type: ignore[union-attr]
+        return (a.title, a.attrs) == (b.title, b.attrs)  # type: ignore[union-attr]  # type() dispatch above
+    return a.attrs == b.attrs  # type: ignore[union-attr]  # type() dispatch above
 
 
 def inlines(items: Iterable[Inline], *, preformatted: bool = False) -> tuple[Inline, ...]:
@@ -132,7 +132,7 @@ def _collapse_in(items: Sequence[Inline], state: _SpaceState) -> list[Inline]:
     for item in items:
         kind = type(item)
         if kind is Text:
-            text = _SPACE_RUN.sub(" ", item.text)  # type: ignore[union-attr]
+            text = _SPACE_RUN.sub(" ", item.text)  # type: ignore[union-attr]  # type() dispatch above
             if state.after_space and text.startswith(" "):
                 text = text[1:]
             if text:
@@ -148,16 +148,16 @@ def _collapse_in(items: Sequence[Inline], state: _SpaceState) -> list[Inline]:
         elif kind is Anchor:  # invisible: spacing goes on as if it were not there
             out.append(item)
         elif kind is Ruby:  # one line of base text under one line of annotation
-            children = _collapse_in(_no_breaks(item.children), state)  # type: ignore[union-attr]
-            annotation = _collapse_spaces(_no_breaks(item.annotation), trim=True)  # type: ignore[union-attr]
+            children = _collapse_in(_no_breaks(item.children), state)  # type: ignore[union-attr]  # type() dispatch above
+            annotation = _collapse_spaces(_no_breaks(item.annotation), trim=True)  # type: ignore[union-attr]  # type() dispatch above
             if children or annotation:
                 if not children:
                     state.after_space = False
-                out.append(replace(item, children=tuple(children), annotation=tuple(annotation)))  # type: ignore[arg-type]
+                out.append(replace(item, children=tuple(children), annotation=tuple(annotation)))  # type: ignore[arg-type]  # type() dispatch above
         else:
-            children = _collapse_in(item.children, state)  # type: ignore[union-attr]
+            children = _collapse_in(item.children, state)  # type: ignore[union-attr]  # type() dispatch above
             if children:
-                out.append(replace(item, children=tuple(children)))  # type: ignore[arg-type]
+                out.append(replace(item, children=tuple(children)))  # type: ignore[arg-type]  # type() dispatch above
     return out
 
 
@@ -171,7 +171,7 @@ def _no_breaks(items: Sequence[Inline]) -> list[Inline]:
         elif kind is Ruby:
             out.append(item)  # already without breaks: it went through here
         elif hasattr(item, "children"):
-            out.append(replace(item, children=tuple(_no_breaks(item.children))))  # type: ignore
+            out.append(replace(item, children=tuple(_no_breaks(item.children))))  # type: ignore[arg-type]  # hasattr() above
         else:
             out.append(item)
     return out
@@ -192,16 +192,16 @@ def _trim_before(out: list[Inline]) -> None:
         last = out[-1]
         kind = type(last)
         if kind is Text:
-            text = last.text.rstrip(_SPACE_CHARS)  # type: ignore[union-attr]
+            text = last.text.rstrip(_SPACE_CHARS)  # type: ignore[union-attr]  # type() dispatch above
             if text:
                 out[-1] = Text(text)
                 return
             out.pop()
         elif kind in _SHELLS:
-            children = list(last.children)  # type: ignore[union-attr]
+            children = list(last.children)  # type: ignore[union-attr]  # type() dispatch above
             _trim_end(children)
             if children:
-                out[-1] = replace(last, children=tuple(children))  # type: ignore[arg-type]
+                out[-1] = replace(last, children=tuple(children))  # type: ignore[arg-type]  # type() dispatch above
                 return
             out.pop()
         else:
@@ -213,7 +213,7 @@ def _hoist(children: tuple[Inline, ...]) -> tuple[str, tuple[Inline, ...], str]:
     lead = trail = ""
     kids = list(children)
     if kids and type(kids[0]) is Text:
-        text = kids[0].text  # type: ignore[union-attr]
+        text = kids[0].text
         stripped = text.lstrip(_SPACE_CHARS)
         if len(stripped) != len(text):
             lead = " "
@@ -222,7 +222,7 @@ def _hoist(children: tuple[Inline, ...]) -> tuple[str, tuple[Inline, ...], str]:
             else:
                 kids.pop(0)
     if kids and type(kids[-1]) is Text:
-        text = kids[-1].text  # type: ignore[union-attr]
+        text = kids[-1].text
         stripped = text.rstrip(_SPACE_CHARS)
         if len(stripped) != len(text):
             trail = " "
@@ -255,7 +255,7 @@ def mark(
     kind: type[_Marked], children: Iterable[Inline], attrs: Attrs = NO_ATTRS
 ) -> list[Inline]:
     """A mark (emphasis, strong, span...) with edge spaces moved outside it."""
-    return _wrapped(children, lambda kids: kind(kids, attrs))
+    return _wrapped(children, lambda kids: kind(kids, attrs))  # type: ignore[arg-type,return-value]  # marks are Inlines
 
 
 def link(
@@ -297,20 +297,20 @@ def _deep_inlines(items: Iterable[Inline]) -> list[Inline]:
     for item in items:
         kind = type(item)
         if kind in MARK_TYPES:
-            out.extend(mark(kind, _deep_inlines(item.children), item.attrs))  # type: ignore
+            out.extend(mark(kind, _deep_inlines(item.children), item.attrs))  # type: ignore[union-attr]  # type() dispatch above
         elif kind is Link:
             out.extend(
-                link(_deep_inlines(item.children), item.href, item.title, item.attrs)  # type: ignore
+                link(_deep_inlines(item.children), item.href, item.title, item.attrs)  # type: ignore[union-attr]  # type() dispatch above
             )
         elif kind is Abbreviation:
             out.extend(
-                abbreviation(_deep_inlines(item.children), item.title, item.attrs)  # type: ignore
+                abbreviation(_deep_inlines(item.children), item.title, item.attrs)  # type: ignore[arg-type,union-attr]  # type() dispatch above
             )
         elif kind is Ruby:
             out.append(replace(
-                item,  # type: ignore[arg-type]
-                children=inlines(_deep_inlines(item.children)),  # type: ignore[union-attr]
-                annotation=normalize_inlines(item.annotation),  # type: ignore[union-attr]
+                item,
+                children=inlines(_deep_inlines(item.children)),  # type: ignore[arg-type,union-attr]  # type() dispatch above
+                annotation=normalize_inlines(item.annotation),  # type: ignore[arg-type,union-attr]  # type() dispatch above
             ))
         else:
             out.append(item)
@@ -330,32 +330,32 @@ def normalize_blocks(blocks: Iterable[Block]) -> tuple[Block, ...]:
 def _normalize_block(block: Block) -> Block | None:
     kind = type(block)
     if kind is Paragraph or kind is Plain or kind is Heading:
-        kids = normalize_inlines(block.children)  # type: ignore[union-attr]
-        return replace(block, children=kids) if kids else None  # type: ignore[arg-type]
+        kids = normalize_inlines(block.children)  # type: ignore[arg-type,union-attr]  # type() dispatch above
+        return replace(block, children=kids) if kids else None  # type: ignore[arg-type]  # type() dispatch above
     if kind is Preformatted:
-        kids = normalize_inlines(block.children, preformatted=True)  # type: ignore[union-attr]
-        return replace(block, children=kids) if kids else None  # type: ignore[arg-type]
+        kids = normalize_inlines(block.children, preformatted=True)  # type: ignore[arg-type,union-attr]  # type() dispatch above
+        return replace(block, children=kids) if kids else None  # type: ignore[arg-type]  # type() dispatch above
     if kind is BlockQuote or kind is Div:
-        children = normalize_blocks(block.children)  # type: ignore[union-attr]
-        return replace(block, children=children) if children else None  # type: ignore
+        children = normalize_blocks(block.children)  # type: ignore[arg-type,union-attr]  # type() dispatch above
+        return replace(block, children=children) if children else None  # type: ignore[arg-type]  # type() dispatch above
     if kind is Figure:
-        children = normalize_blocks(block.children)  # type: ignore[union-attr]
-        caption = normalize_inlines(block.caption)  # type: ignore[union-attr]
+        children = normalize_blocks(block.children)  # type: ignore[arg-type,union-attr]  # type() dispatch above
+        caption = normalize_inlines(block.caption)  # type: ignore[union-attr]  # type() dispatch above
         if not children and not caption:
             return None
-        return replace(block, children=children, caption=caption)  # type: ignore[arg-type]
+        return replace(block, children=children, caption=caption)  # type: ignore[arg-type]  # type() dispatch above
     if kind is BulletList or kind is OrderedList:
         items = tuple(
             ListItem(normalize_blocks(item.children), item.attrs)
-            for item in block.items  # type: ignore[union-attr]
+            for item in block.items  # type: ignore[union-attr]  # type() dispatch above
         )
-        return replace(block, items=items) if items else None  # type: ignore[arg-type]
+        return replace(block, items=items) if items else None  # type: ignore[arg-type]  # type() dispatch above
     if kind is Table:
-        return _normalize_table(block)  # type: ignore[arg-type]
+        return _normalize_table(block)  # type: ignore[arg-type]  # type() dispatch above
     if kind is SceneBreak:
-        text = block.text  # type: ignore[union-attr]
+        text = block.text  # type: ignore[union-attr]  # type() dispatch above
         if text is not None and not text.strip():  # a marker with nothing to show: a rule
-            return replace(block, text=None)  # type: ignore[arg-type]
+            return replace(block, text=None)  # type: ignore[arg-type]  # type() dispatch above
         return block
     if kind is Gap:
         return block

@@ -196,9 +196,9 @@ def _decoder_for(hint: Any) -> Decoder:
     if origin is tuple:
         if args[0] is str:
             return lambda v: tuple(_expect(str, x) for x in _expect(list, v))
-        kinds = _node_kinds(args[0])
-        if kinds is not None:
-            return lambda v: _nodes_of(kinds, v)
+        item_kinds = _node_kinds(args[0])
+        if item_kinds is not None:
+            return lambda v: _nodes_of(item_kinds, v)
         inner = _decoder_for(args[0])
         return lambda v: tuple(inner(x) for x in _expect(list, v))
     if hint is dt.date:
@@ -206,7 +206,7 @@ def _decoder_for(hint: Any) -> Decoder:
     if hint in _NODE_SET:
         return lambda v: _nodes_of(frozenset((hint,)), [v])[0]
     if dataclasses.is_dataclass(hint):
-        return lambda v: _decode_object(hint, v)  # type: ignore[arg-type]
+        return lambda v: _decode_object(hint, v)  # type: ignore[arg-type]  # a dataclass type
     if hint in (str, int, bool):
         return lambda v: _expect(hint, v)
     raise TypeError(f"no JSON decoder for {hint!r}")
@@ -282,7 +282,7 @@ def _decode_node(value: Any) -> Any:
             if type(text) is str:
                 return _Text(text)
         else:
-            cls = _CHILDREN_ONLY_BY_NAME.get(kind)  # type: ignore[arg-type]
+            cls = _CHILDREN_ONLY_BY_NAME.get(kind)  # type: ignore[arg-type]  # not a str: no class
             children = value.get("children")
             if cls is not None and type(children) is list:
                 nodes = tuple([_decode_node(child) for child in children])
@@ -342,6 +342,7 @@ def _from_payload(payload: Any) -> _work.Work:
             f"model JSON version {version!r} is not supported (this ao3conv reads {JSON_VERSION})"
         )
     try:
-        return _decode_object(_work.Work, payload["work"])  # type: ignore[no-any-return]
+        work: _work.Work = _decode_object(_work.Work, payload["work"])
+        return work
     except (TypeError, ValueError) as exc:
         raise InputError(f"malformed model JSON: {exc}") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ._nodes import (
+    MARK_TYPES,
     Anchor,
     Block,
     BlockQuote,
@@ -14,6 +15,7 @@ from ._nodes import (
     Image,
     Inline,
     LineBreak,
+    Link,
     OrderedList,
     Ruby,
     SceneBreak,
@@ -29,19 +31,19 @@ def iter_inline_text(items: Iterable[Inline]) -> Iterator[str]:
     for item in items:
         kind = type(item)
         if kind is Text:
-            yield item.text  # type: ignore[union-attr]
+            yield item.text  # type: ignore[union-attr]  # type() dispatch above
         elif kind is LineBreak or kind is Anchor:
             continue
         elif kind is Ruby:  # as a reader without ruby sees it: 漢(kan)
-            yield from iter_inline_text(item.children)  # type: ignore[union-attr]
-            yield item.open  # type: ignore[union-attr]
-            yield from iter_inline_text(item.annotation)  # type: ignore[union-attr]
-            yield item.close  # type: ignore[union-attr]
+            yield from iter_inline_text(item.children)  # type: ignore[union-attr]  # type() dispatch above
+            yield item.open  # type: ignore[union-attr]  # type() dispatch above
+            yield from iter_inline_text(item.annotation)  # type: ignore[union-attr]  # type() dispatch above
+            yield item.close  # type: ignore[union-attr]  # type() dispatch above
         elif kind is Image:
-            if item.alt:  # type: ignore[union-attr]
-                yield item.alt  # type: ignore[union-attr]
+            if item.alt:  # type: ignore[union-attr]  # type() dispatch above
+                yield item.alt  # type: ignore[union-attr]  # type() dispatch above
         else:
-            yield from iter_inline_text(item.children)  # type: ignore[union-attr]
+            yield from iter_inline_text(item.children)  # type: ignore[union-attr]  # type() dispatch above
 
 
 def iter_block_inlines(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...]]:
@@ -49,25 +51,25 @@ def iter_block_inlines(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...]]:
     for block in blocks:
         kind = type(block)
         if kind is BlockQuote or kind is Div:
-            yield from iter_block_inlines(block.children)  # type: ignore[union-attr]
+            yield from iter_block_inlines(block.children)  # type: ignore[arg-type,union-attr]  # type() dispatch above
         elif kind is Figure:
-            yield from iter_block_inlines(block.children)  # type: ignore[union-attr]
-            if block.caption:  # type: ignore[union-attr]
-                yield block.caption  # type: ignore[union-attr]
+            yield from iter_block_inlines(block.children)  # type: ignore[arg-type,union-attr]  # type() dispatch above
+            if block.caption:  # type: ignore[union-attr]  # type() dispatch above
+                yield block.caption  # type: ignore[union-attr]  # type() dispatch above
         elif kind is BulletList or kind is OrderedList:
-            for item in block.items:  # type: ignore[union-attr]
+            for item in block.items:  # type: ignore[union-attr]  # type() dispatch above
                 yield from iter_block_inlines(item.children)
         elif kind is Table:
-            if block.caption:  # type: ignore[union-attr]
-                yield block.caption  # type: ignore[union-attr]
-            for row in block.rows:  # type: ignore[union-attr]
+            if block.caption:  # type: ignore[union-attr]  # type() dispatch above
+                yield block.caption  # type: ignore[union-attr]  # type() dispatch above
+            for row in block.rows:  # type: ignore[union-attr]  # type() dispatch above
                 for cell in row.cells:
                     yield from iter_block_inlines(cell.children)
         elif kind is SceneBreak:
-            if block.text:  # type: ignore[union-attr]
-                yield (Text(block.text),)  # type: ignore[union-attr]
+            if block.text:  # type: ignore[union-attr]  # type() dispatch above
+                yield (Text(block.text),)  # type: ignore[union-attr]  # type() dispatch above
         elif hasattr(block, "children"):
-            yield block.children  # type: ignore[union-attr,misc]
+            yield block.children  # type: ignore[misc]  # hasattr() above
 
 
 def iter_text(blocks: Iterable[Block]) -> Iterator[str]:
@@ -91,3 +93,21 @@ def work_regions(work: Work) -> Iterator[tuple[str, tuple[Block, ...]]]:
         yield "body", chapter.body
         yield "chapter end notes", chapter.end_notes
     yield "end notes", work.end_notes
+
+
+def image_sources(work: Work) -> list[str]:
+    """Every image ``src`` in the work, in reading order, each once."""
+    found: dict[str, None] = {}
+    for _role, blocks in work_regions(work):
+        for content in iter_block_inlines(blocks):
+            for src in _inline_images(content):
+                found.setdefault(src, None)
+    return list(found)
+
+
+def _inline_images(items: Iterable[Inline]) -> Iterator[str]:
+    for item in items:
+        if isinstance(item, Image):
+            yield item.src
+        elif isinstance(item, Link) or type(item) in MARK_TYPES:
+            yield from _inline_images(item.children)  # type: ignore[union-attr]  # type() dispatch above

@@ -54,7 +54,7 @@ def parse(
     from ._epub import epub_work, is_epub
 
     if is_epub(raw):
-        return epub_work(raw, name, url)  # type: ignore[arg-type]
+        return epub_work(raw, name, url)  # type: ignore[arg-type]  # is_epub() is true only for bytes
     if _is_json(raw):
         text = raw if isinstance(raw, str) else raw.decode("utf-8-sig", "replace")
         return Work.from_json(text)

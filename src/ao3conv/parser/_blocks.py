@@ -171,7 +171,7 @@ def blocks_in(
 def block_child(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     """Convert one element met at block level. Past the depth cap its content
     is flattened to plain text, so no nesting can exhaust Python's stack."""
-    tag = el.tag
+    tag: str = el.tag  # type: ignore[assignment]  # lxml: parsed tags are str
     if depth > MAX_DEPTH:
         if tag in DROPPED:
             ctx.removed[tag] += 1
@@ -218,7 +218,7 @@ def _holds_blocks(el: etree._Element) -> bool:
 
 
 def _wrap_for(el: etree._Element, ctx: Context) -> Wrap:
-    tag = el.tag
+    tag: str = el.tag  # type: ignore[assignment]  # lxml: parsed tags are str
     attrs = attrs_of(el)
     kind = MARKS.get(tag)
     if kind is None and tag in SPANS and attrs:
@@ -291,7 +291,8 @@ def _heading(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
     kids = line_of(inlines_of(el, ctx, flow, depth))
     if kids:
-        flow.out.append(Heading(HEADINGS[el.tag], kids, attrs_of(el)))
+        level = HEADINGS[el.tag]  # type: ignore[index]  # lxml: parsed tags are str
+        flow.out.append(Heading(level, kids, attrs_of(el)))
 
 
 def _hr(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
@@ -349,7 +350,7 @@ def _center(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
 
 
 def _unknown_block(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
-    ctx.unknown[el.tag] += 1
+    ctx.unknown[el.tag] += 1  # type: ignore[index]  # lxml: parsed tags are str
     flow.flush()
     blocks_in(el, ctx, flow, depth)
     flow.flush()

@@ -103,11 +103,11 @@ def finish(
             if body and (sparse or length >= 2):
                 _add_gap(out)
         elif kind == _DIVIDER:
-            _add_break(out, SceneBreak(classes_only(block.attrs), _marker(block)))
+            _add_break(out, SceneBreak(classes_only(block.attrs), _marker(block)))  # type: ignore[union-attr]  # type() dispatch above
         elif kind == _BREAK:
             _add_break(out, block)
         else:  # a container with dividers inside
-            out.append(type(block)(finish(block.children, body=False), block.attrs))  # type: ignore
+            out.append(type(block)(finish(block.children, body=False), block.attrs))  # type: ignore[arg-type,call-arg,union-attr]  # type() dispatch above
     out.extend(blocks[cursor:])
     while out and type(out[-1]) is Gap:
         out.pop()
@@ -129,8 +129,8 @@ def _split_empty_lines(blocks: Sequence[Block], candidates: Sequence[int]) -> li
 
 def _pieces(block: Block) -> list[Block] | None:
     kind = type(block)
-    if (kind is Paragraph or kind is Plain) and len(block.children) > 2:  # type: ignore
-        return _paragraphs_of_lines(block)  # type: ignore[arg-type]
+    if (kind is Paragraph or kind is Plain) and len(block.children) > 2:  # type: ignore[union-attr]  # type() dispatch above
+        return _paragraphs_of_lines(block)  # type: ignore[arg-type]  # type() dispatch above
     return None
 
 
@@ -151,7 +151,7 @@ def _paragraphs_of_lines(block: Paragraph | Plain) -> list[Block] | None:
         if stop - first == 1:  # one item on the line: the common case, inline
             item = items[first]
             blank = type(item) is Text and item.text[0] in _BLANK_SET
-            blank = blank and not item.text.strip(_BLANKS)  # type: ignore[union-attr]
+            blank = blank and not item.text.strip(_BLANKS)  # type: ignore[union-attr]  # type() dispatch above
         else:
             blank = _blank_line(items, first, stop)
         if blank:
@@ -189,15 +189,15 @@ def _special(blocks: Sequence[Block], candidates: Sequence[int] | None = None) -
         block = blocks[index]
         kind = type(block)
         if kind is Paragraph or kind is Plain:
-            children = block.children  # type: ignore[union-attr]
+            children = block.children  # type: ignore[union-attr]  # type() dispatch above
             first = children[0] if children else None
             if type(first) is Text and first.text.strip(_NEUTRAL) and not _lettered(first.text):
                 continue  # visible text: content (the common case, settled cheaply)
-            found = _inline_kind(children)  # type: ignore[arg-type]
+            found = _inline_kind(children)  # type: ignore[arg-type]  # type() dispatch above
         elif kind is SceneBreak:
             found = _BREAK
         elif kind is Div or kind is BlockQuote:
-            found = _container_kind(block.children)  # type: ignore[union-attr,arg-type]
+            found = _container_kind(block.children)  # type: ignore[union-attr,arg-type]  # type() dispatch above
         else:
             continue
         if found != _CONTENT:
@@ -226,14 +226,14 @@ def _inline_kind(items: tuple[Inline, ...]) -> int:
             continue
         kind = type(item)
         if kind is Text:
-            text = item.text  # type: ignore[union-attr]
+            text = item.text  # type: ignore[union-attr]  # type() dispatch above
             if text.strip(_NEUTRAL).strip("oOxX0"):
                 return _CONTENT
             parts.append(text)
         elif kind is Image or kind is Link or kind is Anchor:  # an anchor is a link target
             return _CONTENT
         elif kind is not LineBreak:
-            stack.append(iter(item.children))  # type: ignore[union-attr]
+            stack.append(iter(item.children))  # type: ignore[union-attr]  # type() dispatch above
     visible = "".join(parts).strip(_BLANKS)
     if not visible:
         return _BLANK

@@ -74,7 +74,7 @@ def download_page(root: etree._Element, ctx: Context, *, url: str | None) -> Wor
         end_notes=end_notes,
         chapters=chapters,
         source="download",
-        **meta.fields(),  # type: ignore[arg-type]
+        **meta.fields(),  # type: ignore[arg-type]  # Work's fields by name
     )
 
 

@@ -58,8 +58,8 @@ def download_tree(book: Book) -> etree._Element:
                 last = child
     for el in body.iter():
         _drop_calibre(el)
-    for region in body:
-        _restore(region)
+    for kept in body:
+        _restore(kept)
     # One more parse so id() lookups see the joined tree as one document.
     return load_html(etree.tostring(html, method="html", encoding="utf-8"))
 

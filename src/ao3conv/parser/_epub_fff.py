@@ -48,7 +48,9 @@ def fff_epub_work(book: Book) -> Work:
     title_page = next((root for _p, root in docs if _body_class(root) == "fff_titlepage"), None)
     meta = _meta.Meta()
     fields: dict[str, object] = {}
-    title, creators, summary = book.first("title") or "", (), ()
+    title = book.first("title") or ""
+    creators: tuple[Creator, ...] = ()
+    summary: tuple[Block, ...] = ()
     if title_page is not None:
         title, creators = _heading(title_page) or (title, ())
         summary = _labels(title_page, meta, fields, ctx)
@@ -72,7 +74,7 @@ def fff_epub_work(book: Book) -> Work:
         end_notes=notes.end,
         chapters=tuple(notes.chapters),
         source="epub",
-        **{**meta.fields(), **fields},  # type: ignore[arg-type]
+        **{**meta.fields(), **fields},  # type: ignore[arg-type]  # Work's fields by name
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..model import Block, Chapter, Work
+from ..model import Block, Chapter, Creator, Work
 from ..model._work import EPUB_SOURCE_META, PART_SOURCES
 from . import _meta
 from ._blocks import region
@@ -28,7 +28,11 @@ from ._util import has_class, text_of, whole_number, work_url
 def our_epub_work(book: Book) -> Work:
     ctx = Context()
     meta = _meta.Meta()
-    title, creators, summary, notes, items = book.first("title") or "", (), (), (), []
+    title = book.first("title") or ""
+    creators: tuple[Creator, ...] = ()
+    summary: tuple[Block, ...] = ()
+    notes: tuple[Block, ...] = ()
+    items: list[etree._Element] = []
     chapters: list[Chapter] = []
     end_notes: tuple[Block, ...] = ()
     for _path, data in book.documents():
@@ -68,7 +72,7 @@ def our_epub_work(book: Book) -> Work:
         end_notes=end_notes,
         chapters=tuple(chapters),
         source=_source(book, len(chapters), fields.get("chapter_count")),
-        **fields,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]  # Work's fields by name
     )
 
 

@@ -87,7 +87,7 @@ def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
             buf = text
             after = text[-1] == " "
     for child in el:
-        tag = child.tag
+        tag: str = child.tag  # type: ignore[assignment]  # lxml: parsed tags are str
         if tag == "br":
             buf = buf.rstrip(" ")
             if buf:
@@ -120,7 +120,7 @@ def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
                     marked = _new(kind)
                     _set_m_children(marked, (node,))
                     _set_m_attrs(marked, NO_ATTRS)
-                    out.append(marked)  # type: ignore[arg-type]
+                    out.append(marked)  # type: ignore[arg-type]  # _new(kind) made a mark
                     after = text[-1] == " "
                     if after:
                         buf = " "
@@ -182,7 +182,7 @@ def inline_element(
     el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool
 ) -> None:
     """Append the inlines ``el`` itself becomes (without its tail)."""
-    tag = el.tag
+    tag: str = el.tag  # type: ignore[assignment]  # lxml: parsed tags are str
     handler = _HANDLERS.get(tag)
     if handler is not None:
         handler(el, ctx, out, depth, pre)
@@ -370,7 +370,7 @@ def _void(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: 
 
 
 def _media(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
-    tag = el.tag
+    tag: str = el.tag  # type: ignore[assignment]  # lxml: parsed tags are str
     src = media_src(el.get("src") or (el.get("data") if tag == "object" else None))
     if src is None and tag in ("audio", "video"):
         for source in el.iter("source"):

@@ -59,7 +59,7 @@ def work_page(root: etree._Element, ctx: Context, *, url: str | None) -> Work:
         work_skin=_skin(root),
         source=_source(root, meta_dl is not None, meta.chapter_count),
         restricted=restricted,
-        **fields,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]  # Work's fields by name
     )
 
 

@@ -1,11 +1,12 @@
 """What ao3conv knows about AO3's markup, in one place (a leaf: imports only the
-standard library and lxml).
+standard library, lxml and ``errors``).
 
 Modules: ``_paths`` (AO3's host names, and the URL paths of works, chapters,
 series and listings, read by the fetcher, the parser and the batch),
 ``_selectors`` (the page-kind markers, compiled once), ``_kinds`` (the one
 page-kind decision table, :func:`page_kind`, used by the fetcher and the
-parser), ``_markup`` (small text readers they share).
+parser), ``_refusals`` (the one kind → error table, :func:`refusal`, with what to do
+next), ``_markup`` (small text readers they share).
 """
 
 from ._kinds import WORK_KINDS, PageInfo, PageKind, main_headings, page_kind
@@ -29,6 +30,7 @@ from ._paths import (
     is_ao3_host,
     shown_ref,
 )
+from ._refusals import REFUSALS, Refusal, refusal
 from ._selectors import (
     ADULT_LINK,
     ANY_WORK_META,
@@ -73,6 +75,7 @@ __all__ = [
     "MAIN_HEADINGS",
     "MAX_ID_DIGITS",
     "NOTICES",
+    "REFUSALS",
     "SERIES_HREF",
     "SERIES_META",
     "SERIES_REF",
@@ -87,6 +90,7 @@ __all__ = [
     "WORK_URL_IN_TEXT",
     "PageInfo",
     "PageKind",
+    "Refusal",
     "as_id",
     "classes",
     "find_work_meta",
@@ -94,6 +98,7 @@ __all__ = [
     "is_ao3_host",
     "main_headings",
     "page_kind",
+    "refusal",
     "shown_ref",
     "squash",
     "text_of",

@@ -12,7 +12,8 @@ most one request (:mod:`._run`), copies are compared chapter by chapter
 
 from __future__ import annotations
 
-from ._run import DEFAULT_RECHECK_HOURS, UpdateEvent, UpdateResult, update_library
+from ._events import UpdateEvent, UpdateResult
+from ._run import DEFAULT_RECHECK_HOURS, update_library
 from ._scan import VERSIONS_FOLDER
 from ._state import STATE_ENV, default_state_path
 from ._version import Changes, Held, changes, held_version

@@ -175,9 +175,9 @@ class _Update:
         if not listings:
             return {}
         from ..batch._expand import Expander
-        from ..batch._lists import read_source
+        from ..batch._sources import read_source
 
-        expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]
+        expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]  # _Counted acts as a Fetcher
         for text in listings:
             try:
                 expander.add(read_source(text, self.fetcher.options.site, origin=text))
@@ -244,7 +244,9 @@ class _Update:
             return True
         mine = self.state.files.get(str(copy.path.resolve())) or {}
         held = mine.get("held")
-        return mine.get("outcome") == "kept" and bool(held) and Held.from_dict(held) == copy.held
+        if not held:
+            return False
+        return mine.get("outcome") == "kept" and Held.from_dict(held) == copy.held
 
     def _recent(self, copies: list[Found], record: dict[str, Any]) -> None:
         ao3 = Held.from_dict(record["ao3"]) if record.get("ao3") else None

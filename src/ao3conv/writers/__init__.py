@@ -4,19 +4,33 @@ Built-in writers are imported only when used, so ``import ao3conv`` stays light
 (no ebooklib). Third-party writers register through the ``ao3conv.writers``
 entry-point group: the entry point loads a class (or instance) following the
 :class:`Writer` protocol. :func:`register_writer` adds one at run time.
+
+:func:`render` is the one way in: it binds the options to the writer once (a built-in
+writer's own are a frozen record, :mod:`._options`), places the notes once, and returns
+one file's bytes or, with ``split``, the files. :func:`write` is :func:`render` for one file.
 """
 
 from __future__ import annotations
 
 import gc
 import importlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FormatError, InputError
-from ..model import NOTES_POLICIES, Work, apply_notes_policy
-from ._base import Writer, WriterInfo, check_options
+from ..model import Work, apply_notes_policy
+from ._base import Writer, WriterInfo, bind_options, check_options, writes_files
 from ._metadata import work_metadata
 from ._metadata_table import metadata_table
+from ._options import (
+    EpubOptions,
+    JsonOptions,
+    MarkdownOptions,
+    NotesPolicy,
+    RenderOptions,
+    TextOptions,
+)
 
 if TYPE_CHECKING:
     from importlib import metadata
@@ -139,26 +153,60 @@ def format_for_path(path: str) -> str | None:
     return None
 
 
+def render(
+    work: Work, format: str = "epub", options: RenderOptions | Mapping[str, Any] | None = None
+) -> bytes | dict[str, bytes]:
+    """Render ``work`` as ``format``: the file's bytes, or with ``split`` the files
+    (``{relative name: bytes}``) of a writer that writes several.
+
+    ``options`` is a :class:`RenderOptions` or a mapping as :func:`write` takes it. The
+    one place where options are bound to the writer and the notes policy is applied.
+    """
+    request = RenderOptions.of(options)
+    return _render(work, get_writer(format), request, files=request.split)
+
+
 def write(work: Work, format: str = "epub", **options: Any) -> bytes:
     """Render ``work`` as ``format`` and return the file's bytes.
 
     ``notes="keep"|"drop"|"end"`` (shared by every writer) says where notes go;
     other options are the writer's own (see ``ao3conv formats``).
     """
-    notes = options.pop("notes", "keep")
-    if notes not in NOTES_POLICIES:
-        raise FormatError(f"notes must be one of {', '.join(NOTES_POLICIES)}, not {notes!r}")
-    writer = get_writer(format)
+    data = _render(work, get_writer(format), RenderOptions.of(options), files=False)
+    assert isinstance(data, bytes)  # files=False: one file
+    return data
+
+
+def _render(
+    work: Work, writer: Writer, request: RenderOptions, *, files: bool
+) -> bytes | dict[str, bytes]:
+    given = {**request.own, "split": True} if request.split else request.own
+    options = bind_options(writer, given, files=files)
+    work = apply_notes_policy(work, request.notes)
+    typed = hasattr(writer, "Options")
+    with _writing(writer.name):
+        if not files:
+            return writer.render(work, options) if typed else writer.write(work, **options)  # type: ignore[attr-defined]  # typed writer
+        if not writes_files(writer):  # a plug-in without write_files, or so refused above
+            raise FormatError(f"the {writer.name} writer writes one file; split is not available")
+        if typed:
+            return writer.render_files(work, options)  # type: ignore[attr-defined,no-any-return]  # a typed writer's
+        return writer.write_files(work, **options)  # type: ignore[attr-defined,no-any-return]  # checked by writes_files
+
+
+@contextmanager
+def _writing(name: str) -> Iterator[None]:
+    """Collections off while a writer runs, and a model nested too deeply refused."""
     # A freshly parsed model is all young objects: every collection a writer sets
     # off would rescan all of it (25% of txt's time on a 1.5M-word work).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return writer.write(apply_notes_policy(work, notes), **options)
+        yield
     except RecursionError:
         # Parsed pages are capped far below this; only a hand-made model nests so deep.
         raise InputError(
-            f"the work is nested too deeply (hundreds of levels) to write as {writer.name}; "
+            f"the work is nested too deeply (hundreds of levels) to write as {name}; "
             "it did not come from an AO3 page"
         ) from None
     finally:
@@ -168,6 +216,12 @@ def write(work: Work, format: str = "epub", **options: Any) -> bytes:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "EpubOptions",
+    "JsonOptions",
+    "MarkdownOptions",
+    "NotesPolicy",
+    "RenderOptions",
+    "TextOptions",
     "Writer",
     "WriterInfo",
     "available_writers",
@@ -176,6 +230,7 @@ __all__ = [
     "get_writer",
     "metadata_table",
     "register_writer",
+    "render",
     "work_metadata",
     "write",
 ]

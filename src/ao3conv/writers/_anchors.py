@@ -78,7 +78,7 @@ def _leading(items: tuple[Inline, ...]) -> Inline | None:
         first = items[0]
         if type(first) is Anchor or not hasattr(first, "children"):
             return first
-        items = first.children  # type: ignore[union-attr]
+        items = first.children
     return None
 
 
@@ -157,15 +157,15 @@ class Anchors:
         for item, before in _walk(items):
             kind = type(item)
             if kind is Anchor:
-                self._add(scope, item.name, used)  # type: ignore[union-attr]
-            elif kind is Link and item.href.startswith("#"):  # type: ignore[union-attr]
-                hrefs.add(item.href)  # type: ignore[union-attr]
+                self._add(scope, item.name, used)  # type: ignore[union-attr]  # type() dispatch above
+            elif kind is Link and item.href.startswith("#"):  # type: ignore[union-attr]  # type() dispatch above
+                hrefs.add(item.href)  # type: ignore[union-attr]  # type() dispatch above
                 self.fragment_links += 1
-                name = before.name if type(before) is Anchor else None  # type: ignore[union-attr]
-                links.append((scope, item.href, name))  # type: ignore[union-attr]
+                name = before.name if type(before) is Anchor else None
+                links.append((scope, item.href, name))  # type: ignore[union-attr]  # type() dispatch above
         lead = _leading(items)
         if type(lead) is Anchor and hrefs:
-            back.setdefault((scope, lead.name), set()).update(hrefs)  # type: ignore[union-attr]
+            back.setdefault((scope, lead.name), set()).update(hrefs)
 
     def _add(self, scope: int, name: str, used: set[str]) -> None:
         if (scope, name) in self.ids:
@@ -219,8 +219,8 @@ class Anchors:
     def leading_footnote(self, scope: int, items: tuple[Inline, ...]) -> str | None:
         """The name of the note anchor a block starts with, if it starts a footnote."""
         lead = _leading(items)
-        if type(lead) is Anchor and (scope, lead.name) in self.footnotes:  # type: ignore[union-attr]
-            return lead.name  # type: ignore[union-attr]
+        if type(lead) is Anchor and (scope, lead.name) in self.footnotes:
+            return lead.name
         return None
 
 
@@ -271,12 +271,12 @@ def _relinked(items: Iterable[Inline]) -> bool:
         kind = type(item)
         if kind is Text:
             continue
-        if kind is Anchor or (kind is Link and item.href.startswith("#")):  # type: ignore[union-attr]
+        if kind is Anchor or (kind is Link and item.href.startswith("#")):  # type: ignore[union-attr]  # type() dispatch above
             return True
         children = getattr(item, "children", None)
         if children and _relinked(children):
             return True
-        if kind is Ruby and _relinked(item.annotation):  # type: ignore[union-attr]
+        if kind is Ruby and _relinked(item.annotation):  # type: ignore[union-attr]  # type() dispatch above
             return True
     return False
 
@@ -316,28 +316,28 @@ class _Relinker:
     def block(self, block: Block) -> Block:
         kind = type(block)
         if kind in (Paragraph, Plain, Heading, Preformatted):
-            children = self.inlines(block.children, kind is Preformatted)  # type: ignore
-            if children is block.children:  # type: ignore[union-attr]
+            children = self.inlines(block.children, kind is Preformatted)  # type: ignore[arg-type,union-attr]  # type() dispatch above
+            if children is block.children:  # type: ignore[union-attr]  # type() dispatch above
                 return block
-            return replace(block, children=children)  # type: ignore
+            return replace(block, children=children)  # type: ignore[arg-type]  # type() dispatch above
         if kind in (BlockQuote, Div):
-            children = self.blocks(block.children)  # type: ignore[union-attr]
-            if children is block.children:  # type: ignore[union-attr]
+            children = self.blocks(block.children)  # type: ignore[arg-type,assignment,union-attr]  # type() dispatch above
+            if children is block.children:  # type: ignore[union-attr]  # type() dispatch above
                 return block
-            return replace(block, children=children)  # type: ignore
+            return replace(block, children=children)  # type: ignore[arg-type]  # type() dispatch above
         if kind is Figure:
-            return replace(block, children=self.blocks(block.children),  # type: ignore
-                           caption=self.inlines(block.caption, False))  # type: ignore
+            return replace(block, children=self.blocks(block.children),  # type: ignore[arg-type,union-attr]  # type() dispatch above
+                           caption=self.inlines(block.caption, False))  # type: ignore[arg-type,union-attr]  # type() dispatch above
         if kind is BulletList or kind is OrderedList:
-            items = tuple(replace(i, children=self.blocks(i.children)) for i in block.items)  # type: ignore
-            return replace(block, items=items)  # type: ignore
+            items = tuple(replace(i, children=self.blocks(i.children)) for i in block.items)  # type: ignore[union-attr]  # type() dispatch above
+            return replace(block, items=items)  # type: ignore[arg-type]  # type() dispatch above
         if kind is Table:
             rows = tuple(
                 replace(row, cells=tuple(
                     replace(cell, children=self.blocks(cell.children)) for cell in row.cells))
-                for row in block.rows  # type: ignore[union-attr]
+                for row in block.rows  # type: ignore[union-attr]  # type() dispatch above
             )
-            return replace(block, rows=rows, caption=self.inlines(block.caption, False))  # type: ignore
+            return replace(block, rows=rows, caption=self.inlines(block.caption, False))  # type: ignore[arg-type,union-attr]  # type() dispatch above
         return block
 
     def inlines(self, items: tuple[Inline, ...], pre: bool) -> tuple[Inline, ...]:
@@ -351,23 +351,23 @@ class _Relinker:
     def inline(self, item: Inline, out: list[Inline], pre: bool) -> None:
         kind = type(item)
         if kind is Anchor:
-            key = (self.scope, item.name)  # type: ignore[union-attr]
+            key = (self.scope, item.name)  # type: ignore[union-attr]  # type() dispatch above
             book_id = self.anchors.ids.get(key)
             if self.keep and book_id is not None and key not in self.placed:
                 self.placed.add(key)
                 out.append(Anchor(book_id))
-        elif kind is Link and item.href.startswith("#"):  # type: ignore[union-attr]
-            href = self.href(item.href) if self.keep else None  # type: ignore[union-attr]
-            children = self.inlines(item.children, pre)  # type: ignore[union-attr]
+        elif kind is Link and item.href.startswith("#"):  # type: ignore[union-attr]  # type() dispatch above
+            href = self.href(item.href) if self.keep else None  # type: ignore[union-attr]  # type() dispatch above
+            children = self.inlines(item.children, pre)  # type: ignore[union-attr]  # type() dispatch above
             if href is None:
                 out.extend(children)
             else:
-                out.append(replace(item, children=children, href=href))  # type: ignore
+                out.append(replace(item, children=children, href=href))  # type: ignore[arg-type]  # type() dispatch above
         elif kind is Ruby:
-            out.append(replace(item, children=self.inlines(item.children, pre),  # type: ignore
-                               annotation=self.inlines(item.annotation, pre)))  # type: ignore
+            out.append(replace(item, children=self.inlines(item.children, pre),  # type: ignore[arg-type,union-attr]  # type() dispatch above
+                               annotation=self.inlines(item.annotation, pre)))  # type: ignore[arg-type,union-attr]  # type() dispatch above
         elif hasattr(item, "children"):
-            out.append(replace(item, children=self.inlines(item.children, pre)))  # type: ignore
+            out.append(replace(item, children=self.inlines(item.children, pre)))  # type: ignore[arg-type]  # hasattr() above
         else:
             out.append(item)
 

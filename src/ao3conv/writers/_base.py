@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from ..errors import FormatError
 from ..model import Work
+from ._options import choices_of
 
 
 @runtime_checkable
@@ -17,6 +18,12 @@ class Writer(Protocol):
     ``options`` maps each keyword option the writer takes to a one-line help text.
     Writers are pure: no network, no files written; they raise
     :class:`~ao3conv.errors.FormatError` for options they do not take.
+
+    A writer may also have ``write_files(work, **options) -> {name: bytes}`` for
+    output split into several files (``split=True``). The built-in writers declare
+    their options as a frozen dataclass, ``Options``, and render from it
+    (``render(work, options)``, ``render_files(work, options)``); the registry binds
+    the options once (:func:`bind_options`) and calls those.
     """
 
     name: ClassVar[str]
@@ -60,3 +67,27 @@ def check_options(
                 f"the {writer} writer's {name} must be one of "
                 f"{', '.join(map(str, values))}, not {given[name]!r}"
             )
+
+
+def writes_files(writer: Writer) -> bool:
+    """Can the writer split its output into several files (``split=True``)?"""
+    return callable(getattr(writer, "render_files", None) or getattr(writer, "write_files", None))
+
+
+def bind_options(writer: Writer, given: Mapping[str, Any], *, files: bool = False) -> Any:
+    """``given`` (the writer's own options by name, and ``split``) checked once: the
+    writer's typed ``Options`` record, or for a writer without one (a plug-in) the
+    mapping without ``split``. ``files`` says the caller takes several files back."""
+    own = dict(given)
+    # Popped whenever the writer can split: with files, ``split`` has been acted on.
+    if writes_files(writer) and own.pop("split", False) and not files:
+        raise FormatError(
+            f"split {writer.name} output is several files: use write_files() (on the "
+            "command line, --split with an output folder)"
+        )
+    options_type = getattr(writer, "Options", None)
+    if options_type is None:
+        return own
+    takes = [f.name for f in fields(options_type)]
+    check_options(writer.name, own, writer.options or takes, choices_of(options_type))
+    return options_type(**own)

@@ -126,7 +126,8 @@ class FontBook:
             axes = found.get_variation_axes()
             if axes:  # a variable font: its default can be Thin (Noto Sans CJK's is)
                 low, high = axes[0]["minimum"], axes[0]["maximum"]
-                found.set_variation_by_axes([max(low, min(high, weight))])
+                if low is not None and high is not None:  # Pillow fills both for a font
+                    found.set_variation_by_axes([max(low, min(high, weight))])
             self._fonts[key] = found
         return found
 

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from ebooklib import epub  # type: ignore[import-untyped]
+from ebooklib import epub
 
-from ..model import Work
-from ..resources import EMBEDDABLE, image_sources, sniff_image_type, svg_is_safe
+from ..images import EMBEDDABLE, image_type, svg_is_safe
+from ..model import Work, image_sources
 from ._anchors import Anchors
 from ._epub_cover import generated_cover, user_cover
 from ._epub_css import BASE_CSS, CHROME_CSS, sanitize_skin
@@ -182,7 +182,7 @@ def _add_images(book: Any, work: Work, images: Mapping[str, tuple[str, bytes]]) 
         if entry is None:
             continue
         data = bytes(entry[1])
-        media_type = sniff_image_type(data)  # the bytes decide, not the label
+        media_type = image_type(data)  # the bytes decide, not the label
         if media_type not in EMBEDDABLE or not _readable(media_type, data):
             continue
         digest = hashlib.sha256(data).digest()

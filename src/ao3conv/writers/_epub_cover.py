@@ -2,9 +2,9 @@
 
 The generated cover shows the title, creators and fandom in the bundled Noto
 fonts (see :mod:`._cover_fonts`), in every script AO3 works use, shaped and
-right to left where the script is (Pillow's Raqm layout). It is a JPEG: cheap to
-encode, shown by every reader (Kindle and Kobo included), and the same bytes
-for the same work on any machine with the same Pillow and fonts. Its layout
+right to left where the script is (Pillow's Raqm layout). It is a palette PNG:
+cheap to encode, shown by every reader (Kindle and Kobo included), and the same
+bytes for the same work with the same Pillow, fonts and deflate library. Its layout
 measures at most what fits on the cover, however long the title.
 """
 
@@ -14,11 +14,15 @@ import io
 import struct
 import threading
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..images import looks_like_svg, svg_is_safe
 from ..model import Work
 from ._cover_layout import Block, Layout
+
+if TYPE_CHECKING:  # Pillow is imported when a cover is drawn, not with the writer
+    from PIL.Image import Image
 
 WIDTH, HEIGHT = 600, 900
 MAX_COVER_BYTES = 20 * 1024 * 1024
@@ -46,8 +50,12 @@ _BYLINE = Block(tuple(_px(s) for s in (56, 48, 40, 34)), max_lines=4)
 _FANDOM = Block(tuple(_px(s) for s in (44, 38, 32, 28)), max_lines=4)
 
 
-# The fonts and layouts are shared by the whole process, and a FreeType face is
-# not to be used by two threads at once: covers are drawn one at a time.
+# The fonts, layouts and palettes are shared by the whole process, and a FreeType
+# face is not to be used by two threads at once: covers are made one at a time,
+# encoding included. (With only the drawing locked, covers made in threads once
+# came out different from the same covers made alone, on a CI machine with more
+# cores than this project's: a cover is ~2.5 ms, so serialising all of it costs
+# a threaded caller nothing that matters, and the bytes never depend on timing.)
 _DRAWING = threading.Lock()
 
 
@@ -55,12 +63,12 @@ def generated_cover(work: Work, title: str, creators: str) -> bytes:
     """A PNG cover showing the title, creators and fandom."""
     with _DRAWING:
         image = _drawing(work, title, creators)
-    return _encode(image, _colours(title))
+        return _encode(image, _colours(title))
 
 
-def _drawing(work: Work, title: str, creators: str) -> Any:
+def _drawing(work: Work, title: str, creators: str) -> Image:
     layout = Layout.for_language((work.language.code if work.language else None) or "")
-    image = _frame().copy()  # type: ignore[attr-defined]
+    image = _frame().copy()
     shown = title
     if not layout.drawable(title):  # nothing any bundled font can draw
         shown = f"Work {work.id}" if work.id else "Archive of Our Own"
@@ -86,10 +94,10 @@ def _fandom_line(work: Work) -> str:
     return ", ".join(work.fandoms)
 
 
-_FRAME: list[object] = []
+_FRAME: list[Image] = []
 
 
-def _frame() -> object:
+def _frame() -> Image:
     """The empty cover (its double border), drawn once per process."""
     if not _FRAME:
         from PIL import Image, ImageDraw
@@ -107,7 +115,7 @@ def _frame() -> object:
     return _FRAME[0]
 
 
-def _rule(image: object, y: int) -> None:
+def _rule(image: Image, y: int) -> None:
     from PIL import ImageDraw
 
     half = _px(120)
@@ -184,9 +192,7 @@ def user_cover(data: bytes) -> tuple[str, str, bytes]:
             f"the cover image is {len(data) // 1_048_576} MB; use one under "
             f"{MAX_COVER_BYTES // 1_048_576} MB"
         )
-    if _looks_like_svg(data):
-        from ..resources import svg_is_safe
-
+    if looks_like_svg(data):
         if not svg_is_safe(data):
             raise InputError(
                 "the cover SVG is not well-formed or holds scripts, links or external "
@@ -221,7 +227,3 @@ def _raster_cover(data: bytes) -> tuple[str, str, bytes]:
             "use a PNG, JPEG, GIF or SVG file"
         ) from None
 
-
-def _looks_like_svg(data: bytes) -> bool:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and b"<svg" in head

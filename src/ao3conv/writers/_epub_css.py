@@ -94,7 +94,7 @@ _BANNED_PROPERTIES = frozenset(
 
 def sanitize_skin(css: str) -> str:
     """The work skin's harmless part, scoped to ``#workskin`` (may be empty)."""
-    import tinycss2  # type: ignore[import-untyped]
+    import tinycss2
 
     try:
         rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)

@@ -23,13 +23,13 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from ebooklib import epub  # type: ignore[import-untyped]
+from ebooklib import epub
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 1
 
 
-class LazyDocument(epub.EpubHtml):  # type: ignore[misc]
+class LazyDocument(epub.EpubHtml):  # type: ignore[misc]  # ebooklib is untyped
     """An XHTML document whose bytes are built when the book is written."""
 
     def __init__(self, uid: str, file_name: str, title: str, build: Callable[[], bytes]) -> None:
@@ -41,7 +41,7 @@ class LazyDocument(epub.EpubHtml):  # type: ignore[misc]
         return self._build()
 
 
-class LazyNav(epub.EpubNav):  # type: ignore[misc]
+class LazyNav(epub.EpubNav):  # type: ignore[misc]  # ebooklib is untyped
     """The navigation document, built by us (see :func:`._epub_pages.nav_page`)."""
 
     def __init__(self, file_name: str, title: str, build: Callable[[], bytes]) -> None:
@@ -52,14 +52,14 @@ class LazyNav(epub.EpubNav):  # type: ignore[misc]
         return self._build()
 
 
-class StaticItem(epub.EpubItem):  # type: ignore[misc]
+class StaticItem(epub.EpubItem):  # type: ignore[misc]  # ebooklib is untyped
     """A style sheet or image with a known media type (never guessed from the system)."""
 
     def __init__(self, uid: str, file_name: str, media_type: str, content: bytes) -> None:
         super().__init__(uid=uid, file_name=file_name, media_type=media_type, content=content)
 
 
-class CoverImage(epub.EpubCover):  # type: ignore[misc]
+class CoverImage(epub.EpubCover):  # type: ignore[misc]  # ebooklib is untyped
     def __init__(self, file_name: str, media_type: str, content: bytes) -> None:
         super().__init__(uid="cover-img", file_name=file_name)
         self.media_type = media_type
@@ -101,7 +101,7 @@ class _FixedZip:
             entry.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-class PackageWriter(epub.EpubWriter):  # type: ignore[misc]
+class PackageWriter(epub.EpubWriter):  # type: ignore[misc]  # ebooklib is untyped
     """ebooklib's writer, into memory, deterministic."""
 
     def __init__(self, book: epub.EpubBook, modified: dt.datetime) -> None:
@@ -115,7 +115,8 @@ class PackageWriter(epub.EpubWriter):  # type: ignore[misc]
         })
 
     def _get_nav(self, item: Any) -> bytes:
-        return item.get_content()  # type: ignore[no-any-return]
+        content: bytes = item.get_content()  # ebooklib is untyped
+        return content
 
     def _get_ncx(self) -> bytes:
         # ebooklib writes dtb:depth 0; the table of contents is one level deep.
@@ -136,4 +137,5 @@ class PackageWriter(epub.EpubWriter):  # type: ignore[misc]
     def bytes(self) -> bytes:
         self.process()
         self.write()
-        return self.file_name.getvalue()  # type: ignore[no-any-return]
+        book: bytes = self.file_name.getvalue()  # a BytesIO (ebooklib is untyped)
+        return book

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from .._bcp47 import well_formed
 from ..model import (
@@ -227,12 +227,12 @@ class XhtmlRenderer:
     def _footnote(self, element: Any, children: tuple[Inline, ...]) -> None:
         """A block that starts with a note's anchor is the note: it takes the anchor's
         id and ``epub:type="footnote"``, so a reader can show it as a pop-up."""
-        name = self.anchors.leading_footnote(self.scope, children)  # type: ignore[union-attr]
+        name = self.anchors.leading_footnote(self.scope, children)  # type: ignore[union-attr]  # called only with anchors
         key = (self.scope, name or "")
         if name is None or key in self._placed:
             return
         self._placed.add(key)
-        element.set("id", self.anchors.ids[key])  # type: ignore[union-attr]
+        element.set("id", self.anchors.ids[key])  # type: ignore[union-attr]  # as above
         element.set(EPUB_TYPE, "footnote")
 
     def _container(self, parent: Any, tag: str, block: Any) -> Any:
@@ -339,17 +339,17 @@ class XhtmlRenderer:
             kind = type(item)
             if kind is Text:
                 if last is None:
-                    add_text(parent, item.text)  # type: ignore[union-attr]
+                    add_text(parent, item.text)  # type: ignore[union-attr]  # type() dispatch above
                 else:
-                    add_tail(last, item.text)  # type: ignore[union-attr]
+                    add_tail(last, item.text)  # type: ignore[union-attr]  # type() dispatch above
                 continue
             tag = _MARK_TAGS.get(kind)
             if tag is not None:
                 last = SubElement(parent, tag)
-                if item.attrs is not NO_ATTRS or kind is SmallCaps:  # type: ignore[union-attr]
+                if item.attrs is not NO_ATTRS or kind is SmallCaps:  # type: ignore[union-attr]  # type() dispatch above
                     extra = "smallcaps" if kind is SmallCaps else None
-                    self.attributes(last, item.attrs, extra)  # type: ignore[union-attr]
-                children = item.children  # type: ignore[union-attr]
+                    self.attributes(last, item.attrs, extra)  # type: ignore[union-attr]  # type() dispatch above
+                children = item.children  # type: ignore[union-attr]  # type() dispatch above
                 if len(children) == 1 and type(children[0]) is Text:
                     set_text(last, children[0].text)
                 else:
@@ -357,21 +357,21 @@ class XhtmlRenderer:
             elif kind is LineBreak:
                 last = SubElement(parent, _BR)
             elif kind is Link:
-                last = self._link(parent, item)  # type: ignore[arg-type]
+                last = self._link(parent, item)  # type: ignore[arg-type]  # type() dispatch above
             elif kind is Image:
-                last = self._image(parent, item)  # type: ignore[arg-type]
+                last = self._image(parent, item)  # type: ignore[arg-type]  # type() dispatch above
             elif kind is Anchor:
-                placed = self._anchor(parent, item)  # type: ignore[arg-type]
+                placed = self._anchor(parent, item)  # type: ignore[arg-type]  # type() dispatch above
                 if placed is not None:
                     last = placed
             elif kind is Ruby:
-                last = self._ruby(parent, item)  # type: ignore[arg-type]
+                last = self._ruby(parent, item)  # type: ignore[arg-type]  # type() dispatch above
             elif kind is Abbreviation:
                 last = SubElement(parent, X + "abbr")
-                set_attr(last, "title", item.title)  # type: ignore[union-attr]
-                if item.attrs is not NO_ATTRS:  # type: ignore[union-attr]
-                    self.attributes(last, item.attrs)  # type: ignore[union-attr]
-                self.inlines(last, item.children)  # type: ignore[union-attr]
+                set_attr(last, "title", item.title)  # type: ignore[union-attr,arg-type]  # type() dispatch above
+                if item.attrs is not NO_ATTRS:  # type: ignore[union-attr]  # type() dispatch above
+                    self.attributes(last, item.attrs)  # type: ignore[union-attr]  # type() dispatch above
+                self.inlines(last, item.children)  # type: ignore[union-attr]  # type() dispatch above
             else:
                 raise TypeError(f"not an inline: {item!r}")
 

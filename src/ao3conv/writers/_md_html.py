@@ -31,6 +31,7 @@ from ..model import (
     Gap,
     Heading,
     Image,
+    Inline,
     LineBreak,
     Link,
     ListItem,
@@ -149,19 +150,19 @@ class HtmlRenderer(Renderer):
     def blocks(self, blocks: Sequence[Block]) -> str:
         return "".join(self.block(b) for b in blocks)
 
-    def inline_html(self, items: Sequence[object]) -> str:
+    def inline_html(self, items: Sequence[Inline]) -> str:
         out: list[str] = []
-        self.inlines(items, out)  # type: ignore[arg-type]
+        self.inlines(items, out)
         return "".join(out)
 
     # --- blocks ----------------------------------------------------------------
 
-    def block_paragraph(self, node: Paragraph) -> str:
+    def block_paragraph(self, node: Paragraph | Plain) -> str:
         return f"{open_tag('p', self.keep(node.attrs))}{self.inline_html(node.children)}</p>"
 
     def block_plain(self, node: Plain) -> str:
         if self.keep(node.attrs):
-            return self.block_paragraph(node)  # type: ignore[arg-type]
+            return self.block_paragraph(node)
         return self.inline_html(node.children)
 
     def block_heading(self, node: Heading) -> str:
@@ -248,15 +249,16 @@ class HtmlRenderer(Renderer):
     def inline_line_break(self, node: LineBreak, out: list[str]) -> None:
         out.append("<br />")
 
-    def inline_mark(self, node: object, out: list[str]) -> None:
+    def inline_mark(self, node: Emphasis | Strong | Underline | Strikethrough | Superscript
+                    | Subscript | Code | SmallCaps | Span, out: list[str]) -> None:
         tag = MARK_TAGS[type(node)]
         extra = attr("style", SMALL_CAPS_STYLE) if type(node) is SmallCaps else ""
-        attrs = self.keep(node.attrs)  # type: ignore[attr-defined]
+        attrs = self.keep(node.attrs)
         if tag == "span" and not extra and not attrs:
-            self.inlines(node.children, out)  # type: ignore[attr-defined]
+            self.inlines(node.children, out)
             return
         out.append(open_tag(tag, attrs, extra))
-        self.inlines(node.children, out)  # type: ignore[attr-defined]
+        self.inlines(node.children, out)
         out.append(f"</{tag}>")
 
     inline_emphasis = inline_strong = inline_underline = inline_strikethrough = inline_mark

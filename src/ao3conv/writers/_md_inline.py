@@ -73,15 +73,15 @@ def _lead(item: Inline) -> str:
     """The first character an inline will write (flanking needs only its class)."""
     kind = type(item)
     if kind is Text:
-        ch = item.text[:1]  # type: ignore[union-attr]
+        ch = item.text[:1]  # type: ignore[union-attr]  # type() dispatch above
         return "\\" if ch in SPECIAL_FIRST else ch
     if kind is Abbreviation or kind is Ruby:  # written as their text: its first character
-        if item.children:  # type: ignore[union-attr]
-            return _lead(item.children[0])  # type: ignore[union-attr]
+        if item.children:  # type: ignore[union-attr]  # type() dispatch above
+            return _lead(item.children[0])  # type: ignore[union-attr]  # type() dispatch above
         if kind is Ruby:
-            if item.open:  # type: ignore[union-attr]
-                return _lead(Text(item.open))  # type: ignore[union-attr]
-            return _lead(item.annotation[0]) if item.annotation else ")"  # type: ignore[union-attr]
+            if item.open:  # type: ignore[union-attr]  # type() dispatch above
+                return _lead(Text(item.open))  # type: ignore[union-attr]  # type() dispatch above
+            return _lead(item.annotation[0]) if item.annotation else ")"  # type: ignore[union-attr]  # type() dispatch above
     if kind is Anchor:
         return "<"  # <a id="..."></a> (without HTML, anchors never get here)
     return " " if kind is LineBreak else "["
@@ -117,13 +117,13 @@ class MarkdownInlines(Renderer):
         self.in_link = False
         self.tries = 0  # enclosing marks whose delimiters are being tried
 
-    def inlines(self, items: Sequence[Inline], out: list[str]) -> None:  # type: ignore[override]
+    def inlines(self, items: Sequence[Inline], out: list[str]) -> None:  # type: ignore[override]  # indexed, not only iterated
         hooks = self.inline_hooks
         last = len(items) - 1
         for i, item in enumerate(items):
             node_kind = type(item)
             if node_kind is Text and not self.entity_next:
-                out.append(escape_text(item.text))  # type: ignore[union-attr]
+                out.append(escape_text(item.text))  # type: ignore[union-attr]  # type() dispatch above
                 continue
             hook = hooks.get(node_kind)
             if hook is None:
@@ -282,7 +282,7 @@ class MarkdownInlines(Renderer):
         if self.html and (self.keep(node.attrs) or not simple):
             self.html_mark(node, out)
             return
-        text = children[0].text if simple else pre_text(children)  # type: ignore[union-attr]
+        text = children[0].text if simple else pre_text(children)  # type: ignore[union-attr]  # type() dispatch above
         text = text.replace("\r", " ").replace("\n", " ")
         if text:
             out.append(code_span(text))

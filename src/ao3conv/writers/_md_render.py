@@ -93,7 +93,7 @@ class MarkdownRenderer(MarkdownInlines):
                     break
                 if block_kind is BulletList or block_kind is OrderedList:
                     alternate = previous_list is block_kind and not alternate
-                    text = self.list_block(block, alternate)  # type: ignore[arg-type]
+                    text = self.list_block(block, alternate)  # type: ignore[arg-type]  # type() dispatch above
                     previous_list = block_kind
                 else:
                     hook = hooks.get(block_kind)
@@ -225,7 +225,7 @@ class MarkdownRenderer(MarkdownInlines):
         simple = len(children) == 1 and type(children[0]) is Text
         if self.html and (self.keep(node.attrs) or not simple):
             return self.html_block(node)
-        text = children[0].text if simple else pre_text(children)  # type: ignore[union-attr]
+        text = children[0].text if simple else pre_text(children)  # type: ignore[union-attr]  # type() dispatch above
         return code_block(text.replace("\r", ""))
 
     def block_table(self, node: Table) -> str:
@@ -285,7 +285,7 @@ class MarkdownRenderer(MarkdownInlines):
 
     def list_block(self, node: BulletList | OrderedList, alternate: bool) -> str:
         ordered = type(node) is OrderedList
-        start = node.start if ordered else 1  # type: ignore[union-attr]
+        start = node.start if ordered else 1  # type: ignore[union-attr]  # type() dispatch above
         keep = self.keep
         if self.html and (
             keep(node.attrs)

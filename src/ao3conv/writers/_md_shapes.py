@@ -74,11 +74,11 @@ def pre_text(items: Sequence[Inline]) -> str:
     for item in walk_inlines(items):
         kind = type(item)
         if kind is Text:
-            out.append(item.text)  # type: ignore[union-attr]
+            out.append(item.text)  # type: ignore[union-attr]  # type() dispatch above
         elif kind is LineBreak:
             out.append("\n")
         elif kind is Image:
-            out.append(item.alt)  # type: ignore[union-attr]
+            out.append(item.alt)  # type: ignore[union-attr]  # type() dispatch above
     return "".join(out)
 
 
@@ -104,10 +104,10 @@ def tight_item(item: ListItem, keep: Keep) -> bool:
     # A nested list interrupting the line must start at 1 and not with an empty item
     # (a list of no items writes nothing).
     return (
-        not keep(sub.attrs)
-        and (type(sub) is BulletList or sub.start == 1)  # type: ignore[union-attr]
-        and (not sub.items or bool(sub.items[0].children))  # type: ignore[union-attr]
-        and not any(keep(i.attrs) for i in sub.items)  # type: ignore[union-attr]
+        not keep(sub.attrs)  # type: ignore[union-attr]  # type() dispatch above
+        and (type(sub) is BulletList or sub.start == 1)  # type: ignore[union-attr]  # type() dispatch above
+        and (not sub.items or bool(sub.items[0].children))  # type: ignore[union-attr]  # type() dispatch above
+        and not any(keep(i.attrs) for i in sub.items)  # type: ignore[union-attr]  # type() dispatch above
     )
 
 
@@ -189,9 +189,9 @@ def _already_markdown(items: Sequence[Inline], no_breaks: bool, inside: tuple[ty
             continue
         if kind in _LOWERED:
             return False
-        if kind in _TRANSPARENT or kind in inside or item.attrs is not NO_ATTRS:  # type: ignore[union-attr]
+        if kind in _TRANSPARENT or kind in inside or item.attrs is not NO_ATTRS:  # type: ignore[union-attr]  # type() dispatch above
             return False
-        kids = item.children  # type: ignore[union-attr]
+        kids = item.children  # type: ignore[union-attr]  # type() dispatch above
         if not kids:
             return False
         if kind is Code and (len(kids) != 1 or type(kids[0]) is not Text):
@@ -208,17 +208,17 @@ def _markdown_marks(items: Sequence[Inline], inside: frozenset[type]) -> list[In
     for item in items:
         kind = type(item)
         if kind in MARK_TYPES or kind is Link:
-            kids = _markdown_marks(item.children, inside | {kind})  # type: ignore[union-attr]
+            kids = _markdown_marks(item.children, inside | {kind})  # type: ignore[union-attr]  # type() dispatch above
             if kind in _TRANSPARENT or kind in inside:
                 out.extend(kids)
             elif kind is Code and (len(kids) != 1 or type(kids[0]) is not Text):
                 out.append(Code((Text(pre_text(kids).replace("\n", " ")),)))
             else:
-                out.append(replace(item, children=tuple(kids), attrs=NO_ATTRS))  # type: ignore[arg-type]
+                out.append(replace(item, children=tuple(kids), attrs=NO_ATTRS))  # type: ignore[arg-type]  # type() dispatch above
         elif kind is Anchor:
             continue  # a target needs HTML; links to it were unwrapped
         elif kind is Ruby or kind is Abbreviation:
-            out.extend(_markdown_marks(_lowered(item), inside))  # type: ignore[arg-type]
+            out.extend(_markdown_marks(_lowered(item), inside))  # type: ignore[arg-type]  # type() dispatch above
         else:
             out.append(item)
     return out
@@ -228,7 +228,7 @@ def _lowered(item: Ruby | Abbreviation) -> tuple[Inline, ...]:
     """Ruby as ``漢(kan)``, an abbreviation followed by its expansion: plain inlines."""
     if type(item) is Ruby:
         return ruby_fallback(item)
-    title = expansion(item, "".join(iter_inline_text(item.children)))  # type: ignore[arg-type]
+    title = expansion(item, "".join(iter_inline_text(item.children)))  # type: ignore[arg-type]  # type() dispatch above
     return (*item.children, Text(f" ({title})")) if title else item.children
 
 
@@ -237,9 +237,9 @@ def _hoist_breaks(items: Sequence[Inline]) -> list[Inline]:
     for item in items:
         kind = type(item)
         if kind in MARK_TYPES or kind is Link:
-            kids = _hoist_breaks(item.children)  # type: ignore[union-attr]
+            kids = _hoist_breaks(item.children)  # type: ignore[union-attr]  # type() dispatch above
             if kind not in _DELIMITED:
-                out.append(replace(item, children=tuple(kids)))  # type: ignore[arg-type]
+                out.append(replace(item, children=tuple(kids)))  # type: ignore[arg-type]  # type() dispatch above
                 continue
             lead = 0
             while lead < len(kids) and type(kids[lead]) is LineBreak:
@@ -263,8 +263,8 @@ def breaks_to_spaces(items: Sequence[Inline]) -> list[Inline]:
         if type(item) is LineBreak:
             out.append(Text(" "))
         elif type(item) in MARK_TYPES or type(item) is Link:
-            kids = tuple(breaks_to_spaces(item.children))  # type: ignore[union-attr]
-            out.append(replace(item, children=kids))  # type: ignore[arg-type]
+            kids = tuple(breaks_to_spaces(item.children))  # type: ignore[union-attr]  # type() dispatch above
+            out.append(replace(item, children=kids))  # type: ignore[arg-type]  # type() dispatch above
         else:
             out.append(item)
     return out
@@ -276,19 +276,19 @@ def block_line(block: Block) -> tuple[Inline, ...]:
         return block.children
     kind = type(block)
     if kind is SceneBreak:
-        return (Text(block.text),) if block.text else ()  # type: ignore[union-attr]
+        return (Text(block.text),) if block.text else ()  # type: ignore[union-attr]  # type() dispatch above
     if kind is Gap:
         return ()
     caption: tuple[Inline, ...] = ()
     if kind is Table:
-        parts = [b for row in block.rows for cell in row.cells for b in cell.children]  # type: ignore[union-attr]
-        caption = block.caption  # type: ignore[union-attr]
+        parts = [b for row in block.rows for cell in row.cells for b in cell.children]  # type: ignore[union-attr]  # type() dispatch above
+        caption = block.caption  # type: ignore[union-attr]  # type() dispatch above
     elif kind in LIST_KINDS:
-        parts = [b for item in block.items for b in item.children]  # type: ignore[union-attr]
+        parts = [b for item in block.items for b in item.children]  # type: ignore[union-attr]  # type() dispatch above
     else:
-        parts = list(block.children)  # type: ignore[union-attr]
+        parts = list(block.children)  # type: ignore[union-attr]  # type() dispatch above
         if kind is Figure:
-            caption = block.caption  # type: ignore[union-attr]
+            caption = block.caption  # type: ignore[union-attr]  # type() dispatch above
     out: list[Inline] = list(caption)
     for part in parts:
         inlines = block_line(part)

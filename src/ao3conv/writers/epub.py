@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from ..errors import FormatError
 from ..model import Work
-from ._base import check_options
+from ._base import bind_options
+from ._options import EpubOptions, option_help
 
 
 class EpubWriter:
@@ -26,26 +26,15 @@ class EpubWriter:
     extension: ClassVar[str] = "epub"
     media_type: ClassVar[str] = "application/epub+zip"
     description: ClassVar[str] = "EPUB 3 e-book (with NCX), validated by EPUBCheck"
-    options: ClassVar[Mapping[str, str]] = {
-        "cover": "None: generate a cover (default); False: no cover; bytes: your image "
-        "(PNG, JPEG, GIF or SVG)",
-        "work_skin": "True to style the book with the work's own CSS, made safe (default False)",
-        "images": "{src: (media type, bytes)} of images to embed (see ao3conv.resources); "
-        "other images stay links",
-    }
+    Options: ClassVar[type[EpubOptions]] = EpubOptions
+    options: ClassVar[Mapping[str, str]] = option_help(EpubOptions)
 
     def write(self, work: Work, **options: Any) -> bytes:
-        check_options(self.name, options, self.options)
-        cover = options.get("cover")
-        if cover is not None and cover is not False and not isinstance(cover, bytes | bytearray):
-            raise FormatError("cover must be None (generate), False (none) or an image's bytes")
-        images = options.get("images") or {}
-        if not isinstance(images, Mapping):
-            raise FormatError("images must map each image src to (media type, bytes)")
+        return self.render(work, bind_options(self, options))
+
+    def render(self, work: Work, options: EpubOptions) -> bytes:
         from ._epub_build import build_epub
 
-        if isinstance(cover, bytearray):
-            cover = bytes(cover)
         return build_epub(
-            work, cover=cover, work_skin=bool(options.get("work_skin", False)), images=images
+            work, cover=options.cover, work_skin=options.work_skin, images=options.images
         )

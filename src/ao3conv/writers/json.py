@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 
 from ..model import Work
 from ..model._json import work_to_json_bytes
-from ._base import check_options
+from ._base import bind_options
+from ._options import JsonOptions, option_help
 
 
 class JsonWriter:
@@ -19,9 +20,11 @@ class JsonWriter:
     extension: ClassVar[str] = "json"
     media_type: ClassVar[str] = "application/json"
     description: ClassVar[str] = "the document model as versioned JSON"
-    options: ClassVar[Mapping[str, str]] = {"indent": "spaces of indentation (default 2)"}
+    Options: ClassVar[type[JsonOptions]] = JsonOptions
+    options: ClassVar[Mapping[str, str]] = option_help(JsonOptions)
 
     def write(self, work: Work, **options: Any) -> bytes:
-        check_options(self.name, options, self.options)
-        indent = options.get("indent", 2)
-        return work_to_json_bytes(work, indent=indent, newline=True)
+        return self.render(work, bind_options(self, options))
+
+    def render(self, work: Work, options: JsonOptions) -> bytes:
+        return work_to_json_bytes(work, indent=options.indent, newline=True)

@@ -73,9 +73,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from ..errors import FormatError
 from ..model import (
     Block,
     BlockQuote,
@@ -94,13 +93,12 @@ from ..model import (
     paragraph,
 )
 from ._anchors import link_work
-from ._base import check_options
+from ._base import bind_options
 from ._engine import chapter_heading, distinct_chapter_creators, single_untitled
 from ._md_html import skin_classes
 from ._md_render import MarkdownRenderer
 from ._md_shapes import no_html_inlines
-
-FLAVORS = ("gfm", "commonmark")
+from ._options import FLAVORS, SPLIT_HELP, MarkdownOptions, option_help
 
 # --- the document ---------------------------------------------------------------------
 
@@ -186,11 +184,11 @@ _YAML12_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[
 @cache
 def _dumpers() -> tuple[Any, Any]:
     """(fast, pure-Python) safe dumpers that also quote YAML 1.2's numbers."""
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     made = []
     for base in (getattr(yaml, "CSafeDumper", yaml.SafeDumper), yaml.SafeDumper):
-        dumper = type("FrontMatterDumper", (base,), {})
+        dumper = cast("type[yaml.SafeDumper]", type("FrontMatterDumper", (base,), {}))
         dumper.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML12_BOOL, [*"yYnN"])
         dumper.add_implicit_resolver("tag:yaml.org,2002:int", _YAML12_INT, ["0"])
         dumper.add_implicit_resolver("tag:yaml.org,2002:float", _YAML12_FLOAT, [*"-+.0123456789"])
@@ -249,37 +247,32 @@ class MarkdownWriter:
     extension: ClassVar[str] = "md"
     media_type: ClassVar[str] = "text/markdown; charset=utf-8"
     description: ClassVar[str] = "Markdown (GFM, or strict CommonMark) with YAML front matter"
-    options: ClassVar[Mapping[str, str]] = {
-        "no_html": "write no HTML: drop underline, superscript, classes... (text kept)",
-        "split": "one file per chapter plus index.md (use write_files / --split)",
-        "flavor": "gfm (default: pipe tables, ~~strikethrough~~) or commonmark (strict: "
-        "those as HTML; with no_html, tables as lines and strikethrough as ~~text~~)",
-    }
-    option_choices: ClassVar[Mapping[str, tuple[str, ...]]] = {"flavor": FLAVORS}
+    Options: ClassVar[type[MarkdownOptions]] = MarkdownOptions
+    options: ClassVar[Mapping[str, str]] = option_help(MarkdownOptions, split=SPLIT_HELP)
 
     def write(self, work: Work, **options: Any) -> bytes:
-        check_options(self.name, options, self.options, self.option_choices)
-        if options.get("split"):
-            raise FormatError(
-                "split Markdown is several files: use write_files() (on the command line, "
-                "--split with an output folder)"
-            )
-        from ._metadata import front_matter_metadata
-
-        meta = front_matter_metadata(work)
-        linked = link_work(work, None, not options.get("no_html", False))
-        return _document(_renderer(work, options), meta, document_blocks(linked))
+        return self.render(work, bind_options(self, options))
 
     def write_files(self, work: Work, **options: Any) -> dict[str, bytes]:
         """``{"index.md": ..., "01-title.md": ...}``: relative names, safe and deterministic."""
-        check_options(self.name, options, self.options, self.option_choices)
+        return self.render_files(work, bind_options(self, options, files=True))
+
+    def render(self, work: Work, options: MarkdownOptions) -> bytes:
+        from ._metadata import front_matter_metadata
+
+        meta = front_matter_metadata(work)
+        linked = link_work(work, None, options.html)
+        return _document(_renderer(work, options), meta, document_blocks(linked))
+
+    def render_files(self, work: Work, options: MarkdownOptions) -> dict[str, bytes]:
+        """:meth:`write_files` with the options bound."""
         from ._metadata import chapter_front_matter, front_matter_metadata
 
         renderer = _renderer(work, options)
         names = chapter_file_names(work)
         meta = front_matter_metadata(work)
         # Links between the files: the preface and afterword are in index.md.
-        work = link_work(work, ("index.md", *names, "index.md"), not options.get("no_html", False))
+        work = link_work(work, ("index.md", *names, "index.md"), options.html)
         contents = BulletList(
             tuple(
                 ListItem((Plain((Link(_line(chapter_heading(c, i)), name),)),))
@@ -299,10 +292,8 @@ class MarkdownWriter:
         return files
 
 
-def _renderer(work: Work, options: Mapping[str, Any]) -> MarkdownRenderer:
-    html = not options.get("no_html", False)
-    gfm = options.get("flavor", "gfm") == "gfm"
-    return MarkdownRenderer(html, skin_classes(work.work_skin), gfm)
+def _renderer(work: Work, options: MarkdownOptions) -> MarkdownRenderer:
+    return MarkdownRenderer(options.html, skin_classes(work.work_skin), options.flavor == "gfm")
 
 
 def _navigation(names: list[str], index: int) -> Paragraph:

@@ -35,7 +35,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import unquote, urljoin
 
-from ..errors import FormatError
 from ..model import (
     Abbreviation,
     Anchor,
@@ -62,7 +61,7 @@ from ..model import (
     Text,
     Work,
 )
-from ._base import check_options
+from ._base import bind_options
 from ._engine import (
     Renderer,
     chapter_heading,
@@ -73,11 +72,9 @@ from ._engine import (
     safe_url,
     single_untitled,
 )
+from ._options import MAX_WRAP, TextOptions, option_help
 
 PAGE_WIDTH = 72
-# Wider than any screen or page; lines are padded up to it when centred, so a huge
-# width would be huge output (and past 2**63, an OverflowError).
-MAX_WRAP = 10_000
 # C0 controls but tab and line feed, DEL and C1: a terminal showing the file acts on them
 # (an escape sequence can rewrite the screen or the window title). No work needs them;
 # a page keeps C1 controls, and a model from JSON any of them. They are removed from the
@@ -219,7 +216,7 @@ class TextRenderer(Renderer):
         for item in items:
             kind = type(item)
             if kind is Text:  # most inlines: no call needed
-                out.append(item.text)  # type: ignore[union-attr]
+                out.append(item.text)  # type: ignore[union-attr]  # type() dispatch above
                 continue
             hook = hooks.get(kind)
             if hook is None:
@@ -529,20 +526,17 @@ class TextWriter:
     extension: ClassVar[str] = "txt"
     media_type: ClassVar[str] = "text/plain; charset=utf-8"
     description: ClassVar[str] = "plain UTF-8 text"
-    options: ClassVar[Mapping[str, str]] = {
-        "wrap": "wrap lines at this many characters (default: no wrapping)"
-    }
+    Options: ClassVar[type[TextOptions]] = TextOptions
+    options: ClassVar[Mapping[str, str]] = option_help(TextOptions)
 
     def write(self, work: Work, **options: Any) -> bytes:
-        check_options(self.name, options, self.options)
-        wrap = options.get("wrap")
-        if wrap is not None and (type(wrap) is not int or not 20 <= wrap <= MAX_WRAP):
-            raise FormatError(f"wrap must be a whole number from 20 to {MAX_WRAP:,}, "
-                              f"not {wrap!r}")
+        return self.render(work, bind_options(self, options))
+
+    def render(self, work: Work, options: TextOptions) -> bytes:
         from ._metadata import work_metadata
 
         base = work.url if work.url and safe_url(work.url) else "https://archiveofourown.org/"
-        renderer = TextRenderer(wrap, base)
+        renderer = TextRenderer(options.wrap, base)
         text = _Document(work, renderer).render(work_metadata(work))
         data = text.encode("utf-8", "replace")  # "replace": lone surrogates from bad JSON
         del text  # a long work's text: freed before the check below copies the bytes
@@ -562,4 +556,4 @@ def _has_controls(data: bytes) -> bool:
     )
 
 
-__all__ = ["PAGE_WIDTH", "TextRenderer", "TextWriter", "blocks_to_text", "wrap_line"]
+__all__ = ["MAX_WRAP", "PAGE_WIDTH", "TextRenderer", "TextWriter", "blocks_to_text", "wrap_line"]
