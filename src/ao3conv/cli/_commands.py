@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import Ao3convError
-from ._exports import _web_images, load_input, run_exports
+from ._exports import load_input, run_exports
 from ._options import (
     Ao3Flags,
     CacheFlags,
@@ -74,6 +74,7 @@ def fetch(
 ) -> None:
     """Fetch AO3 works (one polite request each, cached) and convert them like `convert`."""
     from ..fetch import Fetcher
+    from ..pipeline import fetch_work, gather_images
 
     options = writer.options()
     if debug:
@@ -86,7 +87,7 @@ def fetch(
     with fetcher:
         run_exports(
             works,
-            fetcher.fetch_work,
+            lambda ref: fetch_work(fetcher, ref),
             fmt=fmt,
             output=output,
             force=force,
@@ -94,7 +95,7 @@ def fetch(
             options=options,
             images=images,
             cover=writer.cover,
-            find_images=lambda work, _source: _web_images(work, fetcher),
+            find_images=lambda work, _source: gather_images(work, fetcher=fetcher),
         )
 
 

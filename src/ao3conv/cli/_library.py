@@ -27,6 +27,8 @@ from ._report import EXIT_FAILED, EXIT_INTERRUPTED, fail_usage, finish, printabl
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
+    from ..fetch import Fetcher
+    from ..model import Work
     from ..update import UpdateEvent
 
 _LISTS_HELP = (
@@ -70,7 +72,6 @@ def batch(
     (they are listed in OUTPUT/failed.txt, which can be given back as a LIST).
     """
     from ..batch import export_batch
-    from ._exports import _web_images
     from ._progress import reporter_for
 
     if output == "-":
@@ -84,7 +85,7 @@ def batch(
     result = _until_done(debug, reporter, lambda: export_batch(
         lists, output or ".", format=chosen, options=options, name_template=name_template,
         update=update, force=force, anthology=anthology, state_path=state, progress=reporter,
-        debug=debug, images=_web_images if images else None, **settings))
+        debug=debug, images=_from_the_web if images else None, **settings))
     reporter.summary(result)
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
@@ -112,6 +113,12 @@ def _until_done(
     if result is None:
         finish(failures, 1)
     return result
+
+
+def _from_the_web(work: Work, fetcher: Fetcher) -> dict[str, tuple[str, bytes]]:
+    from ..pipeline import gather_images
+
+    return gather_images(work, fetcher=fetcher)
 
 
 @contextmanager
