@@ -270,7 +270,7 @@ def test_pages_with_more_elements_than_any_work_are_refused_before_parsing(
     def no_parsing(data: bytes) -> None:
         raise AssertionError("parsed a page past the element limit")
 
-    monkeypatch.setattr(_load, "_parse_once", no_parsing)
+    monkeypatch.setattr(_load, "parse_clean", no_parsing)
     with pytest.raises(InputTooLargeError, match=f"{tags + 1:,} elements"):
         parse(page.replace("</body>", "<br></body>"), max_elements=tags)
     # The default bounds memory (~300-750 bytes an element): 60 MB of <br> would be 5 GB.

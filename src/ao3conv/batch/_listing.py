@@ -8,7 +8,7 @@ fetching it: the chapter count ("7/7", "3/?") and the date AO3 shows (the last
 update). A bookmark of a series, or a series blurb, is returned as a series to
 expand. Mystery works, deleted works, external bookmarks and subscribed users have no
 work to fetch: they are returned as skipped, with AO3's words for why. Markup follows
-``ao3-structure.md`` §5.
+``ao3-structure.md`` §5; the selectors and link patterns are :mod:`ao3conv.site`'s.
 """
 
 from __future__ import annotations
@@ -20,25 +20,29 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-_BLURBS = (
-    "//*[self::ol or self::ul][contains(concat(' ', normalize-space(@class), ' '), ' index ')]"
-    "/li[contains(concat(' ', normalize-space(@class), ' '), ' blurb ')]"
+from ..site import (
+    BLURB_AUTHORS,
+    BLURB_CHAPTERS,
+    BLURB_DATE,
+    BLURB_FANDOMS,
+    BLURB_HEADING,
+    BLURB_HREF,
+    BLURB_LINK,
+    BLURB_MESSAGE,
+    BLURB_RATING,
+    BLURB_SERIES,
+    BLURBS,
+    LINK,
+    LISTED_CLASS,
+    LISTED_HREF,
+    LISTING_HEADING,
+    NEXT_PAGE,
+    STRONG,
+    SUBSCRIPTIONS,
+    USER_HREF,
+    read_html,
 )
-_NEXT = (
-    "//ol[contains(concat(' ', normalize-space(@class), ' '), ' pagination ')]"
-    "//li[contains(concat(' ', normalize-space(@class), ' '), ' next ')]//a[@href]"
-)
-# A user's subscriptions: no blurbs, one ``dt`` link per work, series or user.
-_SUBSCRIPTIONS = (
-    "//dl[contains(concat(' ', normalize-space(@class), ' '), ' subscription ')]/dt"
-)
-_USER_HREF = re.compile(r"^(?:https?://[^/]+)?/users/([^/?#]+)/?(?:[?#].*)?$")
-# Ids and counts in ASCII digits, as AO3 writes them, and no longer than a BIGINT's:
-# a 5,000-digit "id" on a hostile page is no id (int() of it would raise).
-_KIND_ID = re.compile(r"^(work|series|external-work)-([0-9]{1,18})$")
-_HREF_ID = re.compile(
-    r"^(?:https?://[^/]+)?/(works|series|external_works)/([0-9]{1,18})/?(?:[?#].*)?$"
-)
+
 _CHAPTERS = re.compile(r"^\s*([0-9][0-9,]{0,17})\s*/\s*([0-9][0-9,]{0,17}|\?)\s*$")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -97,16 +101,16 @@ class ListingPage:
 
 def parse_listing(content: bytes, url: str) -> ListingPage:
     """Read one listing or series page; ``url`` is where it came from (for the next link)."""
-    root = _root(content)
+    root = read_html(content)
     if root is None:
         return ListingPage("", (), None)
-    items = tuple(_item(blurb) for blurb in root.xpath(_BLURBS))
-    items += tuple(_subscription(dt) for dt in root.xpath(_SUBSCRIPTIONS))
+    items = tuple(_item(blurb) for blurb in BLURBS(root))
+    items += tuple(_subscription(dt) for dt in SUBSCRIPTIONS(root))
     return ListingPage(_heading(root), items, _next_url(root, url))
 
 
 def _next_url(root: etree._Element, url: str) -> str | None:
-    nexts = root.xpath(_NEXT)
+    nexts = NEXT_PAGE(root)
     if not nexts:
         return None
     try:
@@ -116,15 +120,8 @@ def _next_url(root: etree._Element, url: str) -> str | None:
         return None
 
 
-def _root(content: bytes) -> etree._Element | None:
-    if not content.strip():
-        return None
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=False)
-    return etree.fromstring(content, parser)
-
-
 def _heading(root: etree._Element) -> str:
-    found = root.xpath("//h2[contains(concat(' ', normalize-space(@class), ' '), ' heading ')]")
+    found = LISTING_HEADING(root)
     return _text(found[0]) if found else ""
 
 
@@ -142,7 +139,7 @@ def _item(blurb: etree._Element) -> ListItem:
         return ListedSeries(number, title)
     if kind == "external_works":
         return Unlisted(f"an external work ({title or 'untitled'}), not on AO3")
-    message = blurb.xpath(".//p[contains(concat(' ', normalize-space(@class), ' '), ' message ')]")
+    message = BLURB_MESSAGE(blurb)
     return Unlisted(_text(message[0]) if message else f"an entry with no work ({title})")
 
 
@@ -152,12 +149,12 @@ def _subscription(entry: etree._Element) -> ListItem:
     title = _text(entry)
     for link in entry.iterchildren("a"):
         href = (link.get("href") or "").strip()
-        if match := _HREF_ID.match(href):
+        if match := LISTED_HREF.match(href):
             if match[1] == "works":
                 return ListedWork(int(match[2]), _text(link))
             if match[1] == "series":
                 return ListedSeries(int(match[2]), _text(link))
-        if match := _USER_HREF.match(href):
+        if match := USER_HREF.match(href):
             return Unlisted(f"a subscription to {_text(link)}'s new works: give their works "
                             "page to follow them")
     return Unlisted(f"a subscription with no work to fetch ({title or 'deleted'})")
@@ -165,34 +162,34 @@ def _subscription(entry: etree._Element) -> ListItem:
 
 def _blurb_target(blurb: etree._Element, classes: list[str]) -> tuple[str | None, int | None]:
     """What a blurb links to: from its heading link, else its ``work-N`` class."""
-    for href in blurb.xpath(".//h4[contains(@class, 'heading')]/a[1]/@href"):
-        if match := _HREF_ID.match(href.strip()):
+    for href in BLURB_HREF(blurb):
+        if match := LISTED_HREF.match(href.strip()):
             return match[1], int(match[2])
     for name in classes:
-        if match := _KIND_ID.match(name):
+        if match := LISTED_CLASS.match(name):
             kind = {"work": "works", "external-work": "external_works"}.get(match[1], match[1])
             return kind, int(match[2])
     return None, None
 
 
 def _title(blurb: etree._Element) -> str:
-    links = blurb.xpath(".//h4[contains(@class, 'heading')]/a[1]")
+    links = BLURB_LINK(blurb)
     return _text(links[0]) if links else ""
 
 
 def _work(blurb: etree._Element, work_id: int, title: str) -> ListedWork:
     count, total = _chapters(blurb)
-    authors = blurb.xpath(".//h4[contains(@class, 'heading')]/a[@rel='author']")
+    authors = BLURB_AUTHORS(blurb)
     creators = tuple(_text(a) for a in authors)
     if not creators:
-        heading = blurb.xpath(".//h4[contains(@class, 'heading')]")
+        heading = BLURB_HEADING(blurb)
         if heading and "Anonymous" in _text(heading[0]):
             creators = ("Anonymous",)
     return ListedWork(
         work_id=work_id,
         title=title,
         creators=creators,
-        fandoms=tuple(_text(a) for a in blurb.xpath(".//h5[contains(@class, 'fandoms')]/a")),
+        fandoms=tuple(_text(a) for a in BLURB_FANDOMS(blurb)),
         rating=_rating(blurb),
         updated=_date(blurb),
         chapter_count=count,
@@ -202,7 +199,7 @@ def _work(blurb: etree._Element, work_id: int, title: str) -> ListedWork:
 
 
 def _chapters(blurb: etree._Element) -> tuple[int | None, int | None]:
-    found = blurb.xpath(".//dl[contains(@class, 'stats')]/dd[contains(@class, 'chapters')]")
+    found = BLURB_CHAPTERS(blurb)
     match = _CHAPTERS.match(_text(found[0])) if found else None
     if not match:
         return None, None
@@ -211,21 +208,14 @@ def _chapters(blurb: etree._Element) -> tuple[int | None, int | None]:
 
 
 def _rating(blurb: etree._Element) -> str | None:
-    found = blurb.xpath(
-        ".//ul[contains(@class, 'required-tags')]"
-        "//span[contains(concat(' ', @class, ' '), ' rating ')]"
-    )
+    found = BLURB_RATING(blurb)
     if not found:
         return None
     return found[0].get("title") or _text(found[0]) or None
 
 
 def _date(blurb: etree._Element) -> dt.date | None:
-    # The work's date sits in the header; a bookmark's own date is further down.
-    found = blurb.xpath(
-        "./div[contains(@class, 'header')]/p[contains(@class, 'datetime')]"
-        " | .//div[contains(@class, 'header')]/p[contains(@class, 'datetime')]"
-    )
+    found = BLURB_DATE(blurb)
     return parse_blurb_date(_text(found[0])) if found else None
 
 
@@ -247,12 +237,12 @@ def parse_blurb_date(text: str) -> dt.date | None:
 
 def _series(blurb: etree._Element) -> tuple[SeriesPart, ...]:
     parts = []
-    for item in blurb.xpath("./ul[contains(@class, 'series')]/li | .//ul[@class='series']/li"):
-        link = item.xpath(".//a[@href]")
+    for item in BLURB_SERIES(blurb):
+        link = LINK(item)
         if not link:
             continue
-        match = _HREF_ID.match(link[0].get("href", "").strip())
-        number = item.xpath(".//strong")
+        match = LISTED_HREF.match(link[0].get("href", "").strip())
+        number = STRONG(item)
         position = _text(number[0]).replace(",", "") if number else ""
         parts.append(SeriesPart(
             _text(link[0]),

@@ -13,10 +13,24 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import lxml.html
 from lxml import etree
 
-from ..site import FLASH, MAIN, WORK_KINDS, PageKind, page_kind
+from ..site import (
+    CODE_FIELD,
+    CSRF_META,
+    FLASH,
+    FORM_TOKEN,
+    H2_IN,
+    H3_IN,
+    LOGIN_FORM,
+    MAIN,
+    SIGNIN_BOX,
+    TITLE,
+    WORK_KINDS,
+    PageKind,
+    page_kind,
+    read_html,
+)
 
 # The markers are all near the top of the page; a long work's text is not needed.
 _PREFIX_BYTES = 512 * 1024
@@ -40,7 +54,7 @@ def read_page(content: bytes) -> PageReading:
     main = _first_of(MAIN(root))
     flash = _text(_first_of(FLASH(root)))
     if kind is PageKind.LOGIN:
-        return _login_info(root, _first(root, "//form[@id='new_user']"), flash)
+        return _login_info(root, _first_of(LOGIN_FORM(root)), flash)
     if kind in WORK_KINDS:
         return PageReading(kind)
     if kind in _SAID_BY_HEADING:
@@ -59,7 +73,7 @@ def login_token(content: bytes) -> str | None:
     root = _root(content)
     if root is None:
         return None
-    return _token(root, _first(root, "//form[@id='new_user']"))
+    return _token(root, _first_of(LOGIN_FORM(root)))
 
 
 def dispensed_token(content: bytes) -> str | None:
@@ -76,22 +90,16 @@ def page_heading(content: bytes) -> str:
     root = _root(content)
     if root is None:
         return ""
-    return _heading(_first(root, "//div[@id='main']")) or _text(_first(root, "//title"))
+    return _heading(_first_of(MAIN(root))) or _text(_first_of(TITLE(root)))
 
 
 def _root(content: bytes) -> etree._Element | None:
-    head = content[:_PREFIX_BYTES]
-    if not head.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(head)
-    except (etree.ParserError, ValueError):
-        return None
+    return read_html(content[:_PREFIX_BYTES])
 
 
 def _login_info(root: etree._Element, form: etree._Element | None, flash: str) -> PageReading:
-    body = _text(_first(root, "//div[@id='signin']"))
-    code = _first(root, "//input[contains(@name, 'otp_attempt') or contains(@name, 'totp')]")
+    body = _text(_first_of(SIGNIN_BOX(root)))
+    code = _first_of(CODE_FIELD(root))
     return PageReading(
         PageKind.LOGIN,
         heading=flash,
@@ -104,26 +112,22 @@ def _login_info(root: etree._Element, form: etree._Element | None, flash: str) -
 def _token(root: etree._Element, form: etree._Element | None) -> str | None:
     scopes = [form] if form is not None else []
     for scope in [*scopes, root]:
-        field = _first(scope, ".//input[@name='authenticity_token'][@value]")
+        field = _first_of(FORM_TOKEN(scope))
         if field is not None and field.get("value"):
             return str(field.get("value"))
-    meta = _first(root, "//meta[@name='csrf-token'][@content]")
+    meta = _first_of(CSRF_META(root))
     return str(meta.get("content")) if meta is not None and meta.get("content") else None
 
 
 def _heading(main: etree._Element | None) -> str:
     if main is None:
         return ""
-    return _text(_first(main, ".//h2")) or _text(_first(main, ".//h3"))
+    return _text(_first_of(H2_IN(main))) or _text(_first_of(H3_IN(main)))
 
 
 def _first_of(found: list[etree._Element]) -> etree._Element | None:
     return found[0] if found else None
 
-
-def _first(scope: etree._Element, xpath: str) -> etree._Element | None:
-    found = scope.xpath(xpath)
-    return found[0] if found else None
 
 
 def _text(element: etree._Element | None) -> str:

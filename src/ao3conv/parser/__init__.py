@@ -8,11 +8,11 @@ button, by FanFicFare or by ao3conv (``_epub``: what the book does not hold is
 ``None``, never guessed). Pages that hold no work raise
 a :class:`~ao3conv.errors.NotAWorkError` subclass saying what the page is.
 
-Modules: ``_load`` (read, decode, clean, one lxml parse), ``_classify`` (refuses
-what :func:`ao3conv.site.page_kind` says is no work), ``_page`` and ``_download``
-(the two page families), ``_meta`` (header metadata), ``_blocks``/``_inline``
-(content, tag → handler), ``_breaks`` (scene breaks), ``_selectors`` (the selectors
-that read a work; the page-kind markers are in :mod:`ao3conv.site`).
+Modules: ``_load`` (read and decode, then :mod:`ao3conv.site`'s hardened loader),
+``_classify`` (refuses what :func:`ao3conv.site.page_kind` says is no work), ``_page``
+and ``_download`` (the two page families), ``_meta`` (header metadata),
+``_blocks``/``_inline`` (content, tag → handler), ``_breaks`` (scene breaks). Every
+AO3 selector they read with is :mod:`ao3conv.site`'s.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from ..model import (
     link,
     mark,
 )
+from ..site import LANDMARK_CLASS
 from . import _structures
 from ._attrs import attrs_of, classes_only, safe_href, with_align
 from ._breaks import LETTER_MARKS, NEUTRAL_CHARS, finish
@@ -48,7 +49,6 @@ from ._inline import (
     inline_element,
     without_final_break,
 )
-from ._selectors import LANDMARK_CLASS
 from ._tags import BLOCKS, DROPPED, HEADINGS, MARKS, SPANS, UNKNOWN_BLOCKS
 
 Wrap = tuple[Callable[[list[Inline]], list[Inline]], ...]

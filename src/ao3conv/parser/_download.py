@@ -13,13 +13,12 @@ import re
 
 from lxml import etree
 
+from .. import site as S
 from ..model import Association, Block, Chapter, Creator, Work
-from ..site import CHAPTERS, DOWNLOAD_PREFACE
+from ..site import CHAPTER_HEADING, CHAPTERS, DOWNLOAD_AFTERWORD, DOWNLOAD_PREFACE
 from . import _meta
-from . import _selectors as S
 from ._blocks import region
 from ._context import Context
-from ._selectors import CHAPTER_HEADING, DOWNLOAD_AFTERWORD
 from ._util import count, date, has_class, squash, text_of, whole_number, work_id_in, work_url
 
 _LABELS = {

@@ -15,13 +15,13 @@ from lxml import etree
 
 from ..model import Block, Chapter, Creator, Work
 from ..model._work import EPUB_SOURCE_META, PART_SOURCES
+from ..site import CHAPTER_HEADING
 from . import _meta
 from ._blocks import region
 from ._context import Context
 from ._download import _tags
 from ._epub import Book, work_id_of
 from ._load import load_html
-from ._selectors import CHAPTER_HEADING
 from ._util import has_class, text_of, whole_number, work_url
 
 

@@ -14,12 +14,8 @@ detector's guesses among the Western single-byte code pages are unreliable on
 short texts (it calls cp1252 "windows-1250"), so when it lands on one of those
 and cp1252 decodes cleanly, cp1252 wins: that is what a Windows browser saved.
 
-Cleaning: characters XML cannot carry (C0 controls other than tab/newline/CR,
-U+FFFE/U+FFFF, also when written as character references) are removed before
-parsing, so no writer can emit a broken EPUB from them.
-
-Parsing: one ``lxml.etree.HTMLParser`` per thread, comments and processing
-instructions dropped, ``huge_tree`` so no text node is cut. libxml2 stops
+Cleaning, counting elements and parsing are the hardened loader every reader of
+AO3 pages shares (:mod:`ao3conv.site`'s ``_load``). libxml2 stops
 (silently dropping the rest of the page) past 2048 nested elements; when that
 happens the page is re-serialised with its nesting capped (``_deep``) and parsed
 again, so no text is lost.
@@ -30,18 +26,13 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import threading
 from pathlib import Path
 
 from lxml import etree
 
 from ..errors import InputError, InputTooLargeError, NotAnAo3PageError
+from ..site import DEFAULT_MAX_ELEMENTS, check_elements, clean_utf8, last_parse_logged, parse_clean
 
-# C0 controls XML 1.0 forbids (tab, LF and CR are allowed).
-_C0 = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
-_C0_TABLE = dict.fromkeys([*_C0, 0xFFFE, 0xFFFF])
-_NONCHARS = re.compile(rb"\xef\xbf[\xbe\xbf]")
-_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _DECLARED = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""",
     re.I,
@@ -59,9 +50,6 @@ _WESTERN = {
     "mac-latin2",
     "cp850",
 }
-
-_local = threading.local()
-
 
 def read(source: bytes | str | os.PathLike[str], max_bytes: int) -> tuple[bytes | str, str]:
     """The raw input and a short name for messages."""
@@ -199,69 +187,7 @@ def _codec_name(label: str | None) -> str | None:
         return None
 
 
-def clean_utf8(data: bytes | str) -> bytes:
-    """UTF-8 bytes without characters XML forbids."""
-    if isinstance(data, str):
-        if data.startswith("\ufeff"):
-            data = data[1:]
-        data = data.translate(_C0_TABLE).encode("utf-8", "replace")
-    else:
-        data = data.translate(None, _C0)
-        if _NONCHARS.search(data) is not None:
-            data = _NONCHARS.sub(b"", data)
-    if _CHAR_REF.search(data) is not None:
-        data = _CHAR_REF.sub(_char_ref, data)
-    return data
-
-
-def _char_ref(match: re.Match[bytes]) -> bytes:
-    hex_digits, digits = match.group(1), match.group(2)
-    value = int(hex_digits, 16) if hex_digits else int(digits)
-    if value in (0x9, 0xA, 0xD) or 0x20 <= value <= 0xD7FF or 0xE000 <= value <= 0xFFFD:
-        return match.group(0)
-    if 0x10000 <= value <= 0x10FFFF:
-        return match.group(0)
-    return b""
-
-
 # --- parsing --------------------------------------------------------------------------
-
-
-def _parser() -> etree.HTMLParser:
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = _local.parser = etree.HTMLParser(
-            encoding="utf-8",
-            remove_comments=True,
-            remove_pis=True,
-            huge_tree=True,
-            no_network=True,
-        )
-    return parser
-
-
-# Memory follows the number of elements, not bytes: libxml2 and the model spend
-# ~300-750 bytes on each element (and its text), so 60 MB of "<br>" would need 5 GB.
-# AO3's pages hold ~260 bytes of HTML per element (a 1.5M-word work: ~60,000
-# elements); 500,000 is far past any of them and bounds a page's cost to ~400 MB.
-DEFAULT_MAX_ELEMENTS = 500_000
-_TAG_START = re.compile(rb"<[A-Za-z_:.]")
-
-
-def check_elements(data: bytes, max_elements: int) -> None:
-    """Refuse a page with more start tags than ``max_elements``, before parsing it.
-
-    ``bytes.count`` of ``<`` (an upper bound, at memchr speed) settles almost every page;
-    only past the limit are the real tag starts counted.
-    """
-    if data.count(b"<") <= max_elements:
-        return
-    tags = sum(1 for _ in _TAG_START.finditer(data))
-    if tags > max_elements:
-        raise InputTooLargeError(
-            f"the page has {tags:,} elements, over the {max_elements:,}-element limit "
-            "(no AO3 work has so many): raise max_elements if this really is one AO3 page"
-        )
 
 
 def load_html(raw: bytes | str, max_elements: int = DEFAULT_MAX_ELEMENTS) -> etree._Element:
@@ -275,20 +201,20 @@ def load_html(raw: bytes | str, max_elements: int = DEFAULT_MAX_ELEMENTS) -> etr
     if isinstance(raw, str):
         data = clean_utf8(raw)
         check_elements(data, max_elements)
-        root = _parse_once(data)
+        root = parse_clean(data)
     else:
         text = _bom_text(raw)
         data = clean_utf8(raw if text is None else text)
         check_elements(data, max_elements)
-        root = _parse_once(data)
-        if text is None and _logged(etree.ErrorTypes.ERR_INVALID_ENCODING):
+        root = parse_clean(data)
+        if text is None and last_parse_logged(etree.ErrorTypes.ERR_INVALID_ENCODING):
             data = clean_utf8(_decode_legacy(raw))
             check_elements(data, max_elements)  # a legacy charset may make more '<'
-            root = _parse_once(data)
-    if _logged(etree.ErrorTypes.ERR_RESOURCE_LIMIT):
+            root = parse_clean(data)
+    if last_parse_logged(etree.ErrorTypes.ERR_RESOURCE_LIMIT):
         from ._deep import cap_nesting
 
-        root = _parse_once(cap_nesting(data.decode("utf-8", "replace")).encode("utf-8"))
+        root = parse_clean(cap_nesting(data.decode("utf-8", "replace")).encode("utf-8"))
     if root is None:
         raise NotAnAo3PageError(
             "the input holds no HTML at all: give a saved AO3 work page or `ao3conv fetch` it"
@@ -296,17 +222,3 @@ def load_html(raw: bytes | str, max_elements: int = DEFAULT_MAX_ELEMENTS) -> etr
     return root
 
 
-def _parse_once(data: bytes) -> etree._Element | None:
-    if not data or data.isspace():
-        return None
-    try:
-        root = etree.fromstring(data, _parser())
-    except (etree.LxmlError, ValueError):
-        return None
-    return root
-
-
-def _logged(error_type: int) -> bool:
-    """Whether the last parse logged an error of this type (libxml2 logs a
-    resource limit only for nesting, as ``huge_tree`` lifts the size limits)."""
-    return bool(_parser().error_log.filter_types([error_type]))

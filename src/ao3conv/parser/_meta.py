@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .. import site as S
 from ..model import Association, Collection, Creator, Language, SeriesLink
 from ..site import COLLECTION_HREF, SERIES_HREF
-from . import _selectors as S
 from ._languages import bcp47, code_for
 from ._util import (
     absolute,

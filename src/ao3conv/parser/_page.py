@@ -10,24 +10,29 @@ from __future__ import annotations
 
 from lxml import etree
 
+from .. import site as S
 from ..model import Association, Block, Chapter, SeriesLink, Work
-from ..site import CHAPTER_HREF, CHAPTERS, DOWNLOAD_HREF, MAIN, WORKSKIN, find_work_meta
-from . import _meta
-from . import _selectors as S
-from ._blocks import convert, region
-from ._breaks import finish
-from ._context import Context
-from ._selectors import (
+from ..site import (
     AFTERWORD,
     CHAPTER_ANCHOR,
     CHAPTER_HEADING,
+    CHAPTER_HREF,
     CHAPTER_LINKS,
+    CHAPTERS,
+    DOWNLOAD_HREF,
     KUDOS_WORK_ID,
+    MAIN,
     NAV_DOWNLOAD,
     PREFACE,
     SKIN_STYLE,
     USERSTUFF,
+    WORKSKIN,
+    find_work_meta,
 )
+from . import _meta
+from ._blocks import convert, region
+from ._breaks import finish
+from ._context import Context
 from ._util import classes, has_class, text_of, whole_number, work_id_in, work_url
 
 

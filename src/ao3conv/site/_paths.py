@@ -82,3 +82,11 @@ SERIES_HREF = re.compile(r"/series/(\d+)")
 COLLECTION_HREF = re.compile(r"/collections/([^/?#]+)")
 # A work's address in free text (an EPUB's dc:source or identifier), on any host.
 WORK_URL_IN_TEXT = re.compile(r"https?://[^/\s\"'<>]+/works/(\d+)")
+
+# --- a listing's links (§5): the whole href, ids in ASCII digits no longer than a BIGINT's
+# (a 5,000-digit "id" on a hostile page is no id: int() of it would raise) -----------
+LISTED_HREF = re.compile(
+    r"^(?:https?://[^/]+)?/(works|series|external_works)/([0-9]{1,18})/?(?:[?#].*)?$"
+)
+LISTED_CLASS = re.compile(r"^(work|series|external-work)-([0-9]{1,18})$")  # li.work-N
+USER_HREF = re.compile(r"^(?:https?://[^/]+)?/users/([^/?#]+)/?(?:[?#].*)?$")

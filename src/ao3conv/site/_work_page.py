@@ -1,5 +1,5 @@
-"""The AO3 selectors the parser uses to read a work, compiled once (the page-kind
-markers are in :mod:`ao3conv.site`, beside the classifier).
+"""The AO3 selectors the parser reads a work with, compiled once (the page-kind
+markers are in ``_selectors``, beside the classifier).
 
 Page-level lookups are XPath (evaluated a handful of times per page, never per
 content node). Ids that AO3 repeats in the full-work view (``#summary``,
@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from ..site import has_class_test as _cls
+from ._markup import has_class_test as _cls
 
 
 def _x(path: str) -> etree.XPath:
@@ -40,7 +40,7 @@ SKIN_STYLE = _x("preceding-sibling::style")
 PREFACE = _x(f"id('workskin')/div[{_cls('preface')} and not({_cls('afterword')})]")
 AFTERWORD = _x(f"id('workskin')/div[{_cls('afterword')}]")
 
-# The ids in a work's links (WORK_HREF, CHAPTER_HREF...) are in ao3conv.site.
+# The ids in a work's links (WORK_HREF, CHAPTER_HREF...) are in _paths.
 CHAPTER_HEADING = re.compile(r"^\s*Chapter\s+(\d+)\s*(?::\s*(.*))?$", re.S)
 CHAPTER_ANCHOR = re.compile(r"^chapter-(\d+)$")
 
