@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PAGES
+from helpers.pages import PAGES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "the-lighthouse-keepers-almanac.html"
 SKIN_2024 = PAGES / "work-single_skin_series_endnotes_2024.html"

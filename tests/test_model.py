@@ -145,13 +145,13 @@ def test_malformed_json_gives_input_errors(text: str, message: str) -> None:
         Work.from_json(text)
 
 
-# --- properties over generated works (strategies shared in tests/strategies.py) ----------
+# --- properties over generated works (strategies shared in tests/helpers/strategies.py) ----------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from ao3conv.model import iter_text, normalize_inlines  # noqa: E402
-from strategies import blocks, works  # noqa: E402
+from helpers.strategies import blocks, works  # noqa: E402
 
 
 @given(works())

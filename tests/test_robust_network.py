@@ -1,7 +1,7 @@
 """Hostile or broken servers: a download that is not whole is never taken for one.
 
 Each test is one cause from issue 17, against the loopback AO3 imitation
-(``tests/ao3_server.py``), with the sync and the async fetcher where both apply.
+(``tests/helpers/ao3_server.py``), with the sync and the async fetcher where both apply.
 """
 
 from __future__ import annotations
@@ -17,16 +17,7 @@ from typing import Any
 
 import pytest
 
-from ao3_server import (
-    CHAPTERED_PAGE,
-    RESTRICTED_PAGE,
-    WORK_PAGE,
-    FakeAo3,
-    Fault,
-    ListingAo3,
-    forbid_internet,
-    page,
-)
+import ao3conv
 from ao3conv.errors import (
     FetchError,
     IncompleteWorkError,
@@ -46,6 +37,15 @@ from ao3conv.fetch import (
 )
 from ao3conv.fetch._plan import Request, Response, RetryPolicy, follow, send
 from ao3conv.model import Work
+from helpers.ao3_server import (
+    CHAPTERED_PAGE,
+    RESTRICTED_PAGE,
+    WORK_PAGE,
+    FakeAo3,
+    Fault,
+    forbid_internet,
+    page,
+)
 from test_fetch_core import drive
 
 
@@ -86,12 +86,10 @@ def work_page(mode: str, ref: int, notices: list[Any] | None = None, **opts: Any
 
 def fetch_work(mode: str, ref: int, **opts: Any) -> Work:
     if mode == "sync":
-        with Fetcher(**opts) as fetcher:
-            return fetcher.fetch_work(ref)
+        return ao3conv.fetch_work(ref, **opts)
 
     async def run() -> Work:
-        async with AsyncFetcher(**opts) as fetcher:
-            return await fetcher.fetch_work(ref)
+        return await ao3conv.afetch_work(ref, **opts)
 
     return asyncio.run(run())
 
@@ -161,12 +159,11 @@ def test_a_fetched_page_with_missing_chapters_is_refused_and_not_cached(
 
 
 def test_a_batch_never_exports_or_calls_unchanged_a_page_cut_short(
-    tmp_path: Path, listing_ao3: ListingAo3
+    tmp_path: Path, ao3: FakeAo3
 ) -> None:
-    from ao3_server import work_page  # the batch's (this module has its own)
+    from helpers.ao3_server import work_page  # the batch's (this module has its own)
     from test_batch import run
 
-    ao3 = listing_ao3
     ao3.put_work(1, "One", chapters="2/2")
     out = tmp_path / "out"
     assert [o.status for o in run(ao3, ["1"], out).outcomes] == ["exported"]

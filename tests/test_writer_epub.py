@@ -66,9 +66,9 @@ from ao3conv.model import (
     iter_block_inlines,
 )
 from ao3conv.parser import parse
-from conftest import WORK_PAGES
-from epubcheck import XHTML, Book, inline_text, leaf_texts
-from strategies import works
+from helpers.epubcheck import XHTML, Book, inline_text, leaf_texts
+from helpers.pages import WORK_PAGES
+from helpers.strategies import works
 
 OPF = {"o": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 NS = {"x": XHTML[1:-1], "epub": "http://www.idpf.org/2007/ops"}
