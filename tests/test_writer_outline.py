@@ -7,7 +7,7 @@ import re
 import ao3conv
 from ao3conv.model import Chapter, Creator, Work
 from ao3conv.writers._outline import outline
-from epubcheck import Book
+from helpers.epubcheck import Book
 from test_writer_epub import para, rich_work
 
 # rich_work's sections in AO3's reading order, by a text each holds (the EPUB, which

@@ -113,13 +113,13 @@ def info(
     debug: DebugOpt = False,
 ) -> None:
     """Show a work's metadata: title, creators, tags, series, stats, chapters."""
-    from ..writers import metadata_table, work_metadata
+    from ..writers import WorkMetadata, metadata_table
 
     failures: list[str] = []
     with reported(source, debug, failures):
-        meta = work_metadata(load_input(source))
+        meta = WorkMetadata.of(load_input(source))
         if as_json:
-            typer.echo(_json_shown(meta))
+            typer.echo(_json_shown(meta.to_json()))
         else:
             typer.echo(printable(metadata_table(meta)))
     finish(failures, 1)
