@@ -61,6 +61,7 @@ from ..model import (
     Text,
     Work,
 )
+from ..site import AO3_URL
 from ._base import bind_options
 from ._engine import (
     Renderer,
@@ -535,7 +536,7 @@ class TextWriter:
     def render(self, work: Work, options: TextOptions) -> bytes:
         from ._metadata import work_metadata
 
-        base = work.url if work.url and safe_url(work.url) else "https://archiveofourown.org/"
+        base = work.url if work.url and safe_url(work.url) else AO3_URL + "/"
         renderer = TextRenderer(options.wrap, base)
         text = _Document(work, renderer).render(work_metadata(work))
         data = text.encode("utf-8", "replace")  # "replace": lone surrogates from bad JSON
