@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import ao3conv.batch._run as batch_run  # noqa: E402
 import ao3conv.parser as parse_module  # noqa: E402
-import ao3conv.writers as writers  # noqa: E402
+import ao3conv.pipeline as pipeline  # noqa: E402
 from ao3_server import WORK_PAGE, FakeAo3  # noqa: E402
 from ao3conv.batch import export_batch  # noqa: E402
 from ao3conv.batch._state import BatchState  # noqa: E402
@@ -96,8 +96,8 @@ class Stopwatch:
     def __enter__(self) -> Stopwatch:
         self.watch(Fetcher, "fetch_work_page", "fetch")
         self.watch(parse_module, "parse", "parse")
-        self.watch(writers, "write", "render")
-        self.watch(batch_run, "write_atomic", "atomic write")
+        self.watch(pipeline, "write", "render")
+        self.watch(pipeline, "write_atomic", "atomic write")
         self.watch(batch_run._Batch, "_choose", "naming")
         for method in ("get", "writing", "done"):
             self.watch(BatchState, method, "state")

@@ -321,7 +321,8 @@ def test_the_batch_stops_when_nothing_can_be_written(
     def disk_full(path: Path, data: bytes, *, force: bool = False) -> None:
         raise OutputError(f"cannot write {path}: the disk is full; nothing was changed")
 
-    monkeypatch.setattr("ao3conv.batch._run.write_atomic", disk_full)
+    monkeypatch.setattr("ao3conv.pipeline.write_atomic", disk_full)  # the works
+    monkeypatch.setattr("ao3conv.batch._run.write_atomic", disk_full)  # failed.txt
     result = run(ao3, [str(n) for n in range(1, 9)], tmp_path / "out")
     assert len(result.failures) == 5 and result.remaining == 3
     assert "could not be written" in (result.stopped or "")

@@ -164,7 +164,7 @@ def test_the_terminal_view_shows_progress_and_a_summary_table(
     import io
 
     from ao3conv.batch import export_batch
-    from ao3conv.batch._progress import RichReporter
+    from ao3conv.cli._progress import RichReporter
 
     screen = io.StringIO()
     reporter = RichReporter(err=screen)

@@ -17,16 +17,17 @@ from pathlib import Path
 import pytest
 
 from ao3_server import ListingAo3
-from ao3conv.convert import OutputPlan, save
+from ao3conv.convert import OutputPlan
 from ao3conv.errors import OutputError, OutputExistsError
 from ao3conv.model import Work
-from ao3conv.output import name_key, safe_filename, write_atomic
+from ao3conv.output import NameClaims, name_key, safe_filename, write_atomic
+from ao3conv.pipeline import render, save
 
 # Runs the real CLI with write_atomic held until both processes reached it once.
 CHILD = """
 import sys, time
 from pathlib import Path
-import ao3conv.batch._run as run, ao3conv.convert as convert
+import ao3conv.batch._run as run, ao3conv.pipeline as pipeline
 barrier, me = Path(sys.argv[1]), sys.argv[2]
 def gate(real):
     def held(*args, **kwargs):
@@ -38,7 +39,7 @@ def gate(real):
         return real(*args, **kwargs)
     return held
 run.write_atomic = gate(run.write_atomic)
-convert.write_atomic = gate(convert.write_atomic)
+pipeline.write_atomic = gate(pipeline.write_atomic)
 from ao3conv.cli import main
 sys.argv = ["ao3conv", *sys.argv[3:]]
 main()
@@ -168,21 +169,21 @@ def test_a_socket_is_refused(tmp_path: Path) -> None:
 def test_many_works_of_one_name_cost_log_n_tries_each(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ao3conv.convert as convert
+    import ao3conv.output as output  # NameClaims.next_free tries the tagged names there
 
     calls = 0
-    real = convert.safe_filename
+    real = output.safe_filename
 
     def counted(*args: object, **kwargs: object) -> str:
         nonlocal calls
         calls += 1
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(convert, "safe_filename", counted)
+    monkeypatch.setattr(output, "safe_filename", counted)
     work = Work(title="Same", chapters=(), summary=())
-    taken: set[str] = set()
+    claims = NameClaims()
     plan = OutputPlan("json", str(tmp_path), many=True)
-    names = [Path(save(work, plan, taken)).name for _ in range(300)]
+    names = [Path(save(render(work, plan), plan, claims)).name for _ in range(300)]
     assert names[:3] == ["Same.json", "Same (2).json", "Same (3).json"]
     assert len(set(names)) == 300
     # A few dozen name computations per work at most (log N), not N: 300 works of one
@@ -194,8 +195,9 @@ def test_names_that_differ_only_in_normalisation_are_one_name(tmp_path: Path) ->
     composed, decomposed = "Caf\u00e9", "Cafe\u0301"
     assert safe_filename(decomposed) == safe_filename(composed) == composed
     assert name_key(composed) == name_key(decomposed) == name_key("CAF\u00c9")
-    taken: set[str] = set()
+    claims = NameClaims()
     plan = OutputPlan("json", str(tmp_path), many=True)
-    first = save(Work(title=composed, chapters=(), summary=(), id=10), plan, taken)
-    second = save(Work(title=decomposed, chapters=(), summary=(), id=20), plan, taken)
+    first = save(render(Work(title=composed, chapters=(), summary=(), id=10), plan), plan, claims)
+    second = save(render(Work(title=decomposed, chapters=(), summary=(), id=20), plan), plan,
+                  claims)
     assert Path(first).name == "Café.json" and Path(second).name == "Café (20).json"

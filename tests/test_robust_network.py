@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import ao3conv
 from ao3_server import (
     CHAPTERED_PAGE,
     RESTRICTED_PAGE,
@@ -86,12 +87,10 @@ def work_page(mode: str, ref: int, notices: list[Any] | None = None, **opts: Any
 
 def fetch_work(mode: str, ref: int, **opts: Any) -> Work:
     if mode == "sync":
-        with Fetcher(**opts) as fetcher:
-            return fetcher.fetch_work(ref)
+        return ao3conv.fetch_work(ref, **opts)
 
     async def run() -> Work:
-        async with AsyncFetcher(**opts) as fetcher:
-            return await fetcher.fetch_work(ref)
+        return await ao3conv.afetch_work(ref, **opts)
 
     return asyncio.run(run())
 

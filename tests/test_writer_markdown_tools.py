@@ -25,11 +25,13 @@ long as the line holds something else (``&#32;`` does, and reads as a space).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -56,7 +58,13 @@ from ao3conv.model import (
     Text,
     Work,
 )
-from ao3conv.writers._metadata import OPTIONAL_FRONT_MATTER_KEYS, work_metadata
+from ao3conv.writers._metadata import (
+    METADATA_KEYS,
+    OPTIONAL_FRONT_MATTER_KEYS,
+    WorkMetadata,
+    header_rows,
+    work_metadata,
+)
 from ao3conv.writers.markdown import MarkdownRenderer, MarkdownWriter
 
 MD = MarkdownIt("commonmark")
@@ -204,6 +212,28 @@ def test_info_json_keeps_its_own_keys() -> None:
     assert info["language"] == "中文-普通话 國語" and info["language_code"] == "zh"
     assert info["published"] == "2020-03-04"
     assert not {"author", "date", "lang", "language_name"} & set(info)
+
+
+def test_the_metadata_record_is_frozen_typed_and_feeds_json_and_header() -> None:
+    book = work(series=(SeriesLink("Sky", id=7, position=2), SeriesLink("Sea")),
+                warnings=None, chapter_count=1, chapter_total=None,
+                chapters=(Chapter(3, id=9, title="Three"),))
+    meta = WorkMetadata.of(book)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        meta.title = "other"  # type: ignore[misc]
+    assert meta.published == dt.date(2020, 3, 4) and meta.authors == ("李白", "Zoë Ørsted")
+    assert meta.series_lines == ["Part 2 of Sky", "Sea"] and meta.chapters_shown == "1/?"
+    info = meta.to_json()
+    assert tuple(info) == METADATA_KEYS and info == work_metadata(book)
+    assert info["series"][0] == {"id": 7, "title": "Sky", "position": 2}
+    assert info["chapters"] == [{"number": 3, "id": 9, "title": "Three"}]
+    assert info["warnings"] is None and info["updated"] == "2021-01-02"
+    rows = dict(header_rows(meta))
+    assert rows["Archive Warnings"] == "(hidden on the saved page)"
+    assert rows["Series"] == "Part 2 of Sky, Sea" and rows["Chapters"] == "1/?"
+    assert rows["Updated"] == "2021-01-02"
+    text = ao3conv.write(book, "txt").decode()
+    assert all(f"{label}: {value}" in text for label, value in rows.items())
 
 
 # Plain scalars YAML 1.1 (PyYAML) reads as text but pandoc does not.

@@ -113,17 +113,27 @@ def parse(
 
 
 def fetch_work(work: str | int, **options: Any) -> Work:
-    """Fetch a work from AO3 by id or URL (one polite request) and parse it."""
-    from .fetch import fetch_work as _fetch_work
+    """Fetch a work from AO3 by id or URL (one polite request) and parse it.
 
-    return _fetch_work(work, **options)
+    ``options`` are :class:`~ao3conv.fetch.FetchOptions` fields; ``client=`` takes an
+    ``httpx.Client`` to send through.
+    """
+    from .fetch import Fetcher
+    from .pipeline import fetch_work as fetched
+
+    client = options.pop("client", None)
+    with Fetcher(client=client, **options) as fetcher:
+        return fetched(fetcher, work)
 
 
 async def afetch_work(work: str | int, **options: Any) -> Work:
-    """The asynchronous twin of :func:`fetch_work`."""
-    from .fetch import afetch_work as _afetch_work
+    """The asynchronous twin of :func:`fetch_work` (``client=`` takes an ``httpx.AsyncClient``)."""
+    from .fetch import AsyncFetcher
+    from .pipeline import afetch_work as fetched
 
-    return await _afetch_work(work, **options)
+    client = options.pop("client", None)
+    async with AsyncFetcher(client=client, **options) as fetcher:
+        return await fetched(fetcher, work)
 
 
 __all__ = [

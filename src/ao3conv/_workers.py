@@ -9,25 +9,25 @@ no-clobber writes, and the messages. Output order, names and guarantees are
 therefore those of a serial run, and a worker that dies takes no file with it:
 workers never write.
 
-:func:`convert_one` is the same step for the serial path, so both paths share it.
+:func:`convert_one` is the same step for the serial path, so both paths share it;
+each step is :mod:`ao3conv.pipeline`'s.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .convert import STDOUT, OutputPlan, Rendered, render
+from .convert import STDOUT, OutputPlan
 from .errors import ParseWarning
 from .model import Work
+from .pipeline import ImageFinder, Rendered, gather_images, load, render
 from .writers import RenderOptions
-
-ImageFinder = Callable[[Work, str], Mapping[str, tuple[str, bytes]]]
 
 
 @dataclass(frozen=True)
@@ -47,28 +47,6 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def load_source(source: str) -> Work:
-    """A work from a file path, or from standard input when ``source`` is ``-``."""
-    import sys
-
-    from .parser import DEFAULT_MAX_BYTES, parse
-
-    if source == STDOUT:
-        # Read one byte past the cap, so endless input is refused instead of filling memory.
-        work = parse(sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1))
-    else:
-        work = parse(Path(source))
-    if work.missing_chapters:  # a saved page is converted as it is, but not silently
-        held, count = len(work.chapters), work.chapter_count
-        warnings.warn(
-            f"this page holds {held} of the {count} chapters its stats give: it was saved "
-            "or downloaded cut short (save the whole work again: Entire Work)",
-            ParseWarning,
-            stacklevel=2,
-        )
-    return work
-
-
 def plan_for(plan: OutputPlan, source: str) -> OutputPlan:
     """``plan`` for one input: a work without a title is named after its file."""
     return replace(plan, fallback_name=Path(source).stem if source != STDOUT else "untitled")
@@ -78,7 +56,7 @@ def convert_one(
     source: str,
     plan: OutputPlan,
     *,
-    load: Callable[[str], Work] = load_source,
+    read: Callable[[str], Work] = load,
     images: bool = False,
     find_images: ImageFinder | None = None,
 ) -> Outcome:
@@ -87,7 +65,7 @@ def convert_one(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ParseWarning)
         try:
-            work = load(source)
+            work = read(source)
             chosen = with_images(plan, work, source, find_images) if images else plan
             outcome = Outcome(render(work, chosen))
         except Exception as exc:
@@ -101,10 +79,10 @@ def with_images(
 ) -> OutputPlan:
     """``plan`` with the work's images for ``--images`` (default: files saved next to
     the page and ``data:`` URIs)."""
-    from .resources import resolve_images
-
-    base = Path(source).parent if source != STDOUT else Path.cwd()
-    found = find_images(work, source) if find_images else resolve_images(work, base)
+    if find_images is not None:
+        found = find_images(work, source)
+    else:
+        found = gather_images(work, base=Path(source).parent if source != STDOUT else Path.cwd())
     return replace(plan, options=RenderOptions.of(plan.options).with_own(images=found))
 
 

@@ -26,6 +26,7 @@ import stat
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import OutputError, OutputExistsError
@@ -99,6 +100,56 @@ def default_stem(work: Work, fallback: str = "untitled") -> str:
 
 def default_filename(work: Work, extension: str, fallback: str = "untitled") -> str:
     return safe_filename(default_stem(work, fallback), extension)
+
+
+class NameClaims:
+    """The names given out so far, by one ``convert`` run or one batch (with the names
+    its state holds): each name's key (:func:`name_key`) → the work that holds it
+    (``None``: no work id, or not a work's, like a batch's ``failed.txt``).
+
+    Names are claimed in input order, so they come out as in a serial run, and stay
+    claimed even if the write then fails (a rerun picks the same names). Against other
+    processes the claim is the exclusive create of :func:`write_atomic`.
+    """
+
+    def __init__(self, held: Mapping[str, int | None] | None = None) -> None:
+        self._held: dict[str, int | None] = dict(held or {})  # keys are name_key()s
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, (str, os.PathLike)) and name_key(name) in self._held
+
+    def holder(self, name: str | os.PathLike[str]) -> int | None:
+        """The work that holds ``name`` (``None`` too when nobody does: ask ``in`` first)."""
+        return self._held.get(name_key(name))
+
+    def claim(self, name: str | os.PathLike[str], work_id: int | None = None) -> None:
+        self._held[name_key(name)] = work_id
+
+    def next_free(self, path: Path, work_id: int | None, extension: str = "") -> Path:
+        """``path``, or when it is claimed, the name with `` (work id)`` (else `` (2)``,
+        `` (3)``...) before the extension: never a silent overwrite of a sibling."""
+        if path not in self:
+            return path
+        stem = path.name[: -len(extension) - 1] if extension else path.name
+        bases: dict[int, str] = {}  # the stem cut to leave room for tags of each length
+
+        def tagged(tag: str) -> Path:
+            room = MAX_NAME_BYTES - len(tag.encode()) - len(extension.encode()) - 1
+            if room not in bases:
+                bases[room] = safe_filename(stem, max_bytes=room)
+            return path.with_name(safe_filename(bases[room] + tag, extension))
+
+        if work_id is not None and (by_id := tagged(f" ({work_id})")) not in self:
+            return by_id
+        # Numbers are taken in order, 2, 3, 4...: find the first free one by doubling then
+        # halving, so a thousand works of one name cost ~10 checks each, not a thousand.
+        low, high = 1, 2  # (low) is taken (the name itself), (high) is to be checked
+        while tagged(f" ({high})") in self:
+            low, high = high, high * 2
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if tagged(f" ({middle})") not in self else (middle, high)
+        return tagged(f" ({high})")
 
 
 def storable(path: Path) -> Path:

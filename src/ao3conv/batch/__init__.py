@@ -13,8 +13,8 @@ AO3 nothing for the works already done. See :func:`export_batch`.
 Modules: ``_sources`` (what the user named: reading lists → sources, ``read_source``), ``_expand``
 (sources → works: listings page by page, series expanded, with ``_listing`` reading
 listing and series pages), ``_run`` (the batch itself), ``_state`` (SQLite),
-``_names`` (``--name-template``), ``_report`` and ``_progress`` (what it tells),
-``_anthology`` (``--anthology``).
+``_names`` (``--name-template``), ``_report`` (what it tells: events, outcomes, the
+result, which the CLI's ``cli/_progress`` shows), ``_anthology`` (``--anthology``).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..convert import OutputPlan, make_folder
 from ..errors import (
     Ao3convError,
     NetworkError,
@@ -28,7 +29,8 @@ from ..errors import (
     RateLimitedError,
     SiteUnavailableError,
 )
-from ..output import inside, name_key, write_atomic
+from ..output import NameClaims, inside, name_key, write_atomic
+from ..pipeline import Rendered, deliver, fetch_work, render, work_from_page
 from ..writers import RenderOptions
 from ._expand import Entry, Expander
 from ._names import DEFAULT_TEMPLATE, check_template, render_name, with_work_id, work_fields
@@ -127,8 +129,8 @@ class _Batch:
         self.debug = debug
         self._progress = progress
         self.result = BatchResult(folder)
-        self._claimed: dict[str, int] = {}
-        self._ours: dict[str, int] = {}  # names this state's works were written at
+        self._claims = NameClaims()
+        self._ours = NameClaims()  # names this state's works were written at
         self._fresh: Fetcher | None = None
         self._own_fetcher = False
         self.find_images: ImageFinder | None = None
@@ -149,10 +151,9 @@ class _Batch:
         recovered = self.state.recover(self.folder)
         if recovered:
             self._note(f"{recovered} work(s) written just before an interruption are complete")
-        self._claimed = self.state.claimed_paths()
-        self._ours = self.state.claimed_paths(settled=True)
         # Template names never start with a dot, so only failed.txt could collide.
-        self._claimed.setdefault(name_key(FAILED_NAME), -1)
+        self._claims = NameClaims({name_key(FAILED_NAME): None, **self.state.claimed_paths()})
+        self._ours = NameClaims(self.state.claimed_paths(settled=True))
         if fetcher is None:
             from ..fetch import Fetcher
 
@@ -306,7 +307,7 @@ class _Batch:
     def _export(self, entry: Entry, existing: Record | None, page: FetchedPage) -> WorkOutcome:
         assert entry.work_id is not None
         # A page cut short is refused here, before it can be written or called unchanged.
-        work = self.fetcher.work_from_page(page, page.work_url or self._url(entry))
+        work = work_from_page(self.fetcher, page, page.work_url or self._url(entry))
         if self.keep_models:
             self.state.keep_model(entry.work_id, work.to_json())
         listed = _listed_version(entry)
@@ -349,14 +350,9 @@ class _Batch:
             "use --force to overwrite them, or another --name-template"
         )
 
-    def _claim(self, relative: str, work_id: int) -> str:
-        self._claimed[name_key(relative)] = work_id
-        return relative
-
     def _free(self, relative: str, work_id: int) -> bool:
-        owner = self._claimed.get(name_key(relative))
-        if owner is not None:
-            return owner == work_id
+        if relative in self._claims:
+            return self._claims.holder(relative) == work_id
         return self.force or not os.path.lexists(inside(self.folder, relative))
 
     def _write(self, work: Work, work_id: int, url: str, names: list[str], version: Version,
@@ -371,38 +367,34 @@ class _Batch:
         options = self.options
         if self.find_images is not None:
             options = options.with_own(images=self.find_images(work, self.fetcher))
-        data = None if self.split else _render(work, self.format, options)
+        plan = OutputPlan(self.format, str(self.folder), options=options)
+        rendered = render(work, plan)
+        data = rendered.data if rendered.files is None else None
         for relative in names:
             target = inside(self.folder, relative)
-            replace_it = mine or self.force or self._ours.get(name_key(relative)) == work_id
-            self._claim(relative, work_id)
+            replace_it = mine or self.force or self._ours.holder(relative) == work_id
+            self._claims.claim(relative, work_id)
             self.state.writing(work_id, self.format, url, title, relative, version, data)
             try:
-                self._put(work, target, data, options, replace_it)
+                self._put(rendered, plan, target, replace_it)
             except OutputExistsError:
                 self.state.release(work_id, self.format, relative)
                 continue
             self.state.done(work_id, self.format, url, title, relative, version)
-            self._ours[name_key(relative)] = work_id
+            self._ours.claim(relative, work_id)
             return relative
         if len(names) == 1 and not mine:
             raise OutputExistsError(f"{self.folder / names[0]} was just taken by another "
                                     "process; run the batch again to export this work")
         raise self._both_taken(names[0], names[-1])
 
-    def _put(self, work: Work, target: Path, data: bytes | None, options: RenderOptions,
-             replace_it: bool) -> None:
-        from ..convert import make_folder
-
+    def _put(self, rendered: Rendered, plan: OutputPlan, target: Path, replace_it: bool) -> None:
         make_folder(target.parent)  # a file in the way is an OutputError, not an internal one
-        if data is not None:
-            write_atomic(target, data, force=replace_it)
-            return
-        from ..convert import OutputPlan, save
-
-        if not replace_it:
-            _make_exclusively(target)
-        save(work, OutputPlan(self.format, str(target), True, False, options))
+        if rendered.files is not None:
+            if not replace_it:
+                _make_exclusively(target)
+            replace_it = True  # the folder is ours now: its files may be replaced
+        deliver(rendered, replace(plan, force=replace_it), target)
 
     def _anthology(self) -> None:
         """Every work done, in list order, as one EPUB (see :mod:`._anthology`)."""
@@ -413,7 +405,8 @@ class _Batch:
             self._note("anthology: no works to put in it")
             return
         try:
-            data = _render(anthology(works, self._title), "epub", self.options.single())
+            book = anthology(works, self._title)
+            data = render(book, OutputPlan("epub", options=self.options.single())).data
             relative, replace_it = self._anthology_name()
             # Not ours: created exclusively, so a file made meanwhile by another process stays.
             write_atomic(inside(self.folder, relative), data, force=replace_it)
@@ -433,7 +426,7 @@ class _Batch:
         if kept is not None:
             return Work.from_json(kept)
         try:
-            work = self.fetcher.fetch_work(work_id)
+            work = fetch_work(self.fetcher, work_id)
         except Ao3convError as exc:
             self._note(f"anthology: leaving out work {work_id}: {exc}")
             return None
@@ -446,9 +439,9 @@ class _Batch:
 
         for stem in (self._title, f"{self._title} (anthology)"):
             relative = safe_filename(stem, "epub")
-            owner = self._claimed.get(name_key(relative))
             ours = self.state.get_meta(f"anthology:{relative.casefold()}") is not None
-            if owner is None and (ours or self.force or not (self.folder / relative).exists()):
+            free = ours or self.force or not (self.folder / relative).exists()
+            if relative not in self._claims and free:
                 return relative, ours or self.force
         raise OutputExistsError(
             f"{self.folder / relative} is in the way of the anthology; use --force to replace it"
@@ -498,14 +491,6 @@ class _Batch:
             self.result.failed_file = path
         elif _is_ours(path):
             path.unlink()
-
-
-def _render(work: Work, fmt: str, options: RenderOptions) -> bytes:
-    from ..writers import render
-
-    data = render(work, fmt, options)
-    assert isinstance(data, bytes), "one file: a split work is saved by convert.save"
-    return data
 
 
 def _make_exclusively(folder: Path) -> None:

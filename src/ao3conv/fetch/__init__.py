@@ -1,6 +1,7 @@
 """Fetching AO3 pages politely (httpx), sync and async.
 
-The fetcher delivers bytes; the parser makes a :class:`~ao3conv.model.Work` of them.
+The fetcher delivers bytes (:class:`FetchedPage`); it knows neither the parser nor the
+model: :func:`ao3conv.pipeline.fetch_work` parses what it fetched.
 A work is one request — ``/works/N?view_adult=true&view_full_work=true`` — sent
 through a limiter shared by the whole process (one request every 2 s by default,
 never under 1 s to AO3), with an honest User-Agent. AO3's 429 "Retry later" is
@@ -9,27 +10,27 @@ with exponential backoff; restricted works log in (username and password, or a
 browser's cookies.txt) only when needed. Fetched works are cached on disk (mode 0600)
 so converting again costs no request.
 
-High level: :func:`fetch_work` / :func:`afetch_work` (→ ``Work``), :func:`fetch_images`
-/ :func:`afetch_images`. Lower level: :class:`Fetcher` / :class:`AsyncFetcher`
-(``fetch_work_page``, ``get``, ``login``) configured by :class:`FetchOptions`.
+:class:`Fetcher` / :class:`AsyncFetcher` (``fetch_work_page``, ``get``, ``login``),
+configured by :class:`FetchOptions`; :func:`fetch_images` / :func:`afetch_images`.
 
 Modules: the sans-IO core is ``_plan`` (the requests and waits a ``FetchFlow``
 yields, retries) and ``_flows`` (AO3's flows for a work, a chapter, any page, login),
 reading pages with ``_classify`` (``read_page``, on :func:`ao3conv.site.page_kind`);
-``_client`` holds the two thin drivers; ``_limiter``, ``_cache``, ``_cookies``,
-``_body``, ``_urls``, ``_options`` and ``_images`` (remote images) serve them.
+``_client`` and ``_async_client`` hold the two thin drivers; ``_limiter``, ``_cache``,
+``_cookies``, ``_body``, ``_urls``, ``_options`` and ``_images`` (remote images) serve them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import Ao3convError
 from ..images import MAX_IMAGE_BYTES, MAX_TOTAL_IMAGE_BYTES, MAX_WEB_IMAGES
 from ..site import is_ao3_host
+from ._async_client import AsyncFetcher
 from ._cache import PageCache, default_cache_dir
-from ._client import AsyncFetcher, Fetcher
+from ._client import Fetcher
 from ._flows import FetchedPage
 from ._images import image_urls, keep_image
 from ._limiter import Limiter, limiter_for
@@ -43,27 +44,7 @@ from ._urls import (
     resolve_base_url,
 )
 
-if TYPE_CHECKING:
-    from ..model import Work
-
 Images = dict[str, tuple[str, bytes]]
-
-
-def fetch_work(work: str | int, **options: Any) -> Work:
-    """Fetch a work by id or URL and parse it (options: see :class:`FetchOptions`).
-
-    ``client=`` takes an ``httpx.Client`` to send through.
-    """
-    client = options.pop("client", None)
-    with Fetcher(client=client, **options) as fetcher:
-        return fetcher.fetch_work(work)
-
-
-async def afetch_work(work: str | int, **options: Any) -> Work:
-    """The asynchronous twin of :func:`fetch_work` (``client=`` takes an ``httpx.AsyncClient``)."""
-    client = options.pop("client", None)
-    async with AsyncFetcher(client=client, **options) as fetcher:
-        return await fetcher.fetch_work(work)
 
 
 def fetch_images(
@@ -140,10 +121,8 @@ __all__ = [
     "WaitNotice",
     "WorkRef",
     "afetch_images",
-    "afetch_work",
     "default_cache_dir",
     "fetch_images",
-    "fetch_work",
     "is_ao3_host",
     "limiter_for",
     "parse_work_ref",

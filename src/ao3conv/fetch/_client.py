@@ -1,5 +1,5 @@
-"""The two thin drivers of the sans-IO core: :class:`Fetcher` (httpx.Client) and
-:class:`AsyncFetcher` (httpx.AsyncClient).
+"""The two thin drivers of the sans-IO core: :class:`Fetcher` (httpx.Client), here, and
+:class:`~ao3conv.fetch._async_client.AsyncFetcher` (httpx.AsyncClient).
 
 They share everything but the lines that block: pacing through the process-wide
 limiter, sending one request without following redirects (the core follows them),
@@ -9,7 +9,6 @@ reading the body up to a size cap, and turning httpx's transport errors into
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
@@ -17,11 +16,11 @@ import time
 from datetime import datetime
 from http.cookiejar import Cookie
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
-from ..errors import IncompleteWorkError, InputTooLargeError
+from ..errors import InputTooLargeError
 from ..site import PageKind
 from ._body import ACCEPT_ENCODING, Body, BodyError, TooLarge
 from ._cache import PageCache
@@ -52,9 +51,6 @@ from ._plan import (
     site_of,
 )
 from ._urls import canonical_work_url, host_of, on_site, parse_work_ref
-
-if TYPE_CHECKING:
-    from ..model import Work
 
 log = logging.getLogger("ao3conv.fetch")
 T = TypeVar("T")
@@ -136,23 +132,10 @@ class _FetcherBase:
             log.debug("work %s from cache", work_id)
         return page
 
-    def work_from_page(self, page: FetchedPage, url: str | None = None) -> Work:
-        """Parse a fetched work page. A whole-work page that holds fewer chapters than its
-        stats say was cut short: it is dropped from the cache and refused."""
-        from ..parser import parse
-
-        work = parse(page.content, url=url or page.work_url)
-        if work.missing_chapters:
-            if self.cache is not None and page.work_id:
-                self.cache.drop(canonical_work_url(self.options.site, page.work_id))
-            held, count = len(work.chapters), work.chapter_count
-            raise IncompleteWorkError(
-                f"The page AO3 sent for work {page.work_id or work.id} holds {held} of the "
-                f"{count} chapters its stats give (cut short on the way); nothing was saved "
-                "from it: try again later",
-                url=url or page.work_url,
-            )
-        return work
+    def forget(self, page: FetchedPage) -> None:
+        """Drop a work's page from the cache: it was found cut short, never serve it again."""
+        if self.cache is not None and page.work_id:
+            self.cache.drop(canonical_work_url(self.options.site, page.work_id))
 
     def _store(self, page: FetchedPage) -> FetchedPage:
         if self.cache is not None and page.kind == PageKind.WORK.value and page.work_id:
@@ -247,10 +230,6 @@ class Fetcher(_FetcherBase):
         if cached is not None:
             return cached
         return self._store(self._run(work_page_flow(self.session, work_id, self.policy)))
-
-    def fetch_work(self, ref: str | int) -> Work:
-        """Fetch a work and parse it."""
-        return self.work_from_page(self.fetch_work_page(ref))
 
     def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
@@ -353,116 +332,3 @@ class _Exchange:
             raise self._error
         assert self._outcome is not None
         return self._outcome
-
-
-class AsyncFetcher(_FetcherBase):
-    """The asynchronous twin of :class:`Fetcher`, over an ``httpx.AsyncClient``."""
-
-    def __init__(
-        self,
-        options: FetchOptions | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(options, **kwargs)
-        self._owns_client = client is None
-        self.client = client if client is not None else httpx.AsyncClient(**self._client_options())
-        self._install_cookies(self.client.cookies)
-
-    async def __aenter__(self) -> AsyncFetcher:
-        return self
-
-    async def __aexit__(
-        self, *exc: type[BaseException] | BaseException | TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self.client.aclose()
-
-    async def fetch_work_page(self, ref: str | int) -> FetchedPage:
-        """A whole work's page: from the cache if fresh, else in one request."""
-        work_id, chapter_id = self._work_id(ref)
-        if work_id is None:
-            assert chapter_id is not None
-            work_id = await self._run(resolve_chapter_flow(self.session, chapter_id, self.policy))
-        cached = self._cached(work_id)
-        if cached is not None:
-            return cached
-        return self._store(await self._run(work_page_flow(self.session, work_id, self.policy)))
-
-    async def fetch_work(self, ref: str | int) -> Work:
-        """Fetch a work and parse it."""
-        return self.work_from_page(await self.fetch_work_page(ref))
-
-    async def get(self, url: str) -> FetchedPage:
-        """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
-        flow = page_flow(self.session, on_site(url, self.options.site), self.policy)
-        return await self._run(flow)
-
-    async def login(self) -> None:
-        """Log in now (otherwise it happens only when a page needs it)."""
-        if not self.session.logged_in:
-            await self._run(login_flow(self.session, self.policy))
-
-    async def fetch_image(self, src: str, max_bytes: int) -> tuple[str, bytes]:
-        """One image: ``(media_type, bytes)``; raises a :class:`FetchError` if it cannot."""
-        return await self._run(image_flow(src, self.image_policy, max_bytes))
-
-    async def _run(self, flow: FetchFlow[T]) -> T:
-        outcome: Outcome | None = None
-        try:
-            while True:
-                outcome = await self._act(flow.send(outcome))
-        except StopIteration as stop:
-            result: T = stop.value  # what the flow returned
-            return result
-        finally:
-            flow.close()
-
-    async def _act(self, action: Action) -> Outcome | None:
-        if isinstance(action, Send):
-            return await self._send(action.request)
-        if isinstance(action, Wait):
-            self._announce(action)
-        else:
-            self._set_cookie(self.client.cookies, action)
-        return None
-
-    async def _send(self, request: Request) -> Outcome:
-        limiter, delay = self._pace(request)
-        pause = limiter.reserve(delay)
-        while pause > 0:
-            await asyncio.sleep(pause)
-            pause = limiter.rebook_if_held(delay)
-        log.debug("%s %s", request.method, request.url)
-        try:
-            # The whole exchange, headers included, within the deadline.
-            return await asyncio.wait_for(self._exchange(request), self.options.deadline)
-        except asyncio.TimeoutError:
-            return self._late(request)
-
-    async def _exchange(self, request: Request) -> Outcome:
-        try:
-            async with self.client.stream(
-                request.method,
-                request.url,
-                data=_form(request),
-                headers=self._headers,
-                follow_redirects=False,
-                timeout=self._timeout(),
-            ) as response:
-                body = self._body(response, request)
-                if response.is_stream_consumed:
-                    body.feed(response.content)
-                else:
-                    async for chunk in response.aiter_raw():
-                        body.feed(chunk)
-                content = body.finish()
-        except (httpx.TransportError, BodyError) as error:
-            return _failure(error, request)
-        except TooLarge:
-            raise self._too_large(request) from None
-        return self._response(response, content)

@@ -211,10 +211,12 @@ class _Update:
                 self._done(copy, "unchanged", "the listing shows this version: not asked")
             self.state.checked(work_id, copies[0].held.to_dict(), "unchanged")
             return
+        from ..pipeline import work_from_page
+
         try:
             page = self.fetcher.fetch_work_page(work_id)
             # A page cut short on the way is refused here, never compared as AO3's version.
-            work = self.fetcher.work_from_page(page)
+            work = work_from_page(self.fetcher, page)
         except tuple(_GONE) as exc:
             reason = next(r for kind, r in _GONE.items() if isinstance(exc, kind))
             self.result.requests += 1

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FormatError, InputError
 from ..model import Work, apply_notes_policy
 from ._base import Writer, WriterInfo, bind_options, check_options, writes_files
+from ._metadata import work_metadata
+from ._metadata_table import metadata_table
 from ._options import (
     EpubOptions,
     JsonOptions,
@@ -226,7 +228,9 @@ __all__ = [
     "check_options",
     "format_for_path",
     "get_writer",
+    "metadata_table",
     "register_writer",
     "render",
+    "work_metadata",
     "write",
 ]

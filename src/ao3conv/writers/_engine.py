@@ -11,8 +11,8 @@ refused with a clear error instead of being dropped.
 Inline hooks append strings to a list (``out``); block hooks return the block as
 a string. Writers gather strings in lists and join once.
 
-The helpers at the bottom (chapter headings, series lines, URL safety) are the
-layout decisions both writers share, so txt and md read alike.
+The helpers at the bottom (chapter headings, URL safety) are the layout decisions
+the writers share, so txt, md and EPUB read alike.
 """
 
 from __future__ import annotations
@@ -200,76 +200,17 @@ def distinct_chapter_creators(work: Work, chapter: Chapter) -> tuple[str, ...]:
     return names if names and names != work.authors else ()
 
 
-def series_lines(meta: Mapping[str, Any]) -> list[str]:
-    """``"Part 2 of Title"`` for each series in the metadata mapping."""
-    lines = []
-    for series in meta["series"]:
-        position = series["position"]
-        lines.append(f"Part {position} of {series['title']}" if position else series["title"])
-    return lines
-
-
-def chapters_shown(meta: Mapping[str, Any]) -> str | None:
-    """AO3's ``"3/?"`` chapter count, or ``None`` when the page did not say."""
-    count = meta["chapter_count"]
-    if count is None:
-        return None
-    total = meta["chapter_total"]
-    return f"{count}/{total if total is not None else '?'}"
-
-
 # What writers say for tags the saved page hid (``Work.warnings``/``tags`` is None).
 HIDDEN_TAGS = "(hidden on the saved page)"
 
 
-def metadata_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The header fields a reader wants, as (label, value) pairs in AO3's order.
-
-    Labels are AO3's own, singular or plural as AO3 writes them.
-    """
-    rows: list[tuple[str, str]] = []
-
-    def tags(singular: str, plural: str, values: list[str] | None) -> None:
-        if values is None:  # unknown, not none: the page hid them
-            rows.append((plural, HIDDEN_TAGS))
-        elif values:
-            rows.append((singular if len(values) == 1 else plural, ", ".join(values)))
-
-    if meta["rating"]:
-        rows.append(("Rating", meta["rating"]))
-    tags("Archive Warning", "Archive Warnings", meta["warnings"])
-    tags("Category", "Categories", meta["categories"])
-    tags("Fandom", "Fandoms", meta["fandoms"])
-    tags("Relationship", "Relationships", meta["relationships"])
-    tags("Character", "Characters", meta["characters"])
-    tags("Additional Tags", "Additional Tags", meta["tags"])
-    if meta["language"]:
-        rows.append(("Language", meta["language"]))
-    tags("Series", "Series", series_lines(meta))
-    tags("Collections", "Collections", meta["collections"])
-    if meta["published"]:
-        rows.append(("Published", meta["published"]))
-    if meta["updated"]:  # AO3's status row: "Completed:" once the work is complete
-        rows.append(("Completed" if meta["completed"] else "Updated", meta["updated"]))
-    if meta["words"] is not None:
-        rows.append(("Words", f"{meta['words']:,}"))
-    chapters = chapters_shown(meta)
-    if chapters:
-        rows.append(("Chapters", chapters))
-    if meta["url"] and safe_url(meta["url"]):
-        rows.append(("Source", meta["url"]))
-    return rows
-
-
 __all__ = [
     "BLOCK_HOOKS",
+    "HIDDEN_TAGS",
     "INLINE_HOOKS",
     "Renderer",
     "chapter_heading",
-    "chapters_shown",
     "distinct_chapter_creators",
-    "metadata_rows",
     "safe_url",
-    "series_lines",
     "single_untitled",
 ]

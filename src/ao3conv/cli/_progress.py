@@ -1,5 +1,5 @@
-"""Showing a batch to a person: a rich progress bar on a terminal, plain lines otherwise,
-JSON lines for scripts (``--json``, on stdout), and the summary at the end.
+"""``ao3conv batch`` shown to a person: a rich progress bar on a terminal, plain lines
+otherwise, JSON lines for scripts (``--json``, on stdout), and the summary at the end.
 
 rich is imported only when a terminal is there to draw on.
 """
@@ -11,10 +11,11 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import one_line
-from ._report import BatchEvent, BatchResult, WorkOutcome
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from ..batch import BatchEvent, BatchResult, WorkOutcome
 
 _VERBS = {
     "exported": "exported",

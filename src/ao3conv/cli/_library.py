@@ -1,0 +1,202 @@
+"""The commands that keep a library: ``batch`` (reading lists, series, listings into a
+folder) and ``update`` (files and folders brought up to date in place)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ._options import (
+    Ao3Flags,
+    CacheFlags,
+    DebugOpt,
+    ForceOpt,
+    FormatOpt,
+    WebImagesOpt,
+    WriterFlags,
+    as_keywords,
+    fetch_options,
+    format_and_cover,
+    with_flag_groups,
+)
+from ._report import EXIT_FAILED, EXIT_INTERRUPTED, fail_usage, finish, printable, reported, say
+
+if TYPE_CHECKING:
+    from ..batch import BatchResult
+    from ..fetch import Fetcher
+    from ..model import Work
+    from ..update import UpdateEvent
+
+_LISTS_HELP = (
+    "Text files of AO3 work URLs or ids (one a line; # starts a comment), - for stdin, or an "
+    "AO3 URL of a work, series, user's works or bookmarks, tag, collection or marked-for-later."
+)
+_OUTPUT_HELP = "Output folder (default: the current folder); the batch's state is kept in it."
+_TEMPLATE_HELP = (
+    "Where each work goes: {title} {creators} {id} {fandom} {series} {series_position} "
+    "{rating}, / for folders (default: '{creators} - {title}')."
+)
+_UPDATE_HELP = "Check finished works again; re-export those with new chapters or a new date."
+_ANTHOLOGY_HELP = "epub: also put every work, in list order, into one book (a part per work)."
+_JSON_HELP = "Print one JSON object per work on stdout as each finishes."
+_STATE_HELP = "The batch's state file (default: OUTPUT/.ao3conv-batch.sqlite)."
+
+
+@with_flag_groups
+def batch(
+    lists: Annotated[list[str], typer.Argument(help=_LISTS_HELP, metavar="LIST...")],
+    *,
+    fmt: FormatOpt = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help=_OUTPUT_HELP)] = None,
+    name_template: Annotated[str | None, typer.Option("--name-template", help=_TEMPLATE_HELP)]
+    = None,
+    update: Annotated[bool, typer.Option("--update", help=_UPDATE_HELP)] = False,
+    anthology: Annotated[bool, typer.Option("--anthology", help=_ANTHOLOGY_HELP)] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_JSON_HELP)] = False,
+    state: Annotated[Path | None, typer.Option("--state", dir_okay=False, help=_STATE_HELP)] = None,
+    force: ForceOpt = False,
+    ao3: Ao3Flags,
+    cache: CacheFlags,
+    writer: WriterFlags,
+    images: WebImagesOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Export a reading list, series, bookmarks... to a folder; resumable, polite, rerunnable.
+
+    Finished works are recorded in the folder: running the same command again continues
+    where it stopped and asks AO3 nothing for what is done. Exit 1 if any work failed
+    (they are listed in OUTPUT/failed.txt, which can be given back as a LIST).
+    """
+    from ..batch import export_batch
+    from ._progress import reporter_for
+
+    if output == "-":
+        fail_usage("batch writes files into a folder; give -o FOLDER")
+    options = writer.options()
+    chosen, cover = format_and_cover(fmt, None, writer.cover)
+    if cover is not None:
+        options = options.with_own(cover=cover)
+    settings = as_keywords(fetch_options(ao3, cache))
+    reporter = reporter_for(as_json=as_json)
+    result = _until_done(debug, reporter, lambda: export_batch(
+        lists, output or ".", format=chosen, options=options, name_template=name_template,
+        update=update, force=force, anthology=anthology, state_path=state, progress=reporter,
+        debug=debug, images=_from_the_web if images else None, **settings))
+    reporter.summary(result)
+    raise typer.Exit(0 if result.ok else EXIT_FAILED)
+
+
+def _until_done(
+    debug: bool, reporter: AbstractContextManager[Any], run: Callable[[], BatchResult]
+) -> BatchResult:
+    """``run()``'s result, shown by ``reporter``; a failure that stops the batch before
+    it starts in one line (exit 1); Ctrl-C or ``kill`` taken as a request to stop, with
+    every finished work kept (exit 130)."""
+    failures: list[str] = []
+    result, interrupted = None, False
+    with reported("batch", debug, failures):
+        try:
+            with _interrupt_on_sigterm(), reporter:
+                result = run()
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        say(
+            "ao3conv: interrupted; every finished work is saved and recorded: "
+            "run the same command again to continue"
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if result is None:
+        finish(failures, 1)
+    return result
+
+
+def _from_the_web(work: Work, fetcher: Fetcher) -> dict[str, tuple[str, bytes]]:
+    from ..pipeline import gather_images
+
+    return gather_images(work, fetcher=fetcher)
+
+
+@contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """`kill` stops a batch like Ctrl-C: the work in hand is dropped cleanly, state kept.
+    The handler before is put back after, for a program that runs the CLI in-process."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        before = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # outside the main thread (embedded use) signals are not ours
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+_FROM_HELP = (
+    "An AO3 listing or series URL (bookmarks, marked for later, subscriptions...) whose "
+    "blurbs are read first, so unchanged works cost no request. Repeatable."
+)
+_PATHS_HELP = "Files or folders (searched recursively)."
+_RECHECK_HELP = "Hours before a work checked already is asked again."
+_UPDATES_PAGE_HELP = 'epub: add an "Updates" page saying what changed.'
+_UPDATE_STATE_HELP = "The update state file (default: user data folder)."
+
+
+@with_flag_groups
+def update(
+    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, metavar="PATH...")],
+    *,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Ask AO3, change nothing.")] = False,
+    listings: Annotated[list[str] | None, typer.Option("--from", help=_FROM_HELP)] = None,
+    recheck_after: Annotated[float, typer.Option("--recheck-after", min=0, help=_RECHECK_HELP)]
+    = 6.0,
+    updates_page: Annotated[bool, typer.Option("--updates-page", help=_UPDATES_PAGE_HELP)]
+    = False,
+    state: Annotated[Path | None, typer.Option("--state", dir_okay=False, help=_UPDATE_STATE_HELP)]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
+    ao3: Ao3Flags,
+    debug: DebugOpt = False,
+) -> None:
+    """Bring the AO3 works in files and folders up to date, in place; never lose a copy.
+
+    EPUBs from AO3, FanFicFare or ao3conv, saved AO3 pages and ao3conv JSON are checked
+    with at most one request per work; a changed file is kept in .ao3conv-versions/ and
+    replaced at the same path. Exit 1 if any work could not be checked.
+    """
+    from ..update import update_library
+
+    settings = as_keywords(fetch_options(ao3))
+    failures: list[str] = []
+    result = None
+    with reported("update", debug, failures):
+        result = update_library(paths, dry_run=dry_run, listings=listings or (),
+                                recheck_after=recheck_after, state_path=state,
+                                updates_page=updates_page, progress=_shown_update(as_json),
+                                **settings)
+    if result is None:
+        finish(failures, 1)
+    if not as_json:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
+        say(f"ao3conv: {counts or 'no files'}; {result.requests} request(s) to AO3")
+    raise typer.Exit(0 if result.ok else EXIT_FAILED)
+
+
+def _shown_update(as_json: bool) -> Callable[[UpdateEvent], None]:
+    """Each file's outcome on stdout: a line, or a JSON object with ``--json``."""
+    import json
+
+    def show(event: UpdateEvent) -> None:
+        text = json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.line()
+        typer.echo(printable(text) if not as_json else text)
+
+    return show
