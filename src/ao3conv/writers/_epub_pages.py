@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from ..model import Association, Block, Chapter, Creator, SeriesLink, Work
+from ..site import AO3_URL
 from ._engine import HIDDEN_TAGS
 from ._epub_meta import creator_names
 from ._epub_xhtml import (
@@ -28,7 +29,7 @@ from ._epub_xhtml import (
 )
 from ._outline import Outline, Section, outline
 
-AO3 = "https://archiveofourown.org/"
+AO3 = AO3_URL + "/"
 COVER_FILE = "cover.xhtml"
 TITLE_FILE = "title.xhtml"
 NAV_FILE = "nav.xhtml"
