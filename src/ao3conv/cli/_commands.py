@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -113,20 +113,17 @@ def info(
     debug: DebugOpt = False,
 ) -> None:
     """Show a work's metadata: title, creators, tags, series, stats, chapters."""
-    from ..writers import metadata_table, work_metadata
+    from ..writers import WorkMetadata, metadata_table
 
     failures: list[str] = []
     with reported(source, debug, failures):
-        meta = work_metadata(load_input(source))
-        if as_json:
-            typer.echo(_json_shown(meta))
-        else:
-            typer.echo(printable(metadata_table(meta)))
+        meta = WorkMetadata.of(load_input(source))
+        typer.echo(_json_shown(meta.to_json()) if as_json else printable(metadata_table(meta)))
     finish(failures, 1)
 
 
-def _json_shown(meta: dict[str, object]) -> str:
-    """The metadata JSON, its control characters written as \\u escapes (and every
+def _json_shown(meta: dict[str, Any]) -> str:
+    """The metadata as JSON, its control characters written as \\u escapes (and every
     character so, not as "?", where stdout cannot show it)."""
     import json
 

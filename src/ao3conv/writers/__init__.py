@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FormatError, InputError
 from ..model import Work, apply_notes_policy
 from ._base import Writer, WriterInfo, bind_options, check_options, writes_files
-from ._metadata import work_metadata
+from ._metadata import WorkMetadata
 from ._metadata_table import metadata_table
 from ._options import (
     EpubOptions,
@@ -222,6 +222,7 @@ __all__ = [
     "NotesPolicy",
     "RenderOptions",
     "TextOptions",
+    "WorkMetadata",
     "Writer",
     "WriterInfo",
     "available_writers",
@@ -231,6 +232,5 @@ __all__ = [
     "metadata_table",
     "register_writer",
     "render",
-    "work_metadata",
     "write",
 ]
