@@ -316,6 +316,55 @@ def test_the_import_reader_sees_relative_lazy_and_submodule_imports() -> None:
     assert len(modules()) > 50
 
 
+# --- the tests' own layout ----------------------------------------------------------------
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _test_sources() -> list[Path]:
+    roots = [TESTS, TESTS.parent / "tools", TESTS.parent / "benchmarks"]
+    return sorted(path for root in roots for path in root.rglob("*.py"))
+
+
+def test_the_tests_folder_holds_only_tests_conftest_and_the_helpers_package() -> None:
+    stray = [path.name for path in TESTS.glob("*.py")
+             if path.name != "conftest.py" and not path.name.startswith("test_")]
+    assert stray == [], "shared test code goes in tests/helpers/"
+
+
+def test_nothing_imports_conftest() -> None:
+    found = []
+    for path in _test_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if "conftest" in names:
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == [], "import shared names from helpers/, fixtures come by name"
+
+
+def _fixtures_named(name: str) -> list[str]:
+    found = []
+    for path in TESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name == name and any(
+                    "fixture" in ast.unparse(decorator) for decorator in node.decorator_list):
+                found.append(path.relative_to(TESTS).as_posix())
+    return found
+
+
+def test_there_is_one_ao3_fixture() -> None:
+    # a module that shares works or users adds them in an autouse fixture taking ``ao3``
+    assert _fixtures_named("ao3") == ["conftest.py"]
+
+
+def test_only_the_page_table_lists_the_fixture_pages() -> None:
+    listing = [path.relative_to(TESTS).as_posix() for path in TESTS.rglob("*.py")
+               if path != Path(__file__).resolve()
+               and '.glob("*.html")' in path.read_text(encoding="utf-8")]
+    assert listing == ["helpers/pages.py"], "use helpers.pages (page_paths, WORK_PAGES)"
+
+
 def test_the_cli_batch_update_and_the_public_fetch_work_go_through_the_pipeline() -> None:
     found = {(each.importer, each.imported) for each in imports()}
     for importer in ("ao3conv", "ao3conv.cli._commands", "ao3conv.batch._run",

@@ -1,6 +1,6 @@
 """The batch against a loopback AO3 imitation: lists, series, listings, faults, reruns, updates.
 
-The server is ``tests/ao3_server.py`` (the fetcher's), extended here with listing pages
+The server is ``tests/helpers/ao3_server.py`` (the fetcher's), with listing pages
 addressed with their query (``?page=2``), and with work pages made from a real one with
 each work's own id, title, chapter count and date. Requests are 0.05 s apart.
 """
@@ -15,22 +15,17 @@ from typing import Any
 
 import pytest
 
-from ao3_server import WORK_PAGE, FakeAo3, Fault, ListingAo3, WorkSpec, page, work_page
 from ao3conv.batch import STATE_NAME, BatchEvent, export_batch
 from ao3conv.errors import OutputError
 from ao3conv.model import Work
-from conftest import Slots
+from helpers.ao3_server import WORK_PAGE, FakeAo3, Fault, WorkSpec, page, work_page
+from helpers.slots import Slots
 
 DELAY = 0.05
 FAST = {"delay": DELAY, "backoff": 0.05, "max_tries": 3}
 
 
-@pytest.fixture
-def ao3(listing_ao3: ListingAo3) -> ListingAo3:
-    return listing_ao3
-
-
-def run(ao3: ListingAo3, lists: list[str], out: Path, events: list[BatchEvent] | None = None,
+def run(ao3: FakeAo3, lists: list[str], out: Path, events: list[BatchEvent] | None = None,
         **options: Any):
     settings = {**FAST, "format": "json", "cache_dir": out.parent / "cache", **options}
     progress = events.append if events is not None else None
@@ -58,7 +53,7 @@ def assert_spacing(ao3: FakeAo3, slots: Slots, delay: float = DELAY) -> None:
 
 
 def test_a_reading_list_becomes_one_valid_file_per_work(
-    ao3: ListingAo3, tmp_path: Path, slots: Slots
+    ao3: FakeAo3, tmp_path: Path, slots: Slots
 ) -> None:
     for n in (101, 102, 103):
         ao3.put_work(n, f"Story {n}", creator=f"writer{n}")
@@ -76,7 +71,7 @@ def test_a_reading_list_becomes_one_valid_file_per_work(
     assert not (tmp_path / "out" / "failed.txt").exists()
 
 
-def test_a_rerun_asks_ao3_nothing_for_finished_works(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_a_rerun_asks_ao3_nothing_for_finished_works(ao3: FakeAo3, tmp_path: Path) -> None:
     for n in (1, 2, 3):
         ao3.put_work(n, f"Story {n}")
     reading = write_list(tmp_path, "1", "2", "3")
@@ -92,7 +87,7 @@ def test_a_rerun_asks_ao3_nothing_for_finished_works(ao3: ListingAo3, tmp_path: 
     assert again.ok
 
 
-def test_a_deleted_output_file_is_exported_again(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_a_deleted_output_file_is_exported_again(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(1, "Story")
     first = run(ao3, ["1"], tmp_path / "out")
     Path(first.outcomes[0].path).unlink()
@@ -101,7 +96,7 @@ def test_a_deleted_output_file_is_exported_again(ao3: ListingAo3, tmp_path: Path
     assert exported(again.outcomes[0].path).title == "Story"
 
 
-def test_works_with_the_same_name_both_survive(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_works_with_the_same_name_both_survive(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(10, "Same")
     ao3.put_work(20, "Same")
     ao3.put_work(30, "CON")
@@ -122,7 +117,7 @@ def test_works_with_the_same_name_both_survive(ao3: ListingAo3, tmp_path: Path) 
     assert exported(out / "Same (20).json").chapter_count == 2
 
 
-def test_the_name_template_makes_folders_inside_the_output(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_the_name_template_makes_folders_inside_the_output(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(5, "../../escape")
     result = run(ao3, ["5"], tmp_path / "out",
                  name_template="../{rating}/{fandom}/{series}/{id} {title}")
@@ -137,7 +132,7 @@ def test_the_name_template_makes_folders_inside_the_output(ao3: ListingAo3, tmp_
 
 
 def test_series_and_listings_expand_in_order_through_pagination(
-    ao3: ListingAo3, tmp_path: Path, slots: Slots
+    ao3: FakeAo3, tmp_path: Path, slots: Slots
 ) -> None:
     for n in range(1, 8):
         ao3.put_work(n, f"Story {n}")
@@ -162,7 +157,7 @@ def test_series_and_listings_expand_in_order_through_pagination(
 
 
 def test_a_bookmarked_series_is_expanded_where_it_is_listed(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     for n in (1, 2, 3, 4):
         ao3.put_work(n, f"Story {n}")
@@ -174,7 +169,7 @@ def test_a_bookmarked_series_is_expanded_where_it_is_listed(
 
 
 def test_a_real_bookmarks_page_exports_its_works_and_reports_what_it_could_not(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     real = page("listing-user-bookmarks_2026.html")
     ao3.listings["/users/someone/bookmarks"] = (real, False)
@@ -190,7 +185,7 @@ def test_a_real_bookmarks_page_exports_its_works_and_reports_what_it_could_not(
 
 
 def test_a_refused_password_fails_only_the_restricted_works_and_is_tried_once(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     ao3.add_user("reader", "right password")
     for n in (1, 2, 3, 4, 5):
@@ -211,7 +206,7 @@ def test_a_refused_password_fails_only_the_restricted_works_and_is_tried_once(
     assert ao3.state.login_posts == 2  # AO3 locks accounts after repeated failures
 
 
-def test_a_listing_that_needs_a_login_says_so(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_a_listing_that_needs_a_login_says_so(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(1, "Later")
     ao3.add_user("reader", "secret password")
     ao3.put_listing("/users/reader/readings?show=to-read", [{"id": 1}], login=True)
@@ -231,7 +226,7 @@ def test_a_listing_that_needs_a_login_says_so(ao3: ListingAo3, tmp_path: Path) -
 
 
 def test_faults_are_waited_out_and_every_work_ends_as_a_file(
-    ao3: ListingAo3, tmp_path: Path, slots: Slots
+    ao3: FakeAo3, tmp_path: Path, slots: Slots
 ) -> None:
     for n in (1, 2, 3, 4):
         ao3.put_work(n, f"Story {n}")
@@ -253,7 +248,7 @@ def test_faults_are_waited_out_and_every_work_ends_as_a_file(
 
 
 def test_a_work_that_still_fails_is_recorded_and_the_batch_goes_on(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     ao3.put_work(1, "Fine")
     ao3.put_work(2, "Flaky")
@@ -285,7 +280,7 @@ def test_a_work_that_still_fails_is_recorded_and_the_batch_goes_on(
     assert not (out / "failed.txt").exists()
 
 
-def test_temporary_files_left_by_a_killed_write_are_swept(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_temporary_files_left_by_a_killed_write_are_swept(ao3: FakeAo3, tmp_path: Path) -> None:
     import os
 
     ao3.put_work(1, "Story")
@@ -301,7 +296,7 @@ def test_temporary_files_left_by_a_killed_write_are_swept(ao3: ListingAo3, tmp_p
     assert any("unfinished temporary" in e.message for e in events)
 
 
-def test_the_batch_stops_when_ao3_cannot_be_reached(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_the_batch_stops_when_ao3_cannot_be_reached(ao3: FakeAo3, tmp_path: Path) -> None:
     for n in range(1, 9):
         ao3.put_work(n, f"Story {n}")
     ao3.fail("/works/", *[Fault.dropped()] * 100)
@@ -313,7 +308,7 @@ def test_the_batch_stops_when_ao3_cannot_be_reached(ao3: ListingAo3, tmp_path: P
 
 
 def test_the_batch_stops_when_nothing_can_be_written(
-    ao3: ListingAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ao3: FakeAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for n in range(1, 9):
         ao3.put_work(n, f"Story {n}")
@@ -348,7 +343,7 @@ class _FullDisk:
 
 
 def test_a_state_that_cannot_be_written_stops_the_batch_at_once(
-    ao3: ListingAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ao3: FakeAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ao3conv.batch._state import BatchState
 
@@ -376,7 +371,7 @@ def test_a_state_that_cannot_be_written_stops_the_batch_at_once(
 
 
 def test_update_uses_listing_data_and_refetches_only_changed_works(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     for n in (1, 2, 3):
         ao3.put_work(n, f"Story {n}", chapters="1/?", updated="2024-01-01")
@@ -401,7 +396,7 @@ def test_update_uses_listing_data_and_refetches_only_changed_works(
 
 
 def test_update_of_a_plain_list_checks_each_work_page_and_rewrites_only_changes(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     ao3.put_work(1, "One", chapters="3/5", updated="2024-01-01")
     ao3.put_work(2, "Two", chapters="1/1")
@@ -420,7 +415,7 @@ def test_update_of_a_plain_list_checks_each_work_page_and_rewrites_only_changes(
 # --- output --------------------------------------------------------------------------------
 
 
-def test_outcomes_serialise_for_json_lines(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_outcomes_serialise_for_json_lines(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(1, "One")
     result = run(ao3, [write_list(tmp_path, "not a work"), "1"], tmp_path / "out")
     lines = [json.loads(json.dumps(o.to_json())) for o in result.outcomes]
@@ -432,7 +427,7 @@ def test_outcomes_serialise_for_json_lines(ao3: ListingAo3, tmp_path: Path) -> N
 # --- anthology -----------------------------------------------------------------------------
 
 
-def test_an_anthology_holds_every_work_in_list_order(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_an_anthology_holds_every_work_in_list_order(ao3: FakeAo3, tmp_path: Path) -> None:
     from ebooklib import epub
 
     for n in (3, 1, 2):
@@ -450,7 +445,7 @@ def test_an_anthology_holds_every_work_in_list_order(ao3: ListingAo3, tmp_path: 
     ]
 
     # Valid, as every book the EPUB writer makes (one EPUBCheck run: a few seconds).
-    from epubcheck import check_books
+    from helpers.epubcheck import check_books
 
     report = check_books([result.anthology])[result.anthology.resolve()]
     assert report.problems == []
@@ -461,7 +456,7 @@ def test_an_anthology_holds_every_work_in_list_order(ao3: ListingAo3, tmp_path: 
     assert again.anthology == result.anthology and len(ao3.work_requests()) == before
 
 
-def test_an_anthology_is_only_an_epub(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_an_anthology_is_only_an_epub(ao3: FakeAo3, tmp_path: Path) -> None:
     from ao3conv.errors import FormatError
 
     with pytest.raises(FormatError, match="one EPUB"):

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 import ao3conv
-from ao3_server import RESTRICTED_PAGE, FakeAo3, Fault, forbid_internet, page
 from ao3conv.cli import app
+from helpers.ao3_server import RESTRICTED_PAGE, FakeAo3, Fault, forbid_internet, page
 
 PASSWORD = "cli-secret-pa55word"
 

@@ -36,7 +36,7 @@ from ao3conv.model import (
 )
 from ao3conv.model._nodes import Attrs, Block
 from ao3conv.parser import parse
-from conftest import PAGES
+from helpers.pages import PAGES
 from test_parse_text import model_words
 
 

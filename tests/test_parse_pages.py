@@ -33,7 +33,7 @@ from ao3conv.model import Work
 from ao3conv.parser import parse
 from ao3conv.parser._load import load_html
 from ao3conv.site import WORK_KINDS, page_kind
-from conftest import FIXTURES, WORK_PAGES, page_paths
+from helpers.pages import FIXTURES, WORK_PAGES, page_paths
 
 GOLDEN = FIXTURES / "golden"
 UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"

@@ -19,8 +19,8 @@ from ao3conv.model import (
     work_regions,
 )
 from ao3conv.model._nodes import Inline
-from conftest import WORK_PAGES
-from page_text import missing, page_words, region_texts, words
+from helpers.page_text import missing, page_words, region_texts, words
+from helpers.pages import WORK_PAGES
 from test_parse_pages import load
 
 

@@ -2,7 +2,7 @@
 
 All books (corpus pages, the seed fragment, hostile titles, hand-built works,
 hypothesis-generated works) are written first and checked in one EPUBCheck JVM
-(see tests/epubcheck.py), because starting EPUBCheck costs seconds and checking a
+(see tests/helpers/epubcheck.py), because starting EPUBCheck costs seconds and checking a
 book a fraction of one.
 """
 
@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 import ao3conv
 from ao3conv.model import Chapter, Creator, Language, SeriesLink, Work
 from ao3conv.parser import parse
-from conftest import WORK_PAGES
-from epubcheck import Report, check_books
-from kindle_rules import kindle_problems
-from strategies import works
+from helpers.epubcheck import Report, check_books
+from helpers.kindle_rules import kindle_problems
+from helpers.pages import WORK_PAGES
+from helpers.strategies import works
 from test_writer_epub import CASES, HOSTILE, para, wild_works
 
 HOSTILE_TITLES = {

@@ -84,9 +84,9 @@ from ao3conv.writers.markdown import (
     document_blocks,
     no_html_inlines,
 )
-from conftest import FIXTURES, corpus_work, corpus_work_pages
-from strategies import blocks as block_lists
-from strategies import wild_works, works
+from helpers.pages import FIXTURES, corpus_work, corpus_work_pages
+from helpers.strategies import blocks as block_lists
+from helpers.strategies import wild_works, works
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")  # GFM's syntax
 MD_STRICT = MarkdownIt("commonmark")  # --flavor commonmark

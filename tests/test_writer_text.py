@@ -52,9 +52,9 @@ from ao3conv.model import (
     iter_inline_text,
     work_regions,
 )
-from conftest import FIXTURES, corpus_work, corpus_work_pages
-from page_text import missing, page_words, words
-from strategies import wild_works, works
+from helpers.page_text import missing, page_words, words
+from helpers.pages import FIXTURES, corpus_work, corpus_work_pages
+from helpers.strategies import wild_works, works
 
 GOLDEN = FIXTURES / "golden"
 UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Association, Block, Chapter, Creator, SeriesLink, Work
+from ..site import AO3_URL
 from ._engine import HIDDEN_TAGS
 from ._epub_meta import creator_names
 from ._epub_xhtml import (
@@ -26,7 +27,7 @@ from ._epub_xhtml import (
     set_text,
 )
 
-AO3 = "https://archiveofourown.org/"
+AO3 = AO3_URL + "/"
 COVER_FILE = "cover.xhtml"
 TITLE_FILE = "title.xhtml"
 NAV_FILE = "nav.xhtml"

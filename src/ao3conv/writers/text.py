@@ -35,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from ..model import Block, Work
+from ..site import AO3_URL
 from ._base import bind_options
 from ._engine import (
     chapter_heading,
@@ -166,7 +167,7 @@ class TextWriter:
         return self.render(work, bind_options(self, options))
 
     def render(self, work: Work, options: TextOptions) -> bytes:
-        base = work.url if work.url and safe_url(work.url) else "https://archiveofourown.org/"
+        base = work.url if work.url and safe_url(work.url) else AO3_URL + "/"
         renderer = TextRenderer(options.wrap, base)
         text = _Document(work, renderer).render(WorkMetadata.of(work))
         data = text.encode("utf-8", "replace")  # "replace": lone surrogates from bad JSON
