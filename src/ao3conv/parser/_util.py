@@ -8,7 +8,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from ..site import AO3_URL, MAX_ID_DIGITS, WORK_HREF
+from ..site import AO3_URL, MAX_ID_DIGITS, WORK_HREF, canonical_work_url
 from ..site import classes as classes
 from ..site import squash as squash
 from ..site import text_of as text_of
@@ -88,7 +88,7 @@ def url_path(href: str | None) -> str | None:
 
 
 def work_url(work_id: int) -> str:
-    return f"{SITE}/works/{work_id}"
+    return canonical_work_url(SITE, work_id)
 
 
 def path_part(href: str | None, after: str) -> str | None:

@@ -88,6 +88,7 @@ WORK_HREF = re.compile(r"/works/(\d+)")
 DOWNLOAD_HREF = re.compile(r"/downloads/(?:[^/?#]+/)*?(\d+)(?:/|$)")
 CHAPTER_HREF = re.compile(r"/chapters/(\d+)")
 SERIES_HREF = re.compile(r"/series/(\d+)")
+USER_IN_HREF = re.compile(r"/users/")  # a link to someone (a prompt's requester)
 COLLECTION_HREF = re.compile(r"/collections/([^/?#]+)")
 # A work's address in free text (an EPUB's dc:source or identifier), on any host.
 WORK_URL_IN_TEXT = re.compile(r"https?://[^/\s\"'<>]+/works/(\d+)")
