@@ -17,7 +17,7 @@ _HIDDEN_WHEN_NONE = frozenset({"Warnings", "Tags"})
 
 
 def metadata_table(meta: WorkMetadata) -> str:
-    """``meta`` as labelled lines."""
+    """``meta`` as labelled lines, then the summary."""
     lines = [
         f"{label + ':':<15}{_shown(value, label in _HIDDEN_WHEN_NONE)}"
         for label, value in _rows(meta)
@@ -32,11 +32,11 @@ def _shown(value: Any, hidden: bool = False) -> str:
         return HIDDEN_TAGS
     if isinstance(value, tuple | list):
         return ", ".join(str(v) for v in value) if value else "-"
-    return "-" if value is None else str(value)
+    return "-" if value is None else str(value)  # a date as ISO YYYY-MM-DD
 
 
 def _rows(meta: WorkMetadata) -> list[tuple[str, Any]]:
-    series = [f"Part {s.position or '?'} of {s.title}" for s in meta.series]
+    series = [f"Part {part.position or '?'} of {part.title}" for part in meta.series]
     total = meta.chapter_total if meta.chapter_total is not None else "?"
     chapters = f"{_shown(meta.chapter_count)}/{total}"
     return [
