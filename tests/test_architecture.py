@@ -8,6 +8,7 @@ When your work makes another rule of issue 15 true, add it here.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -367,9 +368,54 @@ def test_only_the_page_table_lists_the_fixture_pages() -> None:
 
 def test_the_cli_batch_update_and_the_public_fetch_work_go_through_the_pipeline() -> None:
     found = {(each.importer, each.imported) for each in imports()}
-    for importer in ("ao3conv", "ao3conv.cli._exports", "ao3conv.batch._run",
+    for importer in ("ao3conv", "ao3conv.cli._commands", "ao3conv.batch._run",
                      "ao3conv.update._run", "ao3conv._workers"):
         assert (importer, "ao3conv.pipeline") in found, importer
     # nothing but the pipeline parses a fetched page
     parses = {each.importer for each in imports() if each.imported == "ao3conv.parser"}
     assert not {name for name in parses if _area(name) in {"fetch", "batch", "cli"}}
+
+
+# --- AO3 knowledge --------------------------------------------------------------------
+
+# An AO3 host name or URL path in code (not in a sentence: messages and help texts may
+# name AO3's address to the user).
+_AO3_ADDRESS = re.compile(
+    r"archiveofourown|ao3\.org|transformativeworks\.org"
+    r"|/(?:works|chapters|series|users|downloads|collections|bookmarks|tags)/"
+)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, kinds) and node.body and isinstance(node.body[0], ast.Expr)}
+
+
+def ao3_knowledge(in_site: bool) -> list[str]:
+    """Addresses and selectors written in site/ (or outside it): string literals (f-string
+    parts too) with no space that name an AO3 host or path, and XPath compiled or
+    evaluated. (Class names such as ``userstuff`` are left alone: the writers' own markup
+    reuses them so that work skins apply, and the EPUB readers read ebooks, not pages.)"""
+    found = []
+    for name, path in modules().items():
+        if (_area(name) == "site") != in_site:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in skip and not re.search(r"\s", node.value)
+                    and _AO3_ADDRESS.search(node.value)):
+                found.append(f"{name}:{node.lineno} {node.value!r}")
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("xpath", "XPath")):
+                found.append(f"{name}:{node.lineno} .{node.func.attr}()")
+    return found
+
+
+def test_ao3_host_names_url_patterns_and_selectors_are_written_only_in_site() -> None:
+    assert ao3_knowledge(in_site=False) == []
+    # the reader sees them where they are: hosts, paths, the XPath compiler
+    found = " ".join(ao3_knowledge(in_site=True))
+    assert "archiveofourown.org" in found and "/works/" in found and ".XPath()" in found

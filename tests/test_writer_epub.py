@@ -543,6 +543,18 @@ def test_text_that_xml_cannot_carry_is_dropped_not_fatal() -> None:
         == ["Summary with a NUL and  escape and  lone surrogate"]
 
 
+def test_xml_text_keeps_exactly_the_characters_of_xml_1_0() -> None:
+    from ao3conv.writers._epub_xhtml import xml_text
+
+    # XML 1.0's Char production, checked over every code point.
+    def allowed(code: int) -> bool:
+        return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or (
+            0xE000 <= code <= 0xFFFD) or 0x10000 <= code <= 0x10FFFF
+
+    everything = "".join(map(chr, range(0x110000)))
+    assert xml_text(everything) == "".join(c for c in everything if allowed(ord(c)))
+
+
 def test_rtl_language_turns_pages_right_to_left() -> None:
     book = Book(write_case("hostile")[1])
     assert book.opf.xpath("//o:spine/@page-progression-direction", namespaces=OPF) == ["rtl"]

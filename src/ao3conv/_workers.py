@@ -95,8 +95,11 @@ _images = False
 def _start_worker(plan: OutputPlan, images: bool) -> None:
     import signal
 
+    from ._memory import keep_freed_memory
+
     global _plan, _images
     _plan, _images = plan, images
+    keep_freed_memory()  # a worker converts work after work: no page faults for each
     # Ctrl-C goes to the whole process group: the parent reports it and ends the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

@@ -31,6 +31,7 @@ from ..errors import (
 )
 from ..output import NameClaims, inside, name_key, write_atomic
 from ..pipeline import Rendered, deliver, fetch_work, render, work_from_page
+from ..site import canonical_work_url
 from ..writers import RenderOptions
 from ._expand import Entry, Expander
 from ._names import DEFAULT_TEMPLATE, check_template, render_name, with_work_id, work_fields
@@ -462,7 +463,7 @@ class _Batch:
     # --- reporting ----------------------------------------------------------------------
 
     def _url(self, entry: Entry) -> str:
-        return f"{self.site}/works/{entry.work_id}" if entry.work_id else entry.url
+        return canonical_work_url(self.site, entry.work_id) if entry.work_id else entry.url
 
     def _record(self, outcome: WorkOutcome, total: int) -> None:
         self.result.outcomes.append(outcome)

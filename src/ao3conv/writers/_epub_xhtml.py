@@ -64,8 +64,10 @@ X = f"{{{XHTML_NS}}}"
 
 _HEADER = b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 
-# Characters XML 1.0 cannot carry (C0 controls, lone surrogates, U+FFFE/U+FFFF).
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry (C0 controls, lone surrogates, U+FFFE/U+FFFF),
+# listed rather than written as the complement of what it can: compiling that
+# negated class with its astral range took ~5 ms, a tenth of the EPUB writer's import.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CLASS_TOKEN = re.compile(r"[A-Za-z][\w-]*", re.ASCII)
 _DIRS = frozenset(("ltr", "rtl", "auto"))
 _ALIGNS = frozenset(("left", "right", "center", "justify"))
