@@ -368,7 +368,7 @@ def test_only_the_page_table_lists_the_fixture_pages() -> None:
 
 def test_the_cli_batch_update_and_the_public_fetch_work_go_through_the_pipeline() -> None:
     found = {(each.importer, each.imported) for each in imports()}
-    for importer in ("ao3conv", "ao3conv.cli._exports", "ao3conv.batch._run",
+    for importer in ("ao3conv", "ao3conv.cli._commands", "ao3conv.batch._run",
                      "ao3conv.update._run", "ao3conv._workers"):
         assert (importer, "ao3conv.pipeline") in found, importer
     # nothing but the pipeline parses a fetched page

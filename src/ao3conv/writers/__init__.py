@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FormatError, InputError
 from ..model import Work, apply_notes_policy
 from ._base import Writer, WriterInfo, bind_options, check_options, writes_files
-from ._metadata import work_metadata
-from ._metadata_table import metadata_table
 from ._options import (
     EpubOptions,
     JsonOptions,
@@ -34,6 +32,18 @@ from ._options import (
 
 if TYPE_CHECKING:
     from importlib import metadata
+
+    from ._metadata import WorkMetadata
+    from ._metadata_table import metadata_table
+
+# Loaded on first use (PEP 562): only ``info`` and the text writers need them.
+_LAZY = {"WorkMetadata": "._metadata", "metadata_table": "._metadata_table"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name], __name__), name)
 
 ENTRY_POINT_GROUP = "ao3conv.writers"
 
@@ -222,6 +232,7 @@ __all__ = [
     "NotesPolicy",
     "RenderOptions",
     "TextOptions",
+    "WorkMetadata",
     "Writer",
     "WriterInfo",
     "available_writers",
@@ -231,6 +242,5 @@ __all__ = [
     "metadata_table",
     "register_writer",
     "render",
-    "work_metadata",
     "write",
 ]
