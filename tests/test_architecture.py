@@ -234,7 +234,6 @@ LONG_MODULES = {
     "batch/_run.py",  # 586: pipe moves the pipeline out (issue 15 item 1)
     "parser/_blocks.py",  # 411
     "parser/_inline.py",  # 441
-    "writers/_epub_xhtml.py",  # 507: the EPUB renderer moves onto the shared engine (item 3)
 }
 
 # Functions over MAX_FUNCTION_LINES today ("path::qualified name", with its length when
