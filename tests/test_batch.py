@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ao3conv.batch import STATE_NAME, BatchEvent
-from ao3conv.errors import OutputError
+from ao3conv.errors import Hint, OutputError
 from helpers.ao3_server import WORK_PAGE, FakeAo3, Fault, WorkSpec, page, work_page
 from helpers.batch_runs import DELAY, exported, run, write_list
 from helpers.slots import Slots
@@ -194,7 +194,7 @@ def test_a_listing_that_needs_a_login_says_so(ao3: FakeAo3, tmp_path: Path) -> N
 
     refused = run(ao3, [url], tmp_path / "out")
     assert refused.outcomes[0].status == "failed"
-    assert "--username" in (refused.outcomes[0].reason or "")
+    assert Hint.LOG_IN.value in (refused.outcomes[0].reason or "")  # the CLI: --username
 
     logged = run(ao3, [url], tmp_path / "out", username="reader", password="secret password")
     assert [o.status for o in logged.outcomes] == ["exported"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import doctest
 import random
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -22,6 +23,7 @@ import ao3conv.fetch._urls
 from ao3conv.errors import (
     AdultContentGateError,
     FetchError,
+    Hint,
     LoginError,
     NetworkError,
     NotAWorkError,
@@ -333,8 +335,10 @@ def wall(pages_dir: Any) -> list[Response]:
 
 
 def test_restricted_work_without_credentials_says_how_to_log_in(pages_dir: Any) -> None:
-    with pytest.raises(RestrictedWorkError, match=r"--username.*--cookies"):
+    # In no interface's words: the CLI says its --username and --cookies in their place.
+    with pytest.raises(RestrictedWorkError, match=re.escape(Hint.LOG_IN.value)) as caught:
         drive(work_page_flow(Session(BASE), 5, policy()), script(*wall(pages_dir)))
+    assert caught.value.hint is Hint.LOG_IN and "--" not in str(caught.value)
 
 
 def test_restricted_work_with_cookies_that_fail_names_the_file(pages_dir: Any) -> None:

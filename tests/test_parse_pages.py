@@ -16,6 +16,7 @@ import pytest
 
 from ao3conv.errors import (
     AdultContentGateError,
+    Hint,
     ListingPageError,
     NotAnAo3PageError,
     NotAWorkError,
@@ -121,7 +122,9 @@ def test_the_adult_gate_says_how_to_get_past_it() -> None:
     with pytest.raises(AdultContentGateError) as caught:
         parse(FIXTURES / "pages" / "interstitial-adult-content-warning_2024.html")
     message = str(caught.value)
-    assert "'Yes, Continue'" in message and "ao3conv fetch" in message
+    # What to do, in no interface's words (the CLI says `ao3conv fetch` instead).
+    assert "'Yes, Continue'" in message and Hint.FETCH.value in message
+    assert caught.value.hint is Hint.FETCH and "ao3conv" not in message
     assert "https://archiveofourown.org/works/35369560?view_adult=true" in message
 
 

@@ -544,7 +544,7 @@ def test_text_that_xml_cannot_carry_is_dropped_not_fatal() -> None:
 
 
 def test_xml_text_keeps_exactly_the_characters_of_xml_1_0() -> None:
-    from ao3conv.writers._epub_xhtml import xml_text
+    from ao3conv.writers._epub_markup import xml_text
 
     # XML 1.0's Char production, checked over every code point.
     def allowed(code: int) -> bool:

@@ -1,8 +1,12 @@
-"""The one outline of labelled sections that txt, md and EPUB all render (issue 15)."""
+"""The one outline of labelled sections that txt, md and EPUB all render, and the one
+rendering engine their renderers stand on (issue 15)."""
 
 from __future__ import annotations
 
 import re
+
+import pytest
+from lxml import etree
 
 import ao3conv
 from ao3conv.model import Chapter, Creator, Work
@@ -68,3 +72,31 @@ def test_the_notes_policy_reaches_the_outline_once() -> None:
     assert "End Notes:" not in dropped and "Afterword" in dropped  # works inspired stay
     assert not any(note in dropped for note in ("Work notes.", "Chapter notes.", "end notes."))
     assert "For friend." in dropped  # gifts and related works are not the author's notes
+
+
+def test_every_renderer_stands_on_the_shared_engine() -> None:
+    from ao3conv.model import Emphasis, Text
+    from ao3conv.writers._engine import NodeRenderer
+    from ao3conv.writers._epub_links import LinkResolver
+    from ao3conv.writers._epub_xhtml import XhtmlRenderer
+    from ao3conv.writers._md_html import HtmlRenderer
+    from ao3conv.writers._md_render import MarkdownRenderer
+    from ao3conv.writers._text_render import TextRenderer
+
+    for renderer in (XhtmlRenderer, HtmlRenderer, MarkdownRenderer, TextRenderer):
+        assert issubclass(renderer, NodeRenderer)
+
+    class Lacking(XhtmlRenderer):
+        inline_ruby = None
+
+    with pytest.raises(NotImplementedError, match="no hook for: inline_ruby"):
+        Lacking(LinkResolver())
+    xhtml = XhtmlRenderer(LinkResolver())
+    div = etree.Element("div")
+    with pytest.raises(TypeError, match="XhtmlRenderer cannot render 'str'"):
+        xhtml.blocks(div, ["not a block"])  # type: ignore[list-item]
+    # the text hook appends where inlines() would: after the last child, or as the text
+    xhtml.inline_text(div, Text("a"))
+    xhtml.inlines(div, (Emphasis((Text("b"),)),))
+    xhtml.inline_text(div, Text("c"))
+    assert (div.text, div[0].text, div[0].tail, len(div)) == ("a", "b", "c", 1)

@@ -23,7 +23,16 @@ from ._options import (
     with_flag_groups,
     written_as,
 )
-from ._report import EXIT_FAILED, EXIT_INTERRUPTED, fail_usage, finish, printable, reported, say
+from ._report import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    fail_usage,
+    finish,
+    in_cli_words,
+    printable,
+    reported,
+    say,
+)
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
@@ -238,8 +247,10 @@ def _shown_update(as_json: bool) -> Callable[[UpdateEvent], None]:
     import json
 
     def show(event: UpdateEvent) -> None:
-        text = json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.line()
-        typer.echo(printable(text) if not as_json else text)
+        if as_json:
+            typer.echo(json.dumps(event.to_json(), ensure_ascii=False))
+        else:
+            typer.echo(printable(in_cli_words(event.line())))
 
     return show
 

@@ -270,10 +270,8 @@ def _login_needed(what: str, session: Session) -> str:
             f"{session.cookies_file} did not log us in (expired, or for another site?); "
             "export fresh cookies, or give --username"
         )
-    return (
-        f"{what} is only for logged-in AO3 users; give --username (the password comes "
-        "from AO3CONV_PASSWORD or a prompt) or --cookies with your browser's cookies"
-    )
+    # The advice in no interface's words: the CLI says its options in their place.
+    return f"{what} is only for logged-in AO3 users; {Hint.LOG_IN.value}"
 
 
 # --- helpers ------------------------------------------------------------------------------

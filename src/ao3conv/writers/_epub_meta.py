@@ -15,7 +15,7 @@ from ..model import Chapter, Creator, Work
 from ..model._work import EPUB_SOURCE_META, PART_SOURCES
 from ..site import AO3_URL, canonical_work_url
 from ._description import description_text
-from ._epub_xhtml import valid_lang, xml_text
+from ._epub_markup import valid_lang, xml_text
 
 AO3_PUBLISHER = "Archive of Our Own"
 # When a work has no date at all (a bare fragment): a fixed instant, never "now".

@@ -16,17 +16,9 @@ from typing import Any
 from ..model import Association, Block, Chapter, Creator, SeriesLink, Work
 from ..site import AO3_URL
 from ._engine import HIDDEN_TAGS
+from ._epub_markup import EPUB_TYPE, SubElement, X, add_tail, new_document, serialize, set_text
 from ._epub_meta import creator_names
-from ._epub_xhtml import (
-    EPUB_TYPE,
-    SubElement,
-    X,
-    XhtmlRenderer,
-    add_tail,
-    new_document,
-    serialize,
-    set_text,
-)
+from ._epub_xhtml import XhtmlRenderer
 from ._outline import Outline, Section, outline
 
 AO3 = AO3_URL + "/"
