@@ -21,23 +21,28 @@ from typing import TYPE_CHECKING, Any
 from ..errors import FormatError, InputError
 from ..model import Work, apply_notes_policy
 from ._base import Writer, WriterInfo, bind_options, check_options, writes_files
-from ._options import (
-    EpubOptions,
-    JsonOptions,
-    MarkdownOptions,
-    NotesPolicy,
-    RenderOptions,
-    TextOptions,
-)
+from ._engine import HIDDEN_TAGS
+from ._options import NotesPolicy, RenderOptions
 
 if TYPE_CHECKING:
     from importlib import metadata
 
     from ._metadata import WorkMetadata
     from ._metadata_table import metadata_table
+    from .epub import EpubOptions
+    from .json import JsonOptions
+    from .markdown import MarkdownOptions
+    from .text import TextOptions
 
-# Loaded on first use (PEP 562): only ``info`` and the text writers need them.
-_LAZY = {"WorkMetadata": "._metadata", "metadata_table": "._metadata_table"}
+# Loaded on first use (PEP 562), like the writers that declare them.
+_LAZY = {
+    "WorkMetadata": "._metadata",
+    "metadata_table": "._metadata_table",
+    "EpubOptions": ".epub",
+    "JsonOptions": ".json",
+    "MarkdownOptions": ".markdown",
+    "TextOptions": ".text",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -226,6 +231,7 @@ def _writing(name: str) -> Iterator[None]:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "HIDDEN_TAGS",
     "EpubOptions",
     "JsonOptions",
     "MarkdownOptions",
