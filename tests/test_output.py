@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ao3conv.errors import OutputError, OutputExistsError
+from ao3conv.errors import Hint, OutputError, OutputExistsError
 from ao3conv.output import inside, safe_filename, write_atomic
 
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
@@ -69,8 +69,9 @@ def test_inside_refuses_escapes(tmp_path: Path) -> None:
 def test_write_atomic_never_overwrites_without_force(tmp_path: Path) -> None:
     target = tmp_path / "work.txt"
     target.write_bytes(b"precious")
-    with pytest.raises(OutputExistsError, match="--force"):
+    with pytest.raises(OutputExistsError, match="already exists: ask for it to be") as e:
         write_atomic(target, b"new")
+    assert e.value.hint is Hint.OVERWRITE  # the CLI says "use --force to overwrite it"
     assert target.read_bytes() == b"precious"
     write_atomic(target, b"new", force=True)
     assert target.read_bytes() == b"new"

@@ -47,6 +47,7 @@ HINT_WORDS: dict[Hint, str] = {
     ),
     Hint.FETCH: "use `ao3conv fetch`",
     Hint.BATCH: "give the series or listing address to `ao3conv batch`",
+    Hint.OVERWRITE: "use --force to overwrite it",
 }
 
 
