@@ -347,13 +347,13 @@ def test_the_tests_folder_holds_only_tests_conftest_and_the_helpers_package() ->
     assert stray == [], "shared test code goes in tests/helpers/"
 
 
-def test_nothing_imports_conftest() -> None:
+def test_nothing_imports_conftest_or_a_test_module() -> None:
     found = []
     for path in _test_sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            if "conftest" in names:
+            if any(name == "conftest" or name.startswith("test_") for name in names):
                 found.append(f"{path.name}:{node.lineno}")
     assert found == [], "import shared names from helpers/, fixtures come by name"
 

@@ -15,31 +15,11 @@ from typing import Any
 
 import pytest
 
-from ao3conv.batch import STATE_NAME, BatchEvent, export_batch
+from ao3conv.batch import STATE_NAME, BatchEvent
 from ao3conv.errors import Hint, OutputError
-from ao3conv.model import Work
 from helpers.ao3_server import WORK_PAGE, FakeAo3, Fault, WorkSpec, page, work_page
+from helpers.batch_runs import DELAY, exported, run, write_list
 from helpers.slots import Slots
-
-DELAY = 0.05
-FAST = {"delay": DELAY, "backoff": 0.05, "max_tries": 3}
-
-
-def run(ao3: FakeAo3, lists: list[str], out: Path, events: list[BatchEvent] | None = None,
-        **options: Any):
-    settings = {**FAST, "format": "json", "cache_dir": out.parent / "cache", **options}
-    progress = events.append if events is not None else None
-    return export_batch(lists, out, base_url=ao3.base_url, progress=progress, **settings)
-
-
-def exported(path: str | Path) -> Work:
-    return Work.from_json(Path(path).read_bytes())
-
-
-def write_list(tmp_path: Path, *lines: str) -> str:
-    reading = tmp_path / "list.txt"
-    reading.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return str(reading)
 
 
 def assert_spacing(ao3: FakeAo3, slots: Slots, delay: float = DELAY) -> None:

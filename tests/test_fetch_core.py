@@ -59,6 +59,7 @@ from ao3conv.fetch._plan import (
 )
 from ao3conv.fetch._urls import WorkRef, on_site, work_url
 from ao3conv.site import PageKind
+from helpers.flows import drive
 
 BASE = "https://archiveofourown.org"
 WORK_URL = work_url(BASE, 5)
@@ -67,19 +68,6 @@ PASSWORD = "correct horse battery staple"
 
 def page(pages_dir: Any, name: str) -> bytes:
     return (pages_dir / name).read_bytes()
-
-
-def drive(flow: Any, answer: Callable[[Request], Any]) -> tuple[Any, list[Any]]:
-    """Run a flow to its end, answering each Send with ``answer(request)``."""
-    actions: list[Any] = []
-    outcome = None
-    try:
-        while True:
-            action = flow.send(outcome)
-            actions.append(action)
-            outcome = answer(action.request) if isinstance(action, Send) else None
-    except StopIteration as stop:
-        return stop.value, actions
 
 
 def script(*outcomes: Any) -> Callable[[Request], Any]:

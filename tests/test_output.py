@@ -12,22 +12,7 @@ from hypothesis import strategies as st
 
 from ao3conv.errors import Hint, OutputError, OutputExistsError
 from ao3conv.output import inside, safe_filename, write_atomic
-
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
-    f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)
-}
-FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
-
-
-def assert_portable(name: str, extension: str) -> None:
-    assert name, "empty name"
-    assert len(name.encode("utf-8")) <= 200
-    assert not (set(name) & FORBIDDEN), name
-    assert not name.startswith((".", " "))
-    assert not name.endswith((".", " "))
-    assert name.endswith(f".{extension}")
-    assert name.split(".")[0].strip().lower() not in WINDOWS_RESERVED
-    assert "\u202e" not in name and "\u200f" not in name
+from helpers.names import assert_portable
 
 
 @given(st.text(max_size=400), st.sampled_from(["epub", "md", "txt", "json"]))

@@ -16,7 +16,7 @@ from ao3conv.batch import export_batch
 from ao3conv.cli import app
 from helpers import hostile
 from helpers.ao3_server import FakeAo3
-from test_output import assert_portable
+from helpers.names import assert_portable
 
 PAGE = dict(hostile.corpus())[hostile.NAMED_PAGE]
 

@@ -12,7 +12,7 @@ import ao3conv
 from ao3conv.model import Chapter, Creator, Work
 from ao3conv.writers._outline import outline
 from helpers.epubcheck import Book
-from test_writer_epub import para, rich_work
+from helpers.sample_works import para, rich_work
 
 # rich_work's sections in AO3's reading order, by a text each holds (the EPUB, which
 # EPUBCheck checks as the "rich" case, also shows the series in its afterword).
