@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FormatError, InputError
 from ..model import Work, apply_notes_policy
-from ._base import Writer, WriterInfo, bind_options, check_options, writes_files
+from ._base import Writer, WriterInfo, bind_options, check_options, typed, writes_files
 from ._engine import HIDDEN_TAGS
 from ._options import NotesPolicy, RenderOptions
 
@@ -198,13 +198,14 @@ def _render(
     given = {**request.own, "split": True} if request.split else request.own
     options = bind_options(writer, given, files=files)
     work = apply_notes_policy(work, request.notes)
-    typed = hasattr(writer, "Options")
     with _writing(writer.name):
         if not files:
-            return writer.render(work, options) if typed else writer.write(work, **options)  # type: ignore[attr-defined]  # typed writer
-        if not writes_files(writer):  # a plug-in without write_files, or so refused above
+            if typed(writer):
+                return writer.render(work, options)  # type: ignore[attr-defined,no-any-return]  # typed() checked it
+            return writer.write(work, **options)
+        if not writes_files(writer):  # a plug-in without write_files (others are refused above)
             raise FormatError(f"the {writer.name} writer writes one file; split is not available")
-        if typed:
+        if typed(writer):
             return writer.render_files(work, options)  # type: ignore[attr-defined,no-any-return]  # a typed writer's
         return writer.write_files(work, **options)  # type: ignore[attr-defined,no-any-return]  # checked by writes_files
 
