@@ -482,7 +482,7 @@ def batch(
     where it stopped and asks AO3 nothing for what is done. Exit 1 if any work failed
     (they are listed in OUTPUT/failed.txt, which can be given back as a LIST).
     """
-    from .batch import export_batch
+    from .batch import BatchPlan, export_batch
     from .batch._progress import reporter_for
     from .convert import choose_format, read_cover
 
@@ -525,8 +525,7 @@ def batch(
     with reported("batch", debug, failures):
         try:
             with _interrupt_on_sigterm(), reporter:
-                result = export_batch(
-                    lists,
+                plan = BatchPlan.of(
                     output or ".",
                     format=chosen,
                     options=options,
@@ -534,12 +533,12 @@ def batch(
                     update=update,
                     force=force,
                     anthology=anthology,
+                    images=images,
                     state_path=state,
-                    progress=reporter,
                     debug=debug,
-                    images=_from_the_web if images else None,
                     **fetch_options,
                 )
+                result = export_batch(lists, plan, progress=reporter)
         except KeyboardInterrupt:
             interrupted = True
     if interrupted:
@@ -552,12 +551,6 @@ def batch(
         finish(failures, 1)
     reporter.summary(result)
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
-
-
-def _from_the_web(work: Work, fetcher: Any) -> dict[str, tuple[str, bytes]]:
-    from .pipeline import gather_images
-
-    return gather_images(work, fetcher=fetcher)
 
 
 @contextmanager
