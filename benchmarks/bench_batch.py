@@ -2,7 +2,7 @@
 
 A batch of N works at one request every ``delay`` seconds cannot take less than
 ``(N - 1) * delay``. This runs ``ao3conv.batch.export_batch`` against the loopback AO3
-imitation of the test suite (``tests/ao3_server.py``, serving a real 62 kB work page
+imitation of the test suite (``tests/helpers/ao3_server.py``, serving a real 62 kB work page
 under N ids), page cache off, and reports per work:
 
 - **overhead** at fast rates: (wall − (N − 1) × delay) / N. The batch books the next
@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT / "src"))
 import ao3conv.batch._run as batch_run  # noqa: E402
 import ao3conv.parser as parse_module  # noqa: E402
 import ao3conv.pipeline as pipeline  # noqa: E402
-from ao3_server import WORK_PAGE, FakeAo3  # noqa: E402
 from ao3conv.batch import BatchPlan, export_batch  # noqa: E402
 from ao3conv.batch._state import BatchState  # noqa: E402
 from ao3conv.fetch import Fetcher  # noqa: E402
+from helpers.ao3_server import WORK_PAGE, FakeAo3  # noqa: E402
 
 
 class FastAo3(FakeAo3):

@@ -259,8 +259,8 @@ def startup(walls: dict[str, list[float]], cpus: dict[str, list[float]]) -> dict
 def batch_overhead(works: int, delay: float, fmt: str) -> dict[str, Any]:
     """(wall - (N - 1) x delay) / N for a batch of N works from the loopback AO3."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from ao3_server import WORK_PAGE, FakeAo3
     from ao3conv.batch import BatchPlan, export_batch
+    from helpers.ao3_server import WORK_PAGE, FakeAo3
 
     ao3 = FakeAo3()
     # Without Nagle's algorithm: the imitation writes headers and body apart, and the

@@ -1,6 +1,6 @@
 """The batch against a loopback AO3 imitation: lists, series, listings, faults, reruns, updates.
 
-The server is ``tests/ao3_server.py`` (the fetcher's), extended here with listing pages
+The server is ``tests/helpers/ao3_server.py`` (the fetcher's), with listing pages
 addressed with their query (``?page=2``), and with work pages made from a real one with
 each work's own id, title, chapter count and date. Requests are 0.05 s apart.
 """
@@ -17,37 +17,11 @@ from typing import Any
 
 import pytest
 
-from ao3_server import WORK_PAGE, FakeAo3, Fault, ListingAo3, WorkSpec, page, work_page
-from ao3conv.batch import STATE_NAME, BatchEvent, BatchPlan, export_batch
-from ao3conv.errors import OutputError
-from ao3conv.model import Work
-from conftest import Slots
-
-DELAY = 0.05
-FAST = {"delay": DELAY, "backoff": 0.05, "max_tries": 3}
-
-
-@pytest.fixture
-def ao3(listing_ao3: ListingAo3) -> ListingAo3:
-    return listing_ao3
-
-
-def run(ao3: ListingAo3, lists: list[str], out: Path, events: list[BatchEvent] | None = None,
-        **options: Any):
-    settings = {**FAST, "format": "json", "cache_dir": out.parent / "cache", **options}
-    progress = events.append if events is not None else None
-    return export_batch(lists, BatchPlan.of(out, base_url=ao3.base_url, **settings),
-                        progress=progress)
-
-
-def exported(path: str | Path) -> Work:
-    return Work.from_json(Path(path).read_bytes())
-
-
-def write_list(tmp_path: Path, *lines: str) -> str:
-    reading = tmp_path / "list.txt"
-    reading.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return str(reading)
+from ao3conv.batch import STATE_NAME, BatchEvent
+from ao3conv.errors import Hint, OutputError
+from helpers.ao3_server import WORK_PAGE, FakeAo3, Fault, WorkSpec, page, work_page
+from helpers.batch_runs import DELAY, exported, run, write_list
+from helpers.slots import Slots
 
 
 def assert_spacing(ao3: FakeAo3, slots: Slots, delay: float = DELAY) -> None:
@@ -61,7 +35,7 @@ def assert_spacing(ao3: FakeAo3, slots: Slots, delay: float = DELAY) -> None:
 
 
 def test_a_reading_list_becomes_one_valid_file_per_work(
-    ao3: ListingAo3, tmp_path: Path, slots: Slots
+    ao3: FakeAo3, tmp_path: Path, slots: Slots
 ) -> None:
     for n in (101, 102, 103):
         ao3.put_work(n, f"Story {n}", creator=f"writer{n}")
@@ -79,7 +53,7 @@ def test_a_reading_list_becomes_one_valid_file_per_work(
     assert not (tmp_path / "out" / "failed.txt").exists()
 
 
-def test_a_rerun_asks_ao3_nothing_for_finished_works(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_a_rerun_asks_ao3_nothing_for_finished_works(ao3: FakeAo3, tmp_path: Path) -> None:
     for n in (1, 2, 3):
         ao3.put_work(n, f"Story {n}")
     reading = write_list(tmp_path, "1", "2", "3")
@@ -95,7 +69,7 @@ def test_a_rerun_asks_ao3_nothing_for_finished_works(ao3: ListingAo3, tmp_path: 
     assert again.ok
 
 
-def test_a_deleted_output_file_is_exported_again(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_a_deleted_output_file_is_exported_again(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(1, "Story")
     first = run(ao3, ["1"], tmp_path / "out")
     Path(first.outcomes[0].path).unlink()
@@ -106,7 +80,7 @@ def test_a_deleted_output_file_is_exported_again(ao3: ListingAo3, tmp_path: Path
 
 @pytest.mark.parametrize("jobs", [1, 2])  # converted here, or by worker processes
 def test_works_with_the_same_name_both_survive(
-    ao3: ListingAo3, tmp_path: Path, jobs: int
+    ao3: FakeAo3, tmp_path: Path, jobs: int
 ) -> None:
     ao3.put_work(10, "Same")
     ao3.put_work(20, "Same")
@@ -128,7 +102,7 @@ def test_works_with_the_same_name_both_survive(
     assert exported(out / "Same (20).json").chapter_count == 2
 
 
-def test_the_name_template_makes_folders_inside_the_output(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_the_name_template_makes_folders_inside_the_output(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(5, "../../escape")
     result = run(ao3, ["5"], tmp_path / "out",
                  name_template="../{rating}/{fandom}/{series}/{id} {title}")
@@ -143,7 +117,7 @@ def test_the_name_template_makes_folders_inside_the_output(ao3: ListingAo3, tmp_
 
 
 def test_series_and_listings_expand_in_order_through_pagination(
-    ao3: ListingAo3, tmp_path: Path, slots: Slots
+    ao3: FakeAo3, tmp_path: Path, slots: Slots
 ) -> None:
     for n in range(1, 8):
         ao3.put_work(n, f"Story {n}")
@@ -168,7 +142,7 @@ def test_series_and_listings_expand_in_order_through_pagination(
 
 
 def test_a_bookmarked_series_is_expanded_where_it_is_listed(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     for n in (1, 2, 3, 4):
         ao3.put_work(n, f"Story {n}")
@@ -180,7 +154,7 @@ def test_a_bookmarked_series_is_expanded_where_it_is_listed(
 
 
 def test_a_real_bookmarks_page_exports_its_works_and_reports_what_it_could_not(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     real = page("listing-user-bookmarks_2026.html")
     ao3.listings["/users/someone/bookmarks"] = (real, False)
@@ -196,7 +170,7 @@ def test_a_real_bookmarks_page_exports_its_works_and_reports_what_it_could_not(
 
 
 def test_a_refused_password_fails_only_the_restricted_works_and_is_tried_once(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     ao3.add_user("reader", "right password")
     for n in (1, 2, 3, 4, 5):
@@ -217,7 +191,7 @@ def test_a_refused_password_fails_only_the_restricted_works_and_is_tried_once(
     assert ao3.state.login_posts == 2  # AO3 locks accounts after repeated failures
 
 
-def test_a_listing_that_needs_a_login_says_so(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_a_listing_that_needs_a_login_says_so(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(1, "Later")
     ao3.add_user("reader", "secret password")
     ao3.put_listing("/users/reader/readings?show=to-read", [{"id": 1}], login=True)
@@ -225,7 +199,7 @@ def test_a_listing_that_needs_a_login_says_so(ao3: ListingAo3, tmp_path: Path) -
 
     refused = run(ao3, [url], tmp_path / "out")
     assert refused.outcomes[0].status == "failed"
-    assert "--username" in (refused.outcomes[0].reason or "")
+    assert Hint.LOG_IN.value in (refused.outcomes[0].reason or "")  # the CLI: --username
 
     logged = run(ao3, [url], tmp_path / "out", username="reader", password="secret password")
     assert [o.status for o in logged.outcomes] == ["exported"]
@@ -237,7 +211,7 @@ def test_a_listing_that_needs_a_login_says_so(ao3: ListingAo3, tmp_path: Path) -
 
 
 def test_faults_are_waited_out_and_every_work_ends_as_a_file(
-    ao3: ListingAo3, tmp_path: Path, slots: Slots
+    ao3: FakeAo3, tmp_path: Path, slots: Slots
 ) -> None:
     for n in (1, 2, 3, 4):
         ao3.put_work(n, f"Story {n}")
@@ -259,7 +233,7 @@ def test_faults_are_waited_out_and_every_work_ends_as_a_file(
 
 
 def test_a_work_that_still_fails_is_recorded_and_the_batch_goes_on(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:  # converted in worker processes: errors come back from them
     ao3.put_work(1, "Fine")
     ao3.put_work(2, "Flaky")
@@ -291,7 +265,7 @@ def test_a_work_that_still_fails_is_recorded_and_the_batch_goes_on(
     assert not (out / "failed.txt").exists()
 
 
-def test_temporary_files_left_by_a_killed_write_are_swept(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_temporary_files_left_by_a_killed_write_are_swept(ao3: FakeAo3, tmp_path: Path) -> None:
     import os
 
     ao3.put_work(1, "Story")
@@ -315,7 +289,7 @@ def test_temporary_files_left_by_a_killed_write_are_swept(ao3: ListingAo3, tmp_p
 # With worker processes, works are fetched while others are converted: never past a stop.
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_the_batch_stops_when_ao3_cannot_be_reached(
-    ao3: ListingAo3, tmp_path: Path, jobs: int
+    ao3: FakeAo3, tmp_path: Path, jobs: int
 ) -> None:
     for n in range(1, 9):
         ao3.put_work(n, f"Story {n}")
@@ -329,7 +303,7 @@ def test_the_batch_stops_when_ao3_cannot_be_reached(
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_the_batch_stops_when_nothing_can_be_written(
-    ao3: ListingAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+    ao3: FakeAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     for n in range(1, 9):
         ao3.put_work(n, f"Story {n}")
@@ -364,7 +338,7 @@ class _FullDisk:
 
 
 def test_a_state_that_cannot_be_written_stops_the_batch_at_once(
-    ao3: ListingAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ao3: FakeAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ao3conv.batch._state import BatchState
 
@@ -392,7 +366,7 @@ def test_a_state_that_cannot_be_written_stops_the_batch_at_once(
 
 
 def test_update_uses_listing_data_and_refetches_only_changed_works(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     for n in (1, 2, 3):
         ao3.put_work(n, f"Story {n}", chapters="1/?", updated="2024-01-01")
@@ -417,7 +391,7 @@ def test_update_uses_listing_data_and_refetches_only_changed_works(
 
 
 def test_update_of_a_plain_list_checks_each_work_page_and_rewrites_only_changes(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     ao3.put_work(1, "One", chapters="3/5", updated="2024-01-01")
     ao3.put_work(2, "Two", chapters="1/1")
@@ -436,7 +410,7 @@ def test_update_of_a_plain_list_checks_each_work_page_and_rewrites_only_changes(
 # --- output --------------------------------------------------------------------------------
 
 
-def test_outcomes_serialise_for_json_lines(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_outcomes_serialise_for_json_lines(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(1, "One")
     result = run(ao3, [write_list(tmp_path, "not a work"), "1"], tmp_path / "out")
     lines = [json.loads(json.dumps(o.to_json())) for o in result.outcomes]
@@ -448,7 +422,7 @@ def test_outcomes_serialise_for_json_lines(ao3: ListingAo3, tmp_path: Path) -> N
 # --- anthology -----------------------------------------------------------------------------
 
 
-def test_an_anthology_holds_every_work_in_list_order(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_an_anthology_holds_every_work_in_list_order(ao3: FakeAo3, tmp_path: Path) -> None:
     from ebooklib import epub
 
     for n in (3, 1, 2):
@@ -466,7 +440,7 @@ def test_an_anthology_holds_every_work_in_list_order(ao3: ListingAo3, tmp_path: 
     ]
 
     # Valid, as every book the EPUB writer makes (one EPUBCheck run: a few seconds).
-    from epubcheck import check_books
+    from helpers.epubcheck import check_books
 
     report = check_books([result.anthology])[result.anthology.resolve()]
     assert report.problems == []
@@ -477,7 +451,7 @@ def test_an_anthology_holds_every_work_in_list_order(ao3: ListingAo3, tmp_path: 
     assert again.anthology == result.anthology and len(ao3.work_requests()) == before
 
 
-def test_an_anthology_is_only_an_epub(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_an_anthology_is_only_an_epub(ao3: FakeAo3, tmp_path: Path) -> None:
     from ao3conv.errors import FormatError
 
     with pytest.raises(FormatError, match="one EPUB"):
@@ -485,7 +459,7 @@ def test_an_anthology_is_only_an_epub(ao3: ListingAo3, tmp_path: Path) -> None:
     assert ao3.log == []
 
 
-def test_worker_processes_change_nothing_but_the_speed(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_worker_processes_change_nothing_but_the_speed(ao3: FakeAo3, tmp_path: Path) -> None:
     # Pages are converted in worker processes while the next is fetched; the outcomes,
     # their order, the events and the files are those of a batch that does one at a time.
     for n, title in enumerate(["One", "Same", "Same", "Four", "Five", "Six"], 1):

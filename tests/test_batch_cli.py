@@ -20,29 +20,29 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ao3_server import ListingAo3
 from ao3conv.batch import STATE_NAME
 from ao3conv.cli import app
 from ao3conv.model import Work
+from helpers.ao3_server import FakeAo3
 
 WORKS = list(range(1, 13))
 
 
-@pytest.fixture
-def ao3(listing_ao3: ListingAo3) -> ListingAo3:
+@pytest.fixture(autouse=True)
+def _works(ao3: FakeAo3) -> None:
+    """The works every test here exports."""
     for n in WORKS:
-        listing_ao3.put_work(n, f"Story {n}")
-    return listing_ao3
+        ao3.put_work(n, f"Story {n}")
 
 
-def cli(ao3: ListingAo3, tmp_path: Path, *args: str) -> tuple[int, str, str]:
+def cli(ao3: FakeAo3, tmp_path: Path, *args: str) -> tuple[int, str, str]:
     runner = CliRunner()
     common = ["--base-url", ao3.base_url, "--delay", "0.02", "--cache-dir", str(tmp_path / "c")]
     result = runner.invoke(app, ["batch", *args, *common])
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_everything_done_exits_0_and_says_what_was_done(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_everything_done_exits_0_and_says_what_was_done(ao3: FakeAo3, tmp_path: Path) -> None:
     code, _, err = cli(ao3, tmp_path, "1", "2", "-o", str(tmp_path / "out"), "-f", "json")
     assert code == 0, err
     assert "done 2" in err and "failed 0" in err
@@ -51,7 +51,7 @@ def test_everything_done_exits_0_and_says_what_was_done(ao3: ListingAo3, tmp_pat
 
 
 def test_a_batch_run_in_process_puts_the_sigterm_handler_back(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     # During a batch, `kill` stops it like Ctrl-C; afterwards the program that ran the CLI
     # in-process (a test runner, a GUI) gets its own handling of SIGTERM back.
@@ -63,7 +63,7 @@ def test_a_batch_run_in_process_puts_the_sigterm_handler_back(
     assert signal.getsignal(signal.SIGTERM) is before
 
 
-def test_a_failure_exits_1_lists_it_and_writes_failed_txt(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_a_failure_exits_1_lists_it_and_writes_failed_txt(ao3: FakeAo3, tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, stdout, err = cli(ao3, tmp_path, "1", "404", "-o", str(out), "-f", "json", "--json")
     assert code == 1
@@ -81,14 +81,14 @@ def test_a_failure_exits_1_lists_it_and_writes_failed_txt(ao3: ListingAo3, tmp_p
      (["-f", "pdf"], "pdf")],
 )
 def test_usage_mistakes_exit_2_before_any_request(
-    ao3: ListingAo3, tmp_path: Path, args: list[str], complaint: str
+    ao3: FakeAo3, tmp_path: Path, args: list[str], complaint: str
 ) -> None:
     code, _, err = cli(ao3, tmp_path, "1", *args)
     assert code == 2 and complaint in err
     assert ao3.log == []
 
 
-def test_an_unreadable_list_is_one_line_and_exit_1(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_an_unreadable_list_is_one_line_and_exit_1(ao3: FakeAo3, tmp_path: Path) -> None:
     code, _, err = cli(ao3, tmp_path, str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o"))
     assert code == 1 and "no such file" in err and "Traceback" not in err
 
@@ -96,7 +96,7 @@ def test_an_unreadable_list_is_one_line_and_exit_1(ao3: ListingAo3, tmp_path: Pa
 # --- killed mid-batch ----------------------------------------------------------------------
 
 
-def start_batch(ao3: ListingAo3, tmp_path: Path, reading: Path) -> subprocess.Popen[bytes]:
+def start_batch(ao3: FakeAo3, tmp_path: Path, reading: Path) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "ao3conv", "batch", str(reading), "-o", str(tmp_path / "out"),
         "-f", "json", "--base-url", ao3.base_url, "--delay", "0.1",
@@ -121,7 +121,7 @@ def wait_for_done(state: Path, count: int, process: subprocess.Popen[bytes]) -> 
         time.sleep(0.005)
 
 
-def assert_all_exported_once(ao3: ListingAo3, tmp_path: Path) -> None:
+def assert_all_exported_once(ao3: FakeAo3, tmp_path: Path) -> None:
     requested = Counter(int(path.split("/")[2].split("?")[0]) for path in ao3.work_requests())
     assert requested == Counter(WORKS)  # each work asked of AO3 exactly once, in both runs
     files = sorted((tmp_path / "out").glob("*.json"))
@@ -133,7 +133,7 @@ def assert_all_exported_once(ao3: ListingAo3, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_batch_loses_nothing_and_the_rerun_finishes_it(
-    ao3: ListingAo3, tmp_path: Path, how: signal.Signals
+    ao3: FakeAo3, tmp_path: Path, how: signal.Signals
 ) -> None:
     reading = tmp_path / "list.txt"
     reading.write_text("\n".join(str(n) for n in WORKS) + "\n")
@@ -159,12 +159,12 @@ def test_a_killed_batch_loses_nothing_and_the_rerun_finishes_it(
 
 
 def test_the_terminal_view_shows_progress_and_a_summary_table(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     import io
 
     from ao3conv.batch import BatchPlan, export_batch
-    from ao3conv.batch._progress import RichReporter
+    from ao3conv.cli._progress import RichReporter
 
     screen = io.StringIO()
     reporter = RichReporter(err=screen)

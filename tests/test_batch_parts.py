@@ -24,8 +24,8 @@ from ao3conv.batch._names import with_work_id
 from ao3conv.batch._state import BatchState, folder_lock
 from ao3conv.errors import FormatError, InputError, OutputError, WorkReferenceError
 from ao3conv.output import inside
+from helpers.pages import PAGES
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
 AO3 = "https://archiveofourown.org"
 
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ao3conv.cli import app
-from conftest import PAGES
+from helpers.pages import PAGES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "the-lighthouse-keepers-almanac.html"
 MULTI = PAGES / "work-multi_fullwork_10of-unknown_loggedin_2026.html"

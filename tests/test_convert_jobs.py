@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PAGES
+from helpers.pages import PAGES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "the-lighthouse-keepers-almanac.html"
 SKIN_2024 = PAGES / "work-single_skin_series_endnotes_2024.html"
@@ -163,3 +163,33 @@ def test_workers_are_forked_only_from_a_process_of_one_thread() -> None:
     code = "from ao3conv._workers import _single_threaded; print(_single_threaded())"
     alone = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert alone.stdout.strip() == ("True" if Path("/proc/self/task").is_dir() else "False")
+
+
+_REUSE = """
+import resource, sys
+from ao3conv._memory import keep_freed_memory
+kept = keep_freed_memory() if sys.argv[1] == "keep" else None
+def faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+def work():  # a cover's bitmap and the copies made to encode it, freed after each work
+    return [bytearray(540_000) for _ in range(4)]
+for _ in range(3):
+    work()
+before = faults()
+for _ in range(50):
+    work()
+print(kept, faults() - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only")
+def test_workers_reuse_the_memory_they_free() -> None:
+    def fresh_pages(mode: str) -> tuple[str, int]:
+        done = subprocess.run([sys.executable, "-c", _REUSE, mode], capture_output=True,
+                              text=True, check=True)
+        kept, faults = done.stdout.split()
+        return kept, int(faults)
+
+    kept, faults = fresh_pages("keep")
+    assert kept == "True" and faults < 50  # each buffer reuses the last one's pages
+    assert fresh_pages("default")[1] > 50 * 100  # by default: ~130 new pages a buffer

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 from ao3conv import parse, write
 from ao3conv.cli import app
 from ao3conv.errors import InputError, NotAnAo3PageError
+from helpers.pages import FIXTURES, PAGES
 
-FIXTURES = Path(__file__).parent / "fixtures"
-BOOKS, PAGES = FIXTURES / "books", FIXTURES / "pages"
+BOOKS = FIXTURES / "books"
 AO3_PAIRS = [
     ("ao3-epub_multichapter_wip_218676.epub", "download-html_multichapter_wip.html"),
     ("ao3-epub_single_endnotes_23009290.epub", "download-html_single_endnotes.html"),
@@ -151,7 +151,7 @@ def test_broken_books_raise_only_input_errors() -> None:
     import warnings
 
     from ao3conv.errors import Ao3convError
-    from hostile import mutate
+    from helpers.hostile import mutate
 
     rng = random.Random(16)
     books = sorted(BOOKS.glob("*.epub"))

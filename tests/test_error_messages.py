@@ -24,7 +24,7 @@ import typer.main
 import ao3conv
 from ao3conv.cli import app
 from ao3conv.errors import NotAWorkError
-from conftest import page_paths
+from helpers.pages import page_paths
 
 SOURCE = Path(ao3conv.__file__).parent
 _COMMAND = re.compile(r"`(ao3conv [^`]*)`")

@@ -1,4 +1,4 @@
-"""The fetcher against a real HTTP server on 127.0.0.1 imitating AO3 (tests/ao3_server.py).
+"""The fetcher against a real HTTP server on 127.0.0.1 imitating AO3 (tests/helpers/ao3_server.py).
 
 Each test reads the server's request log: what was sent, when, with which headers.
 Every scenario runs with the sync and the async fetcher.
@@ -17,17 +17,6 @@ from typing import Any
 
 import pytest
 
-from ao3_server import (
-    ADULT_GATE,
-    CHAPTERED_PAGE,
-    RESTRICTED_PAGE,
-    SESSION_COOKIE,
-    WORK_PAGE,
-    FakeAo3,
-    Fault,
-    forbid_internet,
-    page,
-)
 from ao3conv.errors import (
     LoginError,
     NetworkError,
@@ -45,7 +34,18 @@ from ao3conv.fetch import (
     afetch_images,
     fetch_images,
 )
-from conftest import Slots
+from helpers.ao3_server import (
+    ADULT_GATE,
+    CHAPTERED_PAGE,
+    RESTRICTED_PAGE,
+    SESSION_COOKIE,
+    WORK_PAGE,
+    FakeAo3,
+    Fault,
+    forbid_internet,
+    page,
+)
+from helpers.slots import Slots
 
 DELAY = 0.05
 PASSWORD = "pa55-w0rd-never-on-disk"

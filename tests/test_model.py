@@ -145,13 +145,13 @@ def test_malformed_json_gives_input_errors(text: str, message: str) -> None:
         Work.from_json(text)
 
 
-# --- properties over generated works (strategies shared in tests/strategies.py) ----------
+# --- properties over generated works (strategies shared in tests/helpers/strategies.py) ----------
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from ao3conv.model import iter_text, normalize_inlines  # noqa: E402
-from strategies import blocks, works  # noqa: E402
+from helpers.strategies import blocks, works  # noqa: E402
 
 
 @given(works())
@@ -173,3 +173,34 @@ def test_normalising_never_loses_visible_text(pieces: list[str]) -> None:
     built = normalize_inlines([Text(p) for p in pieces])
     visible = "".join(pieces).split()
     assert "".join(iter_text([Paragraph(built)])).split() == visible
+
+
+def _model_classes() -> list[type]:
+    import ao3conv.model as model
+    from ao3conv.model._record import Record
+
+    return [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, Record)]
+
+
+@pytest.mark.parametrize("cls", _model_classes(), ids=lambda c: c.__name__)
+def test_model_classes_compare_hash_and_show_as_dataclasses_do(cls: type) -> None:
+    # What @dataclass(frozen=True) would generate: Record writes it once for all.
+    import dataclasses
+
+    def names_of(kind: type) -> list[str]:
+        return [f.name for f in dataclasses.fields(kind)]
+
+    values = {n: f"v-{n}" for n in names_of(cls)}
+    one, same = cls(**values), cls(**values)
+    assert one == same and hash(one) == hash(tuple(values.values()))
+    assert not one != same  # noqa: SIM202 - __ne__ is derived from __eq__
+    shown = ", ".join(f"{n}={v!r}" for n, v in values.items())
+    assert repr(one) == f"{cls.__qualname__}({shown})"
+    if values:
+        assert one != dataclasses.replace(one, **{names_of(cls)[-1]: "other"})
+    for twin in _model_classes():  # Emphasis and Strong have the same fields, yet differ
+        if twin is not cls and names_of(twin) == names_of(cls):
+            assert one != twin(**values)
+    for name in values:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(one, name, "changed")

@@ -12,10 +12,8 @@ from hypothesis import HealthCheck, given, settings
 import ao3conv
 from ao3conv.model import Chapter, Paragraph, Text, Work
 from ao3conv.model._json import _encode
-from strategies import works
-
-PAGES = Path(__file__).parent / "fixtures" / "pages"
-WORK_PAGES = sorted(p for p in PAGES.glob("*.html") if p.name.startswith(("work-", "download-")))
+from helpers.pages import WORK_PAGES
+from helpers.strategies import works
 
 
 def stdlib(work: Work, indent: int | None) -> str:

@@ -17,9 +17,9 @@ from markdown_it import MarkdownIt
 
 import ao3conv
 from ao3conv.model import Work
-from conftest import WORK_PAGES
-from epubcheck import Book
-from page_text import missing, page_words, words
+from helpers.epubcheck import Book
+from helpers.page_text import missing, page_words, words
+from helpers.pages import WORK_PAGES
 
 _MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 # Elements that end a line (inline ones do not: "中央<em>突破</em>" is one word).

@@ -20,7 +20,7 @@ from ao3conv.errors import (
 )
 from ao3conv.model import Paragraph, Text, plain_text
 from ao3conv.parser import DEFAULT_MAX_BYTES, parse
-from conftest import PAGES
+from helpers.pages import PAGES, page_paths
 
 SEED = PAGES / "seed_000_feee35068f5e73a1.html"
 SAMPLE = "Draco said “hello” — café naïve. It’s fine… ½"
@@ -193,7 +193,7 @@ def _mutate(rng: random.Random, data: bytes, other: bytes) -> bytes:
 def test_mutated_pages_raise_only_ao3conv_errors() -> None:
     """A bounded smoke run; the long fuzz campaign is issue 9's."""
     rng = random.Random(20260)
-    pages = [p.read_bytes() for p in sorted(PAGES.glob("*.html")) if p.stat().st_size < 80_000]
+    pages = [p.read_bytes() for p in page_paths() if p.stat().st_size < 80_000]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for _ in range(120):

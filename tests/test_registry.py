@@ -179,10 +179,10 @@ def test_a_plugin_that_writes_files_splits_through_render(monkeypatch: pytest.Mo
 
 
 def test_cli_writer_options_are_the_typed_request() -> None:
-    from ao3conv.cli import writer_options
+    from ao3conv.cli._options import WriterFlags
 
-    options = writer_options(notes="end", split=True, flavor="commonmark", no_cover=True)
+    options = WriterFlags(notes="end", split=True, flavor="commonmark", no_cover=True).options()
     assert options == writers.RenderOptions(
         "end", True, {"flavor": "commonmark", "cover": False}
     )
-    assert writer_options() == writers.RenderOptions()
+    assert WriterFlags().options() == writers.RenderOptions()

@@ -19,8 +19,8 @@ from ao3conv.errors import Ao3convError, FormatError, OutputError
 from ao3conv.model import Work
 from ao3conv.parser import parse
 from ao3conv.writers import write
-from conftest import PAGES
-from epubcheck import check_books
+from helpers.epubcheck import check_books
+from helpers.pages import PAGES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "the-lighthouse-keepers-almanac.html"
 # A download file, a chapter page with series and images, a work page with inspirations.

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from ao3_server import ListingAo3
 from ao3conv.convert import OutputPlan
 from ao3conv.errors import OutputError, OutputExistsError
 from ao3conv.model import Work
 from ao3conv.output import NameClaims, name_key, safe_filename, write_atomic
 from ao3conv.pipeline import render, save
+from helpers.ao3_server import FakeAo3
 
 # Runs the real CLI with write_atomic held until both processes reached it once.
 CHILD = """
@@ -61,15 +61,15 @@ def two_processes(tmp_path: Path, first: list[str], second: list[str]) -> list[t
     return results
 
 
-@pytest.fixture
-def ao3(listing_ao3: ListingAo3) -> ListingAo3:
+@pytest.fixture(autouse=True)
+def _same_titles(ao3: FakeAo3) -> None:
+    """Two works of one title: both want the same file name."""
     for work_id in (1, 2):
-        listing_ao3.put_work(work_id, "Same Title")
-    return listing_ao3
+        ao3.put_work(work_id, "Same Title")
 
 
 def test_two_batches_with_their_own_state_into_one_folder_both_keep_their_work(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
 

@@ -22,21 +22,19 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from ao3_server import RESTRICTED_PAGE, SESSION_COOKIE, WORK_PAGE, FakeAo3, forbid_internet
 from ao3conv.cli import app
+from helpers.ao3_server import RESTRICTED_PAGE, SESSION_COOKIE, WORK_PAGE, FakeAo3
 
 PASSWORD = "correct-horse-battery-staple-9f3e"
 USER = "reader"
 
 
-@pytest.fixture
-def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
-    forbid_internet(monkeypatch)
-    with FakeAo3() as server:
-        server.add_user(USER, PASSWORD)
-        server.add_work(7, RESTRICTED_PAGE, restricted=True)
-        server.add_work(8, WORK_PAGE)
-        yield server
+@pytest.fixture(autouse=True)
+def _account(ao3: FakeAo3) -> None:
+    """A reader's account, a restricted work (7) and a public one (8)."""
+    ao3.add_user(USER, PASSWORD)
+    ao3.add_work(7, RESTRICTED_PAGE, restricted=True)
+    ao3.add_work(8, WORK_PAGE)
 
 
 @pytest.fixture

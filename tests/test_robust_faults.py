@@ -23,10 +23,10 @@ import pytest
 from typer.testing import CliRunner
 
 import ao3conv
-import hostile
-from ao3_server import FakeAo3, forbid_internet
 from ao3conv.batch import BatchPlan, export_batch
 from ao3conv.cli import app
+from helpers import hostile
+from helpers.ao3_server import FakeAo3, forbid_internet
 
 PAGE = dict(hostile.corpus())[hostile.NAMED_PAGE]
 NAME = "oriflamme - so I open the window to hear sounds of people.txt"

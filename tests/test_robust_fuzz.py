@@ -1,6 +1,6 @@
 """No crash on any input: broken, hostile and generated pages, and broken model JSON.
 
-Every mutation of ``tests/hostile.py`` runs on every corpus page (the expensive ones,
+Every mutation of ``tests/helpers/hostile.py`` runs on every corpus page (the expensive ones,
 megabytes and 10,000 levels deep, on a few); hypothesis generates AO3-shaped pages of
 tag soup; ao3conv's own JSON is mutated by structure. The only exceptions allowed out of
 ``ao3conv.parse`` are ``Ao3convError`` subclasses with a one-line message, and every work
@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ao3conv
-import hostile
 from ao3conv.errors import Ao3convError, InputError
+from helpers import hostile
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "tools"))
 import fuzz  # (tools/fuzz.py: the long run, whose cases are tested here too)

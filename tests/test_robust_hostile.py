@@ -1,7 +1,7 @@
 """Nothing hostile in any output: strangers' titles, tags, texts and work skins stay inert.
 
 Real corpus pages get hostile content spliced into every region a stranger controls
-(``tests/hostile.py``); every output is then scanned: each EPUB member (no scripts,
+(``tests/helpers/hostile.py``); every output is then scanned: each EPUB member (no scripts,
 handlers, dangerous URLs, forms, frames, SVG/MathML, remote resources, CSS that fetches
 or runs), the Markdown rendered by a permissive CommonMark renderer with raw HTML on
 (only the writer's own inline HTML, front matter with exactly the documented keys), and
@@ -27,7 +27,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import ao3conv
-import hostile
 from ao3conv.cli import app
 from ao3conv.model import (
     Attrs,
@@ -51,6 +50,7 @@ from ao3conv.writers._metadata import (
     front_matter_metadata,
 )
 from ao3conv.writers.markdown import MarkdownWriter
+from helpers import hostile
 
 CORPUS = dict(hostile.corpus())
 # Every page shape that holds a work, and the regions a stranger controls on each.

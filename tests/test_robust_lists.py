@@ -1,18 +1,16 @@
 """Hostile reading lists and listings: each bad line is one failure and the batch goes on;
 a listing costs its pages once, however often it is named and however its pagination ends.
 
-Against the loopback AO3 imitation with listings (``ao3_server.ListingAo3``).
+Against the loopback AO3 imitation with listings (``helpers.ao3_server.FakeAo3``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from ao3_server import ListingAo3, listing_page
 from ao3conv.batch import parse_listing, read_lists
-from test_batch import run, write_list
+from helpers.ao3_server import FakeAo3, listing_page
+from helpers.batch_runs import run, write_list
 
 BAD_LINES = [
     "[x",  # urlsplit: "Invalid IPv6 URL"
@@ -24,13 +22,8 @@ BAD_LINES = [
 ]
 
 
-@pytest.fixture
-def ao3(listing_ao3: ListingAo3) -> ListingAo3:
-    return listing_ao3
-
-
 def test_every_bad_line_is_one_failure_and_the_batch_goes_on(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     ao3.put_work(1, "Good")
     reading = write_list(tmp_path, *BAD_LINES, "1")
@@ -45,7 +38,7 @@ def test_every_bad_line_is_one_failure_and_the_batch_goes_on(
     assert ao3.work_requests() == ["/works/1?view_adult=true&view_full_work=true"]
 
 
-def test_a_listing_named_fifty_times_is_fetched_once(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_a_listing_named_fifty_times_is_fetched_once(ao3: FakeAo3, tmp_path: Path) -> None:
     ao3.put_work(1, "Listed")
     ao3.put_listing("/tags/Angst/works", [{"id": 1}])
     ao3.put_listing("/series/9", [{"id": 1}])
@@ -58,7 +51,7 @@ def test_a_listing_named_fifty_times_is_fetched_once(ao3: ListingAo3, tmp_path: 
 
 
 def test_pagination_that_never_ends_stops_at_the_first_empty_page(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     ao3.put_work(1, "Only")
     path = "/users/u/works"
@@ -71,7 +64,7 @@ def test_pagination_that_never_ends_stops_at_the_first_empty_page(
     assert any("page 2 is empty; stopped there" in note for note in result.notes)
 
 
-def test_an_empty_list_is_called_empty(ao3: ListingAo3, tmp_path: Path) -> None:
+def test_an_empty_list_is_called_empty(ao3: FakeAo3, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing yet\n\n", encoding="utf-8")
     result = run(ao3, ["/dev/null", str(empty)], tmp_path / "out")
@@ -107,8 +100,8 @@ def test_hostile_numbers_and_links_in_a_listing_page_are_no_ids() -> None:
 
 
 def test_network_side_fuzz_cases_never_raise_anything_unexpected() -> None:
-    """A slice of ``tools/fuzz.py``'s network-side cases (``tests/hostile_net.py``)."""
-    import hostile_net
+    """A slice of ``tools/fuzz.py``'s network-side cases (``tests/helpers/hostile_net.py``)."""
+    from helpers import hostile_net
 
     failures = [(n, *case) for n in range(450) if (case := hostile_net.run_case(17, n))[1]]
     assert failures == []

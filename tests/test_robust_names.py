@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 import ao3conv
-import hostile
-from ao3_server import FakeAo3
 from ao3conv.batch import BatchPlan, export_batch
 from ao3conv.cli import app
-from test_output import assert_portable
+from helpers import hostile
+from helpers.ao3_server import FakeAo3
+from helpers.names import assert_portable
 
 PAGE = dict(hostile.corpus())[hostile.NAMED_PAGE]
 

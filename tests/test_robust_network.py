@@ -1,7 +1,7 @@
 """Hostile or broken servers: a download that is not whole is never taken for one.
 
 Each test is one cause from issue 17, against the loopback AO3 imitation
-(``tests/ao3_server.py``), with the sync and the async fetcher where both apply.
+(``tests/helpers/ao3_server.py``), with the sync and the async fetcher where both apply.
 """
 
 from __future__ import annotations
@@ -18,16 +18,6 @@ from typing import Any
 import pytest
 
 import ao3conv
-from ao3_server import (
-    CHAPTERED_PAGE,
-    RESTRICTED_PAGE,
-    WORK_PAGE,
-    FakeAo3,
-    Fault,
-    ListingAo3,
-    forbid_internet,
-    page,
-)
 from ao3conv.errors import (
     FetchError,
     IncompleteWorkError,
@@ -47,7 +37,16 @@ from ao3conv.fetch import (
 )
 from ao3conv.fetch._plan import Request, Response, RetryPolicy, follow, send
 from ao3conv.model import Work
-from test_fetch_core import drive
+from helpers.ao3_server import (
+    CHAPTERED_PAGE,
+    RESTRICTED_PAGE,
+    WORK_PAGE,
+    FakeAo3,
+    Fault,
+    forbid_internet,
+    page,
+)
+from helpers.flows import drive
 
 
 @pytest.fixture(autouse=True)
@@ -160,12 +159,11 @@ def test_a_fetched_page_with_missing_chapters_is_refused_and_not_cached(
 
 
 def test_a_batch_never_exports_or_calls_unchanged_a_page_cut_short(
-    tmp_path: Path, listing_ao3: ListingAo3
+    tmp_path: Path, ao3: FakeAo3
 ) -> None:
-    from ao3_server import work_page  # the batch's (this module has its own)
-    from test_batch import run
+    from helpers.ao3_server import work_page  # the batch's (this module has its own)
+    from helpers.batch_runs import run
 
-    ao3 = listing_ao3
     ao3.put_work(1, "One", chapters="2/2")
     out = tmp_path / "out"
     assert [o.status for o in run(ao3, ["1"], out).outcomes] == ["exported"]

@@ -24,6 +24,8 @@ def test_mypy_finds_no_error_in_src(tmp_path: Path) -> None:
          "--no-error-summary"],
         cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
     )
+    missing = "No module named mypy" in run.stderr
+    assert not missing, "mypy is in the test extras: pip install -e '.[test]'"
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout == ""
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ao3_server import CHAPTERED_ID, FakeAo3, chaptered_version, page
 from ao3conv import parse, write
 from ao3conv.cli import app
 from ao3conv.update import VERSIONS_FOLDER, UpdateEvent, update_library
+from helpers.ao3_server import CHAPTERED_ID, FakeAo3, chaptered_version, page
 
 BOOKS = Path(__file__).parent / "fixtures" / "books"
 FAST = {"delay": 0.0, "backoff": 0.05, "max_tries": 2}
@@ -166,7 +166,7 @@ def test_dry_run_sends_only_the_checks_and_writes_nothing(ao3: FakeAo3, tmp_path
 def test_listing_blurbs_spare_the_requests_for_unchanged_works(
     ao3: FakeAo3, tmp_path: Path
 ) -> None:
-    from ao3_server import listing_page
+    from helpers.ao3_server import listing_page
 
     folder, state = tmp_path / "library", tmp_path / "state.json"
     books = _library(ao3, folder)
@@ -292,7 +292,7 @@ def test_the_updates_page_keeps_every_update_and_is_never_read_as_a_chapter(
 
 
 def test_a_run_stops_asking_when_ao3_cannot_be_reached(ao3: FakeAo3, tmp_path: Path) -> None:
-    from ao3_server import Fault
+    from helpers.ao3_server import Fault
 
     folder, state = tmp_path / "library", tmp_path / "state.json"
     _library(ao3, folder)
@@ -331,7 +331,7 @@ def _without_source_meta(book: Path, to: Path) -> None:
 def test_a_book_made_from_one_chapter_page_is_skipped_like_its_json(
     ao3: FakeAo3, tmp_path: Path
 ) -> None:
-    from ao3_server import CHAPTER_PAGE
+    from helpers.ao3_server import CHAPTER_PAGE
 
     folder, state = tmp_path / "library", tmp_path / "state.json"
     folder.mkdir()

@@ -13,19 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from ao3_server import ListingAo3, chaptered_version, listing_page
 from ao3conv import parse, write
 from ao3conv.batch import ListedSeries, ListedWork, Unlisted, parse_listing
 from ao3conv.update import update_library
-from test_batch import FAST, run
+from helpers.ao3_server import FakeAo3, chaptered_version, listing_page
+from helpers.batch_runs import FAST, run
 
 USER, PASSWORD = "reader", "a long password"
 
 
-@pytest.fixture
-def ao3(listing_ao3: ListingAo3) -> ListingAo3:
-    listing_ao3.add_user(USER, PASSWORD)
-    return listing_ao3
+@pytest.fixture(autouse=True)
+def _account(ao3: FakeAo3) -> None:
+    ao3.add_user(USER, PASSWORD)
 
 
 def subscriptions_page(entries: list[tuple[str, int | str, str]], next_path: str | None) -> bytes:
@@ -75,7 +74,7 @@ def test_a_subscriptions_page_lists_works_and_series_and_says_what_it_skips() ->
 
 
 def test_batch_exports_the_subscriptions_and_history_of_a_logged_in_user(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     for work_id in (1, 2, 3, 4, 5):
         ao3.put_work(work_id, f"Work {work_id}")
@@ -99,7 +98,7 @@ def test_batch_exports_the_subscriptions_and_history_of_a_logged_in_user(
 
 
 def test_update_reads_history_blurbs_first_and_asks_only_for_the_changed_work(
-    ao3: ListingAo3, tmp_path: Path
+    ao3: FakeAo3, tmp_path: Path
 ) -> None:
     folder = tmp_path / "library"
     folder.mkdir()

@@ -2,7 +2,7 @@
 
 All books (corpus pages, the seed fragment, hostile titles, hand-built works,
 hypothesis-generated works) are written first and checked in one EPUBCheck JVM
-(see tests/epubcheck.py), because starting EPUBCheck costs seconds and checking a
+(see tests/helpers/epubcheck.py), because starting EPUBCheck costs seconds and checking a
 book a fraction of one.
 """
 
@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 import ao3conv
 from ao3conv.model import Chapter, Creator, Language, SeriesLink, Work
 from ao3conv.parser import parse
-from conftest import WORK_PAGES
-from epubcheck import Report, check_books
-from kindle_rules import kindle_problems
-from strategies import works
-from test_writer_epub import CASES, HOSTILE, para, wild_works
+from helpers.any_model import any_works
+from helpers.epubcheck import Report, check_books
+from helpers.kindle_rules import kindle_problems
+from helpers.pages import WORK_PAGES
+from helpers.sample_works import CASES, HOSTILE, para
+from helpers.strategies import works
 
 HOSTILE_TITLES = {
     "quotes": "\"Double\" and 'single' quotes",
@@ -62,7 +63,7 @@ def _generated_works() -> list[Work]:
 
     @settings(max_examples=GENERATED, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck))
-    @given(st.one_of(works(), works(), wild_works))
+    @given(st.one_of(works(), works(), any_works))
     def collect(work: Work) -> None:
         found.append(work)
 

@@ -9,8 +9,8 @@ import tinycss2
 from lxml import etree
 
 import ao3conv
-from epubcheck import Book
-from test_writer_epub import rich_work
+from helpers.epubcheck import Book
+from helpers.sample_works import rich_work
 
 XHTML = "http://www.w3.org/1999/xhtml"
 DARK_SKIN = """

@@ -84,9 +84,9 @@ from ao3conv.writers.markdown import (
     document_blocks,
     no_html_inlines,
 )
-from conftest import FIXTURES, corpus_work, corpus_work_pages
-from strategies import blocks as block_lists
-from strategies import wild_works, works
+from helpers.pages import FIXTURES, corpus_work, corpus_work_pages
+from helpers.strategies import blocks as block_lists
+from helpers.strategies import wild_works, works
 
 MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")  # GFM's syntax
 MD_STRICT = MarkdownIt("commonmark")  # --flavor commonmark
@@ -916,7 +916,7 @@ def _targets(markdown: str) -> tuple[set[str], set[str]]:
 
 
 def test_footnotes_and_anchors_are_working_links() -> None:
-    from test_writer_epub import footnote_work
+    from helpers.sample_works import footnote_work
 
     work = footnote_work()
     text = ao3conv.write(work, "md").decode()
@@ -943,7 +943,7 @@ def test_an_anchor_name_written_twice_is_one_target() -> None:
 
 
 def test_split_files_link_to_anchors_in_each_other() -> None:
-    from test_writer_epub import footnote_work
+    from helpers.sample_works import footnote_work
 
     files = MarkdownWriter().write_files(footnote_work())
     assert list(files) == ["index.md", "01-one.md", "02-two.md"]

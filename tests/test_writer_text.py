@@ -52,9 +52,9 @@ from ao3conv.model import (
     iter_inline_text,
     work_regions,
 )
-from conftest import FIXTURES, corpus_work, corpus_work_pages
-from page_text import missing, page_words, words
-from strategies import wild_works, works
+from helpers.page_text import missing, page_words, words
+from helpers.pages import FIXTURES, corpus_work, corpus_work_pages
+from helpers.strategies import wild_works, works
 
 GOLDEN = FIXTURES / "golden"
 UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
@@ -326,7 +326,7 @@ def test_a_url_in_the_text_that_is_not_the_target_still_shows_the_target() -> No
 
 
 def test_notes_show_their_marker_ruby_its_reading_abbreviations_their_title() -> None:
-    from test_writer_epub import footnote_work
+    from helpers.sample_works import footnote_work
 
     text = txt(footnote_work())
     assert "chapter one[1]." in text and "[1] The note on chapter one." in text

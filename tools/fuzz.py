@@ -12,12 +12,12 @@ Each case is one input, made deterministically from ``(seed, case number)``:
   labelled as UTF-8, hostile markup, broken numbers and dates, numbers past 4,300
   digits, links urllib cannot split (``http://[``), charsets that are no text codec
   (``undefined``, ``rot13``), language codes that are no BCP 47 tag (``i``, ``en-12``),
-  unbroken titles of 255 to 10,000 characters: ``tests/hostile.py``);
+  unbroken titles of 255 to 10,000 characters: ``tests/helpers/hostile.py``);
 - 8 % a random AO3-shaped page (random metadata, random tag soup as text);
 - 7 % a real work page with hostile content in every region a stranger controls
   (its outputs are also scanned: nothing active or remote may come out);
 - 5 % ao3conv's own JSON of a real work, mutated (the model read back from a file);
-- and every ``NET_EVERY``-th case instead a network-side input (``tests/hostile_net.py``):
+- and every ``NET_EVERY``-th case instead a network-side input (``tests/helpers/hostile_net.py``):
   a reading-list line or argument, a work reference, a base URL, a listing page, a
   cookies.txt line, a Retry-After value, a redirect's Location, a compressed body or a
   page-cache header, built from brackets, odd digits, 5,000-digit numbers, odd schemes
@@ -52,8 +52,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import hostile  # noqa: E402  (lives in tests/, shared with the test suite)
-import hostile_net  # noqa: E402
+from helpers import hostile, hostile_net  # noqa: E402  (in tests/, shared with the suite)
 
 NET_EVERY = 10  # one case in ten is a network-side input
 

@@ -98,12 +98,16 @@ _images = False
 def _start_worker(plan: OutputPlan, images: bool) -> None:
     global _plan, _images
     _plan, _images = plan, images
-    _ignore_ctrl_c()
+    _start_pool_worker()
 
 
-def _ignore_ctrl_c() -> None:
+def _start_pool_worker() -> None:
+    """What a worker does first (``convert -j``'s and the batch's alike)."""
     import signal
 
+    from ._memory import keep_freed_memory
+
+    keep_freed_memory()  # a worker converts work after work: no page faults for each
     # Ctrl-C goes to the whole process group: the parent reports it and ends the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with_parent()
@@ -183,7 +187,7 @@ def worker_pool(
     else:
         method = "forkserver" if "forkserver" in methods else "spawn"
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                               initializer=initializer or _ignore_ctrl_c, initargs=initargs)
+                               initializer=initializer or _start_pool_worker, initargs=initargs)
     try:
         if forking:
             # A forking pool starts all its workers on the first submit: do it now, while

@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import OutputError, OutputExistsError
+from .errors import Hint, OutputError, OutputExistsError
 from .model import Work
 
 MAX_NAME_BYTES = 200
@@ -238,7 +238,8 @@ def writer_gone(temporary: Path) -> bool:
 
 
 def _exists(path: Path) -> OutputExistsError:
-    return OutputExistsError(f"{_shown(path)} already exists: use --force to overwrite it")
+    # The advice in no interface's words (the CLI says "use --force to overwrite it").
+    return OutputExistsError(f"{_shown(path)} already exists: {Hint.OVERWRITE.value}")
 
 
 def _shown(path: Path | str) -> str:

@@ -17,8 +17,8 @@ the user named: reading lists → sources, ``read_source``), ``_expand`` (source
 listings page by page, series expanded, with ``_listing`` reading listing and series
 pages), ``_run`` (the batch itself), ``_work`` (a fetched page → what is written, in a
 worker), ``_folder`` (names and writes in the output folder), ``_state`` (SQLite),
-``_names`` (``--name-template``), ``_report`` and ``_progress`` (what it tells),
-``_anthology`` (``--anthology``).
+``_names`` (``--name-template``), ``_report`` (what it tells: events, outcomes, the
+result, which the CLI's ``cli/_progress`` shows), ``_anthology`` (``--anthology``).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..errors import Ao3convError, IncompleteWorkError, OutputError
+from ..site import canonical_work_url
 from ._expand import Entry
 from ._folder import BatchFolder
 from ._report import WorkOutcome
@@ -191,7 +192,7 @@ class WorkSteps:
         return self._fresh
 
     def _url(self, entry: Entry) -> str:
-        return f"{self.site}/works/{entry.work_id}" if entry.work_id else entry.url
+        return canonical_work_url(self.site, entry.work_id) if entry.work_id else entry.url
 
 
 def _listed_version(entry: Entry) -> Version:

@@ -1,6 +1,8 @@
 """The closed set of content nodes: blocks and inlines.
 
-Every node is a frozen, slotted dataclass with tuple children, so equal content
+Every node is a frozen, slotted dataclass (``eq=False, repr=False``: its
+``__eq__``, ``__hash__`` and ``__repr__`` are written once on
+:class:`._record.Record`) with tuple children, so equal content
 compares equal and models can be hashed, snapshotted and diffed. Nodes that can
 carry attributes share one shape, :class:`Attrs`, which keeps what survives
 AO3's sanitizer and matters to readers: work-skin classes, ``lang``, ``dir`` and
@@ -21,9 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
+from ._record import Record
 
-@dataclass(frozen=True, slots=True)
-class Attrs:
+
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Attrs(Record):
     """Attributes kept from the page: skin classes, language, direction, alignment."""
 
     classes: tuple[str, ...] = ()
@@ -43,20 +47,20 @@ NO_ATTRS = Attrs()
 # --- inlines -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Text(Record):
     """A run of text, whitespace already collapsed as a browser shows it."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class LineBreak:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class LineBreak(Record):
     """``<br>``: a hard line break inside a block."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Marked:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _Marked(Record):
     children: tuple[Inline, ...]
     attrs: Attrs = NO_ATTRS
 
@@ -116,8 +120,8 @@ class Span(_Marked):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Link(Record):
     """``<a href>``. ``href`` is kept only when it is safe (http(s), mailto, relative,
     fragment); otherwise the link is unwrapped by the parser."""
 
@@ -127,8 +131,8 @@ class Link:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Image(Record):
     """``<img>``. ``src`` is as on the page; writers decide whether to embed or link it."""
 
     src: str
@@ -139,8 +143,8 @@ class Image:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class Ruby:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Ruby(Record):
     """``<ruby>``: base text (``children``) with its annotation (``<rt>``), e.g. a
     reading over kanji. ``open``/``close`` are the ``<rp>`` parentheses a reader
     without ruby shows around the annotation (``漢(kan)``); ``(``/``)`` when the
@@ -153,8 +157,8 @@ class Ruby:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class Abbreviation:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Abbreviation(Record):
     """``<abbr title>``/``<acronym title>``: text with its expansion (or, as AO3
     authors often use it, a hover translation)."""
 
@@ -163,8 +167,8 @@ class Abbreviation:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Anchor(Record):
     """A place a link can point at: ``<a name="_ftn1">`` (AO3 keeps ``name``, never
     ``id``) or ``<a id>`` on other pages. ``name`` is as the page wrote it; links
     to ``#name`` lead here, and writers give it an id unique in their output."""
@@ -207,8 +211,8 @@ MARK_TYPES: tuple[type[_Marked], ...] = (
 # --- blocks ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _InlineBlock:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _InlineBlock(Record):
     """A block of inlines (the shape of paragraphs, plain content and preformatted text)."""
 
     children: tuple[Inline, ...]
@@ -228,8 +232,8 @@ class Plain(_InlineBlock):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Heading(Record):
     """``<h1>``–``<h6>`` inside work content."""
 
     level: int
@@ -237,8 +241,8 @@ class Heading:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class _BlockContainer:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class _BlockContainer(Record):
     """A block of blocks (the shape of block quotes, list items and divs)."""
 
     children: tuple[Block, ...]
@@ -257,16 +261,16 @@ class ListItem(_BlockContainer):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class BulletList:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class BulletList(Record):
     """``<ul>``."""
 
     items: tuple[ListItem, ...]
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class OrderedList:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class OrderedList(Record):
     """``<ol>``; ``start`` is the first number (1 unless the page said otherwise)."""
 
     items: tuple[ListItem, ...]
@@ -274,8 +278,8 @@ class OrderedList:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class TableCell:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class TableCell(Record):
     """``<td>`` or ``<th>`` (``header=True``)."""
 
     children: tuple[Block, ...]
@@ -285,8 +289,8 @@ class TableCell:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class TableRow:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class TableRow(Record):
     """``<tr>``; ``head`` is true for rows from ``<thead>``."""
 
     cells: tuple[TableCell, ...]
@@ -294,8 +298,8 @@ class TableRow:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Table(Record):
     """``<table>``, flattened to rows (head rows first)."""
 
     rows: tuple[TableRow, ...]
@@ -303,8 +307,8 @@ class Table:
     attrs: Attrs = NO_ATTRS
 
 
-@dataclass(frozen=True, slots=True)
-class SceneBreak:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SceneBreak(Record):
     """A break between scenes. ``text`` is the author's own divider as written
     ("* * *", "~~~", "❦", "oOo"); ``None`` for ``<hr>``, a rule with no text."""
 
@@ -312,8 +316,8 @@ class SceneBreak:
     text: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Gap(Record):
     """Vertical space the author left with empty paragraphs (``<p>&nbsp;</p>``,
     ``<p><br></p>``) or empty lines: AO3 shows a blank line there. Not a scene
     break: writers show space, never a marker the author did not write."""
@@ -325,8 +329,8 @@ class Preformatted(_InlineBlock):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Figure(Record):
     """``<figure>`` with optional ``<figcaption>``."""
 
     children: tuple[Block, ...]

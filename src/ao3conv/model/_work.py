@@ -8,13 +8,14 @@ are ``None`` (or empty), never guessed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ._nodes import Block
+from ._record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Creator:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Creator(Record):
     """One creator as the byline shows them.
 
     ``name`` is the byline text ("Pseud (username)" when the pseud differs);
@@ -29,16 +30,16 @@ class Creator:
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Language:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Language(Record):
     """The work's language: AO3's name for it and a BCP 47 code ("en", "zh")."""
 
     name: str
     code: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesLink:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class SeriesLink(Record):
     """The work's place in one series ("Part 2 of Title")."""
 
     title: str
@@ -47,8 +48,8 @@ class SeriesLink:
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Collection:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Collection(Record):
     """A collection the work is in; ``name`` is the URL slug, ``title`` the shown name."""
 
     title: str
@@ -56,8 +57,8 @@ class Collection:
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Association:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Association(Record):
     """A related work or request shown in the work's notes or afterword.
 
     ``kind`` is one of ``"inspired-by"``, ``"translation-of"``,
@@ -74,8 +75,8 @@ class Association:
     language: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Chapter:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Chapter(Record):
     """One chapter: its number (position in the work), AO3 chapter id, title and regions."""
 
     number: int | None = None
@@ -97,8 +98,8 @@ PART_SOURCES = ("chapter", "fragment")
 EPUB_SOURCE_META = "ao3conv:source"
 
 
-@dataclass(frozen=True, slots=True)
-class Work:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Work(Record):
     """A fan work as AO3 shows it.
 
     ``chapter_count``/``chapter_total`` are AO3's "Chapters: 12/19" (total ``None``
@@ -142,7 +143,7 @@ class Work:
     work_skin: str | None = None
     source: str = "work"
     restricted: bool = False
-    extra: tuple[tuple[str, str], ...] = field(default=())
+    extra: tuple[tuple[str, str], ...] = ()
 
     def to_json(self, *, indent: int | None = None) -> str:
         """This work as versioned JSON; :meth:`from_json` gives back an equal work."""

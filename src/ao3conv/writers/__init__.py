@@ -33,6 +33,18 @@ from ._options import (
 if TYPE_CHECKING:
     from importlib import metadata
 
+    from ._metadata import WorkMetadata
+    from ._metadata_table import metadata_table
+
+# Loaded on first use (PEP 562): only ``info`` and the text writers need them.
+_LAZY = {"WorkMetadata": "._metadata", "metadata_table": "._metadata_table"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name], __name__), name)
+
 ENTRY_POINT_GROUP = "ao3conv.writers"
 
 # name -> (info, "module:attribute"); kept as data so listing imports nothing.
@@ -220,12 +232,14 @@ __all__ = [
     "NotesPolicy",
     "RenderOptions",
     "TextOptions",
+    "WorkMetadata",
     "Writer",
     "WriterInfo",
     "available_writers",
     "check_options",
     "format_for_path",
     "get_writer",
+    "metadata_table",
     "register_writer",
     "render",
     "write",

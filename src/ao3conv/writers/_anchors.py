@@ -49,17 +49,9 @@ from ..model import (
     inlines,
     iter_block_inlines,
 )
+from ..site import WORK_PAGE, is_ao3_host
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
-# The work's own page: /works/N, /works/N/chapters/M, /chapters/M (AO3 links "See the
-# end of the work for more notes" as /chapters/M#work_endnotes on chapter pages).
-# Ids are at most 18 digits (AO3's are 64-bit): a longer one is no page of this work, and
-# int() of one past 4,300 digits would fail.
-_OWN_PAGE = re.compile(r"/works/(\d{1,18})(?:/chapters/(\d{1,18}))?/?|/chapters/(\d{1,18})/?")
-_AO3_HOSTS = frozenset(
-    f"{www}{name}" for www in ("", "www.")
-    for name in ("archiveofourown.org", "archiveofourown.com", "archiveofourown.net", "ao3.org")
-)
 _ID_START = re.compile(r"[A-Za-z_]")
 
 
@@ -204,10 +196,11 @@ class Anchors:
             return None
         if not parts.fragment or (parts.scheme and parts.scheme.lower() not in ("http", "https")):
             return None
-        if (host is not None and host.lower() not in _AO3_HOSTS) or (
+        # Any of AO3's host names serves the same work (ao3.org, archiveofourown.gay...).
+        if (host is not None and not is_ao3_host(host)) or (
                 not host and not parts.path.startswith("/")):
             return None
-        match = _OWN_PAGE.fullmatch(parts.path)
+        match = WORK_PAGE.fullmatch(parts.path)
         if match is None or (match[1] is not None and int(match[1]) != self.work_id):
             return None
         chapter = match[2] or match[3]

@@ -10,11 +10,11 @@ drawn as a box. Which face a character gets is decided once per process.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+from functools import cache, lru_cache
 from typing import Any
 
 # (key, package, file) in the order a character looks for its glyph.
@@ -78,11 +78,27 @@ def _faces(cjk_index: int) -> tuple[Face, ...]:
 
 
 def _font_path(package: str, name: str) -> str | None:
-    try:
-        path = Path(str(resources.files(package).joinpath(name)))
-    except (ModuleNotFoundError, TypeError):
+    folder = _package_folder(package)
+    if folder is None:
         return None
-    return str(path) if path.is_file() else None
+    path = os.path.join(folder, name)
+    return path if os.path.isfile(path) else None
+
+
+@cache
+def _package_folder(package: str) -> str | None:
+    """Where an installed font package's files are, found without importing it.
+
+    FreeType opens fonts by path, so the files must be on disk anyway; finding the
+    folder from the import system's spec spares importlib.resources and its readers
+    (~2 ms of the first cover in a new process), once per package, not per font.
+    """
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    folders = spec.submodule_search_locations if spec is not None else None
+    return folders[0] if folders else None
 
 
 def cjk_index(language: str) -> int:

@@ -95,7 +95,7 @@ def build_epub(
         build = partial(chapter_page, context, chapter, index, label)
         chapters.append(LazyDocument(f"chapter-{index:03d}", chapter_file(index), label, build))
     toc: list[Any] = [title_doc, *chapters]
-    if has_afterword(work):
+    if has_afterword(context):
         toc.append(LazyDocument("afterword", AFTERWORD_FILE, "Afterword",
                                 partial(afterword_page, context)))
 

@@ -117,11 +117,6 @@ class WorkMetadata:
 METADATA_KEYS = tuple(f.name for f in fields(WorkMetadata))
 
 
-def work_metadata(work: Work) -> dict[str, Any]:
-    """The work's :class:`WorkMetadata` as JSON types (:meth:`WorkMetadata.to_json`)."""
-    return WorkMetadata.of(work).to_json()
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
@@ -258,5 +253,4 @@ __all__ = [
     "chapter_front_matter",
     "front_matter_metadata",
     "header_rows",
-    "work_metadata",
 ]

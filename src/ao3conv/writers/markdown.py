@@ -79,7 +79,6 @@ from ..model import (
     Block,
     BlockQuote,
     BulletList,
-    Chapter,
     Heading,
     Inline,
     Link,
@@ -94,11 +93,12 @@ from ..model import (
 )
 from ._anchors import link_work
 from ._base import bind_options
-from ._engine import chapter_heading, distinct_chapter_creators, single_untitled
+from ._engine import chapter_heading
 from ._md_html import skin_classes
 from ._md_render import MarkdownRenderer
 from ._md_shapes import no_html_inlines
 from ._options import FLAVORS, SPLIT_HELP, MarkdownOptions, option_help
+from ._outline import ChapterPart, Outline, Section, outline
 
 # --- the document ---------------------------------------------------------------------
 
@@ -120,55 +120,51 @@ def _labelled(label: str, blocks: Sequence[Block]) -> list[Block]:
     return [_label(label), BlockQuote(tuple(blocks))] if blocks else []
 
 
-def preface_blocks(work: Work) -> list[Block]:
+def _section(section: Section) -> list[Block]:
+    """A labelled section as AO3 sets it: a bold label over a block quote (empty: nothing)."""
+    lines = [block for line in section.lines() for block in _paragraph(line)]
+    return _labelled(f"{section.label}:", (*lines, *section.blocks))
+
+
+def preface_blocks(work: Work, sections: Outline) -> list[Block]:
     """Title, byline, summary and notes (with gifts and related works), as AO3 shows them."""
     blocks: list[Block] = [Heading(1, _line(work.title))]
     if work.authors:
         blocks += _paragraph("by " + ", ".join(work.authors))
-    blocks += _labelled("Summary:", work.summary)
-    notes: list[Block] = []
-    if work.gifts:
-        notes += _paragraph(f"For {', '.join(work.gifts)}.")
-    for association in work.associations:
-        if association.kind != "inspired":
-            notes += _paragraph(association.text)
-    blocks += _labelled("Notes:", (*notes, *work.notes))
+    for section in sections.preface:
+        blocks += _section(section)
     return blocks
 
 
-def chapter_blocks(work: Work, chapter: Chapter, position: int, level: int = 2) -> list[Block]:
+def chapter_blocks(part: ChapterPart, level: int = 2) -> list[Block]:
     """A chapter: heading, "Chapter by", summary, notes, text, end notes."""
     blocks: list[Block] = []
-    if level == 1 or not single_untitled(work):
-        blocks.append(Heading(level, _line(chapter_heading(chapter, position))))
-    creators = distinct_chapter_creators(work, chapter)
-    if creators:
-        blocks += _paragraph("Chapter by " + ", ".join(creators))
-    blocks += _labelled("Summary:", chapter.summary)
-    blocks += _labelled("Notes:", chapter.notes)
-    blocks += chapter.body
-    blocks += _labelled("End Notes:", chapter.end_notes)
+    if level == 1 or not part.bare:
+        blocks.append(Heading(level, _line(part.heading)))
+    if part.creators:
+        blocks += _paragraph("Chapter by " + ", ".join(part.creator_names))
+    for section in part.before:
+        blocks += _section(section)
+    blocks += part.body
+    for section in part.after:
+        blocks += _section(section)
     return blocks
 
 
-def afterword_blocks(work: Work) -> list[Block]:
-    """The work's end notes and the works inspired by it, under "Afterword"."""
-    inspired = [p for a in work.associations if a.kind == "inspired" for p in _paragraph(a.text)]
-    if not work.end_notes and not inspired:
-        return []
-    return [
-        Heading(2, _line("Afterword")),
-        *_labelled("End Notes:", work.end_notes),
-        *_labelled("Works inspired by this one:", inspired),
-    ]
+def afterword_blocks(sections: Outline) -> list[Block]:
+    """The work's end notes and the works inspired by it, under "Afterword" (the front
+    matter holds the series)."""
+    body = [block for s in sections.afterword_without("series") for block in _section(s)]
+    return [Heading(2, _line("Afterword")), *body] if body else []
 
 
 def document_blocks(work: Work) -> list[Block]:
     """The whole work as one sequence of model blocks, in AO3's reading order."""
-    blocks = preface_blocks(work)
-    for position, chapter in enumerate(work.chapters, 1):
-        blocks += chapter_blocks(work, chapter, position)
-    blocks += afterword_blocks(work)
+    sections = outline(work)
+    blocks = preface_blocks(work, sections)
+    for part in sections.chapters:
+        blocks += chapter_blocks(part)
+    blocks += afterword_blocks(sections)
     return blocks
 
 
@@ -279,14 +275,15 @@ class MarkdownWriter:
                 for i, (c, name) in enumerate(zip(work.chapters, names, strict=True), 1)
             )
         )
-        index = preface_blocks(work)
+        sections = outline(work)
+        index = preface_blocks(work, sections)
         if names:
             index += [Heading(2, _line("Contents")), contents]
-        index += afterword_blocks(work)
+        index += afterword_blocks(sections)
         files = {"index.md": _document(renderer, meta, index)}
-        for i, (chapter, name) in enumerate(zip(work.chapters, names, strict=True)):
-            meta = chapter_front_matter(work, chapter, i + 1)
-            blocks = chapter_blocks(work, chapter, i + 1, level=1)
+        for i, (part, name) in enumerate(zip(sections.chapters, names, strict=True)):
+            meta = chapter_front_matter(work, part.chapter, part.position)
+            blocks = chapter_blocks(part, level=1)
             blocks.append(_navigation(names, i))
             files[name] = _document(renderer, meta, blocks)
         return files

@@ -37,11 +37,11 @@ import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+from helpers.pages import PAGES
+
 SESSION_COOKIE = "_otwarchive_session"
 
 WORK_PAGE = "work-single_noskin_endnotes_2026.html"
@@ -177,6 +177,8 @@ class FakeAo3:
 
     def __init__(self) -> None:
         self.state = FakeAo3State()
+        # listing pages (works, bookmarks, series...), keyed by path *and* query
+        self.listings: dict[str, tuple[bytes, bool]] = {}
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"ao3": self})
         self._server = _QuietServer(("127.0.0.1", 0), handler)
@@ -205,6 +207,15 @@ class FakeAo3:
         """A new version of a work between two runs (new page, or locked, hidden...)."""
         old = self.state.works[work_id]
         self.state.works[work_id] = WorkSpec(content or old.page, **spec)
+
+    def put_work(self, work_id: int, title: str, chapters: str = "1/1",
+                 updated: str | None = None, creator: str = "nianeyna") -> None:
+        """A small generated work page (the batch's and update's tests need many)."""
+        self.state.works[work_id] = WorkSpec(work_page(work_id, title, chapters, updated, creator))
+
+    def put_listing(self, path: str, works: list[dict[str, Any]], *, title: str = "Listing",
+                    next_path: str | None = None, login: bool = False) -> None:
+        self.listings[path] = (listing_page(works, title, next_path), login)
 
     def add_chapter(self, chapter_id: int, work_id: int) -> None:
         self.state.chapters[chapter_id] = work_id
@@ -238,6 +249,10 @@ class FakeAo3:
 
     def requests_to(self, route_prefix: str) -> list[LoggedRequest]:
         return [r for r in self.log if r.route.startswith(route_prefix)]
+
+    def work_requests(self, work_id: int | None = None) -> list[str]:
+        prefix = f"/works/{work_id}" if work_id else "/works/"
+        return [r.path for r in self.requests_to(prefix)]
 
     # --- life -----------------------------------------------------------------------------
 
@@ -281,6 +296,9 @@ class _QuietServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     ao3: FakeAo3
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without this, Nagle's algorithm and the
+    # client's delayed ACK stall every response 40 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -334,7 +352,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, path: str) -> None:
         state = self.ao3.state
         segments = path.strip("/").split("/")
-        if path == "/users/login":
+        listing = self.ao3.listings.get(self.path)
+        if listing is not None:
+            self._listing(*listing)
+        elif path == "/users/login":
             self._login_post() if self.command == "POST" else self._login_form()
         elif path == "/token_dispenser.json":
             token = self._session().token
@@ -360,6 +381,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, body)
         else:
             self._send(404, page(NOT_FOUND))
+
+    def _listing(self, body: bytes, login_required: bool) -> None:
+        if login_required and self._session().user is None:
+            self._login_wall(restricted=False)
+        else:
+            self._send(200, body)
 
     # --- works ----------------------------------------------------------------------------
 
@@ -560,47 +587,7 @@ def chaptered_version(
     return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
-# --- listings: the batch's imitation -------------------------------------------------------
-
-
-class _ListingHandler(_Handler):
-    # Headers and body go out in two writes: without this, Nagle's algorithm and the
-    # client's delayed ACK stall every response 40 ms.
-    disable_nagle_algorithm = True
-
-    def _route(self, path: str) -> None:
-        listing = self.ao3.listings.get(self.path)  # type: ignore[attr-defined]
-        if listing is None:
-            super()._route(path)
-        elif listing[1] and self._session().user is None:
-            self._login_wall(restricted=False)
-        else:
-            self._send(200, listing[0])
-
-
-class ListingAo3(FakeAo3):
-    """FakeAo3 plus listing pages keyed by path *and* query, and easy work pages."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.listings: dict[str, tuple[bytes, bool]] = {}
-        self._server.RequestHandlerClass = type("Handler", (_ListingHandler,), {"ao3": self})
-        # Stopping waits for the serving loop's next poll: poll often, stop fast.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def put_work(self, work_id: int, title: str, chapters: str = "1/1",
-                 updated: str | None = None, creator: str = "nianeyna") -> None:
-        self.state.works[work_id] = WorkSpec(work_page(work_id, title, chapters, updated, creator))
-
-    def put_listing(self, path: str, works: list[dict[str, Any]], *, title: str = "Listing",
-                    next_path: str | None = None, login: bool = False) -> None:
-        self.listings[path] = (listing_page(works, title, next_path), login)
-
-    def work_requests(self, work_id: int | None = None) -> list[str]:
-        prefix = f"/works/{work_id}" if work_id else "/works/"
-        return [r.path for r in self.requests_to(prefix)]
+# --- generated pages: the batch's and update's ---------------------------------------------
 
 
 def work_page(work_id: int, title: str, chapters: str = "1/1", updated: str | None = None,

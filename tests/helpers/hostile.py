@@ -30,17 +30,16 @@ import random
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+from helpers.pages import page_paths
 
 Mutator = Callable[[random.Random, bytes, bytes], bytes]
 
 
 def corpus() -> list[tuple[str, bytes]]:
     """Every real page of the corpus, as ``(name, bytes)``, sorted by name."""
-    return [(p.name, p.read_bytes()) for p in sorted(PAGES.glob("*.html"))]
+    return [(p.name, p.read_bytes()) for p in page_paths()]
 
 
 # --- mutators ------------------------------------------------------------------------------
