@@ -19,7 +19,7 @@ from ._engine import HIDDEN_TAGS, chapter_heading, safe_url
 from ._text_render import blocks_to_text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SeriesPart:
     """The work's place in a series: ``position`` is ``None`` when the page did not say."""
 
@@ -28,7 +28,7 @@ class SeriesPart:
     position: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChapterEntry:
     """A chapter the page holds: its AO3 number, id and title (``None`` when untitled)."""
 
@@ -37,7 +37,7 @@ class ChapterEntry:
     title: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WorkMetadata:
     """A work's metadata as plain values, in the order of :data:`METADATA_KEYS`.
 
