@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import ao3conv.batch._run as batch_run  # noqa: E402
 import ao3conv.parser as parse_module  # noqa: E402
 import ao3conv.pipeline as pipeline  # noqa: E402
-from ao3conv.batch import export_batch  # noqa: E402
+from ao3conv.batch import BatchPlan, export_batch  # noqa: E402
 from ao3conv.batch._state import BatchState  # noqa: E402
 from ao3conv.fetch import Fetcher  # noqa: E402
 from helpers.ao3_server import WORK_PAGE, FakeAo3  # noqa: E402
@@ -62,11 +62,13 @@ def serve(works: int) -> FakeAo3:
     return ao3
 
 
-def timed_batch(ao3: FakeAo3, works: int, delay: float, fmt: str, out: Path) -> float:
+def timed_batch(ao3: FakeAo3, works: int, delay: float, fmt: str, out: Path,
+                jobs: int | None = 1) -> float:
     ids = [str(n) for n in range(1, works + 1)]
     started = time.perf_counter()
-    result = export_batch(ids, out, format=fmt, base_url=ao3.base_url, delay=delay,
-                          use_cache=False)
+    plan = BatchPlan.of(out, format=fmt, base_url=ao3.base_url, delay=delay, use_cache=False,
+                        jobs=jobs)
+    result = export_batch(ids, plan)
     elapsed = time.perf_counter() - started
     assert result.ok and len(result.outcomes) == works, result.failures[:3]
     return elapsed

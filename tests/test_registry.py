@@ -186,3 +186,31 @@ def test_cli_writer_options_are_the_typed_request() -> None:
         "end", True, {"flavor": "commonmark", "cover": False}
     )
     assert WriterFlags().options() == writers.RenderOptions()
+
+
+def test_a_plugin_may_declare_typed_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from ao3conv.writers._options import option, option_help
+
+    @dataclasses.dataclass(frozen=True)
+    class LoudOptions:
+        marks: int = option("how many exclamation marks", 1)
+
+    class LoudWriter:
+        name, aliases, extension, media_type = "loud", (), "loud", "text/plain"
+        description = "the title, loudly"
+        Options = LoudOptions
+        options = option_help(LoudOptions)
+
+        def write(self, work: Work, **options: object) -> bytes:
+            raise AssertionError("a typed writer is rendered through render()")
+
+        def render(self, work: Work, options: LoudOptions) -> bytes:
+            return (work.title + "!" * options.marks).encode()
+
+    monkeypatch.setattr(writers, "_registered", {})
+    writers.register_writer(LoudWriter)
+    assert ao3conv.write(WORK, "loud", marks=3) == b"T!!!"
+    with pytest.raises(FormatError, match=r"loud writer does not take split \(it takes: marks\)"):
+        writers.render(WORK, "loud", {"split": True})

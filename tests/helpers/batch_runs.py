@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ao3conv.batch import BatchEvent, export_batch
+from ao3conv.batch import BatchEvent, BatchPlan, export_batch
 from ao3conv.model import Work
 from helpers.ao3_server import FakeAo3
 
@@ -18,7 +18,8 @@ def run(ao3: FakeAo3, lists: list[str], out: Path, events: list[BatchEvent] | No
         **options: Any):
     settings = {**FAST, "format": "json", "cache_dir": out.parent / "cache", **options}
     progress = events.append if events is not None else None
-    return export_batch(lists, out, base_url=ao3.base_url, progress=progress, **settings)
+    return export_batch(lists, BatchPlan.of(out, base_url=ao3.base_url, **settings),
+                        progress=progress)
 
 
 def exported(path: str | Path) -> Work:

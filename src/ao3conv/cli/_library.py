@@ -36,8 +36,6 @@ from ._report import (
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
-    from ..fetch import Fetcher
-    from ..model import Work
     from ..update import UpdateEvent, UpdateResult
 
 _LISTS_HELP = (
@@ -108,18 +106,18 @@ def batch(
     where it stopped and asks AO3 nothing for what is done. Exit 1 if any work failed
     (they are listed in OUTPUT/failed.txt, which can be given back as a LIST).
     """
-    from ..batch import export_batch
+    from ..batch import BatchPlan, export_batch
     from ._progress import reporter_for
 
     if output == "-":
         fail_usage("batch writes files into a folder; give -o FOLDER")
     chosen, options = written_as(fmt, None, writer)
-    settings = as_keywords(fetch_options(ao3, cache))
+    plan = BatchPlan(output or ".", format=chosen, options=options, name_template=name_template,
+                     update=update, force=force, anthology=anthology, images=images,
+                     state_path=state, fetch=fetch_options(ao3, cache), debug=debug)
     reporter = reporter_for(as_json=as_json)
-    result = _until_stopped(debug, reporter, lambda: export_batch(
-        lists, output or ".", format=chosen, options=options, name_template=name_template,
-        update=update, force=force, anthology=anthology, state_path=state, progress=reporter,
-        debug=debug, images=_from_the_web if images else None, **settings))
+    result = _until_stopped(debug, reporter, lambda: export_batch(lists, plan,
+                                                                  progress=reporter))
     reporter.summary(result)
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
@@ -156,12 +154,6 @@ def _until_stopped(
         )
         raise typer.Exit(EXIT_INTERRUPTED)
     return result
-
-
-def _from_the_web(work: Work, fetcher: Fetcher) -> dict[str, tuple[str, bytes]]:
-    from ..pipeline import gather_images
-
-    return gather_images(work, fetcher=fetcher)
 
 
 @contextmanager

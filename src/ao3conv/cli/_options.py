@@ -288,9 +288,8 @@ def open_fetcher(ao3: Ao3Flags, cache: CacheFlags, *, debug: bool) -> Fetcher:
 
 
 def as_keywords(options: FetchOptions) -> dict[str, Any]:
-    """``options`` as the keywords ``export_batch`` and ``update_library`` take: only
-    those not at their defaults, so that each library's own (an update never reads
-    the cache) still applies."""
+    """``options`` as the keywords ``update_library`` takes: only those not at their
+    defaults, so that its own (an update never reads the cache) still applies."""
     from dataclasses import fields
 
     return {

@@ -20,24 +20,29 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FormatError, InputError
 from ..model import Work, apply_notes_policy
-from ._base import Writer, WriterInfo, bind_options, check_options, writes_files
-from ._options import (
-    EpubOptions,
-    JsonOptions,
-    MarkdownOptions,
-    NotesPolicy,
-    RenderOptions,
-    TextOptions,
-)
+from ._base import Writer, WriterInfo, bind_options, check_options, typed, writes_files
+from ._engine import HIDDEN_TAGS
+from ._options import NotesPolicy, RenderOptions
 
 if TYPE_CHECKING:
     from importlib import metadata
 
     from ._metadata import WorkMetadata
     from ._metadata_table import metadata_table
+    from .epub import EpubOptions
+    from .json import JsonOptions
+    from .markdown import MarkdownOptions
+    from .text import TextOptions
 
-# Loaded on first use (PEP 562): only ``info`` and the text writers need them.
-_LAZY = {"WorkMetadata": "._metadata", "metadata_table": "._metadata_table"}
+# Loaded on first use (PEP 562), like the writers that declare them.
+_LAZY = {
+    "WorkMetadata": "._metadata",
+    "metadata_table": "._metadata_table",
+    "EpubOptions": ".epub",
+    "JsonOptions": ".json",
+    "MarkdownOptions": ".markdown",
+    "TextOptions": ".text",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -193,13 +198,14 @@ def _render(
     given = {**request.own, "split": True} if request.split else request.own
     options = bind_options(writer, given, files=files)
     work = apply_notes_policy(work, request.notes)
-    typed = hasattr(writer, "Options")
     with _writing(writer.name):
         if not files:
-            return writer.render(work, options) if typed else writer.write(work, **options)  # type: ignore[attr-defined]  # typed writer
-        if not writes_files(writer):  # a plug-in without write_files, or so refused above
+            if typed(writer):
+                return writer.render(work, options)  # type: ignore[attr-defined,no-any-return]  # typed() checked it
+            return writer.write(work, **options)
+        if not writes_files(writer):  # a plug-in without write_files (others are refused above)
             raise FormatError(f"the {writer.name} writer writes one file; split is not available")
-        if typed:
+        if typed(writer):
             return writer.render_files(work, options)  # type: ignore[attr-defined,no-any-return]  # a typed writer's
         return writer.write_files(work, **options)  # type: ignore[attr-defined,no-any-return]  # checked by writes_files
 
@@ -226,6 +232,7 @@ def _writing(name: str) -> Iterator[None]:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "HIDDEN_TAGS",
     "EpubOptions",
     "JsonOptions",
     "MarkdownOptions",

@@ -11,8 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ..model import Chapter, Creator, Work
-from ..model._work import EPUB_SOURCE_META, PART_SOURCES
+from ..model import EPUB_SOURCE_META, PART_SOURCES, Chapter, Creator, Work
 from ..site import AO3_URL, canonical_work_url
 from ._description import description_text
 from ._epub_markup import valid_lang, xml_text

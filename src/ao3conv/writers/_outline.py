@@ -28,7 +28,7 @@ LABELS: dict[SectionKind, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Section:
     """A labelled part of the preface, a chapter or the afterword.
 
@@ -53,7 +53,7 @@ class Section:
         return lines + [a.text for a in self.associations]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChapterPart:
     """A chapter in the outline: ``heading`` ("Chapter 3: Title"), shown unless it is
     the single untitled chapter AO3 shows bare; ``creators`` when they differ from the
@@ -76,7 +76,7 @@ class ChapterPart:
         return tuple(c.name for c in self.creators)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Outline:
     """The work's sections: the ``preface`` (after the title and byline), the
     ``chapters``, and the ``afterword``. Only sections with something in them."""

@@ -72,6 +72,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, cast
 
@@ -97,8 +98,34 @@ from ._engine import chapter_heading
 from ._md_html import skin_classes
 from ._md_render import MarkdownRenderer
 from ._md_shapes import no_html_inlines
-from ._options import FLAVORS, SPLIT_HELP, MarkdownOptions, option_help
+from ._options import option, option_help
 from ._outline import ChapterPart, Outline, Section, outline
+
+FLAVORS = ("gfm", "commonmark")
+SPLIT_HELP = "one file per chapter plus index.md (use write_files / --split)"
+
+
+@dataclass(frozen=True)
+class MarkdownOptions:
+    """The ``md`` writer's options (``split`` is a :class:`~._options.RenderOptions` choice)."""
+
+    no_html: bool = option(
+        "write no HTML: drop underline, superscript, classes... (text kept)", False
+    )
+    flavor: str = option(
+        "gfm (default: pipe tables, ~~strikethrough~~) or commonmark (strict: those as "
+        "HTML; with no_html, tables as lines and strikethrough as ~~text~~)",
+        "gfm",
+        FLAVORS,
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "no_html", bool(self.no_html))  # any true value, as before
+
+    @property
+    def html(self) -> bool:
+        return not self.no_html
+
 
 # --- the document ---------------------------------------------------------------------
 
@@ -305,6 +332,7 @@ def _navigation(names: list[str], index: int) -> Paragraph:
 
 __all__ = [
     "FLAVORS",
+    "MarkdownOptions",
     "MarkdownRenderer",
     "MarkdownWriter",
     "chapter_file_names",

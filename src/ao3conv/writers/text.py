@@ -32,14 +32,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..errors import FormatError
 from ..model import Work
 from ..site import AO3_URL
 from ._base import bind_options
 from ._engine import safe_url
 from ._metadata import WorkMetadata, header_rows
-from ._options import MAX_WRAP, TextOptions, option_help
+from ._options import option, option_help
 from ._outline import ChapterPart, Section, outline
 from ._text_render import (
     INDENT,
@@ -60,6 +62,23 @@ from ._text_render import (
 _C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 _C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
+
+
+# Wider than any screen or page; lines are padded up to it when centred, so a huge
+# width would be huge output (and past 2**63, an OverflowError).
+MAX_WRAP = 10_000
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """The ``txt`` writer's options."""
+
+    wrap: int | None = option("wrap lines at this many characters (default: no wrapping)")
+
+    def __post_init__(self) -> None:
+        wrap = self.wrap
+        if wrap is not None and (type(wrap) is not int or not 20 <= wrap <= MAX_WRAP):
+            raise FormatError(f"wrap must be a whole number from 20 to {MAX_WRAP:,}, not {wrap!r}")
 
 
 class _Document:
@@ -187,6 +206,7 @@ def _has_controls(data: bytes) -> bool:
 __all__ = [
     "MAX_WRAP",
     "PAGE_WIDTH",
+    "TextOptions",
     "TextRenderer",
     "TextWriter",
     "blocks_to_text",
