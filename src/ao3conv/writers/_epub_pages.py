@@ -19,6 +19,7 @@ from ._engine import HIDDEN_TAGS
 from ._epub_markup import EPUB_TYPE, SubElement, X, add_tail, new_document, serialize, set_text
 from ._epub_meta import creator_names
 from ._epub_xhtml import XhtmlRenderer
+from ._metadata import WorkMetadata
 from ._outline import Outline, Section, outline
 
 AO3 = AO3_URL + "/"
@@ -59,6 +60,10 @@ class Book:
     @cached_property
     def outline(self) -> Outline:
         return outline(self.work)
+
+    @cached_property
+    def metadata(self) -> WorkMetadata:
+        return WorkMetadata.of(self.work)
 
 
 # --- small builders -------------------------------------------------------------
@@ -202,7 +207,7 @@ _TAG_ROWS = (
 
 
 def _meta_list(parent: Any, book: Book) -> None:
-    work = book.work
+    work, meta = book.work, book.metadata
     dl = _element(parent, "dl", class_="work meta group")
 
     def row(label: str, css: str) -> Any:
@@ -210,7 +215,7 @@ def _meta_list(parent: Any, book: Book) -> None:
         return _element(dl, "dd", class_=css)
 
     for field, one, many, css in _TAG_ROWS:
-        value = getattr(work, field)
+        value = getattr(meta, field)
         if value is None and field in ("warnings", "tags"):  # hidden on the saved page
             set_text(row(many, f"{css} tags"), HIDDEN_TAGS)
             continue
@@ -218,8 +223,8 @@ def _meta_list(parent: Any, book: Book) -> None:
         values = [_clean(v) for v in values if _clean(v)]
         if values:
             set_text(row(one if len(values) == 1 else many, f"{css} tags"), ", ".join(values))
-    if work.language and _clean(work.language.name):
-        set_text(row("Language:", "language"), _clean(work.language.name))
+    if meta.language and _clean(meta.language):
+        set_text(row("Language:", "language"), _clean(meta.language))
     series = [s for s in work.series if _clean(s.title)]
     if series:
         dd = row("Series:", "series")
@@ -233,7 +238,7 @@ def _meta_list(parent: Any, book: Book) -> None:
             (_clean(c.title), c.url or (f"{AO3}collections/{c.name}" if c.name else None))
             for c in collections
         ), book, ", ")
-    stats = _stats(work)
+    stats = _stats(meta)
     if stats:
         set_text(row("Stats:", "stats"), " · ".join(stats))
 
@@ -245,20 +250,20 @@ def _series_position(parent: Any, book: Book, series: SeriesLink) -> None:
     _linked(span, book, _clean(series.title), url)
 
 
-def _stats(work: Work) -> list[str]:
+def _stats(meta: WorkMetadata) -> list[str]:
     stats = []
-    if work.published:
-        stats.append(f"Published: {work.published.isoformat()}")
-    if (work.updated and work.updated != work.published) or (work.updated and work.completed):
-        label = "Completed" if work.completed else "Updated"
-        stats.append(f"{label}: {work.updated.isoformat()}")
-    if work.words is not None:
-        stats.append(f"Words: {_count(work.words)}")
-    if work.chapter_count is not None:
-        total = work.chapter_total if work.chapter_total is not None else "?"
-        stats.append(f"Chapters: {work.chapter_count}/{total}")
-    for label, value in (("Comments", work.comments), ("Kudos", work.kudos),
-                         ("Bookmarks", work.bookmarks), ("Hits", work.hits)):
+    if meta.published:
+        stats.append(f"Published: {meta.published.isoformat()}")
+    if (meta.updated and meta.updated != meta.published) or (meta.updated and meta.completed):
+        label = "Completed" if meta.completed else "Updated"
+        stats.append(f"{label}: {meta.updated.isoformat()}")
+    if meta.words is not None:
+        stats.append(f"Words: {_count(meta.words)}")
+    if meta.chapter_count is not None:
+        total = meta.chapter_total if meta.chapter_total is not None else "?"
+        stats.append(f"Chapters: {meta.chapter_count}/{total}")
+    for label, value in (("Comments", meta.comments), ("Kudos", meta.kudos),
+                         ("Bookmarks", meta.bookmarks), ("Hits", meta.hits)):
         if value is not None:
             stats.append(f"{label}: {_count(value)}")
     return stats

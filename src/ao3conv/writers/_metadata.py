@@ -1,10 +1,11 @@
 """The one metadata record of a work, :class:`WorkMetadata`.
 
 ``ao3conv info`` (and ``--json``, :meth:`WorkMetadata.to_json`), the text writer's header
-(:func:`header_rows`) and the Markdown front matter (:func:`front_matter_metadata`, the
-same values under the keys other tools read) all read this record, so they never
-disagree. A field is ``None`` for anything the page did not say (never a guess); the
-tags a saved page hid (warnings, additional tags) are ``None``, not empty.
+(:func:`header_rows`), the EPUB title page's tags and stats, and the Markdown front
+matter (:func:`front_matter_metadata`, the same values under the keys other tools read)
+all read this record, so they never disagree. A field is ``None`` for anything the page
+did not say (never a guess); the tags a saved page hid (warnings, additional tags) are
+``None``, not empty.
 """
 
 from __future__ import annotations
