@@ -237,7 +237,6 @@ LONG_FUNCTIONS = {
     # 76, and it stays long on purpose: a hot loop, the simple-paragraph fast path with node
     # constructors written out inline (a third of all paragraphs go through it)
     "parser/_inline.py::fast_inlines",
-    "writers/_epub_build.py::build_epub",  # 62
 }
 
 
