@@ -14,8 +14,13 @@ under N ids), page cache off, and reports per work:
   naming, state (SQLite), atomic write (with fsync), the rest (events, checks);
 - a rerun where every work is done: the cost of skipping one (no request).
 
+Those parts are timed in one process (one job). ``--throughput`` instead runs
+``ao3conv batch`` as a user does (its own process, ``--delay 0``), with the works' pages
+in the page cache (so converting is what it waits for, and the pool of ``convert -j``
+converts them) and without (every page asked of the imitation), in works per minute.
+
 Options: ``--works N`` (default 100), ``--delay S`` (repeatable; default 0.1 and 0.02),
-``--format F`` (repeatable; default epub and json).
+``--format F`` (repeatable; default epub and json), ``--throughput``.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import ao3conv.batch._run as batch_run  # noqa: E402
 import ao3conv.parser as parse_module  # noqa: E402
 import ao3conv.pipeline as pipeline  # noqa: E402
-from ao3conv.batch import export_batch  # noqa: E402
+from ao3conv.batch import BatchPlan, export_batch  # noqa: E402
 from ao3conv.batch._state import BatchState  # noqa: E402
 from ao3conv.fetch import Fetcher  # noqa: E402
 from helpers.ao3_server import WORK_PAGE, FakeAo3  # noqa: E402
@@ -62,11 +67,13 @@ def serve(works: int) -> FakeAo3:
     return ao3
 
 
-def timed_batch(ao3: FakeAo3, works: int, delay: float, fmt: str, out: Path) -> float:
+def timed_batch(ao3: FakeAo3, works: int, delay: float, fmt: str, out: Path,
+                jobs: int | None = 1) -> float:
     ids = [str(n) for n in range(1, works + 1)]
     started = time.perf_counter()
-    result = export_batch(ids, out, format=fmt, base_url=ao3.base_url, delay=delay,
-                          use_cache=False)
+    plan = BatchPlan.of(out, format=fmt, base_url=ao3.base_url, delay=delay, use_cache=False,
+                        jobs=jobs)
+    result = export_batch(ids, plan)
     elapsed = time.perf_counter() - started
     assert result.ok and len(result.outcomes) == works, result.failures[:3]
     return elapsed
@@ -108,12 +115,56 @@ class Stopwatch:
             undo()
 
 
+def throughput(works: int, formats: list[str]) -> None:
+    """``ao3conv batch`` in its own process at ``--delay 0``: works per minute and the
+    CPU time of all its processes, pages from the page cache and from the imitation."""
+    import os
+    import resource
+    import subprocess
+
+    print(f"ao3conv batch of {works} works, --delay 0, its own process (best of 2)\n")
+    print(f"{'format':<6} {'pages from':<12} {'wall s':>7} {'works/min':>10} {'CPU s':>7}")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    ao3 = serve(works)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            ids = folder / "ids.txt"
+            ids.write_text("\n".join(str(n) for n in range(1, works + 1)) + "\n")
+
+            def batch(fmt: str, out: str, *more: str) -> tuple[float, float]:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                started = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "ao3conv", "batch", str(ids), "-o",
+                                str(folder / out), "-f", fmt, "--base-url", ao3.base_url,
+                                "--delay", "0", *more], env=env, check=True,
+                               capture_output=True)
+                wall = time.perf_counter() - started
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                return wall, (after.ru_utime + after.ru_stime
+                              - before.ru_utime - before.ru_stime)
+
+            cache = ("--cache-dir", str(folder / "cache"))
+            batch("json", "fill", *cache)  # every page into the cache
+            for fmt in formats:
+                for label, more in (("cache", cache), ("imitation", ("--no-cache",))):
+                    wall, cpu = min(batch(fmt, f"{fmt}-{label}-{i}", *more) for i in range(2))
+                    print(f"{fmt:<6} {label:<12} {wall:7.2f} {works / wall * 60:10.0f} "
+                          f"{cpu:7.2f}")
+    finally:
+        ao3.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--works", type=int, default=100)
     parser.add_argument("--delay", type=float, action="append", dest="delays")
     parser.add_argument("--format", action="append", dest="formats")
+    parser.add_argument("--throughput", action="store_true")
     args = parser.parse_args()
+    if args.throughput:
+        throughput(args.works, args.formats or ["epub", "json"])
+        return
     n, delays = args.works, args.delays or [0.1, 0.02]
     print(f"batch of {n} works from the loopback AO3 imitation, page cache off\n")
     print(f"{'format':<6} {'case':<24} {'wall s':>8} {'minimum s':>10} {'ms per work':>12}")

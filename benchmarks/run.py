@@ -259,7 +259,7 @@ def startup(walls: dict[str, list[float]], cpus: dict[str, list[float]]) -> dict
 def batch_overhead(works: int, delay: float, fmt: str) -> dict[str, Any]:
     """(wall - (N - 1) x delay) / N for a batch of N works from the loopback AO3."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from ao3conv.batch import export_batch
+    from ao3conv.batch import BatchPlan, export_batch
     from helpers.ao3_server import WORK_PAGE, FakeAo3
 
     ao3 = FakeAo3()
@@ -273,11 +273,12 @@ def batch_overhead(works: int, delay: float, fmt: str) -> dict[str, Any]:
             ao3.add_work(n, WORK_PAGE)
         with tempfile.TemporaryDirectory() as folder:
             ids = [str(n) for n in range(1, works + 1)]
-            export_batch(ids[:2], Path(folder) / "warm-up", format=fmt, base_url=ao3.base_url,
-                         delay=0.0, use_cache=False)
+            export_batch(ids[:2], BatchPlan.of(Path(folder) / "warm-up", format=fmt,
+                                               base_url=ao3.base_url, delay=0.0, use_cache=False))
             start = time.perf_counter()
-            result = export_batch(ids, Path(folder) / "out", format=fmt, base_url=ao3.base_url,
-                                  delay=delay, use_cache=False)
+            result = export_batch(ids, BatchPlan.of(Path(folder) / "out", format=fmt,
+                                                    base_url=ao3.base_url, delay=delay,
+                                                    use_cache=False))
             wall = time.perf_counter() - start
             if not result.ok:
                 raise RuntimeError(f"batch failed: {result.failures[:3]}")

@@ -8,6 +8,7 @@ When your work makes another rule of issue 15 true, add it here.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -180,18 +181,14 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 # Delete an entry when you route it through the owning package's public names.
 PRIVATE_REACH_ALLOWED = {
     ("ao3conv.batch._anthology", "ao3conv.model._build"),
-    ("ao3conv.batch._anthology", "ao3conv.writers._engine"),
     ("ao3conv.convert", "ao3conv.writers._epub_cover"),
     ("ao3conv.parser._breaks", "ao3conv.model._nodes"),
-    ("ao3conv.parser._epub_ours", "ao3conv.model._work"),
     ("ao3conv.parser._fastnodes", "ao3conv.model._nodes"),
     ("ao3conv.update._run", "ao3conv.batch._expand"),
     ("ao3conv.update._run", "ao3conv.batch._listing"),
     ("ao3conv.update._run", "ao3conv.batch._sources"),
     ("ao3conv.update._run", "ao3conv.batch._state"),
     ("ao3conv.update._scan", "ao3conv.parser._epub"),
-    ("ao3conv.writers._epub_meta", "ao3conv.model._work"),
-    ("ao3conv.writers.json", "ao3conv.model._json"),
 }
 
 
@@ -230,10 +227,8 @@ def test_the_private_reach_allow_list_only_names_reaches_that_remain() -> None:
 # Modules over MAX_MODULE_LINES today (path under src/ao3conv, with its length when listed).
 # Delete an entry when the module is split.
 LONG_MODULES = {
-    "batch/_run.py",  # 586: pipe moves the pipeline out (issue 15 item 1)
     "parser/_blocks.py",  # 411
     "parser/_inline.py",  # 441
-    "writers/_epub_xhtml.py",  # 507: the EPUB renderer moves onto the shared engine (item 3)
 }
 
 # Functions over MAX_FUNCTION_LINES today ("path::qualified name", with its length when
@@ -242,7 +237,6 @@ LONG_FUNCTIONS = {
     # 76, and it stays long on purpose: a hot loop, the simple-paragraph fast path with node
     # constructors written out inline (a third of all paragraphs go through it)
     "parser/_inline.py::fast_inlines",
-    "writers/_epub_build.py::build_epub",  # 62
 }
 
 
@@ -302,6 +296,25 @@ def test_the_long_function_list_only_names_functions_still_too_long() -> None:
     assert fixed == [], "delete these entries from LONG_FUNCTIONS"
 
 
+# A command maps flags onto the library (issue 15: "a thin CLI"): its signature, its
+# help text and a few lines of body; the flags themselves are defined in cli/_options.
+MAX_COMMAND_LINES = 40
+
+
+def test_every_cli_command_is_short() -> None:
+    from ao3conv.cli import app
+
+    lengths = function_lengths()
+    commands = {}
+    for command in app.registered_commands:
+        callback = command.callback
+        assert callback is not None
+        path = callback.__module__.removeprefix("ao3conv.").replace(".", "/") + ".py"
+        commands[callback.__name__] = lengths[f"{path}::{callback.__name__}"]
+    assert len(commands) == 6
+    assert {name: size for name, size in commands.items() if size > MAX_COMMAND_LINES} == {}
+
+
 # --- the import reader itself ---------------------------------------------------------
 
 
@@ -332,13 +345,13 @@ def test_the_tests_folder_holds_only_tests_conftest_and_the_helpers_package() ->
     assert stray == [], "shared test code goes in tests/helpers/"
 
 
-def test_nothing_imports_conftest() -> None:
+def test_nothing_imports_conftest_or_a_test_module() -> None:
     found = []
     for path in _test_sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            if "conftest" in names:
+            if any(name == "conftest" or name.startswith("test_") for name in names):
                 found.append(f"{path.name}:{node.lineno}")
     assert found == [], "import shared names from helpers/, fixtures come by name"
 
@@ -367,9 +380,54 @@ def test_only_the_page_table_lists_the_fixture_pages() -> None:
 
 def test_the_cli_batch_update_and_the_public_fetch_work_go_through_the_pipeline() -> None:
     found = {(each.importer, each.imported) for each in imports()}
-    for importer in ("ao3conv", "ao3conv.cli._exports", "ao3conv.batch._run",
+    for importer in ("ao3conv", "ao3conv.cli._commands", "ao3conv.batch._run",
                      "ao3conv.update._run", "ao3conv._workers"):
         assert (importer, "ao3conv.pipeline") in found, importer
     # nothing but the pipeline parses a fetched page
     parses = {each.importer for each in imports() if each.imported == "ao3conv.parser"}
     assert not {name for name in parses if _area(name) in {"fetch", "batch", "cli"}}
+
+
+# --- AO3 knowledge --------------------------------------------------------------------
+
+# An AO3 host name or URL path in code (not in a sentence: messages and help texts may
+# name AO3's address to the user).
+_AO3_ADDRESS = re.compile(
+    r"archiveofourown|ao3\.org|transformativeworks\.org"
+    r"|/(?:works|chapters|series|users|downloads|collections|bookmarks|tags)/"
+)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, kinds) and node.body and isinstance(node.body[0], ast.Expr)}
+
+
+def ao3_knowledge(in_site: bool) -> list[str]:
+    """Addresses and selectors written in site/ (or outside it): string literals (f-string
+    parts too) with no space that name an AO3 host or path, and XPath compiled or
+    evaluated. (Class names such as ``userstuff`` are left alone: the writers' own markup
+    reuses them so that work skins apply, and the EPUB readers read ebooks, not pages.)"""
+    found = []
+    for name, path in modules().items():
+        if (_area(name) == "site") != in_site:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in skip and not re.search(r"\s", node.value)
+                    and _AO3_ADDRESS.search(node.value)):
+                found.append(f"{name}:{node.lineno} {node.value!r}")
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("xpath", "XPath")):
+                found.append(f"{name}:{node.lineno} .{node.func.attr}()")
+    return found
+
+
+def test_ao3_host_names_url_patterns_and_selectors_are_written_only_in_site() -> None:
+    assert ao3_knowledge(in_site=False) == []
+    # the reader sees them where they are: hosts, paths, the XPath compiler
+    found = " ".join(ao3_knowledge(in_site=True))
+    assert "archiveofourown.org" in found and "/works/" in found and ".XPath()" in found

@@ -10,36 +10,18 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ao3conv.batch import STATE_NAME, BatchEvent, export_batch
-from ao3conv.errors import OutputError
-from ao3conv.model import Work
+from ao3conv.batch import STATE_NAME, BatchEvent
+from ao3conv.errors import Hint, OutputError
 from helpers.ao3_server import WORK_PAGE, FakeAo3, Fault, WorkSpec, page, work_page
+from helpers.batch_runs import DELAY, exported, run, write_list
 from helpers.slots import Slots
-
-DELAY = 0.05
-FAST = {"delay": DELAY, "backoff": 0.05, "max_tries": 3}
-
-
-def run(ao3: FakeAo3, lists: list[str], out: Path, events: list[BatchEvent] | None = None,
-        **options: Any):
-    settings = {**FAST, "format": "json", "cache_dir": out.parent / "cache", **options}
-    progress = events.append if events is not None else None
-    return export_batch(lists, out, base_url=ao3.base_url, progress=progress, **settings)
-
-
-def exported(path: str | Path) -> Work:
-    return Work.from_json(Path(path).read_bytes())
-
-
-def write_list(tmp_path: Path, *lines: str) -> str:
-    reading = tmp_path / "list.txt"
-    reading.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return str(reading)
 
 
 def assert_spacing(ao3: FakeAo3, slots: Slots, delay: float = DELAY) -> None:
@@ -96,14 +78,17 @@ def test_a_deleted_output_file_is_exported_again(ao3: FakeAo3, tmp_path: Path) -
     assert exported(again.outcomes[0].path).title == "Story"
 
 
-def test_works_with_the_same_name_both_survive(ao3: FakeAo3, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])  # converted here, or by worker processes
+def test_works_with_the_same_name_both_survive(
+    ao3: FakeAo3, tmp_path: Path, jobs: int
+) -> None:
     ao3.put_work(10, "Same")
     ao3.put_work(20, "Same")
     ao3.put_work(30, "CON")
     out = tmp_path / "out"
     out.mkdir()
     (out / "Same (30).json").write_text("someone else's file")
-    result = run(ao3, ["10", "20", "30"], out, name_template="{title}")
+    result = run(ao3, ["10", "20", "30"], out, name_template="{title}", jobs=jobs)
     names = [Path(o.path).name for o in result.outcomes]
     assert names[:2] == ["Same.json", "Same (20).json"]
     assert names[2] != "CON.json"  # a reserved name on Windows
@@ -214,7 +199,7 @@ def test_a_listing_that_needs_a_login_says_so(ao3: FakeAo3, tmp_path: Path) -> N
 
     refused = run(ao3, [url], tmp_path / "out")
     assert refused.outcomes[0].status == "failed"
-    assert "--username" in (refused.outcomes[0].reason or "")
+    assert Hint.LOG_IN.value in (refused.outcomes[0].reason or "")  # the CLI: --username
 
     logged = run(ao3, [url], tmp_path / "out", username="reader", password="secret password")
     assert [o.status for o in logged.outcomes] == ["exported"]
@@ -249,14 +234,14 @@ def test_faults_are_waited_out_and_every_work_ends_as_a_file(
 
 def test_a_work_that_still_fails_is_recorded_and_the_batch_goes_on(
     ao3: FakeAo3, tmp_path: Path
-) -> None:
+) -> None:  # converted in worker processes: errors come back from them
     ao3.put_work(1, "Fine")
     ao3.put_work(2, "Flaky")
     ao3.put_work(4, "Also fine")
     ao3.fail("/works/2", *[Fault.unavailable()] * 3)
     ao3.state.works[5] = WorkSpec(page(WORK_PAGE), unrevealed=True)
     out = tmp_path / "out"
-    result = run(ao3, ["1", "2", "3", "4", "5"], out)
+    result = run(ao3, ["1", "2", "3", "4", "5"], out, jobs=2)
 
     statuses = {o.work_id: o.status for o in result.outcomes}
     assert statuses == {1: "exported", 2: "failed", 3: "failed", 4: "exported", 5: "failed"}
@@ -287,28 +272,38 @@ def test_temporary_files_left_by_a_killed_write_are_swept(ao3: FakeAo3, tmp_path
     out = tmp_path / "out"
     (out / "sub").mkdir(parents=True)
     old, fresh = out / "sub" / ".ao3conv-x1.part", out / ".ao3conv-x2.part"
-    for leftover in (old, fresh):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    killed = out / f".ao3conv-{int(ended.stdout)}-x3.part"  # young, but its writer is gone
+    alive = out / f".ao3conv-{os.getppid()}-x4.part"  # young, its writer still running
+    for leftover in (old, fresh, killed, alive):
         leftover.write_bytes(b"half a book")
     os.utime(old, (1, 1))
     events: list[BatchEvent] = []
     run(ao3, ["1"], out, events=events)
-    assert not old.exists() and fresh.exists()  # a young one may be another writer's
-    assert any("unfinished temporary" in e.message for e in events)
+    assert not old.exists() and not killed.exists()
+    assert fresh.exists() and alive.exists()  # a young one may be another writer's
+    assert any("removed 2 unfinished temporary" in e.message for e in events)
 
 
-def test_the_batch_stops_when_ao3_cannot_be_reached(ao3: FakeAo3, tmp_path: Path) -> None:
+# With worker processes, works are fetched while others are converted: never past a stop.
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_batch_stops_when_ao3_cannot_be_reached(
+    ao3: FakeAo3, tmp_path: Path, jobs: int
+) -> None:
     for n in range(1, 9):
         ao3.put_work(n, f"Story {n}")
     ao3.fail("/works/", *[Fault.dropped()] * 100)
-    result = run(ao3, [str(n) for n in range(1, 9)], tmp_path / "out", max_tries=1)
+    result = run(ao3, [str(n) for n in range(1, 9)], tmp_path / "out", max_tries=1, jobs=jobs)
     assert len(result.failures) == 5
     assert result.remaining == 3
     assert result.stopped and "later" in result.stopped
     assert len(ao3.work_requests()) == 5
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_the_batch_stops_when_nothing_can_be_written(
-    ao3: FakeAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ao3: FakeAo3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     for n in range(1, 9):
         ao3.put_work(n, f"Story {n}")
@@ -317,8 +312,8 @@ def test_the_batch_stops_when_nothing_can_be_written(
         raise OutputError(f"cannot write {path}: the disk is full; nothing was changed")
 
     monkeypatch.setattr("ao3conv.pipeline.write_atomic", disk_full)  # the works
-    monkeypatch.setattr("ao3conv.batch._run.write_atomic", disk_full)  # failed.txt
-    result = run(ao3, [str(n) for n in range(1, 9)], tmp_path / "out")
+    monkeypatch.setattr("ao3conv.batch._folder.write_atomic", disk_full)  # failed.txt
+    result = run(ao3, [str(n) for n in range(1, 9)], tmp_path / "out", jobs=jobs)
     assert len(result.failures) == 5 and result.remaining == 3
     assert "could not be written" in (result.stopped or "")
     assert len(ao3.work_requests()) == 5  # no more works fetched for nothing
@@ -462,3 +457,43 @@ def test_an_anthology_is_only_an_epub(ao3: FakeAo3, tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="one EPUB"):
         run(ao3, ["1"], tmp_path / "out", format="json", anthology=True)
     assert ao3.log == []
+
+
+def test_worker_processes_change_nothing_but_the_speed(ao3: FakeAo3, tmp_path: Path) -> None:
+    # Pages are converted in worker processes while the next is fetched; the outcomes,
+    # their order, the events and the files are those of a batch that does one at a time.
+    for n, title in enumerate(["One", "Same", "Same", "Four", "Five", "Six"], 1):
+        ao3.put_work(n, title, chapters="2/3" if n == 5 else "1/1")
+    ao3.put_work(7, "Seven", chapters="1/2")
+    lists = [str(n) for n in (1, 2, 404, 3, 4, 5, 6, 7)]
+    seen: dict[int, tuple[list[tuple[str, str]], list[Any], dict[str, bytes]]] = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        events: list[BatchEvent] = []
+        result = run(ao3, lists, out, events, jobs=jobs, name_template="{title}")
+        files = {p.name: p.read_bytes() for p in out.glob("*.json")}
+        shown = [(e.kind, e.message) for e in events if e.kind != "start"]
+        outcomes = [(o.status, o.work_id, o.title, Path(o.path or "").name, o.reason)
+                    for o in result.outcomes]
+        seen[jobs] = (shown, outcomes, files)
+    assert seen[1] == seen[2]
+    assert [o[0] for o in seen[2][1]] == ["exported"] * 2 + ["failed"] + ["exported"] * 5
+    assert "Same (3).json" in seen[2][2]
+
+
+def test_a_pool_starts_only_when_converting_is_what_the_batch_waits_for() -> None:
+    from ao3conv.batch._run import STOP_AFTER
+    from ao3conv.batch._work import AHEAD, MIN_CONVERTING, Converter
+    from ao3conv.convert import OutputPlan
+
+    assert AHEAD < STOP_AFTER  # a stop is never past works fetched for nothing
+    plan = OutputPlan("json", "out")
+    with Converter(plan, None, 100) as auto:
+        auto.jobs = 2  # as on a two-core machine
+        assert not auto._pays(50)  # nothing converted yet
+        auto.fetching, auto.converting = 5.0, 1.0  # AO3's pace: a pool would idle
+        assert not auto._pays(50)
+        auto.fetching, auto.converting = 0.1, MIN_CONVERTING + 0.1  # pages from the cache
+        assert auto._pays(50) and not auto._pays(3)  # ...unless little is left
+    with Converter(plan, 2, 100) as asked, Converter(plan, 2, 100, debug=True) as debug:
+        assert asked._pays(1) and not debug._pays(50)

@@ -163,14 +163,15 @@ def test_the_terminal_view_shows_progress_and_a_summary_table(
 ) -> None:
     import io
 
-    from ao3conv.batch import export_batch
+    from ao3conv.batch import BatchPlan, export_batch
     from ao3conv.cli._progress import RichReporter
 
     screen = io.StringIO()
     reporter = RichReporter(err=screen)
     with reporter:
-        result = export_batch(["1", "404"], tmp_path / "out", format="json", progress=reporter,
-                              base_url=ao3.base_url, delay=0.02, use_cache=False)
+        plan = BatchPlan.of(tmp_path / "out", format="json", base_url=ao3.base_url,
+                            delay=0.02, use_cache=False)
+        result = export_batch(["1", "404"], plan, progress=reporter)
     reporter.summary(result)
     shown = screen.getvalue()
     assert "FAILED" in shown and "does not exist" in shown  # said as it happened

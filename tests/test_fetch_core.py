@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import doctest
 import random
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -22,6 +23,7 @@ import ao3conv.fetch._urls
 from ao3conv.errors import (
     AdultContentGateError,
     FetchError,
+    Hint,
     LoginError,
     NetworkError,
     NotAWorkError,
@@ -57,6 +59,7 @@ from ao3conv.fetch._plan import (
 )
 from ao3conv.fetch._urls import WorkRef, on_site, work_url
 from ao3conv.site import PageKind
+from helpers.flows import drive
 
 BASE = "https://archiveofourown.org"
 WORK_URL = work_url(BASE, 5)
@@ -65,19 +68,6 @@ PASSWORD = "correct horse battery staple"
 
 def page(pages_dir: Any, name: str) -> bytes:
     return (pages_dir / name).read_bytes()
-
-
-def drive(flow: Any, answer: Callable[[Request], Any]) -> tuple[Any, list[Any]]:
-    """Run a flow to its end, answering each Send with ``answer(request)``."""
-    actions: list[Any] = []
-    outcome = None
-    try:
-        while True:
-            action = flow.send(outcome)
-            actions.append(action)
-            outcome = answer(action.request) if isinstance(action, Send) else None
-    except StopIteration as stop:
-        return stop.value, actions
 
 
 def script(*outcomes: Any) -> Callable[[Request], Any]:
@@ -345,8 +335,10 @@ def wall(pages_dir: Any) -> list[Response]:
 
 
 def test_restricted_work_without_credentials_says_how_to_log_in(pages_dir: Any) -> None:
-    with pytest.raises(RestrictedWorkError, match=r"--username.*--cookies"):
+    # In no interface's words: the CLI says its --username and --cookies in their place.
+    with pytest.raises(RestrictedWorkError, match=re.escape(Hint.LOG_IN.value)) as caught:
         drive(work_page_flow(Session(BASE), 5, policy()), script(*wall(pages_dir)))
+    assert caught.value.hint is Hint.LOG_IN and "--" not in str(caught.value)
 
 
 def test_restricted_work_with_cookies_that_fail_names_the_file(pages_dir: Any) -> None:

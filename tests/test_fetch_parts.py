@@ -217,3 +217,45 @@ def test_tmp_files_are_not_world_readable_even_with_a_lax_umask(tmp_path: Path) 
         os.umask(old)
     for path in (tmp_path / "c").iterdir():
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0
+
+
+# --- a fetcher's copy ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("driver", ["Fetcher", "AsyncFetcher"])
+def test_a_copy_with_other_options_shares_the_client_and_session(
+    tmp_path: Path, driver: str
+) -> None:
+    import asyncio
+
+    import ao3conv.fetch as fetch
+
+    fetcher = getattr(fetch, driver)(username="reader", password="hunter2", max_tries=3,
+                                     cache_dir=tmp_path)
+    fresh = fetcher.with_options(use_cache=False, max_tries=1)
+    assert type(fresh) is type(fetcher) and fresh.cache is None and fetcher.cache is not None
+    assert fresh.client is fetcher.client and fresh.session is fetcher.session  # one login
+    assert (fresh.policy.max_tries, fetcher.policy.max_tries) == (1, 3)
+    with pytest.raises(ValueError, match="username"):
+        fetcher.with_options(username="someone else")
+    if driver == "Fetcher":
+        fresh.close()  # the copy's: the client stays open for the fetcher
+        assert not fetcher.client.is_closed
+        fetcher.close()
+        assert fetcher.client.is_closed
+    else:
+        asyncio.run(fresh.aclose())
+        assert not fetcher.client.is_closed
+        asyncio.run(fetcher.aclose())
+
+
+def test_a_batch_plan_takes_fetch_options_by_name_and_refuses_unknown_ones() -> None:
+    from ao3conv.batch import BatchPlan
+    from ao3conv.errors import FetchError
+
+    plan = BatchPlan.of("out", format="json", delay=3, base_url="http://127.0.0.1:9")
+    assert plan.fetch is not None and plan.fetch.delay == 3 and plan.format == "json"
+    assert plan.template == "{creators} - {title}" and not plan.options.split
+    assert BatchPlan.of("out", options={"split": True}).options.split
+    with pytest.raises(FetchError, match="Unknown fetch option"):
+        BatchPlan.of("out", dleay=3)

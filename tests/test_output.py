@@ -10,24 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ao3conv.errors import OutputError, OutputExistsError
+from ao3conv.errors import Hint, OutputError, OutputExistsError
 from ao3conv.output import inside, safe_filename, write_atomic
-
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
-    f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)
-}
-FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
-
-
-def assert_portable(name: str, extension: str) -> None:
-    assert name, "empty name"
-    assert len(name.encode("utf-8")) <= 200
-    assert not (set(name) & FORBIDDEN), name
-    assert not name.startswith((".", " "))
-    assert not name.endswith((".", " "))
-    assert name.endswith(f".{extension}")
-    assert name.split(".")[0].strip().lower() not in WINDOWS_RESERVED
-    assert "\u202e" not in name and "\u200f" not in name
+from helpers.names import assert_portable
 
 
 @given(st.text(max_size=400), st.sampled_from(["epub", "md", "txt", "json"]))
@@ -69,8 +54,9 @@ def test_inside_refuses_escapes(tmp_path: Path) -> None:
 def test_write_atomic_never_overwrites_without_force(tmp_path: Path) -> None:
     target = tmp_path / "work.txt"
     target.write_bytes(b"precious")
-    with pytest.raises(OutputExistsError, match="--force"):
+    with pytest.raises(OutputExistsError, match="already exists: ask for it to be") as e:
         write_atomic(target, b"new")
+    assert e.value.hint is Hint.OVERWRITE  # the CLI says "use --force to overwrite it"
     assert target.read_bytes() == b"precious"
     write_atomic(target, b"new", force=True)
     assert target.read_bytes() == b"new"

@@ -36,8 +36,8 @@ from ao3conv.model import (
 )
 from ao3conv.model._nodes import Attrs, Block
 from ao3conv.parser import parse
+from helpers.model_text import model_words
 from helpers.pages import PAGES
-from test_parse_text import model_words
 
 
 def body(html: str, *, notes: str | None = None) -> tuple[Block, ...]:

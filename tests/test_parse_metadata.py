@@ -21,7 +21,7 @@ from ao3conv.model import (
     Text,
     plain_text,
 )
-from test_parse_pages import load
+from helpers.pages import page_work
 
 
 def first_text(blocks: tuple) -> str:
@@ -29,7 +29,7 @@ def first_text(blocks: tuple) -> str:
 
 
 def test_full_work_page_with_ten_chapters_and_repeated_ids() -> None:
-    work = load("work-multi_fullwork_10of-unknown_loggedin_2026")
+    work = page_work("work-multi_fullwork_10of-unknown_loggedin_2026")
     assert (work.id, work.url) == (20907563, "https://archiveofourown.org/works/20907563")
     assert work.title == "Monster Fucker October"
     assert work.creators == (
@@ -65,7 +65,7 @@ def test_full_work_page_with_ten_chapters_and_repeated_ids() -> None:
 
 
 def test_single_chapter_work_with_skin_series_and_end_notes() -> None:
-    work = load("work-single_skin_series_endnotes_2026")
+    work = page_work("work-single_skin_series_endnotes_2026")
     assert work.id == 41822007
     assert work.title == "so I open the window to hear sounds of people"
     assert work.authors == ("oriflamme",)
@@ -89,8 +89,8 @@ def test_single_chapter_work_with_skin_series_and_end_notes() -> None:
 
 def test_the_2024_capture_of_the_same_work_agrees_on_everything_but_counts() -> None:
     old, new = (
-        load("work-single_skin_series_endnotes_2024"),
-        load("work-single_skin_series_endnotes_2026"),
+        page_work("work-single_skin_series_endnotes_2024"),
+        page_work("work-single_skin_series_endnotes_2026"),
     )
     assert (old.comments, old.kudos, old.bookmarks, old.hits) == (56, 422, 109, 2284)
     same = ("id", "title", "creators", "series", "tags", "language", "words", "summary",
@@ -103,7 +103,7 @@ def test_the_2024_capture_of_the_same_work_agrees_on_everything_but_counts() -> 
 
 
 def test_chapter_page_holds_one_chapter_of_three() -> None:
-    work = load("chapter-page_3of3_multiseries_images_2026")
+    work = page_work("chapter-page_3of3_multiseries_images_2026")
     assert work.source == "chapter"
     assert (work.id, work.title) == (41214669, "Permablocking Specific Tags - Site Skin")
     assert (work.chapter_count, work.chapter_total, work.completed) == (3, 3, True)
@@ -125,7 +125,7 @@ def test_chapter_page_holds_one_chapter_of_three() -> None:
 
 
 def test_restricted_work_seen_logged_in_with_a_translation() -> None:
-    work = load("work-single_restricted_translation_loggedin_2026")
+    work = page_work("work-single_restricted_translation_loggedin_2026")
     assert work.restricted is True
     assert work.title == "Big Brother Is Watching You"  # without the lock icon
     assert work.associations == (
@@ -143,12 +143,12 @@ def test_restricted_work_seen_logged_in_with_a_translation() -> None:
 
 
 def test_gift_and_inspired_by_and_zero_counts() -> None:
-    gift = load("work-single_gift_loggedin_markedforlater_2026")
+    gift = page_work("work-single_gift_loggedin_markedforlater_2026")
     assert gift.gifts == ("nianeyna",)
     assert first_text(gift.end_notes) == (
         "A reminder that I have a tumblr! You can find me there at notapaladin."
     )
-    podfic = load("work-single_podfic_inspiredby_collections")
+    podfic = page_work("work-single_podfic_inspiredby_collections")
     [inspired] = podfic.associations
     assert (inspired.kind, inspired.title, inspired.work_id, inspired.creators) == (
         "inspired-by",
@@ -167,7 +167,7 @@ def test_gift_and_inspired_by_and_zero_counts() -> None:
 
 
 def test_download_file_current_variant() -> None:
-    work = load("download-html_multichapter_wip")
+    work = page_work("download-html_multichapter_wip")
     assert (work.id, work.url) == (218676, "https://archiveofourown.org/works/218676")
     assert work.title == "Fire and Feather"
     assert work.authors == ("nianeyna",)
@@ -196,7 +196,7 @@ def test_download_file_current_variant() -> None:
 
 
 def test_download_file_with_series_translation_and_inspired_works() -> None:
-    work = load("download-html_series_multichapter")
+    work = page_work("download-html_series_multichapter")
     assert work.id == 334557
     assert work.series == (
         SeriesLink("Watches 'Verse", 15213, 1, "https://archiveofourown.org/series/15213"),
@@ -218,7 +218,7 @@ def test_download_file_with_series_translation_and_inspired_works() -> None:
 
 
 def test_older_download_with_http_links_and_series_part() -> None:
-    work = load("download-html_single_series-part9")
+    work = page_work("download-html_single_series-part9")
     assert (work.id, work.url) == (41442183, "https://archiveofourown.org/works/41442183")
     assert work.series == (
         SeriesLink("A Wheel Inside a Wheel", 1650067, 9,
@@ -231,7 +231,7 @@ def test_older_download_with_http_links_and_series_part() -> None:
 
 
 def test_body_only_2022_capture_of_a_single_work() -> None:
-    work = load("fragment2022-work-single_gift_translation_children")
+    work = page_work("fragment2022-work-single_gift_translation_children")
     assert (work.id, work.title) == (18246218, "if i only had a heart")
     assert work.language == Language("English", "en")  # no lang attribute in 2022: from the name
     assert work.gifts == ("Artemis1000",)
@@ -246,7 +246,7 @@ def test_body_only_2022_capture_of_a_single_work() -> None:
 
 
 def test_body_only_2022_chapter_pages() -> None:
-    last = load("fragment2022-last-chapter-page_endnotes_children")
+    last = page_work("fragment2022-last-chapter-page_endnotes_children")
     assert (last.id, last.chapter_count, last.chapter_total) == (310586, 2, 2)
     [chapter] = last.chapters
     assert (chapter.number, chapter.id, chapter.title) == (2, 757306, "Ours")
@@ -254,14 +254,14 @@ def test_body_only_2022_chapter_pages() -> None:
     assert first_text(last.end_notes).startswith("Beta'ed by the peerless")
     assert [a.work_id for a in last.associations] == [419604, 3415217]
     assert last.summary == ()  # only the first chapter's page shows the work's summary
-    gifted = load("fragment2022-chapter-page_multi-gift_images")
+    gifted = page_work("fragment2022-chapter-page_multi-gift_images")
     assert gifted.gifts == ("Mysenia", "Green", "TriscuitsandSoup")
     assert (gifted.chapter_count, gifted.chapter_total, gifted.completed) == (7, None, False)
     assert gifted.chapters[0].id == 21239633
 
 
 def test_seed_fragment_has_the_body_and_no_invented_metadata() -> None:
-    work = load("seed_000_feee35068f5e73a1")
+    work = page_work("seed_000_feee35068f5e73a1")
     assert work.source == "fragment"
     assert (work.title, work.id, work.creators, work.language) == ("", None, (), None)
     assert (work.words, work.kudos, work.completed) == (None, None, None)

@@ -141,7 +141,7 @@ def test_split_is_refused_in_one_place_with_what_to_do() -> None:
 
     for attempt in (lambda: ao3conv.write(WORK, "md", split=True),
                     lambda: MarkdownWriter().write(WORK, split=True)):
-        with pytest.raises(FormatError, match=r"several files: use write_files\(\)"):
+        with pytest.raises(FormatError, match=r"^split Markdown is several files: use write_"):
             attempt()
     with pytest.raises(FormatError, match=r"txt writer does not take split \(it takes: wrap\)"):
         writers.render(WORK, "txt", {"split": True})
@@ -186,3 +186,31 @@ def test_cli_writer_options_are_the_typed_request() -> None:
         "end", True, {"flavor": "commonmark", "cover": False}
     )
     assert WriterFlags().options() == writers.RenderOptions()
+
+
+def test_a_plugin_may_declare_typed_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from ao3conv.writers._options import option, option_help
+
+    @dataclasses.dataclass(frozen=True)
+    class LoudOptions:
+        marks: int = option("how many exclamation marks", 1)
+
+    class LoudWriter:
+        name, aliases, extension, media_type = "loud", (), "loud", "text/plain"
+        description = "the title, loudly"
+        Options = LoudOptions
+        options = option_help(LoudOptions)
+
+        def write(self, work: Work, **options: object) -> bytes:
+            raise AssertionError("a typed writer is rendered through render()")
+
+        def render(self, work: Work, options: LoudOptions) -> bytes:
+            return (work.title + "!" * options.marks).encode()
+
+    monkeypatch.setattr(writers, "_registered", {})
+    writers.register_writer(LoudWriter)
+    assert ao3conv.write(WORK, "loud", marks=3) == b"T!!!"
+    with pytest.raises(FormatError, match=r"loud writer does not take split \(it takes: marks\)"):
+        writers.render(WORK, "loud", {"split": True})

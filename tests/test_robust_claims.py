@@ -27,7 +27,7 @@ from helpers.ao3_server import FakeAo3
 CHILD = """
 import sys, time
 from pathlib import Path
-import ao3conv.batch._run as run, ao3conv.pipeline as pipeline
+import ao3conv.batch._folder as folder, ao3conv.pipeline as pipeline
 barrier, me = Path(sys.argv[1]), sys.argv[2]
 def gate(real):
     def held(*args, **kwargs):
@@ -38,7 +38,7 @@ def gate(real):
                 time.sleep(0.01)
         return real(*args, **kwargs)
     return held
-run.write_atomic = gate(run.write_atomic)
+folder.write_atomic = gate(folder.write_atomic)
 pipeline.write_atomic = gate(pipeline.write_atomic)
 from ao3conv.cli import main
 sys.argv = ["ao3conv", *sys.argv[3:]]

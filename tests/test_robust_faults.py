@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ao3conv
-from ao3conv.batch import export_batch
+from ao3conv.batch import BatchPlan, export_batch
 from ao3conv.cli import app
 from helpers import hostile
 from helpers.ao3_server import FakeAo3, forbid_internet
@@ -227,7 +227,7 @@ def test_a_full_disk_during_an_update_keeps_every_exported_file(
     out = tmp_path / "out"
     options = {"format": "txt", "base_url": ao3.base_url, "delay": 0.01,
                "cache_dir": tmp_path / "cache", "name_template": "{title}"}
-    first = export_batch(["1", "2", "3"], out, **options)
+    first = export_batch(["1", "2", "3"], BatchPlan.of(out, **options))
     assert [o.status for o in first.outcomes] == ["exported"] * 3
     before = {p.name: p.read_bytes() for p in out.glob("*.txt")}
 
@@ -235,7 +235,8 @@ def test_a_full_disk_during_an_update_keeps_every_exported_file(
         ao3.add_work(work_id, content=hostile.renamed(PAGE, title=f"T{work_id}", work_id=work_id)
                      .replace(b'<dd class="chapters">1/1</dd>', b'<dd class="chapters">1/2</dd>'))
     monkeypatch.setattr(os, "fsync", fail_with(errno.ENOSPC))
-    second = export_batch(["1", "2", "3"], out, update=True, use_cache=False, **options)
+    second = export_batch(["1", "2", "3"],
+                          BatchPlan.of(out, update=True, use_cache=False, **options))
     assert {o.status for o in second.outcomes} == {"failed"}
     assert all("the disk is full" in (o.reason or "") for o in second.outcomes)
     assert {p.name: p.read_bytes() for p in out.glob("*.txt")} == before
@@ -243,7 +244,8 @@ def test_a_full_disk_during_an_update_keeps_every_exported_file(
 
     monkeypatch.undo()
     forbid_internet(monkeypatch)
-    third = export_batch(["1", "2", "3"], out, update=True, use_cache=False, **options)
+    third = export_batch(["1", "2", "3"],
+                          BatchPlan.of(out, update=True, use_cache=False, **options))
     assert {o.status for o in third.outcomes} <= {"exported", "updated"}
     assert sorted(p.name for p in out.glob("*.txt")) == sorted(before)  # the same files...
     assert all(b"1/2" in (out / name).read_bytes() for name in before)  # ...now up to date

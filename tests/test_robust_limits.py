@@ -26,11 +26,12 @@ from PIL import Image as PILImage
 from typer.testing import CliRunner
 
 import ao3conv
-from ao3conv.cli import app, load_input
+from ao3conv.cli import app
 from ao3conv.errors import InputError, InputTooLargeError, ParseWarning
 from ao3conv.fetch import Fetcher, fetch_images
 from ao3conv.images import MAX_IMAGE_BYTES
 from ao3conv.parser import DEFAULT_MAX_BYTES
+from ao3conv.pipeline import load
 from ao3conv.resources import resolve_images
 
 PAGE = (Path(__file__).parent / "fixtures" / "pages" / "work-single_noskin_endnotes_2026.html")
@@ -96,7 +97,7 @@ def test_endless_standard_input_is_refused_at_the_cap(monkeypatch: Any) -> None:
     stdin = EndlessStdin()
     monkeypatch.setattr(sys, "stdin", type("In", (), {"buffer": stdin})())
     with pytest.raises(InputTooLargeError, match="limit"):
-        load_input("-")
+        load("-")
     assert stdin.read_sizes == [DEFAULT_MAX_BYTES + 1]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ao3conv.batch import parse_listing, read_lists
 from helpers.ao3_server import FakeAo3, listing_page
-from test_batch import run, write_list
+from helpers.batch_runs import run, write_list
 
 BAD_LINES = [
     "[x",  # urlsplit: "Invalid IPv6 URL"

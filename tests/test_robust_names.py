@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 import ao3conv
-from ao3conv.batch import export_batch
+from ao3conv.batch import BatchPlan, export_batch
 from ao3conv.cli import app
 from helpers import hostile
 from helpers.ao3_server import FakeAo3
-from test_output import assert_portable
+from helpers.names import assert_portable
 
 PAGE = dict(hostile.corpus())[hostile.NAMED_PAGE]
 
@@ -153,9 +153,9 @@ def test_batch_name_templates_stay_inside_the_folder_and_portable(
         ao3.add_work(work_id, content=hostile.renamed(
             PAGE, title=name, creator=name or "x", fandom=name, series=name, work_id=work_id))
     out = tmp_path / "out"
-    result = export_batch([str(n) for n in range(1, len(names) + 1)], out, format="json",
-                          name_template=template, base_url=ao3.base_url, delay=0.01,
-                          cache_dir=tmp_path / "cache")
+    plan = BatchPlan.of(out, format="json", name_template=template, base_url=ao3.base_url,
+                        delay=0.01, cache_dir=tmp_path / "cache")
+    result = export_batch([str(n) for n in range(1, len(names) + 1)], plan)
     assert [o.status for o in result.outcomes] == ["exported"] * len(names), [
         o.reason for o in result.outcomes
     ]
@@ -174,8 +174,9 @@ def test_a_file_in_the_way_of_a_template_folder_is_a_clear_failure(
     out = tmp_path / "out"
     out.mkdir()
     (out / "Fandom").write_text("a file, not a folder")
-    result = export_batch(["1"], out, format="json", name_template="{fandom}/{title}",
-                          base_url=ao3.base_url, delay=0.01, cache_dir=tmp_path / "cache")
+    plan = BatchPlan.of(out, format="json", name_template="{fandom}/{title}",
+                        base_url=ao3.base_url, delay=0.01, cache_dir=tmp_path / "cache")
+    result = export_batch(["1"], plan)
     [outcome] = result.outcomes
     assert outcome.status == "failed"
     assert outcome.reason == (

@@ -46,7 +46,7 @@ from helpers.ao3_server import (
     forbid_internet,
     page,
 )
-from test_fetch_core import drive
+from helpers.flows import drive
 
 
 @pytest.fixture(autouse=True)
@@ -162,7 +162,7 @@ def test_a_batch_never_exports_or_calls_unchanged_a_page_cut_short(
     tmp_path: Path, ao3: FakeAo3
 ) -> None:
     from helpers.ao3_server import work_page  # the batch's (this module has its own)
-    from test_batch import run
+    from helpers.batch_runs import run
 
     ao3.put_work(1, "One", chapters="2/2")
     out = tmp_path / "out"

@@ -83,10 +83,31 @@ def test_the_parser_and_the_fetcher_refuse_a_page_with_the_same_error(
     assert "Work 5" in str(fetched.value) and "Work 5" not in str(parsed.value)
 
 
-@pytest.mark.parametrize("module", ["_paths", "_refusals"])
+@pytest.mark.parametrize("module", ["_paths", "_refs", "_refusals"])
 def test_the_examples_in_the_docstrings_hold(module: str) -> None:
     import doctest
     import importlib
 
     found = doctest.testmod(importlib.import_module(f"ao3conv.site.{module}"))
     assert found.attempted > 0 and found.failed == 0
+
+
+def test_a_link_to_the_works_own_page_is_known_on_every_ao3_host_and_in_ascii_ids_only(
+    pages_dir: Path,
+) -> None:
+    import warnings
+
+    from ao3conv.writers._anchors import Anchors
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        work = ao3conv.parse(pages_dir / "work-single_noskin_endnotes_2026.html")
+    anchors = Anchors(work)
+    for host in ("archiveofourown.org", "www.ao3.org", "archiveofourown.gay",
+                 "download.archiveofourown.org", "ARCHIVEOFOUROWN.ORG."):
+        assert anchors.own_fragment(f"https://{host}/works/{work.id}#x") == (None, "#x"), host
+    assert anchors.own_fragment(f"/collections/c/works/{work.id}/#x") == (None, "#x")
+    digits = str(work.id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for other in (f"https://example.org/works/{work.id}#x", f"/works/{digits}#x",
+                  f"/works/{work.id}/bookmarks#x"):
+        assert anchors.own_fragment(other) is None, other

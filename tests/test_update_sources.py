@@ -17,7 +17,7 @@ from ao3conv import parse, write
 from ao3conv.batch import ListedSeries, ListedWork, Unlisted, parse_listing
 from ao3conv.update import update_library
 from helpers.ao3_server import FakeAo3, chaptered_version, listing_page
-from test_batch import FAST, run
+from helpers.batch_runs import FAST, run
 
 USER, PASSWORD = "reader", "a long password"
 

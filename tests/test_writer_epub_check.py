@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 import ao3conv
 from ao3conv.model import Chapter, Creator, Language, SeriesLink, Work
 from ao3conv.parser import parse
+from helpers.any_model import any_works
 from helpers.epubcheck import Report, check_books
 from helpers.kindle_rules import kindle_problems
 from helpers.pages import WORK_PAGES
+from helpers.sample_works import CASES, HOSTILE, para
 from helpers.strategies import works
-from test_writer_epub import CASES, HOSTILE, para, wild_works
 
 HOSTILE_TITLES = {
     "quotes": "\"Double\" and 'single' quotes",
@@ -62,7 +63,7 @@ def _generated_works() -> list[Work]:
 
     @settings(max_examples=GENERATED, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck))
-    @given(st.one_of(works(), works(), wild_works))
+    @given(st.one_of(works(), works(), any_works))
     def collect(work: Work) -> None:
         found.append(work)
 

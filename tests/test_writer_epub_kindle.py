@@ -13,7 +13,7 @@ from ao3conv.model import Chapter, Language, Work
 from ao3conv.parser import parse
 from helpers.kindle_rules import kindle_problems
 from helpers.pages import WORK_PAGES
-from test_writer_epub import CASES, para
+from helpers.sample_works import CASES, para
 
 # Real pages with scripts in them say so as they are parsed: expected here.
 pytestmark = pytest.mark.filterwarnings("ignore::ao3conv.errors.ParseWarning")

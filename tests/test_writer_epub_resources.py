@@ -14,7 +14,7 @@ from ao3conv.images import image_type, svg_is_safe
 from ao3conv.model import Chapter, Image, Link, Work, image_sources
 from ao3conv.resources import resolve_images
 from helpers.epubcheck import XHTML, Book
-from test_writer_epub import SAFE_SVG, image_bytes, para
+from helpers.sample_works import SAFE_SVG, image_bytes, para
 
 PNG = image_bytes("PNG")
 GIF = image_bytes("GIF")

@@ -10,7 +10,7 @@ from lxml import etree
 
 import ao3conv
 from helpers.epubcheck import Book
-from test_writer_epub import rich_work
+from helpers.sample_works import rich_work
 
 XHTML = "http://www.w3.org/1999/xhtml"
 DARK_SKIN = """

@@ -916,7 +916,7 @@ def _targets(markdown: str) -> tuple[set[str], set[str]]:
 
 
 def test_footnotes_and_anchors_are_working_links() -> None:
-    from test_writer_epub import footnote_work
+    from helpers.sample_works import footnote_work
 
     work = footnote_work()
     text = ao3conv.write(work, "md").decode()
@@ -943,7 +943,7 @@ def test_an_anchor_name_written_twice_is_one_target() -> None:
 
 
 def test_split_files_link_to_anchors_in_each_other() -> None:
-    from test_writer_epub import footnote_work
+    from helpers.sample_works import footnote_work
 
     files = MarkdownWriter().write_files(footnote_work())
     assert list(files) == ["index.md", "01-one.md", "02-two.md"]

@@ -326,7 +326,7 @@ def test_a_url_in_the_text_that_is_not_the_target_still_shows_the_target() -> No
 
 
 def test_notes_show_their_marker_ruby_its_reading_abbreviations_their_title() -> None:
-    from test_writer_epub import footnote_work
+    from helpers.sample_works import footnote_work
 
     text = txt(footnote_work())
     assert "chapter one[1]." in text and "[1] The note on chapter one." in text

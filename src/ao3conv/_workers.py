@@ -21,13 +21,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .convert import STDOUT, OutputPlan
 from .errors import ParseWarning
 from .model import Work
 from .pipeline import ImageFinder, Rendered, gather_images, load, render
 from .writers import RenderOptions
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(frozen=True)
@@ -93,15 +96,38 @@ _images = False
 
 
 def _start_worker(plan: OutputPlan, images: bool) -> None:
+    global _plan, _images
+    _plan, _images = plan, images
+    _start_pool_worker()
+
+
+def _start_pool_worker() -> None:
+    """What a worker does first (``convert -j``'s and the batch's alike)."""
     import signal
 
     from ._memory import keep_freed_memory
 
-    global _plan, _images
-    _plan, _images = plan, images
     keep_freed_memory()  # a worker converts work after work: no page faults for each
     # Ctrl-C goes to the whole process group: the parent reports it and ends the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
+
+
+def _end_with_parent(every: float = 0.5) -> None:
+    """End this worker when its parent is gone: a parent killed outright (SIGKILL) cannot
+    stop its pool, and an idle worker would wait for work forever, holding the parent's
+    stderr open. An orphan is handed to another parent, so ``getppid`` tells."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ao3conv-parent-watch", daemon=True).start()
 
 
 def _convert_in_worker(sources: list[str]) -> list[Outcome]:
@@ -110,12 +136,12 @@ def _convert_in_worker(sources: list[str]) -> list[Outcome]:
     for source in sources:
         outcome = convert_one(source, plan_for(_plan, source), images=_images)
         if outcome.error is not None:
-            outcome = replace(outcome, error=_portable(outcome.error))
+            outcome = replace(outcome, error=portable(outcome.error))
         outcomes.append(outcome)
     return outcomes
 
 
-def _portable(error: BaseException) -> BaseException:
+def portable(error: BaseException) -> BaseException:
     """``error``, or a stand-in with its name and message if it cannot be pickled."""
     import pickle
 
@@ -133,6 +159,20 @@ def converted_in_pool(
     """Each source's :class:`Outcome`, in input order, rendered by ``jobs`` worker
     processes. Leaving the block (done, an error, Ctrl-C) cancels what has not started
     and waits for the rest (workers write nothing, so nothing is left half done)."""
+    with worker_pool(plan, jobs, _start_worker, (plan, images)) as pool:
+        yield _in_order(pool, sources, jobs)
+
+
+@contextmanager
+def worker_pool(
+    plan: OutputPlan,
+    jobs: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` worker processes ready to convert for ``plan`` (``convert -j`` and the
+    batch share them). Leaving the block cancels what has not started and waits for
+    the rest; workers write nothing, so nothing is left half done."""
     import multiprocessing  # here: a single conversion does not pay for it
     from concurrent.futures import ProcessPoolExecutor
 
@@ -147,24 +187,36 @@ def converted_in_pool(
     else:
         method = "forkserver" if "forkserver" in methods else "spawn"
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                               initializer=_start_worker, initargs=(plan, images))
+                               initializer=initializer or _start_pool_worker, initargs=initargs)
     try:
         if forking:
             # A forking pool starts all its workers on the first submit: do it now, while
             # the process is known to have one thread (the caller may start writer threads).
             pool.submit(int).result()
-        yield _in_order(pool, sources, jobs)
+        yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _single_threaded() -> bool:
+def _single_threaded(settle: float = 0.2) -> bool:
     """Whether this process runs one thread, native ones included (a C library's or a
-    JVM's threads are invisible to :mod:`threading`): only then is fork safe."""
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:  # no /proc (macOS, BSD): fork is not trusted there
-        return False
+    JVM's threads are invisible to :mod:`threading`): only then is fork safe. A thread
+    that has just ended (a fetch's request, joined) may take a moment to leave the list:
+    when no Python thread is left, it is given ``settle`` seconds to."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + settle
+    while True:
+        try:
+            threads = len(os.listdir("/proc/self/task"))
+        except OSError:  # no /proc (macOS, BSD): fork is not trusted there
+            return False
+        if threads == 1:
+            return True
+        if threading.active_count() > 1 or time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
 
 
 def _in_order(pool: Any, sources: list[str], jobs: int) -> Iterator[Outcome]:

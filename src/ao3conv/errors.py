@@ -75,7 +75,9 @@ for _code in _LINE_BREAKS:
 
 class Hint(enum.Enum):
     """What the user can do about an error, said by no interface: the CLI maps each to
-    its own options (``--username``/``--cookies``, ``ao3conv fetch``, ``ao3conv batch``)."""
+    its own options (``--username``/``--cookies``, ``ao3conv fetch``, ``ao3conv batch``).
+    A message that gives this advice says the value word for word, so that an
+    interface can put its own words in its place (the CLI's ``HINT_WORDS``)."""
 
     LOG_IN = "log in (a username and password, or a browser's cookies)"
     FETCH = "fetch the work from AO3 rather than read a saved page"
@@ -87,6 +89,7 @@ class Hint(enum.Enum):
     WAIT_FOR_REVEAL = "wait until the collection reveals the work"
     PASS_ADULT_GATE = "pass AO3's adult-content warning"
     PASS_BOT_CHECK = "pass the bot check in a browser"
+    OVERWRITE = "ask for it to be overwritten (force)"
 
 
 class Ao3convError(Exception):
@@ -190,6 +193,8 @@ class OutputError(Ao3convError):
 
 class OutputExistsError(OutputError):
     """The output file exists and overwriting was not asked for."""
+
+    hint = Hint.OVERWRITE
 
 
 class FetchError(Ao3convError):

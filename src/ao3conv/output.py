@@ -29,10 +29,11 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import OutputError, OutputExistsError
+from .errors import Hint, OutputError, OutputExistsError
 from .model import Work
 
 MAX_NAME_BYTES = 200
+TEMP_PREFIX = ".ao3conv-"  # write_atomic's temporary files: .ao3conv-{pid}-XXXX.part
 _SPACES = re.compile(r"\s+")
 # Windows reads "CON .txt" as the device CON too: it ignores spaces before the extension
 # (pathvalidate only catches "CON" and "CON.txt").
@@ -195,7 +196,9 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     if exists:
         raise _exists(path)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".ao3conv-", suffix=".part", dir=folder)
+        # The writer's process id in the name: a sweep can tell a killed writer's leftover.
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".part",
+                                        dir=folder)
     except FileNotFoundError:
         raise OutputError(f"cannot write {_shown(path)}: the folder {_shown(folder)} "
                           "does not exist") from None
@@ -218,8 +221,25 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
             tmp.unlink()
 
 
+def writer_gone(temporary: Path) -> bool:
+    """Whether the process that was writing ``temporary`` (a name :func:`write_atomic`
+    gave) has ended on this machine, so that the file is a killed write's leftover.
+    A name without a process id, or one of a live process, is not known to be one."""
+    pid = temporary.name[len(TEMP_PREFIX):].partition("-")[0]
+    if not pid.isascii() or not pid.isdigit() or int(pid) in (0, os.getpid()):
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError):  # another user's process (EPERM), or not a pid at all
+        return False
+    return False
+
+
 def _exists(path: Path) -> OutputExistsError:
-    return OutputExistsError(f"{_shown(path)} already exists: use --force to overwrite it")
+    # The advice in no interface's words (the CLI says "use --force to overwrite it").
+    return OutputExistsError(f"{_shown(path)} already exists: {Hint.OVERWRITE.value}")
 
 
 def _shown(path: Path | str) -> str:

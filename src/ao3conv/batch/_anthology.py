@@ -28,8 +28,7 @@ from ..model import (
     Work,
 )
 from ..model._build import normalize_blocks
-from ..writers import RenderOptions
-from ..writers._engine import HIDDEN_TAGS
+from ..writers import HIDDEN_TAGS, RenderOptions
 
 _PART = Attrs(classes=("anthology-part",))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..errors import Ao3convError
-from ..site import PageKind, refusal
+from ..site import PageKind, SeriesRef, WorkRef, refusal
 from ._listing import ListedSeries, ListedWork, ListingPage, Unlisted, parse_listing
 from ._sources import Source
 
@@ -78,17 +78,16 @@ class Expander:
     def add(self, source: Source) -> None:
         """Add one source's works (fetching its pages if it is a series or a listing)."""
         self._heading = None
-        if source.kind == "work":
-            assert source.work_id is not None
-            self._add(Entry(source.work_id, _work_url(source), source.origin))
-        elif source.kind == "chapter":
-            self._add(Entry(None, source.text, source.origin, chapter_id=source.chapter_id))
-        elif source.kind == "series":
-            assert source.series_id is not None and source.path is not None
-            self._series(source.series_id, source.path, source.origin)
+        ref = source.ref
+        if isinstance(ref, WorkRef):
+            if ref.work_id is not None:
+                self._add(Entry(ref.work_id, ref.path, source.origin))
+            else:  # the chapter's work is found when it is fetched
+                self._add(Entry(None, source.text, source.origin, chapter_id=ref.chapter_id))
+        elif isinstance(ref, SeriesRef):
+            self._series(ref.series_id, ref.path, source.origin)
         else:
-            assert source.path is not None
-            self._listing(source.path, source.origin)
+            self._listing(ref.path, source.origin)
         if self._heading:
             self.headings.append(self._heading)
 
@@ -115,7 +114,7 @@ class Expander:
                 self._add(_listed_entry(item, origin, None))
             elif isinstance(item, ListedSeries):
                 # One bookmarked series that cannot be read is its own failure.
-                path = f"/series/{item.series_id}"
+                path = SeriesRef(item.series_id).path
                 try:
                     self._series(item.series_id, path, origin)
                 except Ao3convError as exc:
@@ -164,8 +163,5 @@ class Expander:
 
 
 def _listed_entry(item: ListedWork, origin: str, series_id: int | None) -> Entry:
-    return Entry(item.work_id, f"/works/{item.work_id}", origin, listed=item, series_id=series_id)
-
-
-def _work_url(source: Source) -> str:
-    return f"/works/{source.work_id}"
+    return Entry(item.work_id, WorkRef(item.work_id).path, origin, listed=item,
+                 series_id=series_id)

@@ -27,17 +27,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from ..errors import InputError, WorkReferenceError
-from ..site import (
-    CHAPTER_REF,
-    DOWNLOAD_REF,
-    LISTING_REF,
-    MAX_ID_DIGITS,
-    SERIES_REF,
-    WORK_REF,
-    WORKS_OF_REF,
-    as_id,
-    is_ao3_host,
-)
+from ..site import MAX_ID_DIGITS, Ref, SeriesRef, WorkRef, as_id, is_ao3_host, ref_of_path
 from ..site import shown_ref as _shown
 
 SourceKind = Literal["work", "chapter", "series", "listing"]
@@ -51,20 +41,40 @@ _URL_IN_LINE = re.compile(r"(?:https?://)?[\w.-]+\.\w+(?::\d+)?/\S+")
 
 @dataclass(frozen=True)
 class Source:
-    """One thing to export: a work, a chapter (its work found later), a series or a listing.
+    """One thing to export: what a reference names (a work, a chapter whose work is found
+    later, a series or a listing: ``ao3conv.site``'s typed reference), the text it was
+    read from, and where (``"list.txt:12"``, or the argument itself) for messages.
 
-    ``path`` is the series or listing page's path and query, on whatever AO3 host the
-    user gave; the batch fetches it from the configured base URL. ``origin`` says
-    where it came from (``"list.txt:12"``, or the argument itself) for messages.
+    ``path`` is a series or listing page's path and query, on whatever AO3 host the
+    user gave; the batch fetches it from the configured base URL.
     """
 
-    kind: SourceKind
+    ref: Ref
     text: str
-    work_id: int | None = None
-    chapter_id: int | None = None
-    series_id: int | None = None
-    path: str | None = None
     origin: str = ""
+
+    @property
+    def kind(self) -> SourceKind:
+        if isinstance(self.ref, WorkRef):
+            return "work" if self.ref.work_id is not None else "chapter"
+        return "series" if isinstance(self.ref, SeriesRef) else "listing"
+
+    @property
+    def work_id(self) -> int | None:
+        return self.ref.work_id if isinstance(self.ref, WorkRef) else None
+
+    @property
+    def chapter_id(self) -> int | None:
+        return self.ref.chapter_id if isinstance(self.ref, WorkRef) else None
+
+    @property
+    def series_id(self) -> int | None:
+        return self.ref.series_id if isinstance(self.ref, SeriesRef) else None
+
+    @property
+    def path(self) -> str | None:
+        """The series or listing page to read (a work has none: it is fetched by id)."""
+        return None if isinstance(self.ref, WorkRef) else self.ref.path
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ def read_source(text: str, base_url: str | None = None, origin: str = "") -> Sou
     shown = _shown(ref)
     if ref.isdigit():  # "²" and 5,000 digits are digits too, but no id
         if as_id(ref):
-            return Source("work", ref, work_id=as_id(ref), origin=where)
+            return Source(WorkRef(as_id(ref)), ref, origin=where)
         raise WorkReferenceError(f"{shown} is not a work id; {_HOW}")
     try:
         parts = urlsplit(_with_scheme(ref))
@@ -108,28 +118,10 @@ def _clipped(text: str) -> str:
 def _classify_path(ref: str, path: str, query: str, origin: str) -> Source:
     if re.search(rf"[0-9]{{{MAX_ID_DIGITS + 1},}}", path):  # int() of 5,000 digits raises
         raise WorkReferenceError(f"{_shown(ref)} holds a number that is no AO3 id; {_HOW}")
-    not_one = WorkReferenceError(f"{ref!r} is not a work, series or listing URL; {_HOW}")
-    if match := WORK_REF.match(path):
-        work, chapter = as_id(match[1]), as_id(match[2]) if match[2] else None
-        if not work or chapter == 0:  # "/works/٣": digits, but no id
-            raise not_one
-        return Source("work", ref, work_id=work, chapter_id=chapter, origin=origin)
-    if (match := DOWNLOAD_REF.match(path)) or (match := CHAPTER_REF.fullmatch(path)):
-        if not as_id(match[1]):
-            raise not_one
-        if match.re is CHAPTER_REF:
-            return Source("chapter", ref, chapter_id=as_id(match[1]), origin=origin)
-        return Source("work", ref, work_id=as_id(match[1]), origin=origin)
-    if match := SERIES_REF.match(path):
-        series = int(match[1])
-        with_query = f"/series/{series}" + (f"?{query}" if query else "")
-        return Source("series", ref, series_id=series, path=with_query, origin=origin)
-    if WORKS_OF_REF.match(path):
-        path = path.rstrip("/") + "/works"
-    elif not LISTING_REF.match(path):
-        raise not_one
-    listing = path.rstrip("/") + (f"?{query}" if query else "")
-    return Source("listing", ref, path=listing, origin=origin)
+    found = ref_of_path(path, query)
+    if found is None or found.has_bad_id:  # "/works/٣": digits, but no id
+        raise WorkReferenceError(f"{ref!r} is not a work, series or listing URL; {_HOW}")
+    return Source(found, ref, origin=origin)
 
 
 def _with_scheme(text: str) -> str:

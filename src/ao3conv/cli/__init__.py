@@ -7,9 +7,9 @@ still converted), 2 for usage errors (bad flags, unknown format).
 Modules: ``_commands`` (convert, fetch, info, formats) and ``_library`` (batch,
 update) hold the commands; ``_options`` every flag, once, with the flag groups
 commands share and what they build (writer options, fetch options); ``_report``
-the one-line messages and exit codes; ``_progress`` how a batch is shown;
-``_exports`` the run convert and fetch share. Only typer is imported up front, so
-the help screens stay quick: each command imports what it uses.
+the one-line messages and exit codes; ``_progress`` how a batch is shown. Only
+typer is imported up front, so the help screens stay quick: each command imports
+what it uses.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import typer
 
 from .._version import __version__
 from ._commands import convert, fetch, formats, info
-from ._exports import load_input
 from ._library import batch, update
 
 _ABOUT = "Keep the fan works you love: AO3 works to EPUB, Markdown, plain text and JSON."
@@ -60,4 +59,4 @@ def main() -> None:
     app()
 
 
-__all__ = ["app", "load_input", "main"]
+__all__ = ["app", "main"]

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from ..errors import Ao3convError
-from ._exports import load_input, run_exports
+from ..errors import ParseWarning
 from ._options import (
     Ao3Flags,
     CacheFlags,
     DebugOpt,
-    ForceOpt,
-    FormatOpt,
     ImagesOpt,
     JobsOpt,
-    OutputOpt,
+    OutputFlags,
     WebImagesOpt,
     WriterFlags,
-    fetch_options,
+    open_fetcher,
+    output_plan,
     with_flag_groups,
 )
-from ._report import escaped_controls, fail_usage, finish, printable, reported, say
+from ._report import escaped_controls, finish, printable, reported, say
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from ..convert import OutputPlan
+    from ..model import Work
+    from ..pipeline import ImageFinder
 
 _INPUTS_HELP = "Saved AO3 pages (.html), EPUBs of AO3 works, ao3conv .json, or - for stdin."
 _WORKS_HELP = "AO3 work ids or URLs (works, chapters, collections)."
@@ -35,9 +42,7 @@ _INFO_INPUT_HELP = (
 def convert(
     inputs: Annotated[list[str], typer.Argument(help=_INPUTS_HELP, metavar="INPUT...")],
     *,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
+    out: OutputFlags,
     writer: WriterFlags,
     images: ImagesOpt = False,
     jobs: JobsOpt = None,
@@ -46,26 +51,16 @@ def convert(
     """Convert saved AO3 pages to EPUB (default), Markdown, text or JSON."""
     from .._workers import default_jobs
 
-    run_exports(
-        inputs,  # read by load_input, in worker processes when there are several
-        fmt=fmt,
-        output=output,
-        force=force,
-        debug=debug,
-        options=writer.options(),
-        images=images,
-        cover=writer.cover,
-        jobs=jobs or default_jobs(),
-    )
+    plan = output_plan(out, writer, many=len(inputs) > 1)
+    # Each input is read by the pipeline, in worker processes when there are several.
+    run_exports(inputs, plan, debug=debug, images=images, jobs=jobs or default_jobs())
 
 
 @with_flag_groups
 def fetch(
     works: Annotated[list[str], typer.Argument(help=_WORKS_HELP, metavar="WORK...")],
     *,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
+    out: OutputFlags,
     ao3: Ao3Flags,
     cache: CacheFlags,
     writer: WriterFlags,
@@ -73,38 +68,46 @@ def fetch(
     debug: DebugOpt = False,
 ) -> None:
     """Fetch AO3 works (one polite request each, cached) and convert them like `convert`."""
-    from ..fetch import Fetcher
     from ..pipeline import fetch_work, gather_images
 
-    options = writer.options()
-    if debug:
-        _log_requests()
-    settings = fetch_options(ao3, cache, on_wait=lambda notice: say(f"ao3conv: {notice.message}"))
-    try:
-        fetcher = Fetcher(settings)
-    except Ao3convError as exc:
-        fail_usage(str(exc))
-    with fetcher:
+    plan = output_plan(out, writer, many=len(works) > 1)
+    with open_fetcher(ao3, cache, debug=debug) as fetcher:
         run_exports(
-            works,
-            lambda ref: fetch_work(fetcher, ref),
-            fmt=fmt,
-            output=output,
-            force=force,
-            debug=debug,
-            options=options,
-            images=images,
-            cover=writer.cover,
+            works, plan, debug=debug, images=images,
+            load=lambda ref: fetch_work(fetcher, ref),
             find_images=lambda work, _source: gather_images(work, fetcher=fetcher),
         )
 
 
-def _log_requests() -> None:
-    """--debug: every request and wait on stderr."""
-    import logging
+def run_exports(
+    inputs: list[str],
+    plan: OutputPlan,
+    *,
+    debug: bool,
+    load: Callable[[str], Work] | None = None,
+    images: bool = False,
+    find_images: ImageFinder | None = None,
+    jobs: int = 1,
+) -> NoReturn:
+    """Convert each input through :func:`ao3conv.pipeline.export`, one line for each
+    failure; exit with the right code. ``load``, ``find_images`` and ``jobs``: see there
+    (``--debug`` stays in one process, so that a traceback shows where the error arose).
+    """
+    from ..pipeline import export
 
-    logging.basicConfig(format="ao3conv: %(message)s")
-    logging.getLogger("ao3conv.fetch").setLevel(logging.DEBUG)
+    failures: list[str] = []
+
+    def report(source: str, said: tuple[str, ...], written: Future[str]) -> None:
+        with reported(source, debug, failures):
+            for message in said:
+                warnings.warn(message, ParseWarning, stacklevel=1)
+            where = written.result()  # raises the input's error, if it had one
+            if where != "stdout":
+                say(f"{source} → {where}")
+
+    export(inputs, plan, report, read=load, images=images, find_images=find_images,
+           jobs=1 if debug else jobs)
+    finish(failures, len(inputs))
 
 
 def info(
@@ -113,20 +116,18 @@ def info(
     debug: DebugOpt = False,
 ) -> None:
     """Show a work's metadata: title, creators, tags, series, stats, chapters."""
-    from ..writers import metadata_table, work_metadata
+    from ..pipeline import load
+    from ..writers import WorkMetadata, metadata_table
 
     failures: list[str] = []
     with reported(source, debug, failures):
-        meta = work_metadata(load_input(source))
-        if as_json:
-            typer.echo(_json_shown(meta))
-        else:
-            typer.echo(printable(metadata_table(meta)))
+        meta = WorkMetadata.of(load(source))
+        typer.echo(_json_shown(meta.to_json()) if as_json else printable(metadata_table(meta)))
     finish(failures, 1)
 
 
-def _json_shown(meta: dict[str, object]) -> str:
-    """The metadata JSON, its control characters written as \\u escapes (and every
+def _json_shown(meta: dict[str, Any]) -> str:
+    """The metadata as JSON, its control characters written as \\u escapes (and every
     character so, not as "?", where stdout cannot show it)."""
     import json
 

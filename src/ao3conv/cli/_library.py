@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -20,30 +20,66 @@ from ._options import (
     WriterFlags,
     as_keywords,
     fetch_options,
-    format_and_cover,
     with_flag_groups,
+    written_as,
 )
-from ._report import EXIT_FAILED, EXIT_INTERRUPTED, fail_usage, finish, printable, reported, say
+from ._report import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    fail_usage,
+    finish,
+    in_cli_words,
+    printable,
+    reported,
+    say,
+)
 
 if TYPE_CHECKING:
     from ..batch import BatchResult
-    from ..fetch import Fetcher
-    from ..model import Work
-    from ..update import UpdateEvent
+    from ..update import UpdateEvent, UpdateResult
 
 _LISTS_HELP = (
     "Text files of AO3 work URLs or ids (one a line; # starts a comment), - for stdin, or an "
     "AO3 URL of a work, series, user's works or bookmarks, tag, collection or marked-for-later."
 )
-_OUTPUT_HELP = "Output folder (default: the current folder); the batch's state is kept in it."
 _TEMPLATE_HELP = (
     "Where each work goes: {title} {creators} {id} {fandom} {series} {series_position} "
     "{rating}, / for folders (default: '{creators} - {title}')."
 )
-_UPDATE_HELP = "Check finished works again; re-export those with new chapters or a new date."
-_ANTHOLOGY_HELP = "epub: also put every work, in list order, into one book (a part per work)."
-_JSON_HELP = "Print one JSON object per work on stdout as each finishes."
-_STATE_HELP = "The batch's state file (default: OUTPUT/.ao3conv-batch.sqlite)."
+FolderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Output folder (default: the current folder); the batch's state is kept in it.",
+    ),
+]
+TemplateOpt = Annotated[str | None, typer.Option("--name-template", help=_TEMPLATE_HELP)]
+UpdateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--update",
+        help="Check finished works again; re-export those with new chapters or a new date.",
+    ),
+]
+AnthologyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--anthology",
+        help="epub: also put every work, in list order, into one book (a part per work).",
+    ),
+]
+BatchJsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object per work on stdout as each finishes.")
+]
+BatchStateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        dir_okay=False,
+        help="The batch's state file (default: OUTPUT/.ao3conv-batch.sqlite).",
+    ),
+]
 
 
 @with_flag_groups
@@ -51,13 +87,12 @@ def batch(
     lists: Annotated[list[str], typer.Argument(help=_LISTS_HELP, metavar="LIST...")],
     *,
     fmt: FormatOpt = None,
-    output: Annotated[str | None, typer.Option("--output", "-o", help=_OUTPUT_HELP)] = None,
-    name_template: Annotated[str | None, typer.Option("--name-template", help=_TEMPLATE_HELP)]
-    = None,
-    update: Annotated[bool, typer.Option("--update", help=_UPDATE_HELP)] = False,
-    anthology: Annotated[bool, typer.Option("--anthology", help=_ANTHOLOGY_HELP)] = False,
-    as_json: Annotated[bool, typer.Option("--json", help=_JSON_HELP)] = False,
-    state: Annotated[Path | None, typer.Option("--state", dir_okay=False, help=_STATE_HELP)] = None,
+    output: FolderOpt = None,
+    name_template: TemplateOpt = None,
+    update: UpdateOpt = False,
+    anthology: AnthologyOpt = False,
+    as_json: BatchJsonOpt = False,
+    state: BatchStateOpt = None,
     force: ForceOpt = False,
     ao3: Ao3Flags,
     cache: CacheFlags,
@@ -71,54 +106,53 @@ def batch(
     where it stopped and asks AO3 nothing for what is done. Exit 1 if any work failed
     (they are listed in OUTPUT/failed.txt, which can be given back as a LIST).
     """
-    from ..batch import export_batch
+    from ..batch import BatchPlan, export_batch
     from ._progress import reporter_for
 
     if output == "-":
         fail_usage("batch writes files into a folder; give -o FOLDER")
-    options = writer.options()
-    chosen, cover = format_and_cover(fmt, None, writer.cover)
-    if cover is not None:
-        options = options.with_own(cover=cover)
-    settings = as_keywords(fetch_options(ao3, cache))
+    chosen, options = written_as(fmt, None, writer)
+    plan = BatchPlan(output or ".", format=chosen, options=options, name_template=name_template,
+                     update=update, force=force, anthology=anthology, images=images,
+                     state_path=state, fetch=fetch_options(ao3, cache), debug=debug)
     reporter = reporter_for(as_json=as_json)
-    result = _until_done(debug, reporter, lambda: export_batch(
-        lists, output or ".", format=chosen, options=options, name_template=name_template,
-        update=update, force=force, anthology=anthology, state_path=state, progress=reporter,
-        debug=debug, images=_from_the_web if images else None, **settings))
+    result = _until_stopped(debug, reporter, lambda: export_batch(lists, plan, progress=reporter))
     reporter.summary(result)
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
 
-def _until_done(
+_T = TypeVar("_T")
+
+
+def _result_of(label: str, debug: bool, run: Callable[[], _T]) -> _T:
+    """``run()``'s result; an error that stopped it before it began: one line, exit 1."""
+    failures: list[str] = []
+    with reported(label, debug, failures):
+        return run()
+    finish(failures, 1)
+
+
+def _until_stopped(
     debug: bool, reporter: AbstractContextManager[Any], run: Callable[[], BatchResult]
 ) -> BatchResult:
-    """``run()``'s result, shown by ``reporter``; a failure that stops the batch before
-    it starts in one line (exit 1); Ctrl-C or ``kill`` taken as a request to stop, with
-    every finished work kept (exit 130)."""
-    failures: list[str] = []
-    result, interrupted = None, False
-    with reported("batch", debug, failures):
+    """``run()``'s result, shown by ``reporter``; Ctrl-C or ``kill`` taken as a request
+    to stop, every finished work kept (exit 130)."""
+
+    def attempt() -> BatchResult | None:
         try:
             with _interrupt_on_sigterm(), reporter:
-                result = run()
+                return run()
         except KeyboardInterrupt:
-            interrupted = True
-    if interrupted:
+            return None
+
+    result = _result_of("batch", debug, attempt)
+    if result is None:  # said once the reporter and the one-line report are done
         say(
             "ao3conv: interrupted; every finished work is saved and recorded: "
             "run the same command again to continue"
         )
         raise typer.Exit(EXIT_INTERRUPTED)
-    if result is None:
-        finish(failures, 1)
     return result
-
-
-def _from_the_web(work: Work, fetcher: Fetcher) -> dict[str, tuple[str, bytes]]:
-    from ..pipeline import gather_images
-
-    return gather_images(work, fetcher=fetcher)
 
 
 @contextmanager
@@ -145,25 +179,39 @@ _FROM_HELP = (
     "An AO3 listing or series URL (bookmarks, marked for later, subscriptions...) whose "
     "blurbs are read first, so unchanged works cost no request. Repeatable."
 )
-_PATHS_HELP = "Files or folders (searched recursively)."
-_RECHECK_HELP = "Hours before a work checked already is asked again."
-_UPDATES_PAGE_HELP = 'epub: add an "Updates" page saying what changed.'
-_UPDATE_STATE_HELP = "The update state file (default: user data folder)."
+PathsArg = Annotated[
+    list[Path], typer.Argument(help="Files or folders (searched recursively).", metavar="PATH...")
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Ask AO3, change nothing.")]
+FromOpt = Annotated[list[str] | None, typer.Option("--from", help=_FROM_HELP)]
+RecheckOpt = Annotated[
+    float,
+    typer.Option(
+        "--recheck-after", min=0, help="Hours before a work checked already is asked again."
+    ),
+]
+UpdatesPageOpt = Annotated[
+    bool, typer.Option("--updates-page", help='epub: add an "Updates" page saying what changed.')
+]
+UpdateStateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--state", dir_okay=False, help="The update state file (default: user data folder)."
+    ),
+]
+UpdateJsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per file.")]
 
 
 @with_flag_groups
 def update(
-    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, metavar="PATH...")],
+    paths: PathsArg,
     *,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Ask AO3, change nothing.")] = False,
-    listings: Annotated[list[str] | None, typer.Option("--from", help=_FROM_HELP)] = None,
-    recheck_after: Annotated[float, typer.Option("--recheck-after", min=0, help=_RECHECK_HELP)]
-    = 6.0,
-    updates_page: Annotated[bool, typer.Option("--updates-page", help=_UPDATES_PAGE_HELP)]
-    = False,
-    state: Annotated[Path | None, typer.Option("--state", dir_okay=False, help=_UPDATE_STATE_HELP)]
-    = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file.")] = False,
+    dry_run: DryRunOpt = False,
+    listings: FromOpt = None,
+    recheck_after: RecheckOpt = 6.0,
+    updates_page: UpdatesPageOpt = False,
+    state: UpdateStateOpt = None,
+    as_json: UpdateJsonOpt = False,
     ao3: Ao3Flags,
     debug: DebugOpt = False,
 ) -> None:
@@ -176,18 +224,12 @@ def update(
     from ..update import update_library
 
     settings = as_keywords(fetch_options(ao3))
-    failures: list[str] = []
-    result = None
-    with reported("update", debug, failures):
-        result = update_library(paths, dry_run=dry_run, listings=listings or (),
-                                recheck_after=recheck_after, state_path=state,
-                                updates_page=updates_page, progress=_shown_update(as_json),
-                                **settings)
-    if result is None:
-        finish(failures, 1)
+    result = _result_of("update", debug, lambda: update_library(
+        paths, dry_run=dry_run, listings=listings or (), recheck_after=recheck_after,
+        state_path=state, updates_page=updates_page, progress=_shown_update(as_json),
+        **settings))
     if not as_json:
-        counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
-        say(f"ao3conv: {counts or 'no files'}; {result.requests} request(s) to AO3")
+        say(_update_summary(result))
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
 
@@ -196,7 +238,14 @@ def _shown_update(as_json: bool) -> Callable[[UpdateEvent], None]:
     import json
 
     def show(event: UpdateEvent) -> None:
-        text = json.dumps(event.to_json(), ensure_ascii=False) if as_json else event.line()
-        typer.echo(printable(text) if not as_json else text)
+        if as_json:
+            typer.echo(json.dumps(event.to_json(), ensure_ascii=False))
+        else:
+            typer.echo(printable(in_cli_words(event.line())))
 
     return show
+
+
+def _update_summary(result: UpdateResult) -> str:
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(result.counts().items()))
+    return f"ao3conv: {counts or 'no files'}; {result.requests} request(s) to AO3"

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, cast, get_type_hin
 
 import typer
 
-from ._report import fail, fail_usage
+from ._report import fail, fail_usage, say
 
 if TYPE_CHECKING:
-    from ..fetch import FetchOptions, WaitNotice
+    from ..convert import OutputPlan
+    from ..fetch import Fetcher, FetchOptions, WaitNotice
     from ..writers import NotesPolicy, RenderOptions
 
 # --- options of one command each, or of several with the same meaning -------------------
@@ -160,20 +161,41 @@ def writer_options(
     return RenderOptions(cast("NotesPolicy", notes or "keep"), split, own)
 
 
-def format_and_cover(
-    fmt: str | None, output: str | None, cover: Path | None
-) -> tuple[str, bytes | None]:
-    """The output format (``-f``, else from ``-o``'s extension) and the ``--cover``
-    image: a bad format is a usage error, an unreadable image a failure (exit 1)."""
+class OutputFlags(NamedTuple):
+    """Where the files go (convert, fetch; batch has a folder of its own)."""
+
+    fmt: FormatOpt = None
+    output: OutputOpt = None
+    force: ForceOpt = False
+
+
+def written_as(
+    fmt: str | None, output: str | None, writer: WriterFlags
+) -> tuple[str, RenderOptions]:
+    """The output format (``-f``, else from ``-o``'s extension) and the render options,
+    the ``--cover`` image read: a bad flag is a usage error, an unreadable image a
+    failure (exit 1). Called before any prompt or request."""
     from ..convert import choose_format, read_cover
     from ..errors import Ao3convError, FormatError
 
+    options = writer.options()
     try:
-        return choose_format(fmt, output), read_cover(cover) if cover is not None else None
+        chosen = choose_format(fmt, output)
+        if writer.cover is not None:
+            options = options.with_own(cover=read_cover(writer.cover))
     except FormatError as exc:
         fail_usage(str(exc))
     except Ao3convError as exc:
         fail(str(exc))
+    return chosen, options
+
+
+def output_plan(out: OutputFlags, writer: WriterFlags, *, many: bool) -> OutputPlan:
+    """Where and how each work is written (see :func:`written_as`)."""
+    from ..convert import OutputPlan
+
+    chosen, options = written_as(out.fmt, out.output, writer)
+    return OutputPlan(chosen, out.output, out.force, many=many, options=options)
 
 
 # --- talking to AO3 (fetch, batch, update) -----------------------------------------------
@@ -247,10 +269,27 @@ def fetch_options(
     return options
 
 
+def open_fetcher(ao3: Ao3Flags, cache: CacheFlags, *, debug: bool) -> Fetcher:
+    """The fetcher the flags describe: its waits told on stderr, with ``--debug`` its
+    requests too; a bad option (an unreadable cookies file...) a usage error."""
+    from ..errors import Ao3convError
+    from ..fetch import Fetcher
+
+    if debug:
+        import logging
+
+        logging.basicConfig(format="ao3conv: %(message)s")
+        logging.getLogger("ao3conv.fetch").setLevel(logging.DEBUG)
+    options = fetch_options(ao3, cache, on_wait=lambda notice: say(f"ao3conv: {notice.message}"))
+    try:
+        return Fetcher(options)
+    except Ao3convError as exc:
+        fail_usage(str(exc))
+
+
 def as_keywords(options: FetchOptions) -> dict[str, Any]:
-    """``options`` as the keywords ``export_batch`` and ``update_library`` take: only
-    those not at their defaults, so that each library's own (an update never reads
-    the cache) still applies."""
+    """``options`` as the keywords ``update_library`` takes: only those not at their
+    defaults, so that its own (an update never reads the cache) still applies."""
     from dataclasses import fields
 
     return {

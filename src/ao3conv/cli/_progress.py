@@ -11,6 +11,7 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import one_line
+from ._report import in_cli_words
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -61,7 +62,8 @@ class Reporter:
         self.say(f"[{event.done}/{event.total or '?'}] {describe(outcome)}")
 
     def say(self, message: str) -> None:
-        self.err.write(one_line(message) + "\n")  # a line break in a name stays "\\n"
+        # a line break in a name stays "\\n"; advice in the CLI's words
+        self.err.write(one_line(in_cli_words(message)) + "\n")
         self.err.flush()
 
     def summary(self, result: BatchResult) -> None:
@@ -116,7 +118,8 @@ class RichReporter(Reporter):
             self.say(describe(outcome))
 
     def say(self, message: str) -> None:
-        self.console.print(one_line(message), markup=False, highlight=False, soft_wrap=True)
+        shown = one_line(in_cli_words(message))
+        self.console.print(shown, markup=False, highlight=False, soft_wrap=True)
 
     def summary(self, result: BatchResult) -> None:
         from rich.table import Table
@@ -134,7 +137,7 @@ class RichReporter(Reporter):
             failed.add_column("work")
             failed.add_column("reason", overflow="fold")
             for outcome in result.failures:
-                failed.add_row(outcome.title or outcome.url, outcome.reason or "")
+                failed.add_row(outcome.title or outcome.url, in_cli_words(outcome.reason or ""))
             self.console.print(failed)
         for line in _closing_lines(result):
             self.say(line)

@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import typer
 
-from ..errors import Ao3convError, FormatError, ParseWarning
+from ..errors import Ao3convError, FormatError, Hint, ParseWarning
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -36,11 +36,34 @@ def escaped_controls(text: str) -> str:
     return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# The advice of a hint (what to do next) in this command line's own words, its flags
+# and commands. A library message that gives it says the hint's neutral words
+# (``Hint.LOG_IN.value``...) word for word; the CLI puts these in their place. Hints
+# whose neutral words name nothing of an interface are said as they are.
+HINT_WORDS: dict[Hint, str] = {
+    Hint.LOG_IN: (
+        "give --username (the password comes from AO3CONV_PASSWORD or a prompt) or "
+        "--cookies with your browser's cookies"
+    ),
+    Hint.FETCH: "use `ao3conv fetch`",
+    Hint.BATCH: "give the series or listing address to `ao3conv batch`",
+    Hint.OVERWRITE: "use --force to overwrite it",
+}
+
+
+def in_cli_words(text: str) -> str:
+    """``text`` with each hint's neutral words replaced by the CLI's (:data:`HINT_WORDS`)."""
+    for hint, words in HINT_WORDS.items():
+        text = text.replace(hint.value, words)
+    return text
+
+
 def say(message: str) -> None:
-    """One line on stderr (a line break in a quoted name is shown as ``\\n``)."""
+    """One line on stderr, advice in the CLI's words (a line break in a quoted name is
+    shown as ``\\n``)."""
     from ..errors import one_line
 
-    typer.echo(printable(one_line(message)), err=True)
+    typer.echo(printable(one_line(in_cli_words(message))), err=True)
 
 
 def fail_usage(message: str) -> NoReturn:

@@ -9,6 +9,7 @@ reading the body up to a size cap, and turning httpx's transport errors into
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import threading
@@ -54,6 +55,9 @@ from ._urls import canonical_work_url, host_of, on_site, parse_work_ref
 
 log = logging.getLogger("ao3conv.fetch")
 T = TypeVar("T")
+F = TypeVar("F", bound="_FetcherBase")  # Fetcher or AsyncFetcher (typing.Self is 3.11+)
+# The options a fetcher's session is made of: a copy (with_options) keeps them.
+_SESSION_OPTIONS = frozenset({"base_url", "username", "password", "cookies_file"})
 
 
 class _FetcherBase:
@@ -67,6 +71,12 @@ class _FetcherBase:
             cookies_file = os.fspath(opts.cookies_file)
             self._cookies = load_cookies(cookies_file, opts.site)
         self.session = Session(opts.site, opts.username, opts.resolved_password, cookies_file)
+        self._owns_client = True
+        self._configure()
+
+    def _configure(self) -> None:
+        """What follows from the options but the session: retries, cache, headers."""
+        opts = self.options
         self.policy = RetryPolicy(opts.max_tries, opts.backoff, opts.max_wait)
         # A dead image host is common and not worth minutes of backoff: one retry at most.
         self.image_policy = RetryPolicy(
@@ -75,6 +85,20 @@ class _FetcherBase:
         self.cache = PageCache(opts.cache_dir, opts.cache_ttl) if opts.use_cache else None
         # Only encodings _body can check end to end (httpx would also take br, zstd).
         self._headers = {"User-Agent": opts.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
+
+    def with_options(self: F, **changes: Any) -> F:
+        """A copy of this fetcher with other options (``use_cache=False``: an update must
+        see AO3's current page), sharing its client and its session: logged in once, and
+        a refused password never tried twice. Closing the copy leaves the client open.
+        Who the fetcher is (site, user, password, cookies) is the session's and stays."""
+        fixed = sorted(_SESSION_OPTIONS & changes.keys())
+        if fixed:
+            raise ValueError(f"a copy shares the fetcher's session: {', '.join(fixed)} stay")
+        twin = copy.copy(self)
+        twin.options = FetchOptions.from_kwargs(self.options, **changes)
+        twin._owns_client = False
+        twin._configure()
+        return twin
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.options!r})"

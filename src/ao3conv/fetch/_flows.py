@@ -8,7 +8,6 @@ credentials were given (and never retries a refused password: AO3 locks accounts
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -21,7 +20,15 @@ from ..errors import (
     SiteUnavailableError,
     WorkReferenceError,
 )
-from ..site import WORK_KINDS, PageKind, refusal
+from ..site import (
+    LOGIN_PATH,
+    WORK_KINDS,
+    PageKind,
+    login_url,
+    refusal,
+    token_url,
+    work_of_chapter_in,
+)
 from ._classify import PageReading, dispensed_token, login_token, read_page
 from ._plan import (
     MAX_REDIRECTS,
@@ -206,10 +213,10 @@ def _log_in(session: Session, policy: RetryPolicy, wall: Response | None) -> Fet
     token = login_token(wall.content) if wall is not None else None
     base = session.base_url
     if token is None:
-        form = yield from follow(Request("GET", f"{base}/users/login", purpose="login"), policy)
+        form = yield from follow(Request("GET", login_url(base), purpose="login"), policy)
         token = login_token(form.content)
     if token is None:
-        dispenser = Request("GET", f"{base}/token_dispenser.json", purpose="login")
+        dispenser = Request("GET", token_url(base), purpose="login")
         token = dispensed_token((yield from send(dispenser, policy)).content)
     if token is None:
         raise LoginError(
@@ -223,7 +230,7 @@ def _log_in(session: Session, policy: RetryPolicy, wall: Response | None) -> Fet
         ("user[remember_me]", "0"),
         ("commit", "Log in"),
     )
-    post = Request("POST", f"{base}/users/login", fields, "login", once=True)
+    post = Request("POST", login_url(base), fields, "login", once=True)
     answer = yield from send(post, policy)
     _check_login(answer, session.username)
 
@@ -263,10 +270,8 @@ def _login_needed(what: str, session: Session) -> str:
             f"{session.cookies_file} did not log us in (expired, or for another site?); "
             "export fresh cookies, or give --username"
         )
-    return (
-        f"{what} is only for logged-in AO3 users; give --username (the password comes "
-        "from AO3CONV_PASSWORD or a prompt) or --cookies with your browser's cookies"
-    )
+    # The advice in no interface's words: the CLI says its options in their place.
+    return f"{what} is only for logged-in AO3 users; {Hint.LOG_IN.value}"
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -279,12 +284,12 @@ def _info(response: Response) -> PageReading:
 
 
 def _is_login_url(url: str) -> bool:
-    return urlsplit(url).path.rstrip("/") == "/users/login"
+    return urlsplit(url).path.rstrip("/") == LOGIN_PATH
 
 
 def _work_id_in_return_to(url: str) -> int | None:
     parts = urlsplit(url)
-    if parts.path.rstrip("/") != "/users/login":
+    if parts.path.rstrip("/") != LOGIN_PATH:
         return None
     return_to = parse_qs(parts.query).get("return_to", [""])[0]
     return work_id_in(return_to) if return_to.startswith("/") else None
@@ -292,9 +297,7 @@ def _work_id_in_return_to(url: str) -> int | None:
 
 def _work_of_chapter(content: bytes, chapter_id: int) -> int | None:
     text = content[: 512 * 1024].decode("utf-8", "replace")
-    match = re.search(rf"/works/(\d+)/chapters/{chapter_id}\b", text) or re.search(
-        rf"%2Fworks%2F(\d+)%2Fchapters%2F{chapter_id}\b", text
-    )
+    digits = work_of_chapter_in(text, chapter_id)
     # as every id read from outside: ASCII digits, 18 at most (int() would take "٣" as 3,
     # and refuse 5,000 digits with a ValueError)
-    return (as_id(match[1]) or None) if match else None
+    return (as_id(digits) or None) if digits else None

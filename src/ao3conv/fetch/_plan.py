@@ -27,7 +27,7 @@ from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import FetchError, NetworkError, RateLimitedError, SiteUnavailableError
-from ..site import is_ao3_host
+from ..site import AO3_URL, is_ao3_host
 from ._classify import page_heading
 from ._urls import host_of
 
@@ -343,7 +343,7 @@ def human_seconds(seconds: float) -> str:
     return f"{minutes} min" + (f" {rest} s" if rest else "")
 
 
-AO3_SITE = "archiveofourown.org"
+AO3_SITE = host_of(AO3_URL)  # one limiter for every AO3 host name
 
 
 def site_of(url: str) -> str:

@@ -2,7 +2,8 @@
 
 A work reference is what a user types: an id, ``/works/N``, ``/works/N/chapters/M``,
 ``/collections/X/works/N``, ``/chapters/M``, with or without a scheme, on any of AO3's
-host names. Every AO3 host maps to the one base URL requests go to.
+host names (what a path names, and the URLs built, are :mod:`ao3conv.site`'s). Every
+AO3 host maps to the one base URL requests go to.
 
 >>> parse_work_ref("archiveofourown.org/works/123/chapters/456")
 WorkRef(work_id=123, chapter_id=456)
@@ -16,29 +17,24 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from ..errors import FetchError, WorkReferenceError
 from ..site import AO3_HOSTS as AO3_HOSTS
-from ..site import CHAPTER_REF, DOWNLOAD_REF, WORK_REF, is_ao3_host
+from ..site import AO3_URL, WORK_REF, is_ao3_host, ref_of_path
 from ..site import MAX_ID_DIGITS as MAX_ID_DIGITS
+from ..site import WorkRef as WorkRef
 from ..site import as_id as as_id
+from ..site import canonical_work_url as canonical_work_url
+from ..site import chapter_url as chapter_url
 from ..site import shown_ref as _shown
+from ..site import work_url as work_url
 
-DEFAULT_BASE_URL = "https://archiveofourown.org"
+DEFAULT_BASE_URL = AO3_URL
 BASE_URL_ENV = "AO3CONV_BASE_URL"
 
 _SCHEME_ONLY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d+(?:/|$))")
 _HOW = "give a work id like 123456 or a URL like https://archiveofourown.org/works/123456"
-
-
-@dataclass(frozen=True)
-class WorkRef:
-    """A work (``work_id``), or only one of its chapters until AO3 tells us the work."""
-
-    work_id: int | None
-    chapter_id: int | None = None
 
 
 def resolve_base_url(base_url: str | None = None) -> str:
@@ -111,31 +107,10 @@ def parse_work_ref(ref: str | int, base_url: str | None = None) -> WorkRef:
         raise WorkReferenceError(f"{shown} is not a work id or an AO3 work URL; {_HOW}") from None
     if parts.netloc and not _host_allowed(parts.netloc, base_url):
         raise WorkReferenceError(f"{shown} is not on AO3 ({_shown(parts.netloc)}); {_HOW}")
-    path = parts.path or "/"
-    if match := WORK_REF.match(path):
-        chapter = as_id(match[2]) if match[2] else None
-        return _checked(WorkRef(as_id(match[1]), chapter), shown)
-    if match := DOWNLOAD_REF.match(path):
-        return _checked(WorkRef(as_id(match[1])), shown)
-    if match := CHAPTER_REF.match(path):
-        return _checked(WorkRef(None, as_id(match[1])), shown)
+    named = ref_of_path(parts.path or "/")
+    if isinstance(named, WorkRef):  # a series or a listing is the batch's
+        return _checked(named, shown)
     raise WorkReferenceError(f"{shown} is not a work id or an AO3 work URL; {_HOW}")
-
-
-def work_url(base_url: str, work_id: int) -> str:
-    """The one URL that gets a whole work: adult gate passed, every chapter on one page."""
-    query = urlencode({"view_adult": "true", "view_full_work": "true"})
-    return f"{base_url}/works/{work_id}?{query}"
-
-
-def canonical_work_url(base_url: str, work_id: int) -> str:
-    """The work's address as people share it (no query)."""
-    return f"{base_url}/works/{work_id}"
-
-
-def chapter_url(base_url: str, chapter_id: int) -> str:
-    """AO3 resolves ``/chapters/M`` to its work (by redirect, or by showing the chapter)."""
-    return f"{base_url}/chapters/{chapter_id}?view_adult=true"
 
 
 def work_id_in(url: str) -> int | None:
@@ -180,6 +155,6 @@ def _host_allowed(netloc: str, base_url: str | None) -> bool:
 
 
 def _checked(ref: WorkRef, shown: str) -> WorkRef:
-    if ref.work_id == 0 or ref.chapter_id == 0:
+    if ref.has_bad_id:
         raise WorkReferenceError(f"{shown} is not a work id or an AO3 work URL; {_HOW}")
     return ref

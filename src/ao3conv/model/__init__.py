@@ -61,14 +61,26 @@ from ._walk import (
     plain_text,
     work_regions,
 )
-from ._work import Association, Chapter, Collection, Creator, Language, SeriesLink, Work
+from ._work import (
+    EPUB_SOURCE_META,
+    PART_SOURCES,
+    Association,
+    Chapter,
+    Collection,
+    Creator,
+    Language,
+    SeriesLink,
+    Work,
+)
 
 __all__ = [
     "BLOCK_TYPES",
+    "EPUB_SOURCE_META",
     "INLINE_TYPES",
     "MARK_TYPES",
     "NOTES_POLICIES",
     "NO_ATTRS",
+    "PART_SOURCES",
     "Abbreviation",
     "Anchor",
     "Association",

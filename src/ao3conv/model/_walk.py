@@ -12,11 +12,15 @@ from ._nodes import (
     BulletList,
     Div,
     Figure,
+    Heading,
     Image,
     Inline,
     LineBreak,
     Link,
     OrderedList,
+    Paragraph,
+    Plain,
+    Preformatted,
     Ruby,
     SceneBreak,
     Table,
@@ -28,48 +32,50 @@ from ._work import Work
 def iter_inline_text(items: Iterable[Inline]) -> Iterator[str]:
     """Every text leaf under these inlines, in reading order (image alt text included,
     ruby as base, parenthesis, annotation, parenthesis)."""
+    # ``type(item) is X`` in each test rather than a saved type(): the checker narrows
+    # it, at the same speed here (Text, the common case, is tested first)
     for item in items:
-        kind = type(item)
-        if kind is Text:
-            yield item.text  # type: ignore[union-attr]  # type() dispatch above
-        elif kind is LineBreak or kind is Anchor:
+        if type(item) is Text:
+            yield item.text
+        elif type(item) is LineBreak or type(item) is Anchor:
             continue
-        elif kind is Ruby:  # as a reader without ruby sees it: 漢(kan)
-            yield from iter_inline_text(item.children)  # type: ignore[union-attr]  # type() dispatch above
-            yield item.open  # type: ignore[union-attr]  # type() dispatch above
-            yield from iter_inline_text(item.annotation)  # type: ignore[union-attr]  # type() dispatch above
-            yield item.close  # type: ignore[union-attr]  # type() dispatch above
-        elif kind is Image:
-            if item.alt:  # type: ignore[union-attr]  # type() dispatch above
-                yield item.alt  # type: ignore[union-attr]  # type() dispatch above
+        elif type(item) is Ruby:  # as a reader without ruby sees it: 漢(kan)
+            yield from iter_inline_text(item.children)
+            yield item.open
+            yield from iter_inline_text(item.annotation)
+            yield item.close
+        elif type(item) is Image:
+            if item.alt:
+                yield item.alt
         else:
-            yield from iter_inline_text(item.children)  # type: ignore[union-attr]  # type() dispatch above
+            yield from iter_inline_text(item.children)  # type: ignore[union-attr]  # marks, links
 
 
 def iter_block_inlines(blocks: Iterable[Block]) -> Iterator[tuple[Inline, ...]]:
     """The inline content of every leaf block (and captions), in reading order."""
     for block in blocks:
-        kind = type(block)
-        if kind is BlockQuote or kind is Div:
-            yield from iter_block_inlines(block.children)  # type: ignore[arg-type,union-attr]  # type() dispatch above
-        elif kind is Figure:
-            yield from iter_block_inlines(block.children)  # type: ignore[arg-type,union-attr]  # type() dispatch above
-            if block.caption:  # type: ignore[union-attr]  # type() dispatch above
-                yield block.caption  # type: ignore[union-attr]  # type() dispatch above
-        elif kind is BulletList or kind is OrderedList:
-            for item in block.items:  # type: ignore[union-attr]  # type() dispatch above
+        if type(block) is Paragraph or type(block) is Plain or type(block) is Heading:
+            yield block.children
+        elif type(block) is BlockQuote or type(block) is Div:
+            yield from iter_block_inlines(block.children)
+        elif type(block) is Figure:
+            yield from iter_block_inlines(block.children)
+            if block.caption:
+                yield block.caption
+        elif type(block) is BulletList or type(block) is OrderedList:
+            for item in block.items:
                 yield from iter_block_inlines(item.children)
-        elif kind is Table:
-            if block.caption:  # type: ignore[union-attr]  # type() dispatch above
-                yield block.caption  # type: ignore[union-attr]  # type() dispatch above
-            for row in block.rows:  # type: ignore[union-attr]  # type() dispatch above
+        elif type(block) is Table:
+            if block.caption:
+                yield block.caption
+            for row in block.rows:
                 for cell in row.cells:
                     yield from iter_block_inlines(cell.children)
-        elif kind is SceneBreak:
-            if block.text:  # type: ignore[union-attr]  # type() dispatch above
-                yield (Text(block.text),)  # type: ignore[union-attr]  # type() dispatch above
-        elif hasattr(block, "children"):
-            yield block.children  # type: ignore[misc]  # hasattr() above
+        elif type(block) is SceneBreak:
+            if block.text:
+                yield (Text(block.text),)
+        elif type(block) is Preformatted:
+            yield block.children
 
 
 def iter_text(blocks: Iterable[Block]) -> Iterator[str]:

@@ -151,6 +151,13 @@ class Work(Record):
 
         return work_to_json(self, indent=indent)
 
+    def to_json_bytes(self, *, indent: int | None = None, newline: bool = False) -> bytes:
+        """:meth:`to_json` as UTF-8 bytes, with a final newline if asked (made without a
+        str in between: what the ``json`` writer writes)."""
+        from ._json import work_to_json_bytes
+
+        return work_to_json_bytes(self, indent=indent, newline=newline)
+
     @classmethod
     def from_json(cls, text: str | bytes) -> Work:
         """Read a work written by :meth:`to_json` (raises :class:`InputError` if malformed)."""

@@ -128,9 +128,8 @@ def _split_empty_lines(blocks: Sequence[Block], candidates: Sequence[int]) -> li
 
 
 def _pieces(block: Block) -> list[Block] | None:
-    kind = type(block)
-    if (kind is Paragraph or kind is Plain) and len(block.children) > 2:  # type: ignore[union-attr]  # type() dispatch above
-        return _paragraphs_of_lines(block)  # type: ignore[arg-type]  # type() dispatch above
+    if (type(block) is Paragraph or type(block) is Plain) and len(block.children) > 2:
+        return _paragraphs_of_lines(block)
     return None
 
 
@@ -150,8 +149,8 @@ def _paragraphs_of_lines(block: Paragraph | Plain) -> list[Block] | None:
     for first, stop in zip([0, *(b + 1 for b in breaks)], [*breaks, len(items)], strict=True):
         if stop - first == 1:  # one item on the line: the common case, inline
             item = items[first]
-            blank = type(item) is Text and item.text[0] in _BLANK_SET
-            blank = blank and not item.text.strip(_BLANKS)  # type: ignore[union-attr]  # type() dispatch above
+            blank = (type(item) is Text and item.text[0] in _BLANK_SET
+                     and not item.text.strip(_BLANKS))
         else:
             blank = _blank_line(items, first, stop)
         if blank:
@@ -187,17 +186,16 @@ def _special(blocks: Sequence[Block], candidates: Sequence[int] | None = None) -
     special: dict[int, int] = {}
     for index in range(len(blocks)) if candidates is None else candidates:
         block = blocks[index]
-        kind = type(block)
-        if kind is Paragraph or kind is Plain:
-            children = block.children  # type: ignore[union-attr]  # type() dispatch above
+        if type(block) is Paragraph or type(block) is Plain:
+            children = block.children
             first = children[0] if children else None
             if type(first) is Text and first.text.strip(_NEUTRAL) and not _lettered(first.text):
                 continue  # visible text: content (the common case, settled cheaply)
-            found = _inline_kind(children)  # type: ignore[arg-type]  # type() dispatch above
-        elif kind is SceneBreak:
+            found = _inline_kind(children)
+        elif type(block) is SceneBreak:
             found = _BREAK
-        elif kind is Div or kind is BlockQuote:
-            found = _container_kind(block.children)  # type: ignore[union-attr,arg-type]  # type() dispatch above
+        elif type(block) is Div or type(block) is BlockQuote:
+            found = _container_kind(block.children)
         else:
             continue
         if found != _CONTENT:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from ..errors import Hint
 from ..site import PageKind, page_kind, refusal
 from ._util import absolute
 
@@ -29,9 +30,9 @@ def classify(root: etree._Element, *, url: str | None) -> str:
 def _adult_gate(href: str) -> str:
     link = absolute(href)
     where = f" ({link})" if link else ""
-    return (
+    return (  # the advice in no interface's words: the CLI says its command instead
         "this is AO3's adult-content warning page, not the work: save the page after "
-        f"clicking 'Yes, Continue'{where}, or use `ao3conv fetch`"
+        f"clicking 'Yes, Continue'{where}, or {Hint.FETCH.value}"
     )
 
 

@@ -13,8 +13,7 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..model import Block, Chapter, Creator, Work
-from ..model._work import EPUB_SOURCE_META, PART_SOURCES
+from ..model import EPUB_SOURCE_META, PART_SOURCES, Block, Chapter, Creator, Work
 from ..site import CHAPTER_HEADING
 from . import _meta
 from ._blocks import region

@@ -14,7 +14,7 @@ from lxml import etree
 
 from .. import site as S
 from ..model import Association, Collection, Creator, Language, SeriesLink
-from ..site import COLLECTION_HREF, SERIES_HREF
+from ..site import COLLECTION_HREF, SERIES_HREF, USER_IN_HREF
 from ._languages import bcp47, code_for
 from ._util import (
     absolute,
@@ -311,7 +311,7 @@ def association(li: etree._Element, kind: str, text: str | None = None) -> Assoc
     for anchor in li.iter("a"):
         href = anchor.get("href") or ""
         if (anchor.get("rel") or "").strip() == "author" or (
-            kind == "prompt" and "/users/" in href
+            kind == "prompt" and USER_IN_HREF.search(href)
         ):
             people.append(text_of(anchor))
         elif url is None and not href.startswith("#"):

@@ -8,12 +8,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from ..site import MAX_ID_DIGITS, WORK_HREF
+from ..site import AO3_URL, MAX_ID_DIGITS, WORK_HREF, canonical_work_url
 from ..site import classes as classes
 from ..site import squash as squash
 from ..site import text_of as text_of
 
-SITE = "https://archiveofourown.org"
+SITE = AO3_URL
 
 _DIGITS = re.compile(r"([-\u2212]\s*)?(\d[\d,.\u00a0\u202f ]*)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
@@ -65,7 +65,7 @@ def absolute(href: str | None) -> str | None:
         url = urljoin(SITE + "/", href)
     except ValueError:  # "http://[x": not a URL at all ("Invalid IPv6 URL")
         return None
-    if url.startswith("http://archiveofourown.org"):
+    if url.startswith("http" + SITE[5:]):  # http://archiveofourown.org
         url = "https" + url[4:]
     return url
 
@@ -88,7 +88,7 @@ def url_path(href: str | None) -> str | None:
 
 
 def work_url(work_id: int) -> str:
-    return f"{SITE}/works/{work_id}"
+    return canonical_work_url(SITE, work_id)
 
 
 def path_part(href: str | None, after: str) -> str | None:

@@ -2,13 +2,15 @@
 library, lxml and ``errors``).
 
 Modules: ``_paths`` (AO3's host names, and the URL paths of works, chapters, series
-and listings, read by the fetcher, the parser and the batch); ``_selectors`` (the
-page-kind markers, the login form, listing blurbs) and ``_work_page`` (what the parser
-reads a work page and a download file with), compiled once; ``_kinds`` (the one
-page-kind decision table, :func:`page_kind`, used by the fetcher and the parser);
-``_refusals`` (the one kind → error table, :func:`refusal`, with what to do next);
-``_load`` (the hardened HTML loader, :func:`read_html`, that the parser, the fetcher
-and the batch read pages with); ``_markup`` (small text readers they share).
+and listings, read by the fetcher, the parser and the batch); ``_refs`` (what an
+address names, ``WorkRef | SeriesRef | ListingRef``, and the URLs ao3conv builds);
+``_selectors`` (the page-kind markers, the login form, listing blurbs) and
+``_work_page`` (what the parser reads a work page and a download file with), compiled
+once; ``_kinds`` (the one page-kind decision table, :func:`page_kind`, used by the
+fetcher and the parser); ``_refusals`` (the one kind → error table, :func:`refusal`,
+with what to do next); ``_load`` (the hardened HTML loader, :func:`read_html`, that
+the parser, the fetcher and the batch read pages with); ``_markup`` (small text
+readers they share).
 """
 
 from ._kinds import WORK_KINDS, PageInfo, PageKind, main_headings, page_kind
@@ -32,17 +34,34 @@ from ._paths import (
     LISTED_CLASS,
     LISTED_HREF,
     LISTING_REF,
+    LOGIN_PATH,
     MAX_ID_DIGITS,
     SERIES_HREF,
     SERIES_REF,
     USER_HREF,
+    USER_IN_HREF,
     WORK_HREF,
+    WORK_PAGE,
     WORK_REF,
     WORK_URL_IN_TEXT,
     WORKS_OF_REF,
     as_id,
     is_ao3_host,
     shown_ref,
+    work_of_chapter_in,
+)
+from ._refs import (
+    AO3_URL,
+    ListingRef,
+    Ref,
+    SeriesRef,
+    WorkRef,
+    canonical_work_url,
+    chapter_url,
+    login_url,
+    ref_of_path,
+    token_url,
+    work_url,
 )
 from ._refusals import REFUSALS, Refusal, refusal
 from ._selectors import (
@@ -127,6 +146,7 @@ __all__ = [
     "AFTERWORD",
     "ANY_WORK_META",
     "AO3_HOSTS",
+    "AO3_URL",
     "ASSOCIATIONS",
     "BLURBS",
     "BLURB_AUTHORS",
@@ -177,6 +197,7 @@ __all__ = [
     "LISTING_HEADING",
     "LISTING_REF",
     "LOGIN_FORM",
+    "LOGIN_PATH",
     "MAIN",
     "MAIN_HEADINGS",
     "MAX_ID_DIGITS",
@@ -206,18 +227,26 @@ __all__ = [
     "USERSTUFF",
     "USERSTUFF_CLASS",
     "USER_HREF",
+    "USER_IN_HREF",
     "WORKSKIN",
     "WORKS_OF_REF",
     "WORK_BYLINE",
     "WORK_HREF",
     "WORK_KINDS",
     "WORK_META",
+    "WORK_PAGE",
     "WORK_REF",
     "WORK_URL_IN_TEXT",
+    "ListingRef",
     "PageInfo",
     "PageKind",
+    "Ref",
     "Refusal",
+    "SeriesRef",
+    "WorkRef",
     "as_id",
+    "canonical_work_url",
+    "chapter_url",
     "check_elements",
     "classes",
     "clean_utf8",
@@ -226,12 +255,17 @@ __all__ = [
     "html_parser",
     "is_ao3_host",
     "last_parse_logged",
+    "login_url",
     "main_headings",
     "page_kind",
     "parse_clean",
     "read_html",
+    "ref_of_path",
     "refusal",
     "shown_ref",
     "squash",
     "text_of",
+    "token_url",
+    "work_of_chapter_in",
+    "work_url",
 ]

@@ -74,11 +74,21 @@ LISTING_REF = re.compile(
 )
 WORKS_OF_REF = re.compile(rf"^(?:{_USER}|/tags/[^/]+|/collections/[^/]+)/?$")
 
+# A work's own page, the whole path: /works/N, /works/N/chapters/M, /chapters/M (AO3 links
+# "See the end of the work for more notes" as /chapters/M#work_endnotes on chapter
+# pages), in a collection too. Ids in ASCII digits, 18 at most, as AO3 writes them
+# (int() would read "٣" as 3, and fail past 4,300 digits).
+WORK_PAGE = re.compile(
+    r"(?:/collections/[^/]+)?/works/([0-9]{1,18})(?:/chapters/([0-9]{1,18}))?/?"
+    r"|/chapters/([0-9]{1,18})/?"
+)
+
 # --- ids in a page's links (found anywhere in the href) -----------------------------
 WORK_HREF = re.compile(r"/works/(\d+)")
 DOWNLOAD_HREF = re.compile(r"/downloads/(?:[^/?#]+/)*?(\d+)(?:/|$)")
 CHAPTER_HREF = re.compile(r"/chapters/(\d+)")
 SERIES_HREF = re.compile(r"/series/(\d+)")
+USER_IN_HREF = re.compile(r"/users/")  # a link to someone (a prompt's requester)
 COLLECTION_HREF = re.compile(r"/collections/([^/?#]+)")
 # A work's address in free text (an EPUB's dc:source or identifier), on any host.
 WORK_URL_IN_TEXT = re.compile(r"https?://[^/\s\"'<>]+/works/(\d+)")
@@ -90,3 +100,14 @@ LISTED_HREF = re.compile(
 )
 LISTED_CLASS = re.compile(r"^(work|series|external-work)-([0-9]{1,18})$")  # li.work-N
 USER_HREF = re.compile(r"^(?:https?://[^/]+)?/users/([^/?#]+)/?(?:[?#].*)?$")
+
+LOGIN_PATH = "/users/login"
+
+
+def work_of_chapter_in(text: str, chapter_id: int) -> str | None:
+    """The work id's digits in a page's link to ``/works/N/chapters/<chapter_id>``
+    (or its URL-encoded form, in a ``return_to``), if the page has one."""
+    match = re.search(rf"/works/(\d+)/chapters/{chapter_id}\b", text) or re.search(
+        rf"%2Fworks%2F(\d+)%2Fchapters%2F{chapter_id}\b", text
+    )
+    return match[1] if match else None

@@ -86,7 +86,7 @@ def update_library(
 
         fetcher = Fetcher(use_cache=False, **fetch_options)
     elif fetcher.options.use_cache:
-        fetcher = _uncached(fetcher)
+        fetcher = fetcher.with_options(use_cache=False)  # its client and session, no cache
     run.fetcher = fetcher
     try:
         works = run.scan(list(paths))
@@ -101,15 +101,6 @@ def update_library(
         if own:
             fetcher.close()
     return run.result
-
-
-def _uncached(fetcher: Fetcher) -> Fetcher:
-    """The caller's fetcher without the page cache, sharing its client and session."""
-    from ..fetch import Fetcher
-
-    fresh = Fetcher(replace(fetcher.options, use_cache=False), client=fetcher.client)
-    fresh.session = fetcher.session
-    return fresh
 
 
 class _Counted:

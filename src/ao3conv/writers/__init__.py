@@ -6,8 +6,9 @@ entry-point group: the entry point loads a class (or instance) following the
 :class:`Writer` protocol. :func:`register_writer` adds one at run time.
 
 :func:`render` is the one way in: it binds the options to the writer once (a built-in
-writer's own are a frozen record, :mod:`._options`), places the notes once, and returns
-one file's bytes or, with ``split``, the files. :func:`write` is :func:`render` for one file.
+writer declares its own as a frozen record, ``TextOptions``..., see :mod:`._options`),
+places the notes once, and returns one file's bytes or, with ``split``, the files.
+:func:`write` is :func:`render` for one file.
 """
 
 from __future__ import annotations
@@ -20,20 +21,35 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import FormatError, InputError
 from ..model import Work, apply_notes_policy
-from ._base import Writer, WriterInfo, bind_options, check_options, writes_files
-from ._metadata import work_metadata
-from ._metadata_table import metadata_table
-from ._options import (
-    EpubOptions,
-    JsonOptions,
-    MarkdownOptions,
-    NotesPolicy,
-    RenderOptions,
-    TextOptions,
-)
+from ._base import Writer, WriterInfo, bind_options, check_options, typed, writes_files
+from ._engine import HIDDEN_TAGS
+from ._options import NotesPolicy, RenderOptions
 
 if TYPE_CHECKING:
     from importlib import metadata
+
+    from ._metadata import WorkMetadata
+    from ._metadata_table import metadata_table
+    from .epub import EpubOptions
+    from .json import JsonOptions
+    from .markdown import MarkdownOptions
+    from .text import TextOptions
+
+# Loaded on first use (PEP 562), like the writers that declare them.
+_LAZY = {
+    "WorkMetadata": "._metadata",
+    "metadata_table": "._metadata_table",
+    "EpubOptions": ".epub",
+    "JsonOptions": ".json",
+    "MarkdownOptions": ".markdown",
+    "TextOptions": ".text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name], __name__), name)
 
 ENTRY_POINT_GROUP = "ao3conv.writers"
 
@@ -183,13 +199,14 @@ def _render(
     given = {**request.own, "split": True} if request.split else request.own
     options = bind_options(writer, given, files=files)
     work = apply_notes_policy(work, request.notes)
-    typed = hasattr(writer, "Options")
     with _writing(writer.name):
         if not files:
-            return writer.render(work, options) if typed else writer.write(work, **options)  # type: ignore[attr-defined]  # typed writer
-        if not writes_files(writer):  # a plug-in without write_files, or so refused above
+            if typed(writer):
+                return writer.render(work, options)  # type: ignore[attr-defined,no-any-return]  # typed() checked it
+            return writer.write(work, **options)
+        if not writes_files(writer):  # a plug-in without write_files (others are refused above)
             raise FormatError(f"the {writer.name} writer writes one file; split is not available")
-        if typed:
+        if typed(writer):
             return writer.render_files(work, options)  # type: ignore[attr-defined,no-any-return]  # a typed writer's
         return writer.write_files(work, **options)  # type: ignore[attr-defined,no-any-return]  # checked by writes_files
 
@@ -216,12 +233,14 @@ def _writing(name: str) -> Iterator[None]:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "HIDDEN_TAGS",
     "EpubOptions",
     "JsonOptions",
     "MarkdownOptions",
     "NotesPolicy",
     "RenderOptions",
     "TextOptions",
+    "WorkMetadata",
     "Writer",
     "WriterInfo",
     "available_writers",
@@ -231,6 +250,5 @@ __all__ = [
     "metadata_table",
     "register_writer",
     "render",
-    "work_metadata",
     "write",
 ]

@@ -49,17 +49,9 @@ from ..model import (
     inlines,
     iter_block_inlines,
 )
+from ..site import WORK_PAGE, is_ao3_host
 
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
-# The work's own page: /works/N, /works/N/chapters/M, /chapters/M (AO3 links "See the
-# end of the work for more notes" as /chapters/M#work_endnotes on chapter pages).
-# Ids are at most 18 digits (AO3's are 64-bit): a longer one is no page of this work, and
-# int() of one past 4,300 digits would fail.
-_OWN_PAGE = re.compile(r"/works/(\d{1,18})(?:/chapters/(\d{1,18}))?/?|/chapters/(\d{1,18})/?")
-_AO3_HOSTS = frozenset(
-    f"{www}{name}" for www in ("", "www.")
-    for name in ("archiveofourown.org", "archiveofourown.com", "archiveofourown.net", "ao3.org")
-)
 _ID_START = re.compile(r"[A-Za-z_]")
 
 
@@ -155,14 +147,13 @@ class Anchors:
             return  # most paragraphs
         hrefs: set[str] = set()
         for item, before in _walk(items):
-            kind = type(item)
-            if kind is Anchor:
-                self._add(scope, item.name, used)  # type: ignore[union-attr]  # type() dispatch above
-            elif kind is Link and item.href.startswith("#"):  # type: ignore[union-attr]  # type() dispatch above
-                hrefs.add(item.href)  # type: ignore[union-attr]  # type() dispatch above
+            if type(item) is Anchor:
+                self._add(scope, item.name, used)
+            elif type(item) is Link and item.href.startswith("#"):
+                hrefs.add(item.href)
                 self.fragment_links += 1
                 name = before.name if type(before) is Anchor else None
-                links.append((scope, item.href, name))  # type: ignore[union-attr]  # type() dispatch above
+                links.append((scope, item.href, name))
         lead = _leading(items)
         if type(lead) is Anchor and hrefs:
             back.setdefault((scope, lead.name), set()).update(hrefs)
@@ -204,10 +195,11 @@ class Anchors:
             return None
         if not parts.fragment or (parts.scheme and parts.scheme.lower() not in ("http", "https")):
             return None
-        if (host is not None and host.lower() not in _AO3_HOSTS) or (
+        # Any of AO3's host names serves the same work (ao3.org, archiveofourown.gay...).
+        if (host is not None and not is_ao3_host(host)) or (
                 not host and not parts.path.startswith("/")):
             return None
-        match = _OWN_PAGE.fullmatch(parts.path)
+        match = WORK_PAGE.fullmatch(parts.path)
         if match is None or (match[1] is not None and int(match[1]) != self.work_id):
             return None
         chapter = match[2] or match[3]
@@ -268,15 +260,14 @@ def _relinked(items: Iterable[Inline]) -> bool:
     """Does anything under ``items`` change in :func:`link_work` (an anchor or a
     ``#`` link)? A scan without building anything."""
     for item in items:
-        kind = type(item)
-        if kind is Text:
+        if type(item) is Text:
             continue
-        if kind is Anchor or (kind is Link and item.href.startswith("#")):  # type: ignore[union-attr]  # type() dispatch above
+        if type(item) is Anchor or (type(item) is Link and item.href.startswith("#")):
             return True
         children = getattr(item, "children", None)
         if children and _relinked(children):
             return True
-        if kind is Ruby and _relinked(item.annotation):  # type: ignore[union-attr]  # type() dispatch above
+        if type(item) is Ruby and _relinked(item.annotation):
             return True
     return False
 
@@ -314,30 +305,30 @@ class _Relinker:
         return blocks if all(a is b for a, b in zip(out, blocks, strict=True)) else out
 
     def block(self, block: Block) -> Block:
-        kind = type(block)
-        if kind in (Paragraph, Plain, Heading, Preformatted):
-            children = self.inlines(block.children, kind is Preformatted)  # type: ignore[arg-type,union-attr]  # type() dispatch above
-            if children is block.children:  # type: ignore[union-attr]  # type() dispatch above
+        if (type(block) is Paragraph or type(block) is Plain or type(block) is Heading
+                or type(block) is Preformatted):
+            children = self.inlines(block.children, type(block) is Preformatted)
+            if children is block.children:
                 return block
-            return replace(block, children=children)  # type: ignore[arg-type]  # type() dispatch above
-        if kind in (BlockQuote, Div):
-            children = self.blocks(block.children)  # type: ignore[arg-type,assignment,union-attr]  # type() dispatch above
-            if children is block.children:  # type: ignore[union-attr]  # type() dispatch above
+            return replace(block, children=children)
+        if type(block) is BlockQuote or type(block) is Div:
+            blocks = self.blocks(block.children)
+            if blocks is block.children:
                 return block
-            return replace(block, children=children)  # type: ignore[arg-type]  # type() dispatch above
-        if kind is Figure:
-            return replace(block, children=self.blocks(block.children),  # type: ignore[arg-type,union-attr]  # type() dispatch above
-                           caption=self.inlines(block.caption, False))  # type: ignore[arg-type,union-attr]  # type() dispatch above
-        if kind is BulletList or kind is OrderedList:
-            items = tuple(replace(i, children=self.blocks(i.children)) for i in block.items)  # type: ignore[union-attr]  # type() dispatch above
-            return replace(block, items=items)  # type: ignore[arg-type]  # type() dispatch above
-        if kind is Table:
+            return replace(block, children=blocks)
+        if type(block) is Figure:
+            return replace(block, children=self.blocks(block.children),
+                           caption=self.inlines(block.caption, False))
+        if type(block) is BulletList or type(block) is OrderedList:
+            items = tuple(replace(i, children=self.blocks(i.children)) for i in block.items)
+            return replace(block, items=items)
+        if type(block) is Table:
             rows = tuple(
                 replace(row, cells=tuple(
                     replace(cell, children=self.blocks(cell.children)) for cell in row.cells))
-                for row in block.rows  # type: ignore[union-attr]  # type() dispatch above
+                for row in block.rows
             )
-            return replace(block, rows=rows, caption=self.inlines(block.caption, False))  # type: ignore[arg-type,union-attr]  # type() dispatch above
+            return replace(block, rows=rows, caption=self.inlines(block.caption, False))
         return block
 
     def inlines(self, items: tuple[Inline, ...], pre: bool) -> tuple[Inline, ...]:
@@ -349,23 +340,22 @@ class _Relinker:
         return inlines(out, preformatted=True) if pre else block_inlines(out)
 
     def inline(self, item: Inline, out: list[Inline], pre: bool) -> None:
-        kind = type(item)
-        if kind is Anchor:
-            key = (self.scope, item.name)  # type: ignore[union-attr]  # type() dispatch above
+        if type(item) is Anchor:
+            key = (self.scope, item.name)
             book_id = self.anchors.ids.get(key)
             if self.keep and book_id is not None and key not in self.placed:
                 self.placed.add(key)
                 out.append(Anchor(book_id))
-        elif kind is Link and item.href.startswith("#"):  # type: ignore[union-attr]  # type() dispatch above
-            href = self.href(item.href) if self.keep else None  # type: ignore[union-attr]  # type() dispatch above
-            children = self.inlines(item.children, pre)  # type: ignore[union-attr]  # type() dispatch above
+        elif type(item) is Link and item.href.startswith("#"):
+            href = self.href(item.href) if self.keep else None
+            children = self.inlines(item.children, pre)
             if href is None:
                 out.extend(children)
             else:
-                out.append(replace(item, children=children, href=href))  # type: ignore[arg-type]  # type() dispatch above
-        elif kind is Ruby:
-            out.append(replace(item, children=self.inlines(item.children, pre),  # type: ignore[arg-type,union-attr]  # type() dispatch above
-                               annotation=self.inlines(item.annotation, pre)))  # type: ignore[arg-type,union-attr]  # type() dispatch above
+                out.append(replace(item, children=children, href=href))
+        elif type(item) is Ruby:
+            out.append(replace(item, children=self.inlines(item.children, pre),
+                               annotation=self.inlines(item.annotation, pre)))
         elif hasattr(item, "children"):
             out.append(replace(item, children=self.inlines(item.children, pre)))  # type: ignore[arg-type]  # hasattr() above
         else:

@@ -69,9 +69,16 @@ def check_options(
             )
 
 
+def typed(writer: Writer) -> bool:
+    """Does the writer declare an ``Options`` record and render from it (the built-ins)?"""
+    options = getattr(writer, "Options", None)
+    return isinstance(options, type) and callable(getattr(writer, "render", None))
+
+
 def writes_files(writer: Writer) -> bool:
-    """Can the writer split its output into several files (``split=True``)?"""
-    return callable(getattr(writer, "render_files", None) or getattr(writer, "write_files", None))
+    """Can the writer split its output into several files (``split=True``)? A typed
+    writer through ``render_files``, another through ``write_files``."""
+    return callable(getattr(writer, "render_files" if typed(writer) else "write_files", None))
 
 
 def bind_options(writer: Writer, given: Mapping[str, Any], *, files: bool = False) -> Any:
@@ -81,13 +88,14 @@ def bind_options(writer: Writer, given: Mapping[str, Any], *, files: bool = Fals
     own = dict(given)
     # Popped whenever the writer can split: with files, ``split`` has been acted on.
     if writes_files(writer) and own.pop("split", False) and not files:
+        shown = getattr(writer, "split_name", f"{writer.name} output")
         raise FormatError(
-            f"split {writer.name} output is several files: use write_files() (on the "
-            "command line, --split with an output folder)"
+            f"split {shown} is several files: use write_files() (on the command line, "
+            "--split with an output folder)"
         )
-    options_type = getattr(writer, "Options", None)
-    if options_type is None:
+    if not typed(writer):
         return own
+    options_type = writer.Options  # type: ignore[attr-defined]  # typed() checked it
     takes = [f.name for f in fields(options_type)]
     check_options(writer.name, own, writer.options or takes, choices_of(options_type))
     return options_type(**own)

@@ -1,15 +1,17 @@
-"""The rendering engine shared by the text-like writers (``txt``, ``md``).
+"""The rendering engine shared by every writer's renderer (``txt``, ``md``, EPUB's XHTML).
 
 A renderer is a class with one named hook per node type of the model:
 ``block_paragraph``, ``block_table``, ``inline_emphasis``, ``inline_link``...
-:class:`Renderer` binds them once into dictionaries keyed by node class, so
+:class:`NodeRenderer` binds them once into dictionaries keyed by node class, so
 rendering dispatches on ``type(node)`` with one dictionary look-up and no
 ``if fmt == ...`` chains. A renderer that lacks a hook cannot be built (the
 engine names the missing hooks), and a node that is not part of the model is
 refused with a clear error instead of being dropped.
 
-Inline hooks append strings to a list (``out``); block hooks return the block as
-a string. Writers gather strings in lists and join once.
+For txt and md (:class:`Renderer`), inline hooks append strings to a list (``out``)
+and block hooks return the block as a string; writers gather strings in lists and
+join once. The EPUB's :class:`~._epub_xhtml.XhtmlRenderer` hooks append elements to
+a parent element instead.
 
 The helpers at the bottom (chapter headings, URL safety) are the layout decisions
 the writers share, so txt, md and EPUB read alike.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, NoReturn
+from typing import Any, ClassVar, Generic, NoReturn, TypeVar
 
 from ..model import (
     Abbreviation,
@@ -92,22 +94,26 @@ INLINE_HOOKS: Mapping[type, str] = {
 
 BlockHook = Callable[[Any], str]
 InlineHook = Callable[[Any, list[str]], None]
+BlockT = TypeVar("BlockT", bound=Callable[..., Any])
+InlineT = TypeVar("InlineT", bound=Callable[..., Any])
 
 
-class Renderer:
+class NodeRenderer(Generic[BlockT, InlineT]):
     """Base of every renderer: binds ``block_<name>``/``inline_<name>`` hooks.
 
     Subclasses must define a hook for every node type in :data:`BLOCK_HOOKS` and
     :data:`INLINE_HOOKS`; constructing one that does not raises
-    :class:`NotImplementedError` naming the missing hooks.
+    :class:`NotImplementedError` naming the missing hooks. ``BlockT`` and ``InlineT``
+    are the hooks' signatures: strings for txt and md (:class:`Renderer`), elements appended
+    to a parent for the EPUB's XHTML.
     """
 
     block_hook_names: ClassVar[Mapping[type, str]] = BLOCK_HOOKS
     inline_hook_names: ClassVar[Mapping[type, str]] = INLINE_HOOKS
 
     def __init__(self) -> None:
-        self.block_hooks: dict[type, BlockHook] = self._bind("block_", self.block_hook_names)
-        self.inline_hooks: dict[type, InlineHook] = self._bind("inline_", self.inline_hook_names)
+        self.block_hooks: dict[type, BlockT] = self._bind("block_", self.block_hook_names)
+        self.inline_hooks: dict[type, InlineT] = self._bind("inline_", self.inline_hook_names)
 
     def _bind(self, prefix: str, names: Mapping[type, str]) -> dict[type, Any]:
         missing = [
@@ -118,6 +124,17 @@ class Renderer:
                 f"{type(self).__name__} has no hook for: {', '.join(missing)}"
             )
         return {kind: getattr(self, prefix + name) for kind, name in names.items()}
+
+    def unhandled(self, node: object) -> NoReturn:
+        raise TypeError(
+            f"{type(self).__name__} cannot render {type(node).__name__!r}: "
+            "not a node of ao3conv.model"
+        )
+
+
+class Renderer(NodeRenderer[BlockHook, InlineHook]):
+    """A renderer to text: block hooks return the block as a string, inline hooks
+    append strings to ``out``."""
 
     def block(self, node: Block) -> str:
         """Render one block through its hook."""
@@ -134,12 +151,6 @@ class Renderer:
             if hook is None:
                 self.unhandled(item)
             hook(item, out)
-
-    def unhandled(self, node: object) -> NoReturn:
-        raise TypeError(
-            f"{type(self).__name__} cannot render {type(node).__name__!r}: "
-            "not a node of ao3conv.model"
-        )
 
 
 # --- layout shared by the writers ---------------------------------------------------
@@ -208,6 +219,7 @@ __all__ = [
     "BLOCK_HOOKS",
     "HIDDEN_TAGS",
     "INLINE_HOOKS",
+    "NodeRenderer",
     "Renderer",
     "chapter_heading",
     "distinct_chapter_creators",

@@ -15,7 +15,9 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-AO3_BASE = "https://archiveofourown.org/"
+from ..site import AO3_URL
+
+AO3_BASE = AO3_URL + "/"
 
 _WEB_SCHEMES = frozenset(("http", "https", "ftp"))
 # Characters a URL may carry as they are; everything else is percent-encoded.

@@ -11,10 +11,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ..model import Chapter, Creator, Work
-from ..model._work import EPUB_SOURCE_META, PART_SOURCES
+from ..model import EPUB_SOURCE_META, PART_SOURCES, Chapter, Creator, Work
+from ..site import AO3_URL, canonical_work_url
 from ._description import description_text
-from ._epub_xhtml import valid_lang, xml_text
+from ._epub_markup import valid_lang, xml_text
 
 AO3_PUBLISHER = "Archive of Our Own"
 # When a work has no date at all (a bare fragment): a fixed instant, never "now".
@@ -67,7 +67,7 @@ def book_direction(language: str) -> str | None:
 def book_identifier(work: Work) -> str:
     """A stable ``urn:uuid`` for the work: the same work always gets the same one."""
     if work.id is not None:
-        key = f"https://archiveofourown.org/works/{work.id}"
+        key = canonical_work_url(AO3_URL, work.id)
     elif work.url:
         key = work.url
     else:
@@ -86,7 +86,7 @@ def calibre_identifiers(work: Work) -> list[str]:
     """
     if work.id is None:
         return []
-    return [f"ao3:{work.id}", f"url:https://archiveofourown.org/works/{work.id}"]
+    return [f"ao3:{work.id}", "url:" + canonical_work_url(AO3_URL, work.id)]
 
 
 def modified_time(work: Work) -> dt.datetime:

@@ -8,25 +8,21 @@ styles the book the same way, and the labels are AO3's ("Archive Warnings:",
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..model import Association, Block, Chapter, Creator, SeriesLink, Work
+from ..site import AO3_URL
 from ._engine import HIDDEN_TAGS
+from ._epub_markup import EPUB_TYPE, SubElement, X, add_tail, new_document, serialize, set_text
 from ._epub_meta import creator_names
-from ._epub_xhtml import (
-    EPUB_TYPE,
-    SubElement,
-    X,
-    XhtmlRenderer,
-    add_tail,
-    new_document,
-    serialize,
-    set_text,
-)
+from ._epub_xhtml import XhtmlRenderer
+from ._metadata import WorkMetadata
+from ._outline import Outline, Section, outline
 
-AO3 = "https://archiveofourown.org/"
+AO3 = AO3_URL + "/"
 COVER_FILE = "cover.xhtml"
 TITLE_FILE = "title.xhtml"
 NAV_FILE = "nav.xhtml"
@@ -60,6 +56,14 @@ class Book:
 
     def workskin(self, body: Any) -> Any:
         return SubElement(body, X + "div", id="workskin")
+
+    @cached_property
+    def outline(self) -> Outline:
+        return outline(self.work)
+
+    @cached_property
+    def metadata(self) -> WorkMetadata:
+        return WorkMetadata.of(self.work)
 
 
 # --- small builders -------------------------------------------------------------
@@ -140,16 +144,21 @@ def title_page(book: Book) -> bytes:
         last = _linked(source, book, "Archive of Our Own", AO3)
         add_tail(last, " at ")
         add_tail(_linked(source, book, work.url, work.url), ".")
-    if work.summary:
-        _module(section, book, "summary module", "Summary:", 2, work.summary)
-    associations = [a for a in work.associations if a.kind != "inspired"]
-    if work.notes or work.gifts or associations:
-        notes = _module(section, book, "notes module", "Notes:", 2, ())
-        if work.gifts or associations:
-            _associations(_element(notes, "ul", class_="associations"), book, associations)
-        if work.notes:
-            book.renderer.blocks(_element(notes, "blockquote", class_="userstuff"), work.notes)
+    for part in book.outline.preface:
+        _preface_section(section, book, part, 2)
     return serialize(html)
+
+
+def _preface_section(parent: Any, book: Book, section: Section, level: int) -> None:
+    """A summary or notes module of the title page or a chapter's preface."""
+    if section.kind == "summary":
+        _module(parent, book, "summary module", "Summary:", level, section.blocks)
+        return
+    notes = _module(parent, book, "notes module", "Notes:", level, ())
+    if section.gifts or section.associations:
+        _associations(_element(notes, "ul", class_="associations"), book, section)
+    if section.blocks:
+        book.renderer.blocks(_element(notes, "blockquote", class_="userstuff"), section.blocks)
 
 
 def _byline(parent: Any, book: Book, creators: Sequence[Creator], prefix: str) -> None:
@@ -166,11 +175,11 @@ def _byline(parent: Any, book: Book, creators: Sequence[Creator], prefix: str) -
             last.set("rel", "author")
 
 
-def _associations(ul: Any, book: Book, associations: Sequence[Association]) -> None:
-    gifts = [_clean(g) for g in book.work.gifts if _clean(g)]
+def _associations(ul: Any, book: Book, section: Section) -> None:
+    gifts = [_clean(g) for g in section.gifts if _clean(g)]
     if gifts:
         _element(ul, "li", f"For {', '.join(gifts)}.")
-    for association in associations:
+    for association in section.associations:
         _association(_element(ul, "li"), book, association)
 
 
@@ -198,7 +207,7 @@ _TAG_ROWS = (
 
 
 def _meta_list(parent: Any, book: Book) -> None:
-    work = book.work
+    work, meta = book.work, book.metadata
     dl = _element(parent, "dl", class_="work meta group")
 
     def row(label: str, css: str) -> Any:
@@ -206,7 +215,7 @@ def _meta_list(parent: Any, book: Book) -> None:
         return _element(dl, "dd", class_=css)
 
     for field, one, many, css in _TAG_ROWS:
-        value = getattr(work, field)
+        value = getattr(meta, field)
         if value is None and field in ("warnings", "tags"):  # hidden on the saved page
             set_text(row(many, f"{css} tags"), HIDDEN_TAGS)
             continue
@@ -214,8 +223,8 @@ def _meta_list(parent: Any, book: Book) -> None:
         values = [_clean(v) for v in values if _clean(v)]
         if values:
             set_text(row(one if len(values) == 1 else many, f"{css} tags"), ", ".join(values))
-    if work.language and _clean(work.language.name):
-        set_text(row("Language:", "language"), _clean(work.language.name))
+    if meta.language and _clean(meta.language):
+        set_text(row("Language:", "language"), _clean(meta.language))
     series = [s for s in work.series if _clean(s.title)]
     if series:
         dd = row("Series:", "series")
@@ -229,7 +238,7 @@ def _meta_list(parent: Any, book: Book) -> None:
             (_clean(c.title), c.url or (f"{AO3}collections/{c.name}" if c.name else None))
             for c in collections
         ), book, ", ")
-    stats = _stats(work)
+    stats = _stats(meta)
     if stats:
         set_text(row("Stats:", "stats"), " · ".join(stats))
 
@@ -241,20 +250,20 @@ def _series_position(parent: Any, book: Book, series: SeriesLink) -> None:
     _linked(span, book, _clean(series.title), url)
 
 
-def _stats(work: Work) -> list[str]:
+def _stats(meta: WorkMetadata) -> list[str]:
     stats = []
-    if work.published:
-        stats.append(f"Published: {work.published.isoformat()}")
-    if (work.updated and work.updated != work.published) or (work.updated and work.completed):
-        label = "Completed" if work.completed else "Updated"
-        stats.append(f"{label}: {work.updated.isoformat()}")
-    if work.words is not None:
-        stats.append(f"Words: {_count(work.words)}")
-    if work.chapter_count is not None:
-        total = work.chapter_total if work.chapter_total is not None else "?"
-        stats.append(f"Chapters: {work.chapter_count}/{total}")
-    for label, value in (("Comments", work.comments), ("Kudos", work.kudos),
-                         ("Bookmarks", work.bookmarks), ("Hits", work.hits)):
+    if meta.published:
+        stats.append(f"Published: {meta.published.isoformat()}")
+    if (meta.updated and meta.updated != meta.published) or (meta.updated and meta.completed):
+        label = "Completed" if meta.completed else "Updated"
+        stats.append(f"{label}: {meta.updated.isoformat()}")
+    if meta.words is not None:
+        stats.append(f"Words: {_count(meta.words)}")
+    if meta.chapter_count is not None:
+        total = meta.chapter_total if meta.chapter_total is not None else "?"
+        stats.append(f"Chapters: {meta.chapter_count}/{total}")
+    for label, value in (("Comments", meta.comments), ("Kudos", meta.kudos),
+                         ("Bookmarks", meta.bookmarks), ("Hits", meta.hits)):
         if value is not None:
             stats.append(f"{label}: {_count(value)}")
     return stats
@@ -273,17 +282,16 @@ def chapter_page(book: Book, chapter: Chapter, index: int, label: str) -> bytes:
     section.set(EPUB_TYPE, "chapter")
     preface = _element(section, "div", class_="chapter preface group")
     _element(preface, "h2", label, class_="title heading")
-    if chapter.creators and chapter.creators != book.work.creators:
-        _byline(preface, book, chapter.creators, "Chapter by ")
-    if chapter.summary:
-        _module(preface, book, "summary module", "Summary:", 3, chapter.summary)
-    if chapter.notes:
-        _module(preface, book, "notes module", "Notes:", 3, chapter.notes)
+    part = book.outline.chapters[index - 1]
+    if part.creators:
+        _byline(preface, book, part.creators, "Chapter by ")
+    for before in part.before:
+        _preface_section(preface, book, before, 3)
     text = _element(section, "div", class_="userstuff module")
     book.renderer.blocks(text, chapter.body)
-    if chapter.end_notes:
+    for after in part.after:  # the end notes, in a preface group of their own as on AO3
         end = _element(section, "div", class_="chapter preface group")
-        _module(end, book, "end notes module", "Notes:", 3, chapter.end_notes,
+        _module(end, book, "end notes module", "Notes:", 3, after.blocks,
                 f"chapter_{number}_endnotes")
     return serialize(html)
 
@@ -291,12 +299,8 @@ def chapter_page(book: Book, chapter: Chapter, index: int, label: str) -> bytes:
 # --- afterword ----------------------------------------------------------------------
 
 
-def has_afterword(work: Work) -> bool:
-    return bool(work.end_notes or work.series or _children(work) or _comment_url(work))
-
-
-def _children(work: Work) -> list[Association]:
-    return [a for a in work.associations if a.kind == "inspired"]
+def has_afterword(book: Book) -> bool:
+    return bool(book.outline.afterword or _comment_url(book.work))
 
 
 def _comment_url(work: Work) -> str | None:
@@ -313,29 +317,44 @@ def afterword_page(book: Book) -> bytes:
     section = _element(book.workskin(body), "section", class_="afterword preface group")
     section.set(EPUB_TYPE, "afterword")
     _element(section, "h2", "Afterword", class_="heading")
-    if work.end_notes:
-        _module(section, book, "end notes module", "End Notes", 3, work.end_notes,
-                "work_endnotes")
-    series = [s for s in work.series if _clean(s.title)]
-    if series:
-        module = _module(section, book, "series module", "Series this work belongs to:", 3, (),
-                         "series")
-        ul = _element(module, "ul")
-        for link in series:
-            _series_position(_element(ul, "li"), book, link)
-    children = _children(work)
-    if children:
-        module = _module(section, book, "children module", "Works inspired by this one:", 3, (),
-                         "children")
-        ul = _element(module, "ul")
-        for association in children:
-            _association(_element(ul, "li"), book, association)
+    for part in book.outline.afterword:
+        _AFTERWORD[part.kind](section, book, part)
     url = _comment_url(work)
     if url:
         message = _element(section, "p", "Please ", class_="message")
         last = _linked(message, book, "drop by the Archive and comment", url)
         add_tail(last, " to let the creator know if you enjoyed their work!")
     return serialize(html)
+
+
+def _end_notes(parent: Any, book: Book, section: Section) -> None:
+    _module(parent, book, "end notes module", "End Notes", 3, section.blocks, "work_endnotes")
+
+
+def _series(parent: Any, book: Book, section: Section) -> None:
+    series = [s for s in book.work.series if _clean(s.title)]
+    if series:
+        module = _module(parent, book, "series module", "Series this work belongs to:", 3, (),
+                         "series")
+        ul = _element(module, "ul")
+        for link in series:
+            _series_position(_element(ul, "li"), book, link)
+
+
+def _inspired(parent: Any, book: Book, section: Section) -> None:
+    module = _module(parent, book, "children module", "Works inspired by this one:", 3, (),
+                     "children")
+    ul = _element(module, "ul")
+    for association in section.associations:
+        _association(_element(ul, "li"), book, association)
+
+
+# How the EPUB shows each section of the afterword, with AO3's headings and ids.
+_AFTERWORD: dict[str, Callable[[Any, Book, Section], None]] = {
+    "end_notes": _end_notes,
+    "series": _series,
+    "inspired": _inspired,
+}
 
 
 # --- navigation ---------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """The one metadata record of a work, :class:`WorkMetadata`.
 
 ``ao3conv info`` (and ``--json``, :meth:`WorkMetadata.to_json`), the text writer's header
-(:func:`header_rows`) and the Markdown front matter (:func:`front_matter_metadata`, the
-same values under the keys other tools read) all read this record, so they never
-disagree. A field is ``None`` for anything the page did not say (never a guess); the
-tags a saved page hid (warnings, additional tags) are ``None``, not empty.
+(:func:`header_rows`), the EPUB title page's tags and stats, and the Markdown front
+matter (:func:`front_matter_metadata`, the same values under the keys other tools read)
+all read this record, so they never disagree. A field is ``None`` for anything the page
+did not say (never a guess); the tags a saved page hid (warnings, additional tags) are
+``None``, not empty.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ._engine import HIDDEN_TAGS, chapter_heading, safe_url
 from ._text_render import blocks_to_text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SeriesPart:
     """The work's place in a series: ``position`` is ``None`` when the page did not say."""
 
@@ -28,7 +29,7 @@ class SeriesPart:
     position: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChapterEntry:
     """A chapter the page holds: its AO3 number, id and title (``None`` when untitled)."""
 
@@ -37,7 +38,7 @@ class ChapterEntry:
     title: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WorkMetadata:
     """A work's metadata as plain values, in the order of :data:`METADATA_KEYS`.
 
@@ -115,11 +116,6 @@ class WorkMetadata:
 
 
 METADATA_KEYS = tuple(f.name for f in fields(WorkMetadata))
-
-
-def work_metadata(work: Work) -> dict[str, Any]:
-    """The work's :class:`WorkMetadata` as JSON types (:meth:`WorkMetadata.to_json`)."""
-    return WorkMetadata.of(work).to_json()
 
 
 def _plain(value: Any) -> Any:
@@ -258,5 +254,4 @@ __all__ = [
     "chapter_front_matter",
     "front_matter_metadata",
     "header_rows",
-    "work_metadata",
 ]

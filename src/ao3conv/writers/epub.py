@@ -11,11 +11,43 @@ maps to XHTML and :mod:`._epub_package` for the packaging.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
+from ..errors import FormatError
 from ..model import Work
 from ._base import bind_options
-from ._options import EpubOptions, option_help
+from ._options import option, option_help
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    """The ``epub`` writer's options."""
+
+    cover: bytes | Literal[False] | None = option(
+        "None: generate a cover (default); False: no cover; bytes: your image "
+        "(PNG, JPEG, GIF or SVG)"
+    )
+    work_skin: bool = option(
+        "True to style the book with the work's own CSS, made safe (default False)", False
+    )
+    images: Mapping[str, tuple[str, bytes]] = option(
+        "{src: (media type, bytes)} of images to embed (see ao3conv.resources); "
+        "other images stay links",
+        {},
+    )
+
+    def __post_init__(self) -> None:
+        cover = self.cover
+        if cover is not None and cover is not False and not isinstance(cover, bytes | bytearray):
+            raise FormatError("cover must be None (generate), False (none) or an image's bytes")
+        if isinstance(cover, bytearray):
+            object.__setattr__(self, "cover", bytes(cover))
+        images = self.images or {}
+        if not isinstance(images, Mapping):
+            raise FormatError("images must map each image src to (media type, bytes)")
+        object.__setattr__(self, "images", images)
+        object.__setattr__(self, "work_skin", bool(self.work_skin))
 
 
 class EpubWriter:

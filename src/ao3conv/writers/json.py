@@ -1,14 +1,21 @@
-"""The ``json`` writer: the model itself, versioned (see :mod:`ao3conv.model._json`)."""
+"""The ``json`` writer: the model itself, versioned (see :meth:`ao3conv.model.Work.to_json`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..model import Work
-from ..model._json import work_to_json_bytes
 from ._base import bind_options
-from ._options import JsonOptions, option_help
+from ._options import option, option_help
+
+
+@dataclass(frozen=True)
+class JsonOptions:
+    """The ``json`` writer's options."""
+
+    indent: int | None = option("spaces of indentation (default 2)", 2)
 
 
 class JsonWriter:
@@ -27,4 +34,4 @@ class JsonWriter:
         return self.render(work, bind_options(self, options))
 
     def render(self, work: Work, options: JsonOptions) -> bytes:
-        return work_to_json_bytes(work, indent=options.indent, newline=True)
+        return work.to_json_bytes(indent=options.indent, newline=True)

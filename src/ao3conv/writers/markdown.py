@@ -73,6 +73,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, cast
 
@@ -80,7 +81,6 @@ from ..model import (
     Block,
     BlockQuote,
     BulletList,
-    Chapter,
     Heading,
     Inline,
     Link,
@@ -95,11 +95,38 @@ from ..model import (
 )
 from ._anchors import link_work
 from ._base import bind_options
-from ._engine import chapter_heading, distinct_chapter_creators, single_untitled
+from ._engine import chapter_heading
 from ._md_html import skin_classes
 from ._md_render import MarkdownRenderer
 from ._md_shapes import no_html_inlines
-from ._options import FLAVORS, SPLIT_HELP, MarkdownOptions, option_help
+from ._options import option, option_help
+from ._outline import ChapterPart, Outline, Section, outline
+
+FLAVORS = ("gfm", "commonmark")
+SPLIT_HELP = "one file per chapter plus index.md (use write_files / --split)"
+
+
+@dataclass(frozen=True)
+class MarkdownOptions:
+    """The ``md`` writer's options (``split`` is a :class:`~._options.RenderOptions` choice)."""
+
+    no_html: bool = option(
+        "write no HTML: drop underline, superscript, classes... (text kept)", False
+    )
+    flavor: str = option(
+        "gfm (default: pipe tables, ~~strikethrough~~) or commonmark (strict: those as "
+        "HTML; with no_html, tables as lines and strikethrough as ~~text~~)",
+        "gfm",
+        FLAVORS,
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "no_html", bool(self.no_html))  # any true value, as before
+
+    @property
+    def html(self) -> bool:
+        return not self.no_html
+
 
 # --- the document ---------------------------------------------------------------------
 
@@ -121,47 +148,42 @@ def _labelled(label: str, blocks: Sequence[Block]) -> list[Block]:
     return [_label(label), BlockQuote(tuple(blocks))] if blocks else []
 
 
-def preface_blocks(work: Work) -> list[Block]:
+def _section(section: Section) -> list[Block]:
+    """A labelled section as AO3 sets it: a bold label over a block quote (empty: nothing)."""
+    lines = [block for line in section.lines() for block in _paragraph(line)]
+    return _labelled(f"{section.label}:", (*lines, *section.blocks))
+
+
+def preface_blocks(work: Work, sections: Outline) -> list[Block]:
     """Title, byline, summary and notes (with gifts and related works), as AO3 shows them."""
     blocks: list[Block] = [Heading(1, _line(work.title))]
     if work.authors:
         blocks += _paragraph("by " + ", ".join(work.authors))
-    blocks += _labelled("Summary:", work.summary)
-    notes: list[Block] = []
-    if work.gifts:
-        notes += _paragraph(f"For {', '.join(work.gifts)}.")
-    for association in work.associations:
-        if association.kind != "inspired":
-            notes += _paragraph(association.text)
-    blocks += _labelled("Notes:", (*notes, *work.notes))
+    for section in sections.preface:
+        blocks += _section(section)
     return blocks
 
 
-def chapter_blocks(work: Work, chapter: Chapter, position: int, level: int = 2) -> list[Block]:
+def chapter_blocks(part: ChapterPart, level: int = 2) -> list[Block]:
     """A chapter: heading, "Chapter by", summary, notes, text, end notes."""
     blocks: list[Block] = []
-    if level == 1 or not single_untitled(work):
-        blocks.append(Heading(level, _line(chapter_heading(chapter, position))))
-    creators = distinct_chapter_creators(work, chapter)
-    if creators:
-        blocks += _paragraph("Chapter by " + ", ".join(creators))
-    blocks += _labelled("Summary:", chapter.summary)
-    blocks += _labelled("Notes:", chapter.notes)
-    blocks += chapter.body
-    blocks += _labelled("End Notes:", chapter.end_notes)
+    if level == 1 or not part.bare:
+        blocks.append(Heading(level, _line(part.heading)))
+    if part.creators:
+        blocks += _paragraph("Chapter by " + ", ".join(part.creator_names))
+    for section in part.before:
+        blocks += _section(section)
+    blocks += part.body
+    for section in part.after:
+        blocks += _section(section)
     return blocks
 
 
-def afterword_blocks(work: Work) -> list[Block]:
-    """The work's end notes and the works inspired by it, under "Afterword"."""
-    inspired = [p for a in work.associations if a.kind == "inspired" for p in _paragraph(a.text)]
-    if not work.end_notes and not inspired:
-        return []
-    return [
-        Heading(2, _line("Afterword")),
-        *_labelled("End Notes:", work.end_notes),
-        *_labelled("Works inspired by this one:", inspired),
-    ]
+def afterword_blocks(sections: Outline) -> list[Block]:
+    """The work's end notes and the works inspired by it, under "Afterword" (the front
+    matter holds the series)."""
+    body = [block for s in sections.afterword_without("series") for block in _section(s)]
+    return [Heading(2, _line("Afterword")), *body] if body else []
 
 
 def document_blocks(work: Work) -> list[Block]:
@@ -174,10 +196,11 @@ def document_sections(work: Work) -> Iterator[list[Block]]:
     Only a list's neighbour depends on the block before it; a chapter of several and
     the afterword start with a heading, and the preface holds no list, so sections
     rendered one after another read exactly as the whole rendered at once."""
-    yield preface_blocks(work)
-    for position, chapter in enumerate(work.chapters, 1):
-        yield chapter_blocks(work, chapter, position)
-    yield afterword_blocks(work)
+    sections = outline(work)
+    yield preface_blocks(work, sections)
+    for part in sections.chapters:
+        yield chapter_blocks(part)
+    yield afterword_blocks(sections)
 
 
 # YAML 1.2 (pandoc's HsYAML, most JavaScript readers) reads a few plain scalars as
@@ -268,6 +291,7 @@ class MarkdownWriter:
     extension: ClassVar[str] = "md"
     media_type: ClassVar[str] = "text/markdown; charset=utf-8"
     description: ClassVar[str] = "Markdown (GFM, or strict CommonMark) with YAML front matter"
+    split_name: ClassVar[str] = "Markdown"  # in "split Markdown is several files"
     Options: ClassVar[type[MarkdownOptions]] = MarkdownOptions
     options: ClassVar[Mapping[str, str]] = option_help(MarkdownOptions, split=SPLIT_HELP)
 
@@ -300,14 +324,15 @@ class MarkdownWriter:
                 for i, (c, name) in enumerate(zip(work.chapters, names, strict=True), 1)
             )
         )
-        index = preface_blocks(work)
+        sections = outline(work)
+        index = preface_blocks(work, sections)
         if names:
             index += [Heading(2, _line("Contents")), contents]
-        index += afterword_blocks(work)
+        index += afterword_blocks(sections)
         files = {"index.md": _document(renderer, meta, [index])}
-        for i, (chapter, name) in enumerate(zip(work.chapters, names, strict=True)):
-            meta = chapter_front_matter(work, chapter, i + 1)
-            blocks = chapter_blocks(work, chapter, i + 1, level=1)
+        for i, (part, name) in enumerate(zip(sections.chapters, names, strict=True)):
+            meta = chapter_front_matter(work, part.chapter, part.position)
+            blocks = chapter_blocks(part, level=1)
             blocks.append(_navigation(names, i))
             files[name] = _document(renderer, meta, [blocks])
         return files
@@ -329,6 +354,7 @@ def _navigation(names: list[str], index: int) -> Paragraph:
 
 __all__ = [
     "FLAVORS",
+    "MarkdownOptions",
     "MarkdownRenderer",
     "MarkdownWriter",
     "chapter_file_names",

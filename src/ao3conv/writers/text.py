@@ -32,19 +32,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..model import Block, Work
+from ..errors import FormatError
+from ..model import Work
+from ..site import AO3_URL
 from ._base import bind_options
-from ._engine import (
-    chapter_heading,
-    distinct_chapter_creators,
-    safe_url,
-    single_untitled,
-)
+from ._engine import safe_url
 from ._metadata import WorkMetadata, header_rows
-from ._options import MAX_WRAP, TextOptions, option_help
+from ._options import option, option_help
+from ._outline import ChapterPart, Section, outline
 from ._text_render import (
     INDENT,
     PAGE_WIDTH,
@@ -64,6 +63,23 @@ from ._text_render import (
 _C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 _C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]")
+
+
+# Wider than any screen or page; lines are padded up to it when centred, so a huge
+# width would be huge output (and past 2**63, an OverflowError).
+MAX_WRAP = 10_000
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """The ``txt`` writer's options."""
+
+    wrap: int | None = option("wrap lines at this many characters (default: no wrapping)")
+
+    def __post_init__(self) -> None:
+        wrap = self.wrap
+        if wrap is not None and (type(wrap) is not int or not 20 <= wrap <= MAX_WRAP):
+            raise FormatError(f"wrap must be a whole number from 20 to {MAX_WRAP:,}, not {wrap!r}")
 
 
 class _Document:
@@ -106,8 +122,9 @@ class _Document:
         rule = "-" * min(max(len(line) for line in heading.split("\n")), self.r.page)
         self.add(f"{heading}\n{rule}", "\n\n\n")
 
-    def section(self, label: str, blocks: Sequence[Block], lines: Sequence[str] = ()) -> None:
-        """A labelled, indented preface or afterword section ("Summary:", "Notes:")."""
+    def section(self, section: Section) -> None:
+        """A labelled, indented section ("Summary:", "Notes:"): its lines, then its text."""
+        blocks, lines = section.blocks, section.lines()
         if not blocks and not lines:
             return
         self.r.indent += len(INDENT)
@@ -117,7 +134,7 @@ class _Document:
                 body.append(self.r.blocks(blocks))
         finally:
             self.r.indent -= len(INDENT)
-        self.add(f"{label}:")
+        self.add(f"{section.label}:")
         self.add(prefix_lines("\n\n".join(body), INDENT, INDENT))
 
     def render(self, meta: WorkMetadata) -> bytes:
@@ -127,32 +144,17 @@ class _Document:
             title += "\n" + self.r.wrapped("by " + ", ".join(work.authors))
         self.add(title)
         self.add(self.header(meta))
-        self.section("Summary", work.summary)
-        notes_lines = []
-        if work.gifts:
-            notes_lines.append(f"For {', '.join(work.gifts)}.")
-        notes_lines += [a.text for a in work.associations if a.kind != "inspired"]
-        self.section("Notes", work.notes, notes_lines)
-        bare = single_untitled(work)
-        for position, chapter in enumerate(work.chapters, 1):
-            if not bare:
-                self.heading(chapter_heading(chapter, position))
-            creators = distinct_chapter_creators(work, chapter)
-            if creators:
-                self.add(self.r.wrapped("Chapter by " + ", ".join(creators)))
-            self.section("Summary", chapter.summary)
-            self.section("Notes", chapter.notes)
-            if chapter.body:
-                if self.parts:
-                    self.parts.append("\n\n")
-                self.r.blocks_into(chapter.body, self.parts)
-            self.section("End Notes", chapter.end_notes)
+        sections = outline(work)
+        for section in sections.preface:
+            self.section(section)
+        for part in sections.chapters:
+            self.chapter(part)
             self.flush()
-        inspired = [a.text for a in work.associations if a.kind == "inspired"]
-        if work.end_notes or inspired:
+        afterword = sections.afterword_without("series")  # the header lists the series
+        if afterword:
             self.heading("Afterword")
-            self.section("End Notes", work.end_notes)
-            self.section("Works inspired by this one", (), inspired)
+            for section in afterword:
+                self.section(section)
         parts = self.parts
         while parts and not parts[-1].strip("\n"):
             parts.pop()
@@ -166,6 +168,20 @@ class _Document:
         if self.controls:
             data = _CONTROL_BYTES.sub(b"", data).rstrip(b"\n") + b"\n"
         return data
+
+    def chapter(self, part: ChapterPart) -> None:
+        if not part.bare:
+            self.heading(part.heading)
+        if part.creators:
+            self.add(self.r.wrapped("Chapter by " + ", ".join(part.creator_names)))
+        for section in part.before:
+            self.section(section)
+        if part.body:
+            if self.parts:
+                self.parts.append("\n\n")
+            self.r.blocks_into(part.body, self.parts)
+        for section in part.after:
+            self.section(section)
 
     def header(self, meta: WorkMetadata) -> str:
         lines = []
@@ -195,7 +211,7 @@ class TextWriter:
         return self.render(work, bind_options(self, options))
 
     def render(self, work: Work, options: TextOptions) -> bytes:
-        base = work.url if work.url and safe_url(work.url) else "https://archiveofourown.org/"
+        base = work.url if work.url and safe_url(work.url) else AO3_URL + "/"
         renderer = TextRenderer(options.wrap, base)
         return _Document(work, renderer).render(WorkMetadata.of(work))
 
@@ -214,6 +230,7 @@ def _has_controls(data: bytes) -> bool:
 __all__ = [
     "MAX_WRAP",
     "PAGE_WIDTH",
+    "TextOptions",
     "TextRenderer",
     "TextWriter",
     "blocks_to_text",
