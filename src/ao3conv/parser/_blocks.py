@@ -40,10 +40,10 @@ from ._attrs import attrs_of, classes_only, safe_href, with_align
 from ._breaks import LETTER_MARKS, NEUTRAL_CHARS, finish
 from ._context import Context
 from ._fastnodes import new_paragraph, new_text, text_paragraph
+from ._fastpath import fast_inlines
 from ._inline import (
     MAX_DEPTH,
     collapse,
-    fast_inlines,
     flatten,
     inline_children,
     inline_element,
