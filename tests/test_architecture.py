@@ -427,3 +427,55 @@ def test_ao3_host_names_url_patterns_and_selectors_are_written_only_in_site() ->
     # the reader sees them where they are: hosts, paths, the XPath compiler
     found = " ".join(ao3_knowledge(in_site=True))
     assert "archiveofourown.org" in found and "/works/" in found and ".XPath()" in found
+
+
+# --- the CLI's words ------------------------------------------------------------------
+
+# A CLI flag, or a command after the program's name: said only by cli/ (issue 15: library
+# errors carry a neutral Hint, the CLI says its own options in their place).
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]*[a-z]")
+# The one exception, and why: failed.txt's header line is a file format, compared byte
+# for byte to recognise a failed.txt of ours (an earlier one too) before replacing it.
+CLI_WORDS_ALLOWED = {"batch._folder:34"}
+
+
+@cache
+def _commands() -> re.Pattern[str]:
+    from ao3conv.cli import app
+
+    names = [command.name or (command.callback.__name__ if command.callback else "")
+             for command in app.registered_commands]
+    return re.compile(rf"\bao3conv ({'|'.join(names)})\b")
+
+
+def cli_words(in_cli: bool) -> dict[str, str]:
+    """String literals (f-string parts too, docstrings not: they document how the CLI
+    reaches the code) in cli/ (or outside it) that name a flag or an ``ao3conv`` command."""
+    found = {}
+    for name, path in modules().items():
+        if (_area(name) in {"cli", "__main__"}) != in_cli:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in skip
+                    and (_FLAG.search(node.value) or _commands().search(node.value))):
+                found[f"{name.removeprefix('ao3conv.')}:{node.lineno}"] = node.value
+    return found
+
+
+def test_no_string_outside_the_cli_names_a_cli_flag_or_command() -> None:
+    found = cli_words(in_cli=False)
+    assert {where: text for where, text in found.items() if where not in CLI_WORDS_ALLOWED} == {}
+    assert set(found) >= CLI_WORDS_ALLOWED, "a fixed exception: delete its entry"
+
+
+def test_the_cli_words_reader_sees_flags_and_commands() -> None:
+    assert _FLAG.findall("give --username, -o FILE or --name-template") == [
+        "--username", "--name-template"]
+    assert _commands().search("use `ao3conv fetch URL`")
+    assert not _commands().search("a work ao3conv wrote; another ao3conv version")
+    # ... where they are: the CLI's words for the hints
+    said = " ".join(cli_words(in_cli=True).values())
+    assert "--cookies" in said and "`ao3conv fetch" in said and "--name-template" in said

@@ -317,7 +317,7 @@ def test_two_batches_cannot_share_one_state(tmp_path: Path) -> None:
     state_file = tmp_path / ".ao3conv-batch.sqlite"
     with (
         folder_lock(state_file),
-        pytest.raises(OutputError, match="another ao3conv batch"),
+        pytest.raises(OutputError, match="another batch export"),
         folder_lock(state_file),
     ):
         pass

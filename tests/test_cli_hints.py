@@ -4,14 +4,20 @@ report, update's lines) puts the CLI's options and commands in their place."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from ao3conv.batch._anthology import check_anthology
+from ao3conv.batch._names import check_template
+from ao3conv.batch._steps import internal
 from ao3conv.cli import app
-from ao3conv.cli._report import HINT_WORDS, in_cli_words
-from ao3conv.errors import Hint
+from ao3conv.cli._report import HINT_WORDS, SETTING_WORDS, in_cli_words
+from ao3conv.errors import Ao3convError, Hint, Setting
+from ao3conv.parser import parse
+from ao3conv.writers import RenderOptions
 from helpers.ao3_server import FakeAo3
 from helpers.pages import FIXTURES
 
@@ -58,3 +64,37 @@ def test_a_batch_reports_a_login_wall_with_the_cli_options(
     assert result.exit_code == 1
     assert HINT_WORDS[Hint.LOG_IN] in result.stderr
     assert Hint.LOG_IN.value not in result.stderr
+
+
+def test_no_neutral_words_hold_others() -> None:
+    # in_cli_words replaces them one after another: one inside another would be cut up
+    words = [each.value for each in [*HINT_WORDS, *SETTING_WORDS]]
+    assert not [(a, b) for a in words for b in words if a != b and a in b]
+    assert set(SETTING_WORDS) == set(Setting) and all("--" not in w for w in words)
+
+
+def _said(error: Callable[[], object]) -> str:
+    with pytest.raises(Ao3convError) as caught:
+        error()
+    assert "--" not in str(caught.value) and "`ao3conv" not in str(caught.value)
+    return in_cli_words(str(caught.value))
+
+
+def test_library_errors_read_as_the_cli_said_them_before(tmp_path: Path) -> None:
+    # Each line as the CLI printed it when the library spelled the flags itself.
+    login = FIXTURES / "pages" / "interstitial-restricted-login_2026.html"
+    assert _said(lambda: parse(login)).endswith(
+        "fetch it logged in (`ao3conv fetch URL --username NAME`, or `--cookies FILE`), "
+        "or save the page while logged in")
+    assert _said(lambda: check_template("")) == (
+        "--name-template is empty; try '{creators} - {title}'")
+    assert _said(lambda: check_template("{title!r}")) == (
+        "--name-template: conversions like !r are not supported")
+    assert _said(lambda: check_anthology("md", RenderOptions())) == (
+        "--anthology makes one EPUB; it cannot be used with -f md")
+    assert _said(lambda: check_anthology("epub", RenderOptions(split=True))) == (
+        "--anthology makes one EPUB; --split does not apply")
+    assert internal(ValueError("x")) == (
+        f"internal error: ValueError: x ({Hint.REPORT_BUG.value})")
+    assert in_cli_words(internal(ValueError("x"))) == (
+        "internal error: ValueError: x (run again with --debug for details, and please report it)")

@@ -20,6 +20,7 @@ import ao3conv.fetch._flows
 import ao3conv.fetch._options
 import ao3conv.fetch._plan
 import ao3conv.fetch._urls
+from ao3conv.cli._report import in_cli_words
 from ao3conv.errors import (
     AdultContentGateError,
     FetchError,
@@ -396,16 +397,22 @@ def test_two_factor_accounts_are_pointed_to_cookies(pages_dir: Any) -> None:
     asks = page(pages_dir, "interstitial-restricted-login_2026.html").replace(
         b'name="user[password]"', b'name="user[otp_attempt]"'
     )
-    with pytest.raises(LoginError, match=r"two-factor.*--cookies"):
+    with pytest.raises(LoginError, match=r"two-factor") as caught:
         drive(
             login_flow(Session(BASE, "reader", lambda: PASSWORD), policy()),
             script(ok(f"{BASE}/users/login", asks), ok(f"{BASE}/users/login", asks)),
         )
+    # In no interface's words: the CLI says "use --cookies" in their place.
+    assert caught.value.hint is Hint.USE_COOKIES and Hint.USE_COOKIES.value in str(caught.value)
+    assert "--" not in str(caught.value)
 
 
 def test_login_without_a_password_says_where_it_comes_from() -> None:
-    with pytest.raises(LoginError, match="AO3CONV_PASSWORD"):
+    with pytest.raises(LoginError, match=re.escape(Hint.LOG_IN.value)) as caught:
         drive(login_flow(Session(BASE, "reader"), policy()), script())
+    # ... where the CLI says where the password comes from
+    assert caught.value.hint is Hint.LOG_IN
+    assert "AO3CONV_PASSWORD" in in_cli_words(str(caught.value))
 
 
 def test_login_token_falls_back_to_the_token_dispenser() -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from ao3conv.errors import (
     Ao3convError,
+    Hint,
     InputError,
     InputTooLargeError,
     NotAnAo3PageError,
@@ -154,8 +155,10 @@ def test_garbage_raises_only_ao3conv_errors(garbage: bytes | str) -> None:
 
 
 def test_not_an_ao3_page_says_what_to_give_instead() -> None:
-    with pytest.raises(NotAnAo3PageError, match=r"not an AO3 work page.*ao3conv fetch"):
+    with pytest.raises(NotAnAo3PageError, match=r"not an AO3 work page") as caught:
         parse("<html><body><h1>My blog</h1><p>Hello</p></body></html>")
+    # In no interface's words: the CLI says `ao3conv fetch` in their place.
+    assert caught.value.hint is Hint.FETCH and Hint.FETCH.value in str(caught.value)
 
 
 def test_rate_limit_answer_is_recognised() -> None:

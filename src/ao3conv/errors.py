@@ -59,6 +59,7 @@ __all__ = [
     "RateLimitedError",
     "RestrictedWorkError",
     "SeriesPageError",
+    "Setting",
     "SiteErrorPage",
     "SiteUnavailableError",
     "UnrevealedWorkError",
@@ -90,6 +91,26 @@ class Hint(enum.Enum):
     PASS_ADULT_GATE = "pass AO3's adult-content warning"
     PASS_BOT_CHECK = "pass the bot check in a browser"
     OVERWRITE = "ask for it to be overwritten (force)"
+    RENAME_OR_OVERWRITE = (
+        "choose another name template, or ask for them to be overwritten (force)"
+    )
+    FETCH_LOGGED_IN = "fetch it logged in (a username and password, or a browser's cookies)"
+    USE_COOKIES = "log in with a browser's cookies instead"
+    CHECK_CONNECTION = "check the connection and the site's address"
+    SLOW_DOWN = "try again with a longer wait between requests"
+    RECHECK_NOW = "a recheck interval of 0 asks now"
+    REPORT_BUG = "run again with debugging on for details, and please report it"
+
+
+class Setting(enum.Enum):
+    """A setting an error names (the one the user gave wrong), said as the library's
+    parameter: the CLI puts its option in its place (``SETTING_WORDS``), as it does a
+    :class:`Hint`'s words. The backquotes keep the words from matching other text."""
+
+    NAME_TEMPLATE = "`name_template`"
+    ANTHOLOGY = "`anthology`"
+    SPLIT = "`split`"
+    FORMAT = "`format`"
 
 
 class Ao3convError(Exception):
@@ -218,8 +239,11 @@ class NetworkError(FetchError):
     ``--base-url``), so asking again for other works is pointless.
     """
 
-    def __init__(self, message: str, *, url: str | None = None, refused: bool = False) -> None:
-        super().__init__(message, url=url)
+    def __init__(
+        self, message: str, *, url: str | None = None, refused: bool = False,
+        hint: Hint | None = None,
+    ) -> None:
+        super().__init__(message, url=url, hint=hint)
         self.refused = refused
 
 
@@ -235,8 +259,11 @@ class RateLimitedError(FetchError):
 
     hint = Hint.RETRY_LATER
 
-    def __init__(self, message: str, *, url: str | None = None, retry_after: float | None = None):
-        super().__init__(message, url=url)
+    def __init__(
+        self, message: str, *, url: str | None = None, retry_after: float | None = None,
+        hint: Hint | None = None,
+    ) -> None:
+        super().__init__(message, url=url, hint=hint)
         self.retry_after = retry_after
 
 

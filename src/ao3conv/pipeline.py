@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .convert import STDOUT, OutputPlan, make_folder, output_path
-from .errors import FormatError, IncompleteWorkError, OutputError, ParseWarning
+from .errors import FormatError, IncompleteWorkError, OutputError, ParseWarning, Setting
 from .output import NameClaims, default_stem, inside, safe_filename, write_atomic
 from .writers import RenderOptions, get_writer
 from .writers import render as render_work
@@ -145,7 +145,7 @@ def render(work: Work, plan: OutputPlan) -> Rendered:
     """``work`` as the bytes (or files) ``plan`` asks for; nothing is written."""
     options = RenderOptions.of(plan.options)
     if options.split and plan.output == STDOUT:
-        raise FormatError("--split writes a folder of files; it cannot go to stdout")
+        raise FormatError(f"{Setting.SPLIT.value} writes a folder of files; it cannot go to stdout")
     stem = default_stem(work, plan.fallback_name)
     rendered = render_work(work, plan.format, options)
     if isinstance(rendered, bytes):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..errors import FormatError
+from ..errors import FormatError, Setting
 from ..model import (
     Attrs,
     BlockQuote,
@@ -30,15 +30,17 @@ from ..model import (
 )
 from ..writers import HIDDEN_TAGS, RenderOptions
 
+# Settings said as the library names them; the CLI says its options instead.
+_ONE_EPUB = f"{Setting.ANTHOLOGY.value} makes one EPUB"
 _PART = Attrs(classes=("anthology-part",))
 
 
 def check_anthology(fmt: str, options: RenderOptions) -> None:
     """Refuse what an anthology cannot be, before anything is fetched."""
     if fmt != "epub":
-        raise FormatError(f"--anthology makes one EPUB; it cannot be used with -f {fmt}")
+        raise FormatError(f"{_ONE_EPUB}; it cannot be used with {Setting.FORMAT.value} {fmt}")
     if options.split:
-        raise FormatError("--anthology makes one EPUB; --split does not apply")
+        raise FormatError(f"{_ONE_EPUB}; {Setting.SPLIT.value} does not apply")
 
 
 def anthology(works: Sequence[Work], title: str) -> Work:

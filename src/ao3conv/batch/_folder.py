@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..convert import OutputPlan, make_folder
-from ..errors import OutputError, OutputExistsError
+from ..errors import Hint, OutputError, OutputExistsError
 from ..output import (
     TEMP_PREFIX,
     NameClaims,
@@ -64,7 +64,7 @@ class BatchFolder:
     def _both_taken(self, first: str, second: str) -> OutputExistsError:
         return OutputExistsError(
             f"{self.folder / first} and {self.folder / second} belong to other files; "
-            "use --force to overwrite them, or another --name-template"
+            f"{Hint.RENAME_OR_OVERWRITE.value}", hint=Hint.RENAME_OR_OVERWRITE
         )
 
     def write(self, rendered: Rendered, work_id: int, url: str, title: str, names: list[str],
@@ -111,7 +111,7 @@ class BatchFolder:
             if relative not in self.claims and free:
                 return relative, ours or self.force
         raise OutputExistsError(
-            f"{self.folder / relative} is in the way of the anthology; use --force to replace it"
+            f"{self.folder / relative} is in the way of the anthology; {Hint.OVERWRITE.value}"
         )
 
     def list_failed(self, lines: list[str]) -> Path | None:
@@ -131,7 +131,7 @@ def _make_exclusively(folder: Path) -> None:
     try:
         folder.mkdir()
     except FileExistsError:
-        raise OutputExistsError(f"{folder} already exists: use --force to overwrite it") from None
+        raise OutputExistsError(f"{folder} already exists: {Hint.OVERWRITE.value}") from None
     except OSError as exc:
         raise OutputError(f"cannot make the folder {folder}: {exc.strerror or exc}") from None
 

@@ -24,30 +24,32 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import FormatError
+from ..errors import FormatError, Setting
 from ..model import Work
 from ..output import MAX_NAME_BYTES, safe_filename
 
 DEFAULT_TEMPLATE = "{creators} - {title}"
 # The width and precision of a format spec ([[fill]align][sign][z][#][0][width][,][.precision]).
 _SPEC_SIZES = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?([0-9]*)[,_]?(?:\.([0-9]+))?", re.DOTALL)
+# The setting said as the library names it; the CLI says its option instead.
+_TEMPLATE = Setting.NAME_TEMPLATE.value
 FIELDS = ("title", "creators", "id", "fandom", "series", "series_position", "rating")
 
 
 def check_template(template: str) -> None:
     """Refuse an empty template, unknown fields and conversions, with the list of fields."""
     if not template.strip(" /\\"):
-        raise FormatError("--name-template is empty; try '{creators} - {title}'")
+        raise FormatError(_TEMPLATE + " is empty; try '{creators} - {title}'")
     for segment in _segments(template):
         for field_name, spec, conversion in _fields(segment, template):
             if field_name not in FIELDS:
                 known = ", ".join("{" + name + "}" for name in FIELDS)
                 raise FormatError(
-                    f"--name-template has an unknown field {{{field_name}}}; known: {known}"
+                    f"{_TEMPLATE} has an unknown field {{{field_name}}}; known: {known}"
                 )
             if conversion:
                 raise FormatError(
-                    f"--name-template: conversions like !{conversion} are not supported"
+                    f"{_TEMPLATE}: conversions like !{conversion} are not supported"
                 )
             if spec:
                 _check_spec(field_name, spec)
@@ -58,13 +60,13 @@ def _check_spec(field_name: str, spec: str) -> None:
     if sizes and any(len(n) > 4 for n in sizes.groups() if n):
         # {id:0>99999999999} would ask for gigabytes before the name is cut to size
         # (names are cut to 200 bytes; a width up to 9,999 is merely cut).
-        raise FormatError(f"--name-template: {{{field_name}:{spec}}} is wider than a file "
+        raise FormatError(f"{_TEMPLATE}: {{{field_name}:{spec}}} is wider than a file "
                           "name can be; keep widths under 10000")
     sample: int | str = 1 if field_name in ("id", "series_position") else "text"
     try:
         format(sample, spec)
     except (ValueError, TypeError) as exc:
-        raise FormatError(f"--name-template: {{{field_name}:{spec}}} is not valid: {exc}") from None
+        raise FormatError(f"{_TEMPLATE}: {{{field_name}:{spec}}} is not valid: {exc}") from None
 
 
 def work_fields(work: Work, series_id: int | None = None) -> dict[str, Any]:
@@ -111,13 +113,13 @@ def _fields(segment: str, template: str) -> list[tuple[str, str, str | None]]:
     try:
         parsed = list(string.Formatter().parse(segment))
     except ValueError as exc:
-        raise FormatError(f"--name-template {template!r} is not valid: {exc}") from None
+        raise FormatError(f"{_TEMPLATE} {template!r} is not valid: {exc}") from None
     found = []
     for _, field_name, spec, conversion in parsed:
         if field_name is None:
             continue
         if not field_name:
-            raise FormatError(f"--name-template {template!r} has an empty {{}}; name the field")
+            raise FormatError(f"{_TEMPLATE} {template!r} has an empty {{}}; name the field")
         found.append((field_name, spec or "", conversion))
     return found
 

@@ -252,7 +252,7 @@ def folder_lock(state_file: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise OutputError(
-                f"another ao3conv batch is using {state_file}; wait for it to finish"
+                f"another batch export is using {state_file}; wait for it to finish"
             ) from None
         try:
             yield

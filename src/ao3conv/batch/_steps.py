@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..errors import Ao3convError, IncompleteWorkError, OutputError
+from ..errors import Ao3convError, Hint, IncompleteWorkError, OutputError
 from ..site import canonical_work_url
 from ._expand import Entry
 from ._folder import BatchFolder
@@ -211,4 +211,4 @@ def _chapters(version: Version) -> str | None:
 
 def internal(exc: BaseException) -> str:
     return (f"internal error: {type(exc).__name__}: {exc} "
-            "(run again with --debug for details, and please report it)")
+            f"({Hint.REPORT_BUG.value})")

@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import typer
 
-from ..errors import Ao3convError, FormatError, Hint, ParseWarning
+from ..errors import Ao3convError, FormatError, Hint, ParseWarning, Setting
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -48,13 +48,33 @@ HINT_WORDS: dict[Hint, str] = {
     Hint.FETCH: "use `ao3conv fetch`",
     Hint.BATCH: "give the series or listing address to `ao3conv batch`",
     Hint.OVERWRITE: "use --force to overwrite it",
+    Hint.RENAME_OR_OVERWRITE: "use --force to overwrite them, or another --name-template",
+    Hint.FETCH_LOGGED_IN: (
+        "fetch it logged in (`ao3conv fetch URL --username NAME`, or `--cookies FILE`)"
+    ),
+    Hint.USE_COOKIES: "export your browser's cookies and use --cookies instead",
+    Hint.CHECK_CONNECTION: (
+        "check your connection and the address (offline, or a wrong --base-url?)"
+    ),
+    Hint.SLOW_DOWN: "try again with a longer --delay",
+    Hint.RECHECK_NOW: "--recheck-after 0 asks now",
+    Hint.REPORT_BUG: "run again with --debug for details, and please report it",
+}
+
+# The setting an error names (``Setting``), as this command line's option.
+SETTING_WORDS: dict[Setting, str] = {
+    Setting.NAME_TEMPLATE: "--name-template",
+    Setting.ANTHOLOGY: "--anthology",
+    Setting.SPLIT: "--split",
+    Setting.FORMAT: "-f",
 }
 
 
 def in_cli_words(text: str) -> str:
-    """``text`` with each hint's neutral words replaced by the CLI's (:data:`HINT_WORDS`)."""
-    for hint, words in HINT_WORDS.items():
-        text = text.replace(hint.value, words)
+    """``text`` with each hint's and setting's neutral words replaced by the CLI's
+    (:data:`HINT_WORDS`, :data:`SETTING_WORDS`)."""
+    for neutral, words in [*HINT_WORDS.items(), *SETTING_WORDS.items()]:
+        text = text.replace(neutral.value, words)
     return text
 
 
@@ -102,7 +122,7 @@ def reported(label: str, debug: bool, failures: list[str]) -> Iterator[None]:
             failures.append(label)
             say(
                 f"ao3conv: internal error on {label}: {type(exc).__name__}: {exc} "
-                "(run again with --debug for details, and please report it)"
+                f"({HINT_WORDS[Hint.REPORT_BUG]})"
             )
     for warning in caught:
         if issubclass(warning.category, ParseWarning):

@@ -207,8 +207,7 @@ def _log_in(session: Session, policy: RetryPolicy, wall: Response | None) -> Fet
     password = session.password()
     if session.username is None or not password:
         raise LoginError(
-            "Logging in needs a username and a password: give --username and set "
-            "AO3CONV_PASSWORD (or type it at the prompt), or use --cookies"
+            f"Logging in needs a username and a password; {Hint.LOG_IN.value}", hint=Hint.LOG_IN
         )
     token = login_token(wall.content) if wall is not None else None
     base = session.base_url
@@ -221,7 +220,7 @@ def _log_in(session: Session, policy: RetryPolicy, wall: Response | None) -> Fet
     if token is None:
         raise LoginError(
             "AO3's login form could not be read (no authenticity token); "
-            "try again later, or use --cookies"
+            f"try again later, or {Hint.USE_COOKIES.value}", hint=Hint.USE_COOKIES
         )
     fields = (
         ("authenticity_token", token),
@@ -244,12 +243,12 @@ def _check_login(answer: Response, username: str) -> None:
     if info.asks_for_code:
         raise LoginError(
             f"The AO3 account {username!r} uses two-factor authentication, which ao3conv "
-            "cannot answer; export your browser's cookies and use --cookies instead"
+            f"cannot answer; {Hint.USE_COOKIES.value}", hint=Hint.USE_COOKIES
         )
     said = f" ({info.heading.rstrip('.')})" if info.heading else ""
     raise LoginError(
-        f"AO3 did not accept the username or password for {username!r}{said}; check them "
-        "(the password comes from AO3CONV_PASSWORD or the prompt), or use --cookies"
+        f"AO3 did not accept the username or password for {username!r}{said}; check them, "
+        f"or {Hint.USE_COOKIES.value}", hint=Hint.USE_COOKIES
     )
 
 
@@ -268,7 +267,7 @@ def _login_needed(what: str, session: Session) -> str:
         return (
             f"{what} is only for logged-in AO3 users, and the cookies in "
             f"{session.cookies_file} did not log us in (expired, or for another site?); "
-            "export fresh cookies, or give --username"
+            f"export fresh cookies, or {Hint.LOG_IN.value}"
         )
     # The advice in no interface's words: the CLI says its options in their place.
     return f"{what} is only for logged-in AO3 users; {Hint.LOG_IN.value}"

@@ -26,7 +26,13 @@ from datetime import datetime
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from ..errors import FetchError, NetworkError, RateLimitedError, SiteUnavailableError
+from ..errors import (
+    FetchError,
+    Hint,
+    NetworkError,
+    RateLimitedError,
+    SiteUnavailableError,
+)
 from ..site import AO3_URL, is_ao3_host
 from ._classify import page_heading
 from ._urls import host_of
@@ -295,9 +301,10 @@ def _rate_limited(request: Request, seconds: float, policy: RetryPolicy) -> Rate
 
 def _refused(request: Request) -> NetworkError:
     return NetworkError(
-        f"Could not reach {_host(request)}: connection refused (offline, or a wrong "
-        "--base-url?); check your connection and the address, then try again",
+        f"Could not reach {_host(request)}: connection refused; "
+        f"{Hint.CHECK_CONNECTION.value}, then try again",
         url=request.url,
+        hint=Hint.CHECK_CONNECTION,
         refused=True,
     )
 
@@ -313,8 +320,9 @@ def _gave_up(outcome: Outcome, request: Request, policy: RetryPolicy) -> FetchEr
     if outcome.status == 429:
         return RateLimitedError(
             f'AO3 kept answering HTTP 429 "Retry later" ({tries}); wait a few minutes, '
-            "then try again with a longer --delay",
+            f"then {Hint.SLOW_DOWN.value}",
             url=request.url,
+            hint=Hint.SLOW_DOWN,
             retry_after=retry_after(outcome, policy.clock()),
         )
     return SiteUnavailableError(

@@ -16,7 +16,6 @@ from ._util import absolute
 
 WORK, DOWNLOAD, FRAGMENT = "work", "download", "fragment"
 
-_FETCH = "use `ao3conv fetch URL` (it handles this) or save the page again"
 
 
 def classify(root: etree._Element, *, url: str | None) -> str:
@@ -39,11 +38,12 @@ def _adult_gate(href: str) -> str:
 def _not_ao3(_: str) -> str:
     return (
         "this is not an AO3 work page (no AO3 work markup found): give a work page saved "
-        "from archiveofourown.org, AO3's Download → HTML file, or `ao3conv fetch` the work"
+        f"from archiveofourown.org, AO3's Download → HTML file, or {Hint.FETCH.value}"
     )
 
 
 # What the parser says of each kind (the error is ao3conv.site's); given the kind's detail.
+# Advice is said in a Hint's neutral words: the CLI says its commands in their place.
 _SAYS: dict[PageKind, Callable[[str], str]] = {
     PageKind.NOT_FOUND: lambda _: (
         "this is AO3's 404 page: the work was deleted, hidden, or never existed "
@@ -58,8 +58,7 @@ _SAYS: dict[PageKind, Callable[[str], str]] = {
     ),
     PageKind.LOGIN: lambda _: (
         "this is AO3's log-in page: the work is only for registered users (or hidden); "
-        "fetch it logged in (`ao3conv fetch URL --username NAME`, or `--cookies FILE`), "
-        "or save the page while logged in"
+        f"{Hint.FETCH_LOGGED_IN.value}, or save the page while logged in"
     ),
     PageKind.ADULT_GATE: _adult_gate,
     PageKind.UNREVEALED: lambda _: (
@@ -67,8 +66,8 @@ _SAYS: dict[PageKind, Callable[[str], str]] = {
         "Work'): wait until the collection reveals it, then save or fetch it again"
     ),
     PageKind.REFUSED: lambda flash: (
-        f"AO3 refused to show the work ('{flash[:160]}'): fetch it logged in "
-        "(`ao3conv fetch URL --username NAME`), or check the address"
+        f"AO3 refused to show the work ('{flash[:160]}'): {Hint.FETCH_LOGGED_IN.value}, "
+        "or check the address"
     ),
     PageKind.OTHER: lambda what: (
         f"this is {what} on AO3, not a work: open one work (its /works/N "
@@ -76,7 +75,7 @@ _SAYS: dict[PageKind, Callable[[str], str]] = {
     ),
     PageKind.SERIES: lambda _: (
         "this is an AO3 series page, not a work: convert its works one by one, "
-        "or give the series address to `ao3conv batch`"
+        f"or {Hint.BATCH.value}"
     ),
     PageKind.CHAPTER_INDEX: lambda _: (
         "this is a work's chapter index ('Chapter Index'), not the work: save or fetch "
@@ -84,7 +83,7 @@ _SAYS: dict[PageKind, Callable[[str], str]] = {
     ),
     PageKind.LISTING: lambda main_kind: (
         f"this is an AO3 listing ({main_kind}), not a work: open one "
-        "work from it, or give the listing address to `ao3conv batch`"
+        f"work from it, or {Hint.BATCH.value}"
     ),
     PageKind.AO3_PAGE: lambda main_kind: (
         f"this is an AO3 page ({main_kind}), not a work: "
@@ -92,7 +91,7 @@ _SAYS: dict[PageKind, Callable[[str], str]] = {
     ),
     PageKind.RATE_LIMIT: lambda _: (
         "this is AO3's rate-limit answer ('Retry later'), not a page: wait a few "
-        "minutes, then " + _FETCH
+        f"minutes, then save the page again, or {Hint.FETCH.value} (it handles this)"
     ),
     PageKind.BOT_CHECK: lambda _: (
         "this is a bot check ('Just a moment...'), not AO3's page: open the work in a "

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import InputError, InputTooLargeError, NotAnAo3PageError
+from ..errors import Hint, InputError, InputTooLargeError, NotAnAo3PageError
 from ..site import DEFAULT_MAX_ELEMENTS, check_elements, clean_utf8, last_parse_logged, parse_clean
 
 _DECLARED = re.compile(
@@ -217,7 +217,8 @@ def load_html(raw: bytes | str, max_elements: int = DEFAULT_MAX_ELEMENTS) -> etr
         root = parse_clean(cap_nesting(data.decode("utf-8", "replace")).encode("utf-8"))
     if root is None:
         raise NotAnAo3PageError(
-            "the input holds no HTML at all: give a saved AO3 work page or `ao3conv fetch` it"
+            f"the input holds no HTML at all: give a saved AO3 work page, or {Hint.FETCH.value}",
+            hint=Hint.FETCH,
         )
     return root
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     Ao3convError,
+    Hint,
     NetworkError,
     RateLimitedError,
     RestrictedWorkError,
@@ -48,8 +49,8 @@ STOP_AFTER = 5
 # What a missing work's copies are kept for, by what AO3 answered.
 _GONE = {
     WorkNotFoundError: "AO3 no longer shows this work (deleted, or hidden by its creator)",
-    RestrictedWorkError: "AO3 now shows this work to logged-in users only: give --username "
-                         "or --cookies to check it",
+    RestrictedWorkError: f"AO3 now shows this work to logged-in users only: {Hint.LOG_IN.value} "
+                         "to check it",
     UnrevealedWorkError: "AO3 now hides this work (an unrevealed challenge work)",
 }
 
@@ -251,7 +252,7 @@ class _Update:
                 mine = self.state.files.get(str(copy.path.resolve())) or {}
                 why = mine.get("message") or record.get("outcome") or "kept"
                 self._done(copy, "kept", f"{why} (AO3 was asked {ago} ago: not asked again; "
-                                         "--recheck-after 0 asks now)", stored=why)
+                                         f"{Hint.RECHECK_NOW.value})", stored=why)
 
     def _compare(self, copy: Found, work: Work, held: Held, page: FetchedPage) -> None:
         found = changes(copy.held, held)

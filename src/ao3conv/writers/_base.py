@@ -90,8 +90,7 @@ def bind_options(writer: Writer, given: Mapping[str, Any], *, files: bool = Fals
     if writes_files(writer) and own.pop("split", False) and not files:
         shown = getattr(writer, "split_name", f"{writer.name} output")
         raise FormatError(
-            f"split {shown} is several files: use write_files() (on the command line, "
-            "--split with an output folder)"
+            f"split {shown} is several files: use write_files() (an output folder)"
         )
     if not typed(writer):
         return own

@@ -77,6 +77,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, cast
 
+from ..errors import Setting
 from ..model import (
     Block,
     BlockQuote,
@@ -103,7 +104,7 @@ from ._options import option, option_help
 from ._outline import ChapterPart, Outline, Section, outline
 
 FLAVORS = ("gfm", "commonmark")
-SPLIT_HELP = "one file per chapter plus index.md (use write_files / --split)"
+SPLIT_HELP = f"one file per chapter plus index.md (use write_files / {Setting.SPLIT.value})"
 
 
 @dataclass(frozen=True)
