@@ -14,7 +14,8 @@ from lxml import etree
 
 from ao3conv.model import block_inlines, normalize_inlines
 from ao3conv.parser._context import Context
-from ao3conv.parser._inline import fast_inlines, inline_children, without_final_break
+from ao3conv.parser._fastpath import fast_inlines
+from ao3conv.parser._inline import inline_children, without_final_break
 from ao3conv.parser._load import load_html
 from ao3conv.parser._tags import MARKS
 from helpers.pages import page_paths

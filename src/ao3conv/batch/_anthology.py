@@ -26,8 +26,8 @@ from ..model import (
     Strong,
     Text,
     Work,
+    normalize_blocks,
 )
-from ..model._build import normalize_blocks
 from ..writers import HIDDEN_TAGS, RenderOptions
 
 _PART = Attrs(classes=("anthology-part",))

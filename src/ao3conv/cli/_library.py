@@ -116,8 +116,7 @@ def batch(
                      update=update, force=force, anthology=anthology, images=images,
                      state_path=state, fetch=fetch_options(ao3, cache), debug=debug)
     reporter = reporter_for(as_json=as_json)
-    result = _until_stopped(debug, reporter, lambda: export_batch(lists, plan,
-                                                                  progress=reporter))
+    result = _until_stopped(debug, reporter, lambda: export_batch(lists, plan, progress=reporter))
     reporter.summary(result)
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 

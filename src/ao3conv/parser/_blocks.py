@@ -24,8 +24,6 @@ from ..model import (
     Heading,
     Inline,
     ListItem,
-    Paragraph,
-    Plain,
     Preformatted,
     SceneBreak,
     Span,
@@ -40,62 +38,16 @@ from ._attrs import attrs_of, classes_only, safe_href, with_align
 from ._breaks import LETTER_MARKS, NEUTRAL_CHARS, finish
 from ._context import Context
 from ._fastnodes import new_paragraph, new_text, text_paragraph
+from ._fastpath import fast_inlines
+from ._flow import Flow, Wrap, line_of, paragraph_of, wrapped
 from ._inline import (
     MAX_DEPTH,
     collapse,
-    fast_inlines,
     flatten,
     inline_children,
     inline_element,
-    without_final_break,
 )
 from ._tags import BLOCKS, DROPPED, HEADINGS, MARKS, SPANS, UNKNOWN_BLOCKS
-
-Wrap = tuple[Callable[[list[Inline]], list[Inline]], ...]
-
-
-class Flow:
-    """Blocks being collected, plus the pending run of inline content."""
-
-    __slots__ = ("check", "out", "run", "wrap")
-
-    def __init__(self, wrap: Wrap = ()) -> None:
-        self.out: list[Block] = []
-        self.run: list[Inline] = []
-        self.wrap = wrap
-        # Indices of blocks that may be blank or a divider (see _breaks.finish):
-        # every block but the bare-text paragraphs that start with a letter (short
-        # ones starting with o, O, x, X are checked: "oOo" is a divider).
-        self.check: list[int] = []
-
-    def add_inlines(self, items: list[Inline]) -> None:
-        self.run.extend(_wrapped(items, self.wrap) if self.wrap else items)
-
-    def flush(self) -> None:
-        if self.run:
-            kids = line_of(self.run)
-            self.run = []
-            if kids:
-                self.check.append(len(self.out))
-                self.out.append(Plain(kids))
-
-
-def _wrapped(items: list[Inline], wrap: Wrap) -> list[Inline]:
-    for apply in reversed(wrap):
-        items = apply(items)
-    return items
-
-
-def line_of(items: list[Inline]) -> tuple[Inline, ...]:
-    """A block's canonical inline content (builder rules, then a last ``<br>``
-    that only ends its line dropped, as browsers show it)."""
-    return without_final_break(block_inlines(items))
-
-
-def paragraph_of(items: list[Inline], attrs: Attrs = NO_ATTRS) -> Paragraph | None:
-    kids = line_of(items)
-    return Paragraph(kids, attrs) if kids else None
-
 
 BlockHandler = Callable[[etree._Element, Context, Flow, int], None]
 
@@ -284,7 +236,7 @@ def _p(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
 def inlines_of(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> list[Inline]:
     items: list[Inline] = []
     inline_children(el, ctx, items, depth, False)
-    return _wrapped(items, flow.wrap) if flow.wrap else items
+    return wrapped(items, flow.wrap) if flow.wrap else items
 
 
 def _heading(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
@@ -409,4 +361,4 @@ _BLOCK_HANDLERS.update(
 _BLOCK_HANDLERS.update(dict.fromkeys(("colgroup", "col"), _nothing))
 
 
-__all__ = ["Flow", "blocks_in", "convert"]
+__all__ = ["blocks_in", "convert"]

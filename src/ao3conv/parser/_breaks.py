@@ -33,10 +33,12 @@ from collections.abc import Sequence
 
 from ..model import (
     Anchor,
+    Block,
     BlockQuote,
     Div,
     Gap,
     Image,
+    Inline,
     LineBreak,
     Link,
     Paragraph,
@@ -46,7 +48,6 @@ from ..model import (
     iter_block_inlines,
     iter_inline_text,
 )
-from ..model._nodes import Block, Inline
 from ._attrs import classes_only
 from ._fastnodes import new_paragraph
 

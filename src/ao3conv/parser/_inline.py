@@ -1,6 +1,7 @@
 """Inline content: text, marks, links, images, line breaks.
 
-Two paths give the same model. :func:`fast_inlines` handles the shape of almost
+Two paths give the same model. :func:`~ao3conv.parser._fastpath.fast_inlines`
+(in its own module) handles the shape of almost
 every AO3 paragraph (text, ``<br>`` and attribute-less marks holding only text)
 in one pass, applying the builder's rules itself: whitespace runs collapse,
 spaces at mark edges move outside, adjacent identical marks fuse, the block is
@@ -18,7 +19,6 @@ from functools import partial
 from lxml import etree
 
 from ..model import (
-    NO_ATTRS,
     Abbreviation,
     Anchor,
     Attrs,
@@ -37,7 +37,7 @@ from ..model import (
 )
 from ._attrs import attrs_of, media_src, safe_href, safe_src
 from ._context import Context
-from ._fastnodes import LINE_BREAK, _new, _set_m_attrs, _set_m_children, _set_text
+from ._fastnodes import LINE_BREAK
 from ._tags import BLOCKS, DROPPED, MARKS, MEDIA, SPANS, VOIDS
 
 # Deeper nesting than this is flattened to plain text (iteratively), so no
@@ -62,87 +62,6 @@ def collapse(text: str) -> str:
     while "  " in text:
         text = text.replace("  ", " ")
     return text
-
-
-# --- fast path ------------------------------------------------------------------------
-
-
-def fast_inlines(el: etree._Element) -> tuple[Inline, ...] | None:
-    """The block inlines of ``el`` if it has the simple shape, else ``None``.
-
-    ``buf`` is collapsed text not yet emitted; ``after`` says the last visible
-    character was a space (or a block start, or a line break), where a leading
-    space disappears. Node constructors and the whitespace test are written out
-    inline: this runs for a third of all paragraphs.
-    """
-    out: list[Inline] = []
-    buf = ""
-    after = True
-    text = el.text
-    if text:
-        text = collapse(text)
-        if text[0] == " ":
-            text = text[1:]
-        if text:
-            buf = text
-            after = text[-1] == " "
-    for child in el:
-        tag: str = child.tag  # type: ignore[assignment]  # lxml: parsed tags are str
-        if tag == "br":
-            buf = buf.rstrip(" ")
-            if buf:
-                node = _new(Text)
-                _set_text(node, buf)
-                out.append(node)
-                buf = ""
-            out.append(LINE_BREAK)
-            after = True
-        else:
-            kind = MARKS.get(tag)
-            if kind is None or len(child) or child.keys():
-                return None  # not the simple shape: the caller takes the general path
-            text = child.text
-            if text:
-                text = collapse(text)
-                core = text.strip(" ")
-                if core:
-                    if text[0] == " " and not after:
-                        buf += " "
-                    if buf:
-                        node = _new(Text)
-                        _set_text(node, buf)
-                        out.append(node)
-                        buf = ""
-                    elif out and type(out[-1]) is kind:  # adjacent identical marks fuse
-                        core = out.pop().children[0].text + core
-                    node = _new(Text)
-                    _set_text(node, core)
-                    marked = _new(kind)
-                    _set_m_children(marked, (node,))
-                    _set_m_attrs(marked, NO_ATTRS)
-                    out.append(marked)  # type: ignore[arg-type]  # _new(kind) made a mark
-                    after = text[-1] == " "
-                    if after:
-                        buf = " "
-                elif not after:  # a blank mark leaves one space
-                    buf += " "
-                    after = True
-        tail = child.tail
-        if tail:
-            tail = collapse(tail)
-            if after and tail[0] == " ":
-                tail = tail[1:]
-            if tail:
-                buf += tail
-                after = tail[-1] == " "
-    buf = buf.rstrip(" ")
-    if buf:
-        node = _new(Text)
-        _set_text(node, buf)
-        out.append(node)
-    elif len(out) > 1 and out[-1] is LINE_BREAK:
-        out.pop()  # a last <br> ends the line it is on: browsers draw nothing for it
-    return tuple(out)
 
 
 def without_final_break(kids: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -433,7 +352,6 @@ _HANDLERS.update(dict.fromkeys(("abbr", "acronym"), _abbreviation))
 __all__ = [
     "MAX_DEPTH",
     "collapse",
-    "fast_inlines",
     "flatten",
     "inline_children",
     "inline_element",

@@ -22,10 +22,11 @@ from ..model import (
 from . import _blocks as B
 from ._attrs import attrs_of
 from ._context import Context
+from ._flow import Flow, Wrap, line_of, paragraph_of
 from ._inline import MAX_DEPTH
 
 
-def list_block(el: etree._Element, ctx: Context, flow: B.Flow, depth: int) -> None:
+def list_block(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
     items = _list_items(el, ctx, depth, flow.wrap)
     if not items:
@@ -44,17 +45,17 @@ def _start(value: str | None) -> int:
         return 1
 
 
-def _list_items(el: etree._Element, ctx: Context, depth: int, wrap: B.Wrap) -> tuple[ListItem, ...]:
+def _list_items(el: etree._Element, ctx: Context, depth: int, wrap: Wrap) -> tuple[ListItem, ...]:
     """``li`` children, and any stray content between them as items of its own."""
     items: list[ListItem] = []
-    loose = B.Flow(wrap)
+    loose = Flow(wrap)
     text = el.text
     if text and not text.isspace():
         loose.add_inlines([Text(text)])
     for child in el:
         if child.tag == "li":
             _close_loose(loose, items)
-            loose = B.Flow(wrap)
+            loose = Flow(wrap)
             items.append(ListItem(B.children_of(child, ctx, depth + 1, wrap), attrs_of(child)))
         elif type(child.tag) is str:
             B.block_child(child, ctx, loose, depth + 1)
@@ -65,23 +66,23 @@ def _list_items(el: etree._Element, ctx: Context, depth: int, wrap: B.Wrap) -> t
     return tuple(items)
 
 
-def _close_loose(loose: B.Flow, items: list[ListItem]) -> None:
+def _close_loose(loose: Flow, items: list[ListItem]) -> None:
     loose.flush()
     if loose.out:
         items.append(ListItem(tuple(loose.out)))
 
 
-def figure(el: etree._Element, ctx: Context, flow: B.Flow, depth: int) -> None:
+def figure(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
     caption: tuple[Inline, ...] = ()
-    inner = B.Flow(flow.wrap)
+    inner = Flow(flow.wrap)
     text = el.text
     if text and not text.isspace():
         inner.add_inlines([Text(text)])
     for child in el:
         if child.tag == "figcaption":
             inner.flush()
-            caption = B.line_of([*caption, *B.inlines_of(child, ctx, inner, depth + 1)])
+            caption = line_of([*caption, *B.inlines_of(child, ctx, inner, depth + 1)])
         elif type(child.tag) is str:
             B.block_child(child, ctx, inner, depth + 1)
         tail = child.tail
@@ -95,16 +96,16 @@ def figure(el: etree._Element, ctx: Context, flow: B.Flow, depth: int) -> None:
 # --- tables ---------------------------------------------------------------------------------
 
 
-def table(el: etree._Element, ctx: Context, flow: B.Flow, depth: int) -> None:
+def table(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     flow.flush()
     head: list[TableRow] = []
     body: list[TableRow] = []
     caption: list[Inline] = []
     _rows(el, ctx, depth, flow.wrap, head, body, caption, in_head=False)
     if head or body:
-        flow.out.append(Table((*head, *body), B.line_of(caption), attrs_of(el)))
+        flow.out.append(Table((*head, *body), line_of(caption), attrs_of(el)))
     elif caption:
-        block = B.paragraph_of(caption)
+        block = paragraph_of(caption)
         if block is not None:
             flow.out.append(block)
 
@@ -113,14 +114,14 @@ def _rows(
     el: etree._Element,
     ctx: Context,
     depth: int,
-    wrap: B.Wrap,
+    wrap: Wrap,
     head: list[TableRow],
     body: list[TableRow],
     caption: list[Inline],
     *,
     in_head: bool,
 ) -> None:
-    stray = B.Flow(wrap)
+    stray = Flow(wrap)
     text = el.text
     if text and not text.isspace():
         stray.add_inlines([Text(text)])
@@ -128,7 +129,7 @@ def _rows(
         tag = child.tag
         if tag == "tr":
             _stray_row(stray, head if in_head else body, in_head)
-            stray = B.Flow(wrap)
+            stray = Flow(wrap)
             row = _row(child, ctx, depth + 1, wrap, in_head)
             if row.cells:
                 (head if in_head else body).append(row)
@@ -148,23 +149,23 @@ def _rows(
     _stray_row(stray, head if in_head else body, in_head)
 
 
-def _stray_row(stray: B.Flow, rows: list[TableRow], in_head: bool) -> None:
+def _stray_row(stray: Flow, rows: list[TableRow], in_head: bool) -> None:
     """Content a table holds outside its cells still reaches the reader, in a row."""
     stray.flush()
     if stray.out:
         rows.append(TableRow((TableCell(tuple(stray.out), header=in_head),), in_head))
 
 
-def _row(el: etree._Element, ctx: Context, depth: int, wrap: B.Wrap, in_head: bool) -> TableRow:
+def _row(el: etree._Element, ctx: Context, depth: int, wrap: Wrap, in_head: bool) -> TableRow:
     cells: list[TableCell] = []
-    stray = B.Flow(wrap)
+    stray = Flow(wrap)
     text = el.text
     if text and not text.isspace():
         stray.add_inlines([Text(text)])
     for child in el:
         if child.tag in ("td", "th"):
             _stray_cell(stray, cells)
-            stray = B.Flow(wrap)
+            stray = Flow(wrap)
             cells.append(_cell(child, ctx, depth + 1, wrap))
         elif type(child.tag) is str:
             B.block_child(child, ctx, stray, depth + 1)
@@ -175,13 +176,13 @@ def _row(el: etree._Element, ctx: Context, depth: int, wrap: B.Wrap, in_head: bo
     return TableRow(tuple(cells), in_head, attrs_of(el))
 
 
-def _stray_cell(stray: B.Flow, cells: list[TableCell]) -> None:
+def _stray_cell(stray: Flow, cells: list[TableCell]) -> None:
     stray.flush()
     if stray.out:
         cells.append(TableCell(tuple(stray.out)))
 
 
-def _cell(el: etree._Element, ctx: Context, depth: int, wrap: B.Wrap) -> TableCell:
+def _cell(el: etree._Element, ctx: Context, depth: int, wrap: Wrap) -> TableCell:
     return TableCell(
         B.children_of(el, ctx, depth, wrap),
         el.tag == "th",

@@ -6,8 +6,9 @@ entry-point group: the entry point loads a class (or instance) following the
 :class:`Writer` protocol. :func:`register_writer` adds one at run time.
 
 :func:`render` is the one way in: it binds the options to the writer once (a built-in
-writer's own are a frozen record, :mod:`._options`), places the notes once, and returns
-one file's bytes or, with ``split``, the files. :func:`write` is :func:`render` for one file.
+writer declares its own as a frozen record, ``TextOptions``..., see :mod:`._options`),
+places the notes once, and returns one file's bytes or, with ``split``, the files.
+:func:`write` is :func:`render` for one file.
 """
 
 from __future__ import annotations

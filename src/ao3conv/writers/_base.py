@@ -88,9 +88,10 @@ def bind_options(writer: Writer, given: Mapping[str, Any], *, files: bool = Fals
     own = dict(given)
     # Popped whenever the writer can split: with files, ``split`` has been acted on.
     if writes_files(writer) and own.pop("split", False) and not files:
+        shown = getattr(writer, "split_name", f"{writer.name} output")
         raise FormatError(
-            f"split {writer.name} output is several files: use write_files() (on the "
-            "command line, --split with an output folder)"
+            f"split {shown} is several files: use write_files() (on the command line, "
+            "--split with an output folder)"
         )
     if not typed(writer):
         return own

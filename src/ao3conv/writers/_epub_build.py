@@ -66,17 +66,11 @@ def build_epub(
     if direction:
         book.set_direction(direction)
 
-    stylesheets = ["style.css"]
-    book.add_item(StaticItem("style", "style.css", "text/css", BASE_CSS.encode()))
-    skin = sanitize_skin(work.work_skin) if work_skin and work.work_skin else ""
-    if skin:
-        stylesheets.extend(("skin.css", "chrome.css"))
-        book.add_item(StaticItem("skin", "skin.css", "text/css", skin.encode()))
-        book.add_item(StaticItem("chrome", "chrome.css", "text/css", CHROME_CSS.encode()))
+    stylesheets = _add_styles(book, work, work_skin)
     fragments = _fragments(work)
     renderer = XhtmlRenderer(LinkResolver(fragments), _add_images(book, work, images),
                         Anchors(work, _reserved_ids(fragments)), _scope_files(work))
-    context = Book(work, title, language, direction, tuple(stylesheets), renderer)
+    context = Book(work, title, language, direction, stylesheets, renderer)
 
     spine: list[Any] = []
     landmarks: list[tuple[str, NavEntry]] = []
@@ -89,11 +83,7 @@ def build_epub(
     landmarks.append(("titlepage", NavEntry("Title Page", TITLE_FILE)))
     book.guide.append({"type": "title-page", "title": "Title Page", "href": TITLE_FILE})
 
-    chapters = []
-    for index, chapter in enumerate(work.chapters, 1):
-        label = chapter_label(work, chapter, index)
-        build = partial(chapter_page, context, chapter, index, label)
-        chapters.append(LazyDocument(f"chapter-{index:03d}", chapter_file(index), label, build))
+    chapters = _chapter_documents(context)
     toc: list[Any] = [title_doc, *chapters]
     if has_afterword(context):
         toc.append(LazyDocument("afterword", AFTERWORD_FILE, "Afterword",
@@ -116,6 +106,28 @@ def build_epub(
     book.toc = toc
     book.spine = spine
     return PackageWriter(book, modified_time(work)).bytes()
+
+
+def _add_styles(book: Any, work: Work, work_skin: bool) -> tuple[str, ...]:
+    """The book's style sheet, and with ``work_skin`` the work's own made safe."""
+    stylesheets = ["style.css"]
+    book.add_item(StaticItem("style", "style.css", "text/css", BASE_CSS.encode()))
+    skin = sanitize_skin(work.work_skin) if work_skin and work.work_skin else ""
+    if skin:
+        stylesheets.extend(("skin.css", "chrome.css"))
+        book.add_item(StaticItem("skin", "skin.css", "text/css", skin.encode()))
+        book.add_item(StaticItem("chrome", "chrome.css", "text/css", CHROME_CSS.encode()))
+    return tuple(stylesheets)
+
+
+def _chapter_documents(context: Book) -> list[Any]:
+    """One document a chapter, built when the book is written."""
+    chapters = []
+    for index, chapter in enumerate(context.work.chapters, 1):
+        label = chapter_label(context.work, chapter, index)
+        build = partial(chapter_page, context, chapter, index, label)
+        chapters.append(LazyDocument(f"chapter-{index:03d}", chapter_file(index), label, build))
+    return chapters
 
 
 def _add_cover(

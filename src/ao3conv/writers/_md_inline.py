@@ -71,20 +71,19 @@ _MAX_TRIES = 6  # nested marks written with delimiters; deeper ones in one pass
 
 def _lead(item: Inline) -> str:
     """The first character an inline will write (flanking needs only its class)."""
-    kind = type(item)
-    if kind is Text:
-        ch = item.text[:1]  # type: ignore[union-attr]  # type() dispatch above
+    if type(item) is Text:
+        ch = item.text[:1]
         return "\\" if ch in SPECIAL_FIRST else ch
-    if kind is Abbreviation or kind is Ruby:  # written as their text: its first character
-        if item.children:  # type: ignore[union-attr]  # type() dispatch above
-            return _lead(item.children[0])  # type: ignore[union-attr]  # type() dispatch above
-        if kind is Ruby:
-            if item.open:  # type: ignore[union-attr]  # type() dispatch above
-                return _lead(Text(item.open))  # type: ignore[union-attr]  # type() dispatch above
-            return _lead(item.annotation[0]) if item.annotation else ")"  # type: ignore[union-attr]  # type() dispatch above
-    if kind is Anchor:
+    if type(item) is Abbreviation or type(item) is Ruby:  # written as their text
+        if item.children:
+            return _lead(item.children[0])
+        if type(item) is Ruby:
+            if item.open:
+                return _lead(Text(item.open))
+            return _lead(item.annotation[0]) if item.annotation else ")"
+    if type(item) is Anchor:
         return "<"  # <a id="..."></a> (without HTML, anchors never get here)
-    return " " if kind is LineBreak else "["
+    return " " if type(item) is LineBreak else "["
 
 
 def line_is_blank(out: list[str]) -> bool:
@@ -282,7 +281,8 @@ class MarkdownInlines(Renderer):
         if self.html and (self.keep(node.attrs) or not simple):
             self.html_mark(node, out)
             return
-        text = children[0].text if simple else pre_text(children)  # type: ignore[union-attr]  # type() dispatch above
+        first = children[0] if children else None
+        text = first.text if type(first) is Text and len(children) == 1 else pre_text(children)
         text = text.replace("\r", " ").replace("\n", " ")
         if text:
             out.append(code_span(text))

@@ -225,7 +225,8 @@ class MarkdownRenderer(MarkdownInlines):
         simple = len(children) == 1 and type(children[0]) is Text
         if self.html and (self.keep(node.attrs) or not simple):
             return self.html_block(node)
-        text = children[0].text if simple else pre_text(children)  # type: ignore[union-attr]  # type() dispatch above
+        first = children[0] if children else None
+        text = first.text if type(first) is Text and len(children) == 1 else pre_text(children)
         return code_block(text.replace("\r", ""))
 
     def block_table(self, node: Table) -> str:
@@ -285,7 +286,7 @@ class MarkdownRenderer(MarkdownInlines):
 
     def list_block(self, node: BulletList | OrderedList, alternate: bool) -> str:
         ordered = type(node) is OrderedList
-        start = node.start if ordered else 1  # type: ignore[union-attr]  # type() dispatch above
+        start = node.start if isinstance(node, OrderedList) else 1
         keep = self.keep
         if self.html and (
             keep(node.attrs)

@@ -18,6 +18,7 @@ from ..model import (
     Anchor,
     Attrs,
     Block,
+    BlockQuote,
     BulletList,
     Code,
     Div,
@@ -51,7 +52,6 @@ from ..model import (
 from ._engine import expansion, ruby_fallback
 
 Keep = Callable[[Attrs], Attrs]
-LIST_KINDS = (BulletList, OrderedList)
 _DELIMITED = (Emphasis, Strong, Strikethrough)
 _TRANSPARENT = (Underline, Superscript, Subscript, SmallCaps, Span)
 _LOWERED = (Ruby, Abbreviation, Anchor)  # no Markdown of their own: see _markdown_marks
@@ -72,13 +72,12 @@ def pre_text(items: Sequence[Inline]) -> str:
     """The text of preformatted inlines: breaks as line ends, images as their alt."""
     out = []
     for item in walk_inlines(items):
-        kind = type(item)
-        if kind is Text:
-            out.append(item.text)  # type: ignore[union-attr]  # type() dispatch above
-        elif kind is LineBreak:
+        if type(item) is Text:
+            out.append(item.text)
+        elif type(item) is LineBreak:
             out.append("\n")
-        elif kind is Image:
-            out.append(item.alt)  # type: ignore[union-attr]  # type() dispatch above
+        elif type(item) is Image:
+            out.append(item.alt)
     return "".join(out)
 
 
@@ -98,16 +97,16 @@ def tight_item(item: ListItem, keep: Keep) -> bool:
         return False
     if len(kids) == 1:
         return True
-    if len(kids) > 2 or type(kids[1]) not in LIST_KINDS:
-        return False
     sub = kids[1]
+    if len(kids) > 2 or not (type(sub) is BulletList or type(sub) is OrderedList):
+        return False
     # A nested list interrupting the line must start at 1 and not with an empty item
     # (a list of no items writes nothing).
     return (
-        not keep(sub.attrs)  # type: ignore[union-attr]  # type() dispatch above
-        and (type(sub) is BulletList or sub.start == 1)  # type: ignore[union-attr]  # type() dispatch above
-        and (not sub.items or bool(sub.items[0].children))  # type: ignore[union-attr]  # type() dispatch above
-        and not any(keep(i.attrs) for i in sub.items)  # type: ignore[union-attr]  # type() dispatch above
+        not keep(sub.attrs)
+        and (isinstance(sub, BulletList) or sub.start == 1)
+        and (not sub.items or bool(sub.items[0].children))
+        and not any(keep(i.attrs) for i in sub.items)
     )
 
 
@@ -207,18 +206,18 @@ def _markdown_marks(items: Sequence[Inline], inside: frozenset[type]) -> list[In
     out: list[Inline] = []
     for item in items:
         kind = type(item)
-        if kind in MARK_TYPES or kind is Link:
-            kids = _markdown_marks(item.children, inside | {kind})  # type: ignore[union-attr]  # type() dispatch above
+        if isinstance(item, MARK_TYPES) or type(item) is Link:
+            kids = _markdown_marks(item.children, inside | {kind})
             if kind in _TRANSPARENT or kind in inside:
                 out.extend(kids)
             elif kind is Code and (len(kids) != 1 or type(kids[0]) is not Text):
                 out.append(Code((Text(pre_text(kids).replace("\n", " ")),)))
             else:
-                out.append(replace(item, children=tuple(kids), attrs=NO_ATTRS))  # type: ignore[arg-type]  # type() dispatch above
+                out.append(replace(item, children=tuple(kids), attrs=NO_ATTRS))
         elif kind is Anchor:
             continue  # a target needs HTML; links to it were unwrapped
-        elif kind is Ruby or kind is Abbreviation:
-            out.extend(_markdown_marks(_lowered(item), inside))  # type: ignore[arg-type]  # type() dispatch above
+        elif type(item) is Ruby or type(item) is Abbreviation:
+            out.extend(_markdown_marks(_lowered(item), inside))
         else:
             out.append(item)
     return out
@@ -226,9 +225,9 @@ def _markdown_marks(items: Sequence[Inline], inside: frozenset[type]) -> list[In
 
 def _lowered(item: Ruby | Abbreviation) -> tuple[Inline, ...]:
     """Ruby as ``漢(kan)``, an abbreviation followed by its expansion: plain inlines."""
-    if type(item) is Ruby:
+    if isinstance(item, Ruby):
         return ruby_fallback(item)
-    title = expansion(item, "".join(iter_inline_text(item.children)))  # type: ignore[arg-type]  # type() dispatch above
+    title = expansion(item, "".join(iter_inline_text(item.children)))
     return (*item.children, Text(f" ({title})")) if title else item.children
 
 
@@ -236,10 +235,10 @@ def _hoist_breaks(items: Sequence[Inline]) -> list[Inline]:
     out: list[Inline] = []
     for item in items:
         kind = type(item)
-        if kind in MARK_TYPES or kind is Link:
-            kids = _hoist_breaks(item.children)  # type: ignore[union-attr]  # type() dispatch above
+        if isinstance(item, MARK_TYPES) or type(item) is Link:
+            kids = _hoist_breaks(item.children)
             if kind not in _DELIMITED:
-                out.append(replace(item, children=tuple(kids)))  # type: ignore[arg-type]  # type() dispatch above
+                out.append(replace(item, children=tuple(kids)))
                 continue
             lead = 0
             while lead < len(kids) and type(kids[lead]) is LineBreak:
@@ -262,9 +261,9 @@ def breaks_to_spaces(items: Sequence[Inline]) -> list[Inline]:
     for item in items:
         if type(item) is LineBreak:
             out.append(Text(" "))
-        elif type(item) in MARK_TYPES or type(item) is Link:
-            kids = tuple(breaks_to_spaces(item.children))  # type: ignore[union-attr]  # type() dispatch above
-            out.append(replace(item, children=kids))  # type: ignore[arg-type]  # type() dispatch above
+        elif isinstance(item, MARK_TYPES) or type(item) is Link:
+            kids = tuple(breaks_to_spaces(item.children))
+            out.append(replace(item, children=kids))
         else:
             out.append(item)
     return out
@@ -274,21 +273,24 @@ def block_line(block: Block) -> tuple[Inline, ...]:
     """A block's inline content on one line, parts joined by spaces (no-HTML cells)."""
     if isinstance(block, (Paragraph, Plain, Heading, Preformatted)):
         return block.children
-    kind = type(block)
-    if kind is SceneBreak:
-        return (Text(block.text),) if block.text else ()  # type: ignore[union-attr]  # type() dispatch above
-    if kind is Gap:
+    if type(block) is SceneBreak:
+        return (Text(block.text),) if block.text else ()
+    if type(block) is Gap:
         return ()
     caption: tuple[Inline, ...] = ()
-    if kind is Table:
-        parts = [b for row in block.rows for cell in row.cells for b in cell.children]  # type: ignore[union-attr]  # type() dispatch above
-        caption = block.caption  # type: ignore[union-attr]  # type() dispatch above
-    elif kind in LIST_KINDS:
-        parts = [b for item in block.items for b in item.children]  # type: ignore[union-attr]  # type() dispatch above
+    parts: list[Block]
+    if type(block) is Table:
+        parts = [b for row in block.rows for cell in row.cells for b in cell.children]
+        caption = block.caption
+    elif type(block) is BulletList or type(block) is OrderedList:
+        parts = [b for item in block.items for b in item.children]
+    elif type(block) is Figure:
+        parts = list(block.children)
+        caption = block.caption
+    elif type(block) is BlockQuote or type(block) is Div:
+        parts = list(block.children)
     else:
-        parts = list(block.children)  # type: ignore[union-attr]  # type() dispatch above
-        if kind is Figure:
-            caption = block.caption  # type: ignore[union-attr]  # type() dispatch above
+        return ()  # every inline block was answered above
     out: list[Inline] = list(caption)
     for part in parts:
         inlines = block_line(part)
@@ -300,7 +302,6 @@ def block_line(block: Block) -> tuple[Inline, ...]:
 
 
 __all__ = [
-    "LIST_KINDS",
     "block_line",
     "breaks_to_spaces",
     "has_break",

@@ -25,12 +25,11 @@ from ..model import NOTES_POLICIES
 NotesPolicy = Literal["keep", "drop", "end"]
 
 
-
 def option(help: str, default: Any = None, choices: tuple[str, ...] = ()) -> Any:
     """A dataclass field carrying its one-line help (and its allowed values, if few)."""
     meta = {"help": help, "choices": choices}
-    if isinstance(default, dict):
-        return field(default_factory=dict, metadata=meta)
+    if isinstance(default, dict):  # a mutable default: each record gets its own copy
+        return field(default_factory=default.copy, metadata=meta)
     return field(default=default, metadata=meta)
 
 

@@ -270,6 +270,7 @@ class MarkdownWriter:
     extension: ClassVar[str] = "md"
     media_type: ClassVar[str] = "text/markdown; charset=utf-8"
     description: ClassVar[str] = "Markdown (GFM, or strict CommonMark) with YAML front matter"
+    split_name: ClassVar[str] = "Markdown"  # in "split Markdown is several files"
     Options: ClassVar[type[MarkdownOptions]] = MarkdownOptions
     options: ClassVar[Mapping[str, str]] = option_help(MarkdownOptions, split=SPLIT_HELP)
 
