@@ -1005,3 +1005,20 @@ def test_any_model_at_all_gives_safe_markdown(work: Work) -> None:
     assert html_problems(body) == []
     plain = ao3conv.write(work, "md", no_html=True).decode("utf-8")
     assert html_tokens(split_front_matter(plain)[1]) == []
+
+
+@pytest.mark.parametrize("no_html", [True, False])
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(wild_works())
+def test_markdown_encoded_a_section_at_a_time_is_the_document_rendered_at_once(
+    no_html: bool, work: Work
+) -> None:
+    from ao3conv.writers import markdown
+
+    streamed = ao3conv.write(work, "md", no_html=no_html)
+    sections = markdown.document_sections
+    try:  # the whole document as one section: rendered and joined at once
+        markdown.document_sections = lambda w: iter([[b for s in sections(w) for b in s]])  # type: ignore[assignment]  # the reference
+        assert ao3conv.write(work, "md", no_html=no_html) == streamed
+    finally:
+        markdown.document_sections = sections  # type: ignore[assignment]

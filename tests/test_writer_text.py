@@ -480,3 +480,36 @@ def test_any_model_at_all_gives_utf8_text(work: Work) -> None:
         text = data.decode("utf-8")  # lone surrogates and all: still valid UTF-8
         assert text.endswith("\n") and not text.endswith("\n\n")
         assert "javascript:" not in text.lower().replace("\n", "")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(wild_works())
+def test_text_encoded_a_chapter_at_a_time_is_the_text_joined_once(work: Work) -> None:
+    from ao3conv.writers import text
+
+    streamed = ao3conv.write(work, "txt")
+    flush = text._Document.flush
+    try:
+        text._Document.flush = lambda self: None  # type: ignore[method-assign]  # joined once
+        assert ao3conv.write(work, "txt") == streamed
+    finally:
+        text._Document.flush = flush  # type: ignore[method-assign]
+
+
+def test_a_long_work_is_not_held_as_strings_and_bytes_at_once() -> None:
+    import tracemalloc
+
+    body = tuple(Paragraph((Text(f"Paragraph {n} of a long chapter, in words. " * 3),))
+                 for n in range(400))
+    work = Work(title="Long", chapters=tuple(
+        Chapter(number=n, title=f"Part {n}", body=body) for n in range(1, 41)))
+    ao3conv.write(work, "txt")  # imports and caches first
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        data = ao3conv.write(work, "txt")
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert len(data) > 2_000_000
+    assert peak < 1.5 * len(data)  # the bytes and one chapter's strings (joined once: 2x)
