@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,28 @@ def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
     forbid_internet(monkeypatch)
     with FakeAo3() as server:
         yield server
+
+
+@pytest.fixture
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No host but the loopback imitation answers (a module takes it for every test with
+    ``pytestmark = pytest.mark.usefixtures("no_internet")``)."""
+    forbid_internet(monkeypatch)
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """Each test that takes it runs with the sync and with the async fetcher."""
+    return str(request.param)
+
+
+@pytest.fixture
+def quiet() -> Iterator[None]:
+    """Warnings ignored (for modules that feed in broken and hostile input:
+    ``pytestmark = pytest.mark.usefixtures("quiet")``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 @pytest.fixture

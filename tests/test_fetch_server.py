@@ -42,25 +42,16 @@ from helpers.ao3_server import (
     WORK_PAGE,
     FakeAo3,
     Fault,
-    forbid_internet,
     page,
 )
 from helpers.slots import Slots
 
+# every test here: no host but the loopback imitation answers
+pytestmark = pytest.mark.usefixtures("no_internet")
+
 DELAY = 0.05
 PASSWORD = "pa55-w0rd-never-on-disk"
 JITTER = 0.04  # arrival times wobble around send times (more so on a busy machine)
-
-
-@pytest.fixture(autouse=True)
-def no_internet(monkeypatch: Any) -> None:
-    forbid_internet(monkeypatch)
-
-
-
-@pytest.fixture(params=["sync", "async"])
-def mode(request: Any) -> str:
-    return str(request.param)
 
 
 class Client:

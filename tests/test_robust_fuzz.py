@@ -15,8 +15,6 @@ import json
 import random
 import sys
 import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,11 +33,8 @@ CHEAP = [name for name in hostile.MUTATORS
          if name not in ("deep_nest", "huge_attribute", "huge_text", "many_elements")]
 
 
-@pytest.fixture(autouse=True)
-def quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ParseWarnings for unknown elements: expected here
-        yield
+# ParseWarnings for unknown elements: expected here
+pytestmark = pytest.mark.usefixtures("quiet")
 
 
 def survives(data: bytes | str, rng: random.Random | None = None) -> ao3conv.Work | None:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import io
 import json
 import socket
-import warnings
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +68,8 @@ SHAPES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # unknown elements (svg, math...) are reported: fine
-        yield
+# unknown elements (svg, math...) are reported: fine
+pytestmark = pytest.mark.usefixtures("quiet")
 
 
 def problems_in_every_output(work: Work) -> list[str]:
