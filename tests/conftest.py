@@ -29,14 +29,14 @@ def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
 
 @pytest.fixture
 def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No host but the loopback imitation answers (a module takes it for every test with
-    ``pytestmark = pytest.mark.usefixtures("no_internet")``)."""
+    """Every host unreachable: a module of offline tests takes it with
+    ``pytestmark = pytest.mark.usefixtures("no_internet")``."""
     forbid_internet(monkeypatch)
 
 
 @pytest.fixture(params=["sync", "async"])
 def mode(request: pytest.FixtureRequest) -> str:
-    """Each test that takes it runs with the sync and with the async fetcher."""
+    """Which fetch driver a test runs: ``Fetcher`` or its async twin ``AsyncFetcher``."""
     return str(request.param)
 
 
@@ -52,3 +52,4 @@ def quiet() -> Iterator[None]:
 @pytest.fixture
 def slots(monkeypatch: pytest.MonkeyPatch) -> Slots:
     return Slots(monkeypatch)
+

@@ -20,7 +20,7 @@ from helpers.ao3_server import RESTRICTED_PAGE, FakeAo3, Fault, page
 
 PASSWORD = "cli-secret-pa55word"
 
-# every test here: no host but the loopback imitation answers
+
 pytestmark = pytest.mark.usefixtures("no_internet")
 
 
@@ -57,7 +57,6 @@ def test_fetch_work_gives_the_parsed_work(mode: str, ao3: FakeAo3, tmp_path: Pat
 def test_fetch_writes_a_file_then_reuses_the_cached_page(
     runner: CliRunner, ao3: FakeAo3, tmp_path: Path
 ) -> None:
-
     ao3.add_work(1)
     out = tmp_path / "out"
     first = fetch(runner, ao3, tmp_path, "1", "-f", "json", "-o", f"{out}/")

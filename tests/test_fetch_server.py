@@ -46,12 +46,12 @@ from helpers.ao3_server import (
 )
 from helpers.slots import Slots
 
-# every test here: no host but the loopback imitation answers
-pytestmark = pytest.mark.usefixtures("no_internet")
-
 DELAY = 0.05
 PASSWORD = "pa55-w0rd-never-on-disk"
 JITTER = 0.04  # arrival times wobble around send times (more so on a busy machine)
+
+
+pytestmark = pytest.mark.usefixtures("no_internet")
 
 
 class Client:

@@ -47,7 +47,6 @@ from helpers.ao3_server import (
 )
 from helpers.flows import drive
 
-# every test here: no host but the loopback imitation answers
 pytestmark = pytest.mark.usefixtures("no_internet")
 
 
