@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,15 +37,6 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 def mode(request: pytest.FixtureRequest) -> str:
     """Which fetch driver a test runs: ``Fetcher`` or its async twin ``AsyncFetcher``."""
     return str(request.param)
-
-
-@pytest.fixture
-def quiet() -> Iterator[None]:
-    """Warnings ignored (for modules that feed in broken and hostile input:
-    ``pytestmark = pytest.mark.usefixtures("quiet")``)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
 
 
 @pytest.fixture

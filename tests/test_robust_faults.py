@@ -30,8 +30,7 @@ PAGE = dict(hostile.corpus())[hostile.NAMED_PAGE]
 NAME = "oriflamme - so I open the window to hear sounds of people.txt"
 
 
-# what this module feeds in earns warnings
-pytestmark = pytest.mark.usefixtures("quiet")
+pytestmark = pytest.mark.filterwarnings("ignore")
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ import json
 import random
 import sys
 import time
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,8 +35,13 @@ CHEAP = [name for name in hostile.MUTATORS
          if name not in ("deep_nest", "huge_attribute", "huge_text", "many_elements")]
 
 
-# ParseWarnings for unknown elements: expected here
-pytestmark = pytest.mark.usefixtures("quiet")
+# A fixture, not a filterwarnings mark as the other robust_* modules use: the mark did
+# not reach some of Hypothesis's example runs here (a ParseWarning got through).
+@pytest.fixture(autouse=True)
+def quiet() -> Iterator[None]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ParseWarnings for unknown elements: expected here
+        yield
 
 
 def survives(data: bytes | str, rng: random.Random | None = None) -> ao3conv.Work | None:

@@ -68,8 +68,8 @@ SHAPES = {
 }
 
 
-# unknown elements (svg, math...) are reported: fine
-pytestmark = pytest.mark.usefixtures("quiet")
+# Unknown elements (svg, math...) are reported: fine here.
+pytestmark = pytest.mark.filterwarnings("ignore")
 
 
 def problems_in_every_output(work: Work) -> list[str]:

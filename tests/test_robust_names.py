@@ -19,8 +19,7 @@ from helpers.names import assert_portable
 PAGE = dict(hostile.corpus())[hostile.NAMED_PAGE]
 
 
-# what this module feeds in earns warnings
-pytestmark = pytest.mark.usefixtures("quiet")
+pytestmark = pytest.mark.filterwarnings("ignore")
 
 
 def convert(*args: str) -> tuple[int, str]:
