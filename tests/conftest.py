@@ -42,3 +42,4 @@ def mode(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def slots(monkeypatch: pytest.MonkeyPatch) -> Slots:
     return Slots(monkeypatch)
+
