@@ -85,6 +85,7 @@ from ao3conv.writers.markdown import (
 )
 from helpers.golden import golden_text
 from helpers.pages import corpus_work, corpus_work_pages
+from helpers.sample_works import para
 from helpers.strategies import blocks as block_lists
 from helpers.strategies import wild_works, works
 
@@ -690,10 +691,6 @@ def test_markdown_matches_the_golden_file(path: Path) -> None:
 
 def md(*blocks: Block, html: bool = True) -> str:
     return render_blocks(blocks, html)
-
-
-def para(*inlines: Inline | str) -> Paragraph:
-    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in inlines))
 
 
 def em(*inlines: Inline | str) -> Emphasis:

@@ -54,6 +54,7 @@ from ao3conv.model import (
 from helpers.golden import golden_text
 from helpers.page_text import missing, page_words, words
 from helpers.pages import corpus_work, corpus_work_pages
+from helpers.sample_works import para
 from helpers.strategies import wild_works, works
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
@@ -61,10 +62,6 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(Healt
 
 def txt(work: Work, **options: object) -> str:
     return ao3conv.write(work, "txt", **options).decode("utf-8")
-
-
-def para(*inlines: object) -> Paragraph:
-    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in inlines))  # type: ignore[misc]
 
 
 def one_chapter(*body: Block, **work_fields: object) -> Work:
