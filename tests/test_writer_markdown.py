@@ -73,8 +73,6 @@ from ao3conv.writers._engine import expansion, ruby_fallback, safe_url
 from ao3conv.writers._md_html import attrs_policy, skin_classes
 from ao3conv.writers._md_shapes import table_lines
 from ao3conv.writers._metadata import (
-    FRONT_MATTER_KEYS,
-    OPTIONAL_FRONT_MATTER_KEYS,
     front_matter_metadata,
 )
 from ao3conv.writers.markdown import (
@@ -83,6 +81,7 @@ from ao3conv.writers.markdown import (
     document_blocks,
     no_html_inlines,
 )
+from helpers.front_matter import assert_front_matter_keys
 from helpers.golden import golden_text
 from helpers.pages import corpus_work, corpus_work_pages
 from helpers.sample_works import para
@@ -527,12 +526,6 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     assert text.startswith("---\n")
     end = text.index("\n---\n", 3)
     return yaml.safe_load(text[4:end]), text[end + 5 :]
-
-
-def assert_front_matter_keys(meta: dict[str, Any]) -> None:
-    """Exactly the documented keys, in order (the optional ones only when known)."""
-    assert list(meta) == [k for k in FRONT_MATTER_KEYS if k in meta]
-    assert set(FRONT_MATTER_KEYS) - set(meta) <= set(OPTIONAL_FRONT_MATTER_KEYS)
 
 
 def tables_as_lines(blocks: Sequence[Block]) -> list[Block]:
