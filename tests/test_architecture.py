@@ -183,9 +183,6 @@ PRIVATE_REACH_ALLOWED = {
     ("ao3conv.convert", "ao3conv.writers._epub_cover"),
     ("ao3conv.parser._fastnodes", "ao3conv.model._nodes"),
     ("ao3conv.update._run", "ao3conv.batch._expand"),
-    ("ao3conv.update._run", "ao3conv.batch._listing"),
-    ("ao3conv.update._run", "ao3conv.batch._sources"),
-    ("ao3conv.update._run", "ao3conv.batch._state"),
     ("ao3conv.update._scan", "ao3conv.parser._epub"),
 }
 

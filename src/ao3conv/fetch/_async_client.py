@@ -12,7 +12,7 @@ import httpx
 
 from ._body import BodyError, TooLarge
 from ._client import T, _failure, _FetcherBase, _form, log
-from ._flows import FetchedPage, login_flow, page_flow, resolve_chapter_flow, work_page_flow
+from ._flows import FetchedPage, login_flow, page_flow
 from ._images import image_flow
 from ._options import FetchOptions
 from ._plan import Action, FetchFlow, Outcome, Request, Send, Wait
@@ -48,14 +48,7 @@ class AsyncFetcher(_FetcherBase):
 
     async def fetch_work_page(self, ref: str | int) -> FetchedPage:
         """A whole work's page: from the cache if fresh, else in one request."""
-        work_id, chapter_id = self._work_id(ref)
-        if work_id is None:
-            assert chapter_id is not None
-            work_id = await self._run(resolve_chapter_flow(self.session, chapter_id, self.policy))
-        cached = self._cached(work_id)
-        if cached is not None:
-            return cached
-        return self._store(await self._run(work_page_flow(self.session, work_id, self.policy)))
+        return await self._run(self._work_page(ref))
 
     async def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
