@@ -364,6 +364,18 @@ def test_there_is_one_ao3_fixture() -> None:
     assert _fixtures_named("ao3") == ["conftest.py"]
 
 
+def test_no_shared_fixture_is_defined_twice() -> None:
+    # shared fixtures (no leading underscore) live once, in conftest.py; a module takes one
+    # for all its tests with ``pytestmark = pytest.mark.usefixtures(...)``
+    names = {}
+    for path in TESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and any(
+                    "fixture" in ast.unparse(decorator) for decorator in node.decorator_list):
+                names.setdefault(node.name, []).append(path.relative_to(TESTS).as_posix())
+    assert {name: where for name, where in names.items() if len(where) > 1} == {}
+
+
 def test_only_the_page_table_lists_the_fixture_pages() -> None:
     listing = [path.relative_to(TESTS).as_posix() for path in TESTS.rglob("*.py")
                if path != Path(__file__).resolve()

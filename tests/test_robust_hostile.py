@@ -14,9 +14,7 @@ from __future__ import annotations
 import io
 import json
 import socket
-import warnings
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +68,8 @@ SHAPES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # unknown elements (svg, math...) are reported: fine
-        yield
+# Unknown elements (svg, math...) are reported: fine here.
+pytestmark = pytest.mark.filterwarnings("ignore")
 
 
 def problems_in_every_output(work: Work) -> list[str]:

@@ -15,7 +15,7 @@ from ._client import T, _failure, _FetcherBase, _form, log
 from ._flows import FetchedPage, login_flow, page_flow
 from ._images import image_flow
 from ._options import FetchOptions
-from ._plan import Action, FetchFlow, Outcome, Request, Send, Wait
+from ._plan import Action, FetchFlow, Outcome, Request, Send
 from ._urls import on_site
 
 
@@ -78,10 +78,7 @@ class AsyncFetcher(_FetcherBase):
     async def _act(self, action: Action) -> Outcome | None:
         if isinstance(action, Send):
             return await self._send(action.request)
-        if isinstance(action, Wait):
-            self._announce(action)
-        else:
-            self._set_cookie(self.client.cookies, action)
+        self._obey(action, self.client.cookies)
         return None
 
     async def _send(self, request: Request) -> Outcome:

@@ -134,6 +134,13 @@ class _FetcherBase:
             delay = max(delay, MIN_AO3_DELAY)
         return limiter_for(site), delay
 
+    def _obey(self, action: Wait | SetCookie, cookies: httpx.Cookies) -> None:
+        """What the core asks that sends nothing: hold the limiter, or keep a cookie."""
+        if isinstance(action, Wait):
+            self._announce(action)
+        else:
+            self._set_cookie(cookies, action)
+
     def _announce(self, wait: Wait) -> None:
         limiter_for(site_of(wait.url)).hold(wait.seconds)
         notice = wait.notice(datetime.now())
@@ -284,10 +291,7 @@ class Fetcher(_FetcherBase):
     def _act(self, action: Action) -> Outcome | None:
         if isinstance(action, Send):
             return self._send(action.request)
-        if isinstance(action, Wait):
-            self._announce(action)
-        else:
-            self._set_cookie(self.client.cookies, action)
+        self._obey(action, self.client.cookies)
         return None
 
     def _send(self, request: Request) -> Outcome:
