@@ -13,7 +13,6 @@ the documented lossy projection (:func:`no_html_view`).
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
@@ -84,7 +83,8 @@ from ao3conv.writers.markdown import (
     document_blocks,
     no_html_inlines,
 )
-from helpers.pages import FIXTURES, corpus_work, corpus_work_pages
+from helpers.golden import golden_text
+from helpers.pages import corpus_work, corpus_work_pages
 from helpers.strategies import blocks as block_lists
 from helpers.strategies import wild_works, works
 
@@ -103,8 +103,6 @@ for _reader in (MD, MD_STRICT, MD_STRIKE):
     _reader.add_render_rule("fence", _fence)
     _reader.add_render_rule("code_block", _fence)
 
-GOLDEN = FIXTURES / "golden"
-UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -684,11 +682,7 @@ def test_markdown_matches_the_golden_file(path: Path) -> None:
     work = corpus_work(path)
     assert work is not None
     actual = ao3conv.write(work, "md").decode("utf-8")
-    golden = GOLDEN / f"{path.stem}.md"
-    if UPDATE:
-        golden.write_text(actual, encoding="utf-8")
-    assert golden.exists(), f"no golden for {path.stem}: run with AO3CONV_UPDATE_GOLDEN=1"
-    assert actual == golden.read_text(encoding="utf-8")
+    assert actual == golden_text(f"{path.stem}.md", actual)
 
 
 # --- what the Markdown looks like ------------------------------------------------------------
