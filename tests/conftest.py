@@ -27,5 +27,19 @@ def ao3(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAo3]:
 
 
 @pytest.fixture
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every host unreachable: a module of offline tests takes it with
+    ``pytestmark = pytest.mark.usefixtures("no_internet")``."""
+    forbid_internet(monkeypatch)
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """Which fetch driver a test runs: ``Fetcher`` or its async twin ``AsyncFetcher``."""
+    return str(request.param)
+
+
+@pytest.fixture
 def slots(monkeypatch: pytest.MonkeyPatch) -> Slots:
     return Slots(monkeypatch)
+

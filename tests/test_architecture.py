@@ -183,9 +183,6 @@ PRIVATE_REACH_ALLOWED = {
     ("ao3conv.convert", "ao3conv.writers._epub_cover"),
     ("ao3conv.parser._fastnodes", "ao3conv.model._nodes"),
     ("ao3conv.update._run", "ao3conv.batch._expand"),
-    ("ao3conv.update._run", "ao3conv.batch._listing"),
-    ("ao3conv.update._run", "ao3conv.batch._sources"),
-    ("ao3conv.update._run", "ao3conv.batch._state"),
     ("ao3conv.update._scan", "ao3conv.parser._epub"),
 }
 
@@ -365,6 +362,18 @@ def _fixtures_named(name: str) -> list[str]:
 def test_there_is_one_ao3_fixture() -> None:
     # a module that shares works or users adds them in an autouse fixture taking ``ao3``
     assert _fixtures_named("ao3") == ["conftest.py"]
+
+
+def test_no_shared_fixture_is_defined_twice() -> None:
+    # shared fixtures (no leading underscore) live once, in conftest.py; a module takes one
+    # for all its tests with ``pytestmark = pytest.mark.usefixtures(...)``
+    names = {}
+    for path in TESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and any(
+                    "fixture" in ast.unparse(decorator) for decorator in node.decorator_list):
+                names.setdefault(node.name, []).append(path.relative_to(TESTS).as_posix())
+    assert {name: where for name, where in names.items() if len(where) > 1} == {}
 
 
 def test_only_the_page_table_lists_the_fixture_pages() -> None:

@@ -497,3 +497,27 @@ def test_a_pool_starts_only_when_converting_is_what_the_batch_waits_for() -> Non
         assert auto._pays(50) and not auto._pays(3)  # ...unless little is left
     with Converter(plan, 2, 100) as asked, Converter(plan, 2, 100, debug=True) as debug:
         assert asked._pays(1) and not debug._pays(50)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_split_works_become_folders_claimed_like_files(
+    ao3: FakeAo3, tmp_path: Path, jobs: int
+) -> None:
+    ao3.put_work(1, "Split", chapters="2/2")
+    ao3.put_work(2, "Other")
+    out = tmp_path / "out"
+    (out / "Split").mkdir(parents=True)
+    (out / "Split" / "mine.md").write_text("someone else's folder")
+    result = run(ao3, ["1", "2"], out, format="md", options={"split": True},
+                 name_template="{title}", jobs=jobs)
+    assert [o.status for o in result.outcomes] == ["exported", "exported"]
+    first, second = (Path(o.path or "") for o in result.outcomes)
+    assert first.name == "Split (1)" and second.name == "Other"  # the taken one is kept
+    assert (out / "Split" / "mine.md").read_text() == "someone else's folder"
+    assert sorted(p.suffix for p in first.iterdir()) == [".md"] * 3  # index and 2 chapters
+    # An update replaces the work's own folder's files, in place.
+    ao3.put_work(1, "Split", chapters="3/3")
+    again = run(ao3, ["1"], out, format="md", options={"split": True},
+                name_template="{title}", update=True, use_cache=False, jobs=jobs)
+    assert [o.status for o in again.outcomes] == ["updated"]
+    assert len(list(first.iterdir())) == 4

@@ -178,3 +178,44 @@ def test_the_terminal_view_shows_progress_and_a_summary_table(
     for row in ("done", "failed", "reason"):
         assert row in shown
     assert "failed.txt" in shown
+
+
+# A batch in its own process (one thread: workers are forked, so they run this patch), with
+# two worker processes; the one converting work 3 dies as if killed for memory.
+DYING_WORKER = """
+import os, sys
+from pathlib import Path
+import ao3conv.batch._work as work
+from ao3conv.batch import BatchPlan, export_batch
+real = work.prepare_in_worker
+def dying(task):
+    if task.page.work_id == 3:
+        os._exit(9)
+    return real(task)
+work.prepare_in_worker = dying
+plan = BatchPlan.of(sys.argv[2], format="json", jobs=2, base_url=sys.argv[1], delay=0,
+                    use_cache=False)
+for outcome in export_batch([str(n) for n in range(1, 9)], plan).outcomes:
+    print(outcome.work_id, outcome.status, outcome.reason or "")
+"""
+
+
+def test_a_worker_that_dies_fails_its_work_and_the_batch_goes_on(
+    ao3: FakeAo3, tmp_path: Path
+) -> None:
+    for n in range(1, 9):
+        ao3.put_work(n, f"Story {n}")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", DYING_WORKER, ao3.base_url, str(out)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    outcomes = [line.split(" ", 2) for line in done.stdout.splitlines()]
+    assert [int(n) for n, _, _ in outcomes] == list(range(1, 9))  # in list order
+    died = {int(n) for n, status, reason in outcomes if status == "failed"}
+    assert 3 in died  # with what was in the pool with it, at most
+    assert all("the worker process converting it stopped" in reason
+               for _, status, reason in outcomes if status == "failed")
+    assert {int(n) for n, status, _ in outcomes if status == "exported"} == set(range(1, 9)) - died
+    assert 8 not in died  # after the pool broke, the rest are converted in the batch's process
+    assert not list(out.glob(".ao3conv-*.part"))
+    assert len(list(out.glob("*.json"))) == 8 - len(died)

@@ -16,15 +16,12 @@ from typer.testing import CliRunner
 
 import ao3conv
 from ao3conv.cli import app
-from helpers.ao3_server import RESTRICTED_PAGE, FakeAo3, Fault, forbid_internet, page
+from helpers.ao3_server import RESTRICTED_PAGE, FakeAo3, Fault, page
 
 PASSWORD = "cli-secret-pa55word"
 
 
-@pytest.fixture(autouse=True)
-def no_internet(monkeypatch: Any) -> None:
-    forbid_internet(monkeypatch)
-
+pytestmark = pytest.mark.usefixtures("no_internet")
 
 
 @pytest.fixture

@@ -24,11 +24,6 @@ BASE = "http://ao3.test"
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: Any) -> str:
-    return str(request.param)
-
-
 def call(mode: str, handler: Handler, method: str, *args: Any, **options: Any) -> Any:
     """Run ``Fetcher.<method>(*args)`` or its async twin over a mock transport."""
     options = {"base_url": BASE, "delay": 0, "backoff": 0.01, "use_cache": False, **options}

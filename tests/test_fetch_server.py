@@ -42,7 +42,6 @@ from helpers.ao3_server import (
     WORK_PAGE,
     FakeAo3,
     Fault,
-    forbid_internet,
     page,
 )
 from helpers.slots import Slots
@@ -52,15 +51,7 @@ PASSWORD = "pa55-w0rd-never-on-disk"
 JITTER = 0.04  # arrival times wobble around send times (more so on a busy machine)
 
 
-@pytest.fixture(autouse=True)
-def no_internet(monkeypatch: Any) -> None:
-    forbid_internet(monkeypatch)
-
-
-
-@pytest.fixture(params=["sync", "async"])
-def mode(request: Any) -> str:
-    return str(request.param)
+pytestmark = pytest.mark.usefixtures("no_internet")
 
 
 class Client:

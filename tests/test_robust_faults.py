@@ -14,8 +14,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +30,7 @@ PAGE = dict(hostile.corpus())[hostile.NAMED_PAGE]
 NAME = "oriflamme - so I open the window to hear sounds of people.txt"
 
 
-@pytest.fixture(autouse=True)
-def quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore")
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ CHEAP = [name for name in hostile.MUTATORS
          if name not in ("deep_nest", "huge_attribute", "huge_text", "many_elements")]
 
 
+# A fixture, not a filterwarnings mark as the other robust_* modules use: the mark did
+# not reach some of Hypothesis's example runs here (a ParseWarning got through).
 @pytest.fixture(autouse=True)
 def quiet() -> Iterator[None]:
     with warnings.catch_warnings():

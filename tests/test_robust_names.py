@@ -4,8 +4,6 @@ folder, valid on Windows, macOS and Linux, and never a silent collision — thro
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,11 +19,7 @@ from helpers.names import assert_portable
 PAGE = dict(hostile.corpus())[hostile.NAMED_PAGE]
 
 
-@pytest.fixture(autouse=True)
-def quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
+pytestmark = pytest.mark.filterwarnings("ignore")
 
 
 def convert(*args: str) -> tuple[int, str]:

@@ -43,21 +43,11 @@ from helpers.ao3_server import (
     WORK_PAGE,
     FakeAo3,
     Fault,
-    forbid_internet,
     page,
 )
 from helpers.flows import drive
 
-
-@pytest.fixture(autouse=True)
-def no_internet(monkeypatch: Any) -> None:
-    forbid_internet(monkeypatch)
-
-
-
-@pytest.fixture(params=["sync", "async"])
-def mode(request: Any) -> str:
-    return str(request.param)
+pytestmark = pytest.mark.usefixtures("no_internet")
 
 
 def options(ao3: FakeAo3, tmp_path: Path, **more: Any) -> dict[str, Any]:

@@ -354,7 +354,7 @@ class _Handler(BaseHTTPRequestHandler):
         segments = path.strip("/").split("/")
         listing = self.ao3.listings.get(self.path)
         if listing is not None:
-            self._listing(*listing)
+            self._page_or_wall(*listing)
         elif path == "/users/login":
             self._login_post() if self.command == "POST" else self._login_form()
         elif path == "/token_dispenser.json":
@@ -374,15 +374,12 @@ class _Handler(BaseHTTPRequestHandler):
             content_type, body = state.images[path]
             self._send(200, body, content_type)
         elif path in state.pages:
-            body, login_required = state.pages[path]
-            if login_required and self._session().user is None:
-                self._login_wall(restricted=False)
-            else:
-                self._send(200, body)
+            self._page_or_wall(*state.pages[path])
         else:
             self._send(404, page(NOT_FOUND))
 
-    def _listing(self, body: bytes, login_required: bool) -> None:
+    def _page_or_wall(self, body: bytes, login_required: bool) -> None:
+        """A listing or a plain page, or AO3's login wall when it wants a user first."""
         if login_required and self._session().user is None:
             self._login_wall(restricted=False)
         else:

@@ -19,7 +19,7 @@ from ..errors import Ao3convError, Hint, IncompleteWorkError, OutputError
 from ..site import canonical_work_url
 from ._expand import Entry
 from ._folder import BatchFolder
-from ._report import WorkOutcome
+from ._report import Status, WorkOutcome
 from ._state import BatchState, Record, Version
 from ._work import Converter, PageTask, Prepared, result_of
 
@@ -134,9 +134,9 @@ class WorkSteps:
             return None
         return record if (self.folder / record.path).exists() else None
 
-    def _kept(self, status: str, entry: Entry, record: Record) -> WorkOutcome:
-        path = str(self.folder / record.path)  # type: ignore[operator]  # _existing saw a path
-        return WorkOutcome(status, entry.work_id, self._url(entry), record.title,  # type: ignore[arg-type]  # status is a Status value
+    def _kept(self, status: Status, entry: Entry, record: Record) -> WorkOutcome:
+        path = str(self.folder / (record.path or ""))  # _existing saw a path
+        return WorkOutcome(status, entry.work_id, self._url(entry), record.title,
                            path, origin=entry.origin, chapters=_chapters(record.version))
 
     def _export(self, entry: Entry, existing: Record | None, page: FetchedPage,
@@ -159,8 +159,8 @@ class WorkSteps:
             names, mine = self._choose(prepared, entry), False
         relative = self.out.write(prepared.rendered, entry.work_id, url, prepared.title, names,
                                   version, mine=mine)
-        status = "updated" if existing is not None else "exported"
-        return WorkOutcome(status, entry.work_id, url, prepared.title, str(self.folder / relative),  # type: ignore[arg-type]  # status is a Status value
+        status: Status = "updated" if existing is not None else "exported"
+        return WorkOutcome(status, entry.work_id, url, prepared.title, str(self.folder / relative),
                            origin=entry.origin, chapters=_chapters(version), requested=requested)
 
     def _choose(self, prepared: Prepared, entry: Entry) -> list[str]:

@@ -16,7 +16,6 @@ import time
 import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +148,8 @@ class Converter:
 
             self._pool = self._stack.enter_context(worker_pool(self.plan, self.jobs))
         if self._pool is not None:
+            from concurrent.futures.process import BrokenProcessPool  # with the pool only
+
             try:
                 return self._pool.submit(prepare_in_worker, task)
             except BrokenProcessPool:
@@ -176,6 +177,10 @@ def result_of(prepared: Future[Prepared]) -> Prepared:
     """What a worker made; a worker that died (killed, out of memory) fails the work."""
     try:
         return prepared.result()
-    except BrokenProcessPool:
+    except Exception as exc:
+        from concurrent.futures.process import BrokenProcessPool  # with a pool only
+
+        if not isinstance(exc, BrokenProcessPool):
+            raise
         died = RuntimeError("the worker process converting it stopped (out of memory?)")
         return Prepared(error=died)

@@ -12,10 +12,10 @@ import httpx
 
 from ._body import BodyError, TooLarge
 from ._client import T, _failure, _FetcherBase, _form, log
-from ._flows import FetchedPage, login_flow, page_flow, resolve_chapter_flow, work_page_flow
+from ._flows import FetchedPage, login_flow, page_flow
 from ._images import image_flow
 from ._options import FetchOptions
-from ._plan import Action, FetchFlow, Outcome, Request, Send, Wait
+from ._plan import Action, FetchFlow, Outcome, Request, Send
 from ._urls import on_site
 
 
@@ -48,14 +48,7 @@ class AsyncFetcher(_FetcherBase):
 
     async def fetch_work_page(self, ref: str | int) -> FetchedPage:
         """A whole work's page: from the cache if fresh, else in one request."""
-        work_id, chapter_id = self._work_id(ref)
-        if work_id is None:
-            assert chapter_id is not None
-            work_id = await self._run(resolve_chapter_flow(self.session, chapter_id, self.policy))
-        cached = self._cached(work_id)
-        if cached is not None:
-            return cached
-        return self._store(await self._run(work_page_flow(self.session, work_id, self.policy)))
+        return await self._run(self._work_page(ref))
 
     async def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
@@ -85,10 +78,7 @@ class AsyncFetcher(_FetcherBase):
     async def _act(self, action: Action) -> Outcome | None:
         if isinstance(action, Send):
             return await self._send(action.request)
-        if isinstance(action, Wait):
-            self._announce(action)
-        else:
-            self._set_cookie(self.client.cookies, action)
+        self._obey(action, self.client.cookies)
         return None
 
     async def _send(self, request: Request) -> Outcome:

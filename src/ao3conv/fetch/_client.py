@@ -134,6 +134,13 @@ class _FetcherBase:
             delay = max(delay, MIN_AO3_DELAY)
         return limiter_for(site), delay
 
+    def _obey(self, action: Wait | SetCookie, cookies: httpx.Cookies) -> None:
+        """What the core asks that sends nothing: hold the limiter, or keep a cookie."""
+        if isinstance(action, Wait):
+            self._announce(action)
+        else:
+            self._set_cookie(cookies, action)
+
     def _announce(self, wait: Wait) -> None:
         limiter_for(site_of(wait.url)).hold(wait.seconds)
         notice = wait.notice(datetime.now())
@@ -144,9 +151,18 @@ class _FetcherBase:
     def _set_cookie(self, cookies: httpx.Cookies, action: SetCookie) -> None:
         cookies.set(action.name, action.value, domain=host_of(action.url).split(":")[0])
 
-    def _work_id(self, ref: str | int) -> tuple[int | None, int | None]:
+    def _work_page(self, ref: str | int) -> FetchFlow[FetchedPage]:
+        """``fetch_work_page`` as one flow, so that both drivers run the same steps
+        (the cache is the driver's own, in memory or on disk, not the network's)."""
         parsed = parse_work_ref(ref, self.options.site)
-        return parsed.work_id, parsed.chapter_id
+        work_id = parsed.work_id
+        if work_id is None:
+            assert parsed.chapter_id is not None
+            work_id = yield from resolve_chapter_flow(self.session, parsed.chapter_id, self.policy)
+        cached = self._cached(work_id)
+        if cached is not None:
+            return cached
+        return self._store((yield from work_page_flow(self.session, work_id, self.policy)))
 
     def _cached(self, work_id: int) -> FetchedPage | None:
         if self.cache is None:
@@ -246,14 +262,7 @@ class Fetcher(_FetcherBase):
 
     def fetch_work_page(self, ref: str | int) -> FetchedPage:
         """A whole work's page: from the cache if fresh, else in one request."""
-        work_id, chapter_id = self._work_id(ref)
-        if work_id is None:
-            assert chapter_id is not None
-            work_id = self._run(resolve_chapter_flow(self.session, chapter_id, self.policy))
-        cached = self._cached(work_id)
-        if cached is not None:
-            return cached
-        return self._store(self._run(work_page_flow(self.session, work_id, self.policy)))
+        return self._run(self._work_page(ref))
 
     def get(self, url: str) -> FetchedPage:
         """Any AO3 page (a listing, a series), following redirects and logging in if needed."""
@@ -282,10 +291,7 @@ class Fetcher(_FetcherBase):
     def _act(self, action: Action) -> Outcome | None:
         if isinstance(action, Send):
             return self._send(action.request)
-        if isinstance(action, Wait):
-            self._announce(action)
-        else:
-            self._set_cookie(self.client.cookies, action)
+        self._obey(action, self.client.cookies)
         return None
 
     def _send(self, request: Request) -> Outcome:

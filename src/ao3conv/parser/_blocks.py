@@ -75,11 +75,7 @@ def blocks_in(
 ) -> None:
     """Convert ``el``'s content into ``flow`` (text, children and their tails)."""
     if depth > MAX_DEPTH:
-        flow.flush()
-        items: list[Inline] = []
-        flatten(el, ctx, items)
-        flow.add_inlines(items)
-        flow.flush()
+        _flattened(el, ctx, flow)
         return
     text = el.text
     if text and (flow.run or not text.isspace()):
@@ -120,6 +116,15 @@ def blocks_in(
             flow.add_inlines([Text(tail)])
 
 
+def _flattened(el: etree._Element, ctx: Context, flow: Flow) -> None:
+    """Past the depth cap: ``el``'s content as plain inlines in a block of its own."""
+    flow.flush()
+    items: list[Inline] = []
+    flatten(el, ctx, items)
+    flow.add_inlines(items)
+    flow.flush()
+
+
 def block_child(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> None:
     """Convert one element met at block level. Past the depth cap its content
     is flattened to plain text, so no nesting can exhaust Python's stack."""
@@ -128,11 +133,7 @@ def block_child(el: etree._Element, ctx: Context, flow: Flow, depth: int) -> Non
         if tag in DROPPED:
             ctx.removed[tag] += 1
             return
-        flow.flush()
-        items: list[Inline] = []
-        flatten(el, ctx, items)
-        flow.add_inlines(items)
-        flow.flush()
+        _flattened(el, ctx, flow)
         return
     handler = _BLOCK_HANDLERS.get(tag)
     if handler is not None:

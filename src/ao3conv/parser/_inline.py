@@ -120,12 +120,7 @@ def _marked(kind: type) -> Handler:
         if not attrs and kind in ctx.open_marks:  # <em> in <em> looks the same: no new mark
             inline_children(el, ctx, out, depth + 1, pre)
             return
-        kids: list[Inline] = []
-        ctx.open_marks.append(kind)
-        try:
-            inline_children(el, ctx, kids, depth + 1, pre)
-        finally:
-            ctx.open_marks.pop()
+        kids = _children_inside(kind, el, ctx, depth, pre)
         if pre:
             content = inlines(kids, preformatted=True)
             if content:
@@ -134,6 +129,20 @@ def _marked(kind: type) -> Handler:
             out.extend(mark(kind, kids, attrs))
 
     return handle
+
+
+def _children_inside(
+    kind: type, el: etree._Element, ctx: Context, depth: int, pre: bool
+) -> list[Inline]:
+    """``el``'s children as inlines, with ``kind`` open around them (a mark or a link
+    inside the same kind is then known to add nothing)."""
+    kids: list[Inline] = []
+    ctx.open_marks.append(kind)
+    try:
+        inline_children(el, ctx, kids, depth + 1, pre)
+    finally:
+        ctx.open_marks.pop()
+    return kids
 
 
 def _span(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre: bool) -> None:
@@ -245,12 +254,7 @@ def _anchor(el: etree._Element, ctx: Context, out: list[Inline], depth: int, pre
     if href is None or Link in ctx.open_marks:  # no target, unsafe, or a link in a link
         inline_children(el, ctx, out, depth + 1, pre)
         return
-    kids: list[Inline] = []
-    ctx.open_marks.append(Link)
-    try:
-        inline_children(el, ctx, kids, depth + 1, pre)
-    finally:
-        ctx.open_marks.pop()
+    kids = _children_inside(Link, el, ctx, depth, pre)
     title = (el.get("title") or "").strip() or None
     attrs = attrs_of(el)
     if pre:

@@ -38,7 +38,7 @@ from ._state import UpdateState, default_state_path, now
 from ._version import Changes, Held, changes, held_version, shorter
 
 if TYPE_CHECKING:
-    from ..batch._listing import ListedWork
+    from ..batch import ListedWork
     from ..fetch import FetchedPage, Fetcher
     from ..model import Work
 
@@ -166,8 +166,8 @@ class _Update:
         requests of their own, one per page)."""
         if not listings:
             return {}
+        from ..batch import read_source
         from ..batch._expand import Expander
-        from ..batch._sources import read_source
 
         expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]  # _Counted acts as a Fetcher
         for text in listings:
@@ -307,7 +307,7 @@ class _Update:
 
 def _same_as_listed(held: Held, listed: ListedWork) -> bool:
     """The copy is the version the blurb shows: same chapters out, same total, same date."""
-    from ..batch._state import Version
+    from ..batch import Version
 
     mine = Version(len(held.chapters), held.chapter_total,
                    _date(held.updated))

@@ -202,12 +202,12 @@ def _render(
     with _writing(writer.name):
         if not files:
             if typed(writer):
-                return writer.render(work, options)  # type: ignore[attr-defined,no-any-return]  # typed() checked it
+                return writer.render(work, options)
             return writer.write(work, **options)
         if not writes_files(writer):  # a plug-in without write_files (others are refused above)
             raise FormatError(f"the {writer.name} writer writes one file; split is not available")
         if typed(writer):
-            return writer.render_files(work, options)  # type: ignore[attr-defined,no-any-return]  # a typed writer's
+            return writer.render_files(work, options)
         return writer.write_files(work, **options)  # type: ignore[attr-defined,no-any-return]  # checked by writes_files
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeGuard, runtime_checkable
 
 from ..errors import FormatError
 from ..model import Work
@@ -69,7 +69,18 @@ def check_options(
             )
 
 
-def typed(writer: Writer) -> bool:
+class TypedWriter(Writer, Protocol):
+    """A writer that declares an ``Options`` record and renders from it (the built-ins);
+    ``render_files`` only where it splits (see :func:`writes_files`)."""
+
+    Options: ClassVar[type]
+
+    def render(self, work: Work, options: Any) -> bytes: ...
+
+    def render_files(self, work: Work, options: Any) -> dict[str, bytes]: ...
+
+
+def typed(writer: Writer) -> TypeGuard[TypedWriter]:
     """Does the writer declare an ``Options`` record and render from it (the built-ins)?"""
     options = getattr(writer, "Options", None)
     return isinstance(options, type) and callable(getattr(writer, "render", None))
@@ -94,7 +105,7 @@ def bind_options(writer: Writer, given: Mapping[str, Any], *, files: bool = Fals
         )
     if not typed(writer):
         return own
-    options_type = writer.Options  # type: ignore[attr-defined]  # typed() checked it
+    options_type = writer.Options
     takes = [f.name for f in fields(options_type)]
     check_options(writer.name, own, writer.options or takes, choices_of(options_type))
     return options_type(**own)

@@ -29,7 +29,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 1
 
 
-class LazyDocument(epub.EpubHtml):  # type: ignore[misc]  # ebooklib is untyped
+class LazyDocument(epub.EpubHtml):
     """An XHTML document whose bytes are built when the book is written."""
 
     def __init__(self, uid: str, file_name: str, title: str, build: Callable[[], bytes]) -> None:
@@ -41,7 +41,7 @@ class LazyDocument(epub.EpubHtml):  # type: ignore[misc]  # ebooklib is untyped
         return self._build()
 
 
-class LazyNav(epub.EpubNav):  # type: ignore[misc]  # ebooklib is untyped
+class LazyNav(epub.EpubNav):
     """The navigation document, built by us (see :func:`._epub_pages.nav_page`)."""
 
     def __init__(self, file_name: str, title: str, build: Callable[[], bytes]) -> None:
@@ -52,14 +52,14 @@ class LazyNav(epub.EpubNav):  # type: ignore[misc]  # ebooklib is untyped
         return self._build()
 
 
-class StaticItem(epub.EpubItem):  # type: ignore[misc]  # ebooklib is untyped
+class StaticItem(epub.EpubItem):
     """A style sheet or image with a known media type (never guessed from the system)."""
 
     def __init__(self, uid: str, file_name: str, media_type: str, content: bytes) -> None:
         super().__init__(uid=uid, file_name=file_name, media_type=media_type, content=content)
 
 
-class CoverImage(epub.EpubCover):  # type: ignore[misc]  # ebooklib is untyped
+class CoverImage(epub.EpubCover):
     def __init__(self, file_name: str, media_type: str, content: bytes) -> None:
         super().__init__(uid="cover-img", file_name=file_name)
         self.media_type = media_type
@@ -101,7 +101,7 @@ class _FixedZip:
             entry.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-class PackageWriter(epub.EpubWriter):  # type: ignore[misc]  # ebooklib is untyped
+class PackageWriter(epub.EpubWriter):
     """ebooklib's writer, into memory, deterministic."""
 
     def __init__(self, book: epub.EpubBook, modified: dt.datetime) -> None:

@@ -84,20 +84,19 @@ def attr(name: str, value: str) -> str:
     return f' {name}="{value.translate(_ATTR)}"'
 
 
+def given_attrs(*pairs: tuple[str, str | None]) -> str:
+    """`` name="value"`` for each pair whose value is set (``None`` leaves it out)."""
+    return "".join(attr(name, value) for name, value in pairs if value is not None)
+
+
 def attrs_html(attrs: Attrs) -> str:
     """`` class="..." lang="..." dir="..." align="..."`` for the attributes that are set."""
     if attrs is NO_ATTRS or not attrs:
         return ""
-    parts = []
-    if attrs.classes:
-        parts.append(attr("class", " ".join(attrs.classes)))
-    if attrs.lang is not None:
-        parts.append(attr("lang", attrs.lang))
-    if attrs.dir is not None:
-        parts.append(attr("dir", attrs.dir))
-    if attrs.align is not None:
-        parts.append(attr("align", attrs.align))
-    return "".join(parts)
+    classes = " ".join(attrs.classes) or None
+    return given_attrs(
+        ("class", classes), ("lang", attrs.lang), ("dir", attrs.dir), ("align", attrs.align)
+    )
 
 
 def open_tag(tag: str, attrs: Attrs = NO_ATTRS, extra: str = "") -> str:
@@ -297,22 +296,13 @@ class HtmlRenderer(Renderer):
 
 
 def link_open(node: Link, attrs: Attrs) -> str:
-    title = attr("title", node.title) if node.title is not None else ""
-    return f"<a{attr('href', node.href)}{title}{attrs_html(attrs)}>"
+    return f"<a{attr('href', node.href)}{given_attrs(('title', node.title))}{attrs_html(attrs)}>"
 
 
 def image_tag(node: Image, attrs: Attrs) -> str:
     src = attr("src", node.src) if safe_url(node.src) else ""
-    parts = [f"<img{src}{attr('alt', node.alt)}"]
-    if node.title is not None:
-        parts.append(attr("title", node.title))
-    if node.width is not None:
-        parts.append(attr("width", node.width))
-    if node.height is not None:
-        parts.append(attr("height", node.height))
-    parts.append(attrs_html(attrs))
-    parts.append(" />")
-    return "".join(parts)
+    optional = given_attrs(("title", node.title), ("width", node.width), ("height", node.height))
+    return f"<img{src}{attr('alt', node.alt)}{optional}{attrs_html(attrs)} />"
 
 
 __all__ = [
