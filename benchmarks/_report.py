@@ -24,6 +24,11 @@ CONVERT_FLOOR_TARGET = 1.3  # convert -f epub, whole process, × the import floo
 CONVERT_PANDOC_TARGET = 0.4  # × pandoc on the same page
 HELP_OVER_PYTHON_MS = 60.0
 WORKS_PER_MINUTE_TARGET = 10_000
+# Issue 14's targets on the largest page (near the Python limit): × floor, and peak
+# memory growth × lxml's own tree of the page; and EPUB of a typical work (10k words).
+BIG_PAGE_TARGETS = {"parse": 3.5, "txt": 4.5, "md": 4.5, "json": 4.5, "epub": 5.0}
+BIG_PAGE_MEMORY_TARGET = 2.0
+TYPICAL_EPUB_TARGET = 5.0
 
 
 def progress(message: str) -> None:
@@ -219,6 +224,7 @@ def targets(results: dict[str, Any], formats: tuple[str, ...]) -> Iterator[tuple
             cpu = results["startup"][name]["cpu"] * 1000
             yield (name, f"≤ {limit:g} ms", f"{ms:.1f} ms", "wall, minus python",
                    f"CPU {cpu:.1f} ms", "yes" if ms <= limit else "NO")
+    yield from _big_page_targets(pages, formats)
     if "latency" in results:
         yield from _latency_targets(results["latency"]["cases"])
     if "throughput" in results:
@@ -236,6 +242,40 @@ def targets(results: dict[str, Any], formats: tuple[str, ...]) -> Iterator[tuple
         yield ("batch overhead per work", f"≤ {BATCH_TARGET_MS:g} ms", f"{ms:.2f} ms",
                f"{worst['format']}, delay {worst['delay']:g} s", "",
                "yes" if ms <= BATCH_TARGET_MS else "NO")
+
+
+def _big_page_targets(pages: list[dict[str, Any]], formats: tuple[str, ...]
+                      ) -> Iterator[tuple[str, ...]]:
+    """Issue 14: each case on the largest page against the floor, peak memory growth
+    against lxml's own tree of that page, and EPUB of a typical (10k-word) work."""
+    if not pages:
+        return
+    big = max(pages, key=lambda row: row["bytes"])
+    for case in ("parse", *formats):
+        if case in big and case in BIG_PAGE_TARGETS:
+            limit = BIG_PAGE_TARGETS[case]
+            ratio = big[case].best / big["floor"].best
+            name = "parse" if case == "parse" else f"{case} end to end"
+            yield (f"{name}, largest page", f"≤ {limit:g}× floor", f"{ratio:.2f}×", big["page"],
+                   "issue 14", "yes" if ratio <= limit else "NO")
+    memory = big.get("memory") or {}
+    for case in ("parse", *formats):
+        if case in memory and "floor" in memory:
+            name, limit = f"{case} peak memory, largest page", f"≤ {BIG_PAGE_MEMORY_TARGET:g}× tree"
+            tree = memory["floor"]
+            if tree < MB:  # within RSS noise: no ratio to speak of
+                yield (name, limit, "–", big["page"], f"tree {tree / MB:.1f} MB: too small", "–")
+                continue
+            ratio = memory[case] / tree
+            yield (name, limit, f"{ratio:.2f}×", big["page"], f"tree {tree / MB:.1f} MB",
+                   "yes" if ratio <= BIG_PAGE_MEMORY_TARGET else "NO")
+    typical = [row for row in pages if row.get("words") and 5_000 <= row["words"] <= 20_000]
+    if typical and "epub" in typical[0]:
+        row = typical[0]
+        ratio = row["epub"].best / row["floor"].best
+        yield ("epub of a typical work, in process", f"≤ {TYPICAL_EPUB_TARGET:g}× floor",
+               f"{ratio:.2f}×", row["page"], f"{row['epub'].best * 1000:.1f} ms",
+               "yes" if ratio <= TYPICAL_EPUB_TARGET else "NO")
 
 
 def _latency_targets(cases: dict[str, Any]) -> Iterator[tuple[str, ...]]:

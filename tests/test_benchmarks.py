@@ -24,7 +24,8 @@ def test_a_tiny_benchmark_run_reports_every_measure(tmp_path: Path) -> None:
                     "Peak memory growth", "Linearity", "Targets (issues 8 and 14)"):
         assert heading in table
     for target in ("parse", "txt end to end", "json end to end", "peak memory growth",
-                   "linearity"):
+                   "linearity", "parse, largest page", "json end to end, largest page",
+                   "txt peak memory, largest page"):
         assert f"| {target}" in table
     results = json.loads(out.with_suffix(".json").read_text())
     (page,) = results["pages"]

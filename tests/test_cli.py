@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from ao3conv.cli import app
+from helpers.console import run_ao3conv as run
 from helpers.pages import PAGES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "the-lighthouse-keepers-almanac.html"
 MULTI = PAGES / "work-multi_fullwork_10of-unknown_loggedin_2026.html"
 GATE = PAGES / "interstitial-adult-content-warning_2024.html"
 runner = CliRunner()
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The real console entry point in a subprocess (real exit codes and streams)."""
-    return subprocess.run(
-        [sys.executable, "-m", "ao3conv", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "120"},
-    )
 
 
 def test_convert_example_to_every_format(tmp_path: Path) -> None:

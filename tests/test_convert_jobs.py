@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,19 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers.console import run_ao3conv as run
 from helpers.pages import PAGES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "the-lighthouse-keepers-almanac.html"
 SKIN_2024 = PAGES / "work-single_skin_series_endnotes_2024.html"
 SKIN_2026 = PAGES / "work-single_skin_series_endnotes_2026.html"  # the same title, another id
 WARNS = b'<div id="chapters"><div class="userstuff"><p>x <blink>y</blink></p></div></div>'
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ao3conv", *args], capture_output=True, text=True, cwd=cwd,
-        env={**os.environ, "COLUMNS": "120"}, check=False,
-    )
 
 
 def inputs(folder: Path) -> list[str]:

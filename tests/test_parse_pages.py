@@ -9,7 +9,6 @@ After an intended parser change, regenerate them and review the diff::
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -32,10 +31,8 @@ from ao3conv.model import Work
 from ao3conv.parser import parse
 from ao3conv.parser._load import load_html
 from ao3conv.site import WORK_KINDS, page_kind
+from helpers.golden import golden_text
 from helpers.pages import FIXTURES, WORK_PAGES, page_paths, page_work
-
-GOLDEN = FIXTURES / "golden"
-UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
 
 # What each page is: a Work.source, or the error a page without a work raises.
 EXPECTED: dict[str, str | type[NotAWorkError]] = {
@@ -108,13 +105,8 @@ def test_pages_without_a_work_raise_their_typed_error(path: Path) -> None:
 
 @pytest.mark.parametrize("path", WORK_PAGES, ids=lambda p: p.stem)
 def test_model_matches_the_golden_snapshot(path: Path) -> None:
-    golden = GOLDEN / f"{path.stem}.json"
     actual = page_work(path.stem).to_json(indent=1) + "\n"
-    if UPDATE:
-        GOLDEN.mkdir(exist_ok=True)
-        golden.write_text(actual, encoding="utf-8")
-    assert golden.exists(), f"no golden for {path.stem}: run with AO3CONV_UPDATE_GOLDEN=1"
-    assert actual == golden.read_text(encoding="utf-8")
+    assert actual == golden_text(f"{path.stem}.json", actual)
     assert Work.from_json(actual) == page_work(path.stem)
 
 

@@ -6,7 +6,6 @@ Pages are real ones (``tests/fixtures/pages``) changed in memory, never on disk.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from ao3conv.errors import Ao3convError, FormatError, OutputError
 from ao3conv.model import Work
 from ao3conv.parser import parse
 from ao3conv.writers import write
+from helpers.console import run_ao3conv as run
 from helpers.epubcheck import check_books
 from helpers.pages import PAGES
 
@@ -34,11 +34,6 @@ def write_all(work: Work) -> None:
     for fmt in FORMATS:
         # The generated cover is left out: its layout is tested on its own.
         write(work, fmt, **({"cover": False} if fmt == "epub" else {}))
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ao3conv", *args], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, check=False)
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:

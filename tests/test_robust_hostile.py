@@ -43,12 +43,11 @@ from ao3conv.model import (
 from ao3conv.resources import resolve_images
 from ao3conv.writers._metadata import (
     CHAPTER_FRONT_MATTER_KEYS,
-    FRONT_MATTER_KEYS,
-    OPTIONAL_FRONT_MATTER_KEYS,
     front_matter_metadata,
 )
 from ao3conv.writers.markdown import MarkdownWriter
 from helpers import hostile
+from helpers.front_matter import assert_front_matter_keys
 
 CORPUS = dict(hostile.corpus())
 # Every page shape that holds a work, and the regions a stranger controls on each.
@@ -124,12 +123,6 @@ def test_hostile_text_survives_as_text_everywhere(name: str) -> None:
     assert heading is not None and heading.text_content() == work.title
     book = dict(hostile.iter_zip(ao3conv.write(work, "epub", cover=False)))
     assert b"&lt;script&gt;alert('t')&lt;/script&gt;" in book["EPUB/title.xhtml"]
-
-
-def assert_front_matter_keys(meta: dict[str, Any]) -> None:
-    """Exactly the documented keys, in order (the optional ones only when known)."""
-    assert list(meta) == [k for k in FRONT_MATTER_KEYS if k in meta]
-    assert set(FRONT_MATTER_KEYS) - set(meta) <= set(OPTIONAL_FRONT_MATTER_KEYS)
 
 
 def test_front_matter_keys_are_exactly_the_documented_ones() -> None:

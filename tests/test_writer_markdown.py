@@ -13,7 +13,6 @@ the documented lossy projection (:func:`no_html_view`).
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
@@ -74,8 +73,6 @@ from ao3conv.writers._engine import expansion, ruby_fallback, safe_url
 from ao3conv.writers._md_html import attrs_policy, skin_classes
 from ao3conv.writers._md_shapes import table_lines
 from ao3conv.writers._metadata import (
-    FRONT_MATTER_KEYS,
-    OPTIONAL_FRONT_MATTER_KEYS,
     front_matter_metadata,
 )
 from ao3conv.writers.markdown import (
@@ -84,7 +81,10 @@ from ao3conv.writers.markdown import (
     document_blocks,
     no_html_inlines,
 )
-from helpers.pages import FIXTURES, corpus_work, corpus_work_pages
+from helpers.front_matter import assert_front_matter_keys
+from helpers.golden import golden_text
+from helpers.pages import corpus_work, corpus_work_pages
+from helpers.sample_works import para
 from helpers.strategies import blocks as block_lists
 from helpers.strategies import wild_works, works
 
@@ -103,8 +103,6 @@ for _reader in (MD, MD_STRICT, MD_STRIKE):
     _reader.add_render_rule("fence", _fence)
     _reader.add_render_rule("code_block", _fence)
 
-GOLDEN = FIXTURES / "golden"
-UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -530,12 +528,6 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return yaml.safe_load(text[4:end]), text[end + 5 :]
 
 
-def assert_front_matter_keys(meta: dict[str, Any]) -> None:
-    """Exactly the documented keys, in order (the optional ones only when known)."""
-    assert list(meta) == [k for k in FRONT_MATTER_KEYS if k in meta]
-    assert set(FRONT_MATTER_KEYS) - set(meta) <= set(OPTIONAL_FRONT_MATTER_KEYS)
-
-
 def tables_as_lines(blocks: Sequence[Block]) -> list[Block]:
     """Every table as ``--flavor commonmark`` without HTML writes it (``table_lines``)."""
     out: list[Block] = []
@@ -684,11 +676,7 @@ def test_markdown_matches_the_golden_file(path: Path) -> None:
     work = corpus_work(path)
     assert work is not None
     actual = ao3conv.write(work, "md").decode("utf-8")
-    golden = GOLDEN / f"{path.stem}.md"
-    if UPDATE:
-        golden.write_text(actual, encoding="utf-8")
-    assert golden.exists(), f"no golden for {path.stem}: run with AO3CONV_UPDATE_GOLDEN=1"
-    assert actual == golden.read_text(encoding="utf-8")
+    assert actual == golden_text(f"{path.stem}.md", actual)
 
 
 # --- what the Markdown looks like ------------------------------------------------------------
@@ -696,10 +684,6 @@ def test_markdown_matches_the_golden_file(path: Path) -> None:
 
 def md(*blocks: Block, html: bool = True) -> str:
     return render_blocks(blocks, html)
-
-
-def para(*inlines: Inline | str) -> Paragraph:
-    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in inlines))
 
 
 def em(*inlines: Inline | str) -> Emphasis:

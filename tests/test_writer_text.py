@@ -10,7 +10,6 @@ intended change, regenerate and review the diff::
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,21 +51,17 @@ from ao3conv.model import (
     iter_inline_text,
     work_regions,
 )
+from helpers.golden import golden_text
 from helpers.page_text import missing, page_words, words
-from helpers.pages import FIXTURES, corpus_work, corpus_work_pages
+from helpers.pages import corpus_work, corpus_work_pages
+from helpers.sample_works import para
 from helpers.strategies import wild_works, works
 
-GOLDEN = FIXTURES / "golden"
-UPDATE = os.environ.get("AO3CONV_UPDATE_GOLDEN") == "1"
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def txt(work: Work, **options: object) -> str:
     return ao3conv.write(work, "txt", **options).decode("utf-8")
-
-
-def para(*inlines: object) -> Paragraph:
-    return Paragraph(tuple(Text(i) if isinstance(i, str) else i for i in inlines))  # type: ignore[misc]
 
 
 def one_chapter(*body: Block, **work_fields: object) -> Work:
@@ -460,11 +455,7 @@ def test_text_matches_the_golden_file(path: Path) -> None:
     work = corpus_work(path)
     assert work is not None
     actual = txt(work)
-    golden = GOLDEN / f"{path.stem}.txt"
-    if UPDATE:
-        golden.write_text(actual, encoding="utf-8")
-    assert golden.exists(), f"no golden for {path.stem}: run with AO3CONV_UPDATE_GOLDEN=1"
-    assert actual == golden.read_text(encoding="utf-8")
+    assert actual == golden_text(f"{path.stem}.txt", actual)
 
 
 def test_attributes_do_not_leak_into_text() -> None:

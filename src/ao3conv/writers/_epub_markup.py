@@ -72,19 +72,19 @@ def set_text(element: Any, text: str) -> None:
 
 
 def add_tail(element: Any, text: str) -> None:
+    """Append to an element's tail, as :func:`set_text` sets its text."""
     tail = element.tail
+    joined = tail + text if tail else text
     try:
-        element.tail = tail + text if tail else text
+        element.tail = joined
     except ValueError:
-        element.tail = xml_text(tail + text if tail else text)
+        element.tail = xml_text(joined)
 
 
 def add_text(element: Any, text: str) -> None:
+    """Append to an element's text (see :func:`set_text`)."""
     old = element.text
-    try:
-        element.text = old + text if old else text
-    except ValueError:
-        element.text = xml_text(old + text if old else text)
+    set_text(element, old + text if old else text)
 
 
 def set_attr(element: Any, name: str, value: str) -> None:
