@@ -37,8 +37,7 @@ def _works(ao3: FakeAo3) -> None:
 
 def cli(ao3: FakeAo3, tmp_path: Path, *args: str) -> tuple[int, str, str]:
     runner = CliRunner()
-    common = ["--base-url", ao3.base_url, "--delay", "0.02", "--cache-dir", str(tmp_path / "c")]
-    result = runner.invoke(app, ["batch", *args, *common])
+    result = runner.invoke(app, ["batch", *args, *ao3.cli_options(tmp_path / "c")])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -99,8 +98,7 @@ def test_an_unreadable_list_is_one_line_and_exit_1(ao3: FakeAo3, tmp_path: Path)
 def start_batch(ao3: FakeAo3, tmp_path: Path, reading: Path) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "ao3conv", "batch", str(reading), "-o", str(tmp_path / "out"),
-        "-f", "json", "--base-url", ao3.base_url, "--delay", "0.1",
-        "--cache-dir", str(tmp_path / "cache"),
+        "-f", "json", *ao3.cli_options(tmp_path / "cache", delay=0.1),
     ]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

@@ -59,7 +59,7 @@ def test_a_batch_reports_a_login_wall_with_the_cli_options(
     ao3.put_work(1, "Later")
     ao3.put_listing("/users/reader/readings?show=to-read", [{"id": 1}], login=True)
     url = f"{ao3.base_url}/users/reader/readings?show=to-read"
-    common = ["--base-url", ao3.base_url, "--delay", "0.02", "--cache-dir", str(tmp_path / "c")]
+    common = ao3.cli_options(tmp_path / "c")
     result = CliRunner().invoke(app, ["batch", url, "-o", str(tmp_path / "out"), *common])
     assert result.exit_code == 1
     assert HINT_WORDS[Hint.LOG_IN] in result.stderr

@@ -32,7 +32,7 @@ def runner(monkeypatch: Any) -> CliRunner:
 
 
 def fetch(runner: CliRunner, ao3: FakeAo3, tmp_path: Path, *args: str, **kwargs: Any) -> Any:
-    common = ["--base-url", ao3.base_url, "--delay", "0.05", "--cache-dir", str(tmp_path / "cache")]
+    common = ao3.cli_options(tmp_path / "cache", delay=0.05)
     return runner.invoke(app, ["fetch", *args, *common], **kwargs)
 
 

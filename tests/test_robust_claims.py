@@ -74,9 +74,9 @@ def test_two_batches_with_their_own_state_into_one_folder_both_keep_their_work(
     out = tmp_path / "out"
 
     def batch(work_id: int) -> list[str]:
-        return ["batch", str(work_id), "-o", str(out), "-f", "json", "--base-url", ao3.base_url,
-                "--delay", "0.02", "--state", str(tmp_path / f"state-{work_id}.sqlite"),
-                "--cache-dir", str(tmp_path / f"cache-{work_id}")]
+        return ["batch", str(work_id), "-o", str(out), "-f", "json",
+                "--state", str(tmp_path / f"state-{work_id}.sqlite"),
+                *ao3.cli_options(tmp_path / f"cache-{work_id}")]
 
     results = two_processes(tmp_path, batch(1), batch(2))
     assert [code for code, _ in results] == [0, 0], results

@@ -54,8 +54,7 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def run(ao3: FakeAo3, root: Path, command: str, *args: str, **env: str) -> Any:
-    common = ["--base-url", ao3.base_url, "--delay", "0.01", "--cache-dir",
-              str(root / "cache"), "--debug"]
+    common = [*ao3.cli_options(root / "cache", delay=0.01), "--debug"]
     return CliRunner().invoke(app, [command, *args, *common], env=env)
 
 

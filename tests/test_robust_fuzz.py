@@ -15,8 +15,6 @@ import json
 import random
 import sys
 import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,13 +33,8 @@ CHEAP = [name for name in hostile.MUTATORS
          if name not in ("deep_nest", "huge_attribute", "huge_text", "many_elements")]
 
 
-# A fixture, not a filterwarnings mark as the other robust_* modules use: the mark did
-# not reach some of Hypothesis's example runs here (a ParseWarning got through).
-@pytest.fixture(autouse=True)
-def quiet() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ParseWarnings for unknown elements: expected here
-        yield
+# ParseWarnings for unknown elements: expected here.
+pytestmark = pytest.mark.filterwarnings("ignore")
 
 
 def survives(data: bytes | str, rng: random.Random | None = None) -> ao3conv.Work | None:

@@ -185,7 +185,7 @@ def test_the_batch_command_line_names_hostile_works_safely(ao3: FakeAo3, tmp_pat
     out = tmp_path / "out"
     result = CliRunner().invoke(app, [
         "batch", "1", "2", "-o", str(out), "-f", "txt", "--name-template", "../{title}",
-        "--base-url", ao3.base_url, "--delay", "0.01", "--cache-dir", str(tmp_path / "c"),
+        *ao3.cli_options(tmp_path / "c", delay=0.01),
     ])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in files_under(out) if p.suffix == ".txt") == [

@@ -106,7 +106,7 @@ def make_folder(path: Path) -> Path:
 def read_cover(path: str | Path) -> bytes:
     """The bytes of a user's cover image (the EPUB writer checks the type); a file past
     the cover size limit is refused without being read."""
-    from .writers._epub_cover import MAX_COVER_BYTES
+    from .writers import MAX_COVER_BYTES
 
     try:
         with Path(path).open("rb") as handle:

@@ -11,5 +11,7 @@ writer tests share, with their options), ``strategies`` (hypothesis model strate
 for many books), ``kindle_rules`` (what Kindle's converter refuses), ``page_text`` and
 ``model_text`` (a page's visible words read independently of the parser, and the model's),
 ``names`` (what a portable file name is), ``hostile`` and ``hostile_net`` (broken and
-hostile input, shared with tools/fuzz.py). Fixtures stay in ``conftest.py``.
+hostile input, shared with tools/fuzz.py), ``golden`` (the golden files, and rewriting
+them), ``front_matter`` (the Markdown front matter's keys), ``console`` (``python -m
+ao3conv`` in a subprocess). Fixtures stay in ``conftest.py``.
 """

@@ -37,6 +37,7 @@ import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -193,6 +194,11 @@ class FakeAo3:
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def cli_options(self, cache_dir: Path, delay: float = 0.02) -> list[str]:
+        """The options that point the CLI at this server: its URL, a short delay between
+        requests (the server is local) and a cache folder of the test's own."""
+        return ["--base-url", self.base_url, "--delay", str(delay), "--cache-dir", str(cache_dir)]
 
     def add_work(
         self, work_id: int, page_name: str = WORK_PAGE, content: bytes | None = None, **spec: Any

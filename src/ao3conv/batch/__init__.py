@@ -23,6 +23,7 @@ result, which the CLI's ``cli/_progress`` shows), ``_anthology`` (``--anthology`
 
 from __future__ import annotations
 
+from ._expand import Expander
 from ._folder import FAILED_NAME
 from ._listing import ListedSeries, ListedWork, ListingPage, SeriesPart, Unlisted, parse_listing
 from ._names import DEFAULT_TEMPLATE, FIELDS, check_template, render_name, work_fields
@@ -42,6 +43,7 @@ __all__ = [
     "BatchPlan",
     "BatchResult",
     "BatchState",
+    "Expander",
     "ListedSeries",
     "ListedWork",
     "ListingPage",

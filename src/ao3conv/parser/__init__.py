@@ -22,7 +22,7 @@ import os
 
 from ..model import Work
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_ELEMENTS", "parse"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_ELEMENTS", "book_maker", "parse"]
 
 # Larger than any AO3 page (a 1.5M-word work is ~10 MB of HTML), small enough
 # that a wrong file is refused before it is read into memory.
@@ -97,3 +97,11 @@ def _parse_html(raw: bytes | str, url: str | None, max_elements: int) -> Work:
             gc.enable()
     ctx.report(stacklevel=3)
     return work
+
+
+def book_maker(data: bytes, name: str) -> str | None:
+    """Which tool made the EPUB ``data``: ``"ao3"``, ``"fanficfare"``, ``"ao3conv"``, or
+    ``None``; ``name`` is how errors refer to the file."""
+    from ._epub import maker, open_book
+
+    return maker(open_book(data, name))

@@ -166,8 +166,7 @@ class _Update:
         requests of their own, one per page)."""
         if not listings:
             return {}
-        from ..batch import read_source
-        from ..batch._expand import Expander
+        from ..batch import Expander, read_source
 
         expander = Expander(_Counted(self.fetcher, self.result), lambda message: None)  # type: ignore[arg-type]  # _Counted acts as a Fetcher
         for text in listings:

@@ -86,9 +86,9 @@ def identify(path: Path) -> Found | Skipped:
 
 def _maker(path: Path, fmt: str, work: Work) -> str:
     if fmt == "epub":
-        from ..parser._epub import maker, open_book
+        from ..parser import book_maker
 
-        return maker(open_book(path.read_bytes(), str(path))) or "unknown"
+        return book_maker(path.read_bytes(), str(path)) or "unknown"
     if fmt == "json":
         return "ao3conv"
     return "ao3-download" if work.source == "download" else "ao3-page"

@@ -28,6 +28,7 @@ from ._options import NotesPolicy, RenderOptions
 if TYPE_CHECKING:
     from importlib import metadata
 
+    from ._epub_cover import MAX_COVER_BYTES
     from ._metadata import WorkMetadata
     from ._metadata_table import metadata_table
     from .epub import EpubOptions
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 # Loaded on first use (PEP 562), like the writers that declare them.
 _LAZY = {
+    "MAX_COVER_BYTES": "._epub_cover",
     "WorkMetadata": "._metadata",
     "metadata_table": "._metadata_table",
     "EpubOptions": ".epub",
@@ -234,6 +236,7 @@ def _writing(name: str) -> Iterator[None]:
 __all__ = [
     "ENTRY_POINT_GROUP",
     "HIDDEN_TAGS",
+    "MAX_COVER_BYTES",
     "EpubOptions",
     "JsonOptions",
     "MarkdownOptions",
