@@ -504,3 +504,20 @@ def test_a_long_work_is_not_held_as_strings_and_bytes_at_once() -> None:
         tracemalloc.stop()
     assert len(data) > 2_000_000
     assert peak < 1.5 * len(data)  # the bytes and one chapter's strings (joined once: 2x)
+
+
+@pytest.mark.parametrize("marker", [None, "~ ~ ~"])
+def test_a_scene_break_in_lists_nested_past_the_wrap_width_stays_one_fitting_line(
+    marker: str | None,
+) -> None:
+    """Found by hypothesis: "* * *" under a 123456789. item overran a 20-column wrap."""
+    inner = OrderedList(
+        (ListItem((para("a"), SceneBreak(text=marker))),), start=123456789
+    )
+    work = Work(title="T", chapters=(
+        Chapter(number=1, end_notes=(BulletList((ListItem((inner,)),)),)),  # indented notes
+    ))
+    lines = txt(work, wrap=20).split("\n")
+    assert all(len(line) <= 20 or " " not in line.strip() for line in lines), lines
+    shown = "".join(marker.split()) if marker else "***"
+    assert any(line.strip() == shown for line in lines), lines

@@ -243,8 +243,11 @@ class TextRenderer(Renderer):
     def block_scene_break(self, node: SceneBreak) -> str:
         """The author's divider (``* * *`` for a rule), centred when it fits."""
         marker = node.text or "* * *"
-        room = max(self.page - self.indent, len(marker))
-        return " " * ((room - len(marker)) // 2) + marker
+        room = self.page - self.indent
+        if len(marker) > room and self.width is not None:
+            # Lists nested past the wrap width: the divider stays one line, unspaced.
+            marker = "".join(marker.split())
+        return " " * (max(room - len(marker), 0) // 2) + marker
 
     def block_gap(self, node: Gap) -> str:
         return ""  # laid out by blocks_into: one more blank line
