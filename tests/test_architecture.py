@@ -179,11 +179,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 # Imports of another package's ``_private`` module that remain today (importer, imported).
 # Delete an entry when you route it through the owning package's public names.
-PRIVATE_REACH_ALLOWED = {
-    # The parser's fast path sets the fields of the model's marks directly (their
-    # private base's slot setters): a third of all paragraphs go through it.
-    ("ao3conv.parser._fastnodes", "ao3conv.model._nodes"),
-}
+PRIVATE_REACH_ALLOWED: set[tuple[str, str]] = set()
 
 
 def _private_owner(name: str) -> str | None:

@@ -39,6 +39,7 @@ from ._nodes import (
     LineBreak,
     Link,
     ListItem,
+    Mark,
     OrderedList,
     Paragraph,
     Plain,
@@ -48,7 +49,6 @@ from ._nodes import (
     Table,
     TableRow,
     Text,
-    _Marked,
 )
 
 # Inlines that are their children plus a shell: empty ones vanish, identical ones fuse.
@@ -252,7 +252,7 @@ def _wrapped(
 
 
 def mark(
-    kind: type[_Marked], children: Iterable[Inline], attrs: Attrs = NO_ATTRS
+    kind: type[Mark], children: Iterable[Inline], attrs: Attrs = NO_ATTRS
 ) -> list[Inline]:
     """A mark (emphasis, strong, span...) with edge spaces moved outside it."""
     return _wrapped(children, lambda kids: kind(kids, attrs))  # type: ignore[arg-type,return-value]  # marks are Inlines
@@ -296,7 +296,7 @@ def _deep_inlines(items: Iterable[Inline]) -> list[Inline]:
     out: list[Inline] = []
     for item in items:
         # tests the checker narrows (isinstance for the marks' shared base)
-        if isinstance(item, _Marked):
+        if isinstance(item, Mark):
             out.extend(mark(type(item), _deep_inlines(item.children), item.attrs))
         elif type(item) is Link:
             out.extend(link(_deep_inlines(item.children), item.href, item.title, item.attrs))

@@ -60,60 +60,62 @@ class LineBreak(Record):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class _Marked(Record):
+class Mark(Record):
+    """What every inline mark (emphasis, strong, code, span...) is: children, attributes."""
+
     children: tuple[Inline, ...]
     attrs: Attrs = NO_ATTRS
 
 
-class Emphasis(_Marked):
+class Emphasis(Mark):
     """``<em>``, ``<i>``, ``<cite>``, ``<dfn>``, ``<var>``."""
 
     __slots__ = ()
 
 
-class Strong(_Marked):
+class Strong(Mark):
     """``<strong>``, ``<b>``."""
 
     __slots__ = ()
 
 
-class Underline(_Marked):
+class Underline(Mark):
     """``<u>``, ``<ins>``."""
 
     __slots__ = ()
 
 
-class Strikethrough(_Marked):
+class Strikethrough(Mark):
     """``<s>``, ``<strike>``, ``<del>``."""
 
     __slots__ = ()
 
 
-class Superscript(_Marked):
+class Superscript(Mark):
     """``<sup>``."""
 
     __slots__ = ()
 
 
-class Subscript(_Marked):
+class Subscript(Mark):
     """``<sub>``."""
 
     __slots__ = ()
 
 
-class Code(_Marked):
+class Code(Mark):
     """``<code>``, ``<kbd>``, ``<samp>``, ``<tt>``."""
 
     __slots__ = ()
 
 
-class SmallCaps(_Marked):
+class SmallCaps(Mark):
     """Small capitals (a ``font-variant`` class in a work skin, or ``<small>``-caps idioms)."""
 
     __slots__ = ()
 
 
-class Span(_Marked):
+class Span(Mark):
     """A generic inline container: keeps classes, ``lang`` and ``dir`` (``<span>``,
     ``<small>``, ``<big>``, ``<q>``, an ``<abbr>`` without a title...)."""
 
@@ -195,7 +197,7 @@ Inline = Union[  # noqa: UP007 - a runtime alias that works on 3.10
     Anchor,
 ]
 
-MARK_TYPES: tuple[type[_Marked], ...] = (
+MARK_TYPES: tuple[type[Mark], ...] = (
     Emphasis,
     Strong,
     Underline,

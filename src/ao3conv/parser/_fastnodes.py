@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from inspect import getattr_static
 
-from ..model import NO_ATTRS, Attrs, Inline, LineBreak, Paragraph, Text
-from ..model._nodes import _Marked
+from ..model import NO_ATTRS, Attrs, Inline, LineBreak, Mark, Paragraph, Text
 
 _new = object.__new__
 _set_text = getattr_static(Text, "text").__set__
 _set_p_children = getattr_static(Paragraph, "children").__set__
 _set_p_attrs = getattr_static(Paragraph, "attrs").__set__
-_set_m_children = getattr_static(_Marked, "children").__set__
-_set_m_attrs = getattr_static(_Marked, "attrs").__set__
+_set_m_children = getattr_static(Mark, "children").__set__
+_set_m_attrs = getattr_static(Mark, "attrs").__set__
 
 LINE_BREAK = LineBreak()
 
@@ -48,7 +47,7 @@ def text_paragraph(text: str) -> Paragraph:
     return para
 
 
-def new_mark(kind: type[_Marked], children: tuple[Inline, ...]) -> _Marked:
+def new_mark(kind: type[Mark], children: tuple[Inline, ...]) -> Mark:
     node = _new(kind)
     _set_m_children(node, children)
     _set_m_attrs(node, NO_ATTRS)
